@@ -1,0 +1,72 @@
+#include "resolver/core/log.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace rebound {
+namespace {
+
+struct LogSink {
+  absl::Mutex mu;
+  FILE* file ABSL_GUARDED_BY(mu) = stderr;
+};
+
+LogSink& Sink() {
+  // Never destroyed: threads may still log while the process exits.
+  static LogSink* sink = new LogSink;
+  return *sink;
+}
+
+std::atomic<int> g_verbosity{1};
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kOps:
+      return "info";
+    default:
+      return "debug";
+  }
+}
+
+}  // namespace
+
+absl::Status ConfigureLog(int verbosity, const std::string& path) {
+  g_verbosity.store(verbosity);
+  if (path.empty()) return absl::OkStatus();
+  FILE* file = std::fopen(path.c_str(), "a");
+  if (file == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot open logfile ", path, ": ", std::strerror(errno)));
+  }
+  setvbuf(file, nullptr, _IOLBF, 0);
+  absl::MutexLock lock(&Sink().mu);
+  if (Sink().file != stderr) std::fclose(Sink().file);
+  Sink().file = file;
+  return absl::OkStatus();
+}
+
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) <= g_verbosity.load(); }
+
+void LogLine(LogLevel level, absl::string_view message) {
+  const std::string stamp =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3S", absl::Now(), absl::LocalTimeZone());
+  absl::MutexLock lock(&Sink().mu);
+  std::fprintf(Sink().file, "%s rebound[%s]: %.*s\n", stamp.c_str(), LevelName(level),
+               static_cast<int>(message.size()), message.data());
+}
+
+bool RateLimiter::Allow() {
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  int64_t last = last_second_.load(std::memory_order_relaxed);
+  return last != now && last_second_.compare_exchange_strong(last, now);
+}
+
+}  // namespace rebound

@@ -1,0 +1,109 @@
+// One client query on its way through the Pipeline, and the answer being built for it.
+#ifndef REBOUND_RESOLVER_CORE_REQUEST_H_
+#define REBOUND_RESOLVER_CORE_REQUEST_H_
+
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "resolver/core/endpoint.h"
+#include "resolver/wire/ldns_ptr.h"
+
+namespace rebound {
+
+enum class StageResult;
+class Pipeline;
+class Request;
+
+struct ClientInfo {
+  Endpoint address;
+  bool tcp = false;
+};
+
+// A way back to a request that a stage left pending: it stays valid after the request is gone
+// (Resume is then a no-op), because ids are never reused.
+class RequestHandle {
+ public:
+  RequestHandle(Pipeline* pipeline, uint64_t id) : pipeline_(pipeline), id_(id) {}
+  // Continues the request as if its pending stage had returned `result` (kDone when it set the
+  // answer, kContinue to hand on to the next stage).
+  void Resume(StageResult result) const;
+  // The request, or null once it has been answered or dropped.
+  Request* get() const;
+  uint64_t id() const { return id_; }
+
+ private:
+  Pipeline* pipeline_;
+  uint64_t id_;
+};
+
+class Request {
+ public:
+  // `query` must have exactly one question (the server checks that before building a Request).
+  Request(LdnsPktPtr query, ClientInfo client, absl::Time received);
+  Request(const Request&) = delete;
+  Request& operator=(const Request&) = delete;
+
+  const ldns_pkt& query() const { return *query_; }
+  const ldns_rdf* qname() const { return ldns_rr_owner(question()); }
+  ldns_rr_type qtype() const { return ldns_rr_get_type(question()); }
+  ldns_rr_class qclass() const { return ldns_rr_get_class(question()); }
+  bool recursion_desired() const { return ldns_pkt_rd(query_.get()); }
+  bool checking_disabled() const { return ldns_pkt_cd(query_.get()); }
+  bool dnssec_ok() const { return ldns_pkt_edns_do(query_.get()); }
+  const ClientInfo& client() const { return client_; }
+  absl::Time received() const { return received_; }
+
+  // The response being built: null until a stage produces one. A stage sets the RCODE, the AA
+  // flag and the answer, authority and additional sections; the server fills in the header
+  // flags, the question and EDNS when it sends the response.
+  ldns_pkt* answer() const { return answer_.get(); }
+  void set_answer(LdnsPktPtr answer) { answer_ = std::move(answer); }
+  LdnsPktPtr TakeAnswer() { return std::move(answer_); }
+
+  // Stage-private state, created on first use; the core holds no flags for any stage.
+  template <typename T>
+  T& Slot();
+
+  // Valid once the Pipeline has accepted the request.
+  RequestHandle handle() const { return RequestHandle(pipeline_, id_); }
+
+ private:
+  friend class Pipeline;
+  template <typename T>
+  struct SlotKey {
+    static constexpr char kTag = 0;
+  };
+  struct SlotEntry {
+    const void* key;
+    std::unique_ptr<void, void (*)(void*)> value;
+  };
+
+  const ldns_rr* question() const { return ldns_rr_list_rr(ldns_pkt_question(query_.get()), 0); }
+
+  LdnsPktPtr query_;
+  ClientInfo client_;
+  absl::Time received_;
+  LdnsPktPtr answer_;
+  std::vector<SlotEntry> slots_;
+  Pipeline* pipeline_ = nullptr;
+  uint64_t id_ = 0;
+};
+
+template <typename T>
+T& Request::Slot() {
+  static_assert(std::is_default_constructible_v<T>);
+  const void* key = &SlotKey<T>::kTag;
+  for (SlotEntry& slot : slots_) {
+    if (slot.key == key) return *static_cast<T*>(slot.value.get());
+  }
+  slots_.push_back({key, {new T(), [](void* p) { delete static_cast<T*>(p); }}});
+  return *static_cast<T*>(slots_.back().value.get());
+}
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CORE_REQUEST_H_

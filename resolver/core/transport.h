@@ -1,0 +1,39 @@
+// The only way stages reach the network: one question to one server, answer or error.
+#ifndef REBOUND_RESOLVER_CORE_TRANSPORT_H_
+#define REBOUND_RESOLVER_CORE_TRANSPORT_H_
+
+#include <functional>
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "resolver/core/endpoint.h"
+#include "resolver/wire/ldns_ptr.h"
+
+namespace rebound {
+
+struct UpstreamQuestion {
+  const ldns_rdf* name = nullptr;  // copied by the transport
+  ldns_rr_type type = LDNS_RR_TYPE_A;
+  ldns_rr_class qclass = LDNS_RR_CLASS_IN;
+  bool recursion_desired = false;
+  bool checking_disabled = false;
+  bool dnssec_ok = false;
+};
+
+class Transport {
+ public:
+  // The matched response, or DeadlineExceeded (no answer in time), Unavailable (network or
+  // host unreachable, connection refused) or DataLoss (a reply that could not be parsed).
+  using Callback = std::function<void(absl::StatusOr<LdnsPktPtr>)>;
+
+  virtual ~Transport() = default;
+  // Sends `q` to `server` with a fresh random ID from a fresh random source port and accepts a
+  // reply only from that address and port, with that ID and the same question; a reply with
+  // TC=1 is retried over TCP. `cb` runs exactly once, on the caller's event loop, and never from
+  // inside Query() itself.
+  virtual void Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
+                     Callback cb) = 0;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CORE_TRANSPORT_H_

@@ -1,0 +1,159 @@
+// rebound: a caching recursive DNS resolver. Reads its config, starts one worker per thread and
+// runs until SIGINT or SIGTERM.
+#include <getopt.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "resolver/cache/cache_stage.h"
+#include "resolver/cache/negative_cache.h"
+#include "resolver/cache/rrset_cache.h"
+#include "resolver/config/config.h"
+#include "resolver/core/clock.h"
+#include "resolver/core/log.h"
+#include "resolver/forward/forward_stage.h"
+#include "resolver/forward/forward_zone_set.h"
+#include "resolver/server/worker.h"
+
+namespace rebound {
+namespace {
+
+constexpr char kDefaultConfigPath[] = "/etc/rebound/rebound.conf";
+
+void PrintUsage() {
+  std::printf(
+      "usage: rebound [-c file] [-n] [-v] [-h]\n"
+      "  -c file  config file (default %s)\n"
+      "  -n       check the config file and exit\n"
+      "  -v       more verbose (repeat for more)\n"
+      "  -h       this help\n",
+      kDefaultConfigPath);
+}
+
+// The pieces every worker shares: built once, read by all.
+struct Shared {
+  const Config& config;
+  RrsetCache rrsets;
+  NegativeCache negatives;
+  ForwardZoneSet forward_zones;
+};
+
+StageFactory MakeStageFactory(Shared* shared) {
+  return [shared](Transport* transport) {
+    std::vector<std::unique_ptr<Stage>> stages;
+    stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
+    stages.push_back(std::make_unique<ForwardStage>(&shared->forward_zones, transport,
+                                                    SystemClock::Get(), ForwardOptions{}));
+    return stages;
+  };
+}
+
+int Run(const Config& config) {
+  Shared shared{
+      config,
+      RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
+                                   .min_ttl = config.cache_min_ttl,
+                                   .max_ttl = config.cache_max_ttl},
+                 SystemClock::Get()),
+      NegativeCache(NegativeCacheOptions{.max_bytes = config.msg_cache_size,
+                                         .max_negative_ttl = config.cache_max_negative_ttl},
+                    SystemClock::Get()),
+      {}};
+  for (const ForwardZone& zone : config.forward_zones) {
+    if (absl::Status s = shared.forward_zones.Add(zone.name, zone.addrs, zone.forward_first);
+        !s.ok()) {
+      Log(LogLevel::kError, "%s", s.ToString());
+      return 1;
+    }
+  }
+  if (shared.forward_zones.Find(LdnsRdfPtr(ldns_dname_new_frm_str(".")).get()) == nullptr) {
+    Log(LogLevel::kError,
+        "warning: no forward-zone for \".\": names outside forward zones get SERVFAIL until "
+        "recursion from the root hints is built");
+  }
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < config.num_threads; ++i) {
+    workers.push_back(
+        std::make_unique<Worker>(&config, SystemClock::Get(), MakeStageFactory(&shared)));
+    if (absl::Status s = workers.back()->Listen(); !s.ok()) {
+      Log(LogLevel::kError, "%s", s.ToString());
+      return 1;
+    }
+  }
+  if (!config.pidfile.empty()) std::ofstream(config.pidfile) << getpid() << "\n";
+  for (auto& worker : workers) worker->Start();
+  Log(LogLevel::kOps, "rebound started: %d thread(s), %d interface(s)", config.num_threads,
+      static_cast<int>(config.interfaces.size()));
+
+  // The main thread only waits for a signal to stop.
+  uv_loop_t* loop = uv_default_loop();
+  uv_signal_t sigint, sigterm;
+  auto on_signal = [](uv_signal_t* handle, int signum) {
+    Log(LogLevel::kOps, "signal %d: stopping", signum);
+    uv_stop(handle->loop);
+  };
+  uv_signal_init(loop, &sigint);
+  uv_signal_init(loop, &sigterm);
+  uv_signal_start(&sigint, on_signal, SIGINT);
+  uv_signal_start(&sigterm, on_signal, SIGTERM);
+  uv_run(loop, UV_RUN_DEFAULT);
+
+  for (auto& worker : workers) worker->Stop();
+  workers.clear();
+  if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
+  Log(LogLevel::kOps, "rebound stopped");
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  std::string config_path = kDefaultConfigPath;
+  bool check_only = false;
+  int extra_verbosity = 0;
+  for (int opt; (opt = getopt(argc, argv, "c:nvh")) != -1;) {
+    switch (opt) {
+      case 'c':
+        config_path = optarg;
+        break;
+      case 'n':
+        check_only = true;
+        break;
+      case 'v':
+        ++extra_verbosity;
+        break;
+      case 'h':
+        PrintUsage();
+        return 0;
+      default:
+        PrintUsage();
+        return 1;
+    }
+  }
+  std::vector<std::string> warnings;
+  absl::StatusOr<Config> config = LoadConfigFile(config_path, &warnings);
+  for (const std::string& w : warnings) std::fprintf(stderr, "rebound: warning: %s\n", w.c_str());
+  if (!config.ok()) {
+    std::fprintf(stderr, "rebound: error: %s\n", std::string(config.status().message()).c_str());
+    return 1;
+  }
+  if (check_only) {
+    std::printf("rebound: %s is valid\n", config_path.c_str());
+    return 0;
+  }
+  if (absl::Status s = ConfigureLog(config->verbosity + extra_verbosity, config->logfile);
+      !s.ok()) {
+    std::fprintf(stderr, "rebound: error: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  return Run(*config);
+}
+
+}  // namespace
+}  // namespace rebound
+
+int main(int argc, char** argv) { return rebound::Main(argc, argv); }

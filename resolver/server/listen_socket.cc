@@ -1,0 +1,35 @@
+#include "resolver/server/listen_socket.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace rebound {
+
+absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reuseport) {
+  const char* kind = type == SOCK_DGRAM ? "udp" : "tcp";
+  int fd = socket(address.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return absl::InternalError(absl::StrCat(kind, " socket for ", address.ToString(), ": ",
+                                            std::strerror(errno)));
+  }
+  const int on = 1;
+  bool ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0;
+  if (ok && reuseport) ok = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) == 0;
+  if (ok && address.is_v6()) ok = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0;
+  if (ok) ok = bind(fd, address.sockaddr_ptr(), address.sockaddr_len()) == 0;
+  if (!ok) {
+    const int err = errno;
+    close(fd);
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address.ToString(), " (", kind, "): ", std::strerror(err)));
+  }
+  return fd;
+}
+
+}  // namespace rebound

@@ -1,0 +1,17 @@
+// Listening sockets made by hand so that SO_REUSEPORT can be set before bind: Debian's libuv
+// 1.44 has no UV_UDP_REUSEPORT, and every worker thread binds its own socket to each address.
+#ifndef REBOUND_RESOLVER_SERVER_LISTEN_SOCKET_H_
+#define REBOUND_RESOLVER_SERVER_LISTEN_SOCKET_H_
+
+#include "absl/status/statusor.h"
+#include "resolver/core/endpoint.h"
+
+namespace rebound {
+
+// A bound, non-blocking socket (SOCK_DGRAM or SOCK_STREAM), IPV6_V6ONLY for IPv6 so that the
+// IPv4 and IPv6 wildcard addresses can both be configured. The caller owns the descriptor.
+absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reuseport);
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_SERVER_LISTEN_SOCKET_H_

@@ -1,0 +1,210 @@
+#include "resolver/server/tcp_listener.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "resolver/core/log.h"
+#include "resolver/server/listen_socket.h"
+
+namespace rebound {
+namespace {
+
+constexpr int kListenBacklog = 256;
+constexpr size_t kDnsHeaderSize = 12;
+
+struct FramedWrite {
+  uv_write_t req;
+  std::vector<uint8_t> bytes;  // two-byte length + message
+};
+
+}  // namespace
+
+// One client connection. Deletes itself once both of its handles are closed; replies find it
+// through its id in the listener's table, so a reply for a closed connection is dropped.
+class TcpListener::Connection {
+ public:
+  Connection(TcpListener* listener, uint64_t id) : listener_(listener), id_(id) {
+    tcp_.data = idle_.data = this;
+  }
+
+  uint64_t id() const { return id_; }
+
+  // Takes the next pending connection off the listening socket.
+  bool Accept(uv_loop_t* loop) {
+    uv_tcp_init(loop, &tcp_);
+    uv_timer_init(loop, &idle_);
+    if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_->server_), Stream()) != 0) return false;
+    sockaddr_storage peer{};
+    int len = sizeof peer;
+    if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return false;
+    client_ = {Endpoint::FromSockaddr(reinterpret_cast<sockaddr*>(&peer)), /*tcp=*/true};
+    return true;
+  }
+
+  void Start() {
+    RestartIdleTimer();
+    ResumeReading();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    listener_->connections_.erase(id_);
+    auto on_closed = [](uv_handle_t* h) {
+      auto* self = static_cast<Connection*>(h->data);
+      if (--self->open_handles_ == 0) delete self;
+    };
+    uv_close(reinterpret_cast<uv_handle_t*>(&idle_), on_closed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
+  }
+
+  void Reply(std::vector<uint8_t> message) {
+    --pending_;
+    auto* write = new FramedWrite{{}, {}};
+    write->req.data = write;
+    write->bytes.reserve(message.size() + 2);
+    write->bytes.push_back(static_cast<uint8_t>(message.size() >> 8));
+    write->bytes.push_back(static_cast<uint8_t>(message.size()));
+    write->bytes.insert(write->bytes.end(), message.begin(), message.end());
+    uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(write->bytes.data()), write->bytes.size());
+    const int rc = uv_write(&write->req, Stream(), &buf, 1, [](uv_write_t* req, int status) {
+      auto* w = static_cast<FramedWrite*>(req->data);
+      auto* self = static_cast<Connection*>(req->handle->data);
+      delete w;
+      if (status < 0 && status != UV_ECANCELED) self->Close();
+    });
+    if (rc != 0) {
+      delete write;
+      Close();
+      return;
+    }
+    if (pending_ < listener_->limits_.max_pipelined) ResumeReading();
+  }
+
+ private:
+  uv_stream_t* Stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
+
+  void ResumeReading() {
+    if (reading_ || closed_) return;
+    reading_ = true;
+    uv_read_start(
+        Stream(),
+        [](uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+          auto* self = static_cast<Connection*>(h->data);
+          self->read_buffer_.resize(std::max<size_t>(suggested, 4096));
+          *buf = uv_buf_init(self->read_buffer_.data(), self->read_buffer_.size());
+        },
+        [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+          auto* self = static_cast<Connection*>(s->data);
+          if (nread < 0) return self->Close();  // EOF or error: the client is done
+          self->OnBytes(buf->base, static_cast<size_t>(nread));
+        });
+  }
+
+  void OnBytes(const char* data, size_t size) {
+    if (size == 0) return;
+    RestartIdleTimer();
+    in_.insert(in_.end(), data, data + size);
+    size_t offset = 0;
+    while (!closed_ && in_.size() - offset >= 2) {
+      const size_t length = (size_t{in_[offset]} << 8) | in_[offset + 1];
+      if (length < kDnsHeaderSize) return Close();  // not DNS: stop talking
+      if (in_.size() - offset - 2 < length) break;
+      std::span<const uint8_t> message(in_.data() + offset + 2, length);
+      offset += 2 + length;
+      ++pending_;
+      const uint64_t id = id_;
+      TcpListener* listener = listener_;
+      // The handler may answer before returning (errors, cache hits) or much later.
+      const bool answered =
+          listener_->handler_->Handle(message, client_, [listener, id](std::vector<uint8_t> reply) {
+            auto it = listener->connections_.find(id);
+            if (it != listener->connections_.end()) it->second->Reply(std::move(reply));
+          });
+      if (!answered) --pending_;
+    }
+    if (closed_) return;
+    in_.erase(in_.begin(), in_.begin() + offset);
+    // Pause reading while too many queries are in flight.
+    if (pending_ >= listener_->limits_.max_pipelined && reading_) {
+      uv_read_stop(Stream());
+      reading_ = false;
+    }
+  }
+
+  void RestartIdleTimer() {
+    const auto ms = static_cast<uint64_t>(absl::ToInt64Milliseconds(listener_->limits_.idle_timeout));
+    uv_timer_start(&idle_, [](uv_timer_t* t) { static_cast<Connection*>(t->data)->OnIdle(); }, ms,
+                   0);
+  }
+
+  // RFC 7766 6.2.3: a connection is idle only when no query is outstanding.
+  void OnIdle() {
+    if (pending_ > 0) return RestartIdleTimer();
+    Close();
+  }
+
+  TcpListener* listener_;
+  uint64_t id_;
+  ClientInfo client_;
+  uv_tcp_t tcp_;
+  uv_timer_t idle_;
+  int open_handles_ = 2;
+  int pending_ = 0;
+  bool reading_ = false;
+  bool closed_ = false;
+  std::vector<uint8_t> in_;
+  std::vector<char> read_buffer_;
+};
+
+absl::StatusOr<TcpListener*> TcpListener::Open(uv_loop_t* loop, const Endpoint& address,
+                                               bool reuseport, QueryHandler* handler,
+                                               TcpLimits limits) {
+  absl::StatusOr<int> fd = OpenListenSocket(address, SOCK_STREAM, reuseport);
+  if (!fd.ok()) return fd.status();
+  auto* listener = new TcpListener(handler, limits);
+  uv_tcp_init(loop, &listener->server_);
+  listener->server_.data = listener;
+  int rc = uv_tcp_open(&listener->server_, *fd);
+  if (rc != 0) close(*fd);  // not adopted by the handle
+  if (rc == 0) {
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener->server_), kListenBacklog,
+                   [](uv_stream_t* s, int status) {
+                     if (status == 0) static_cast<TcpListener*>(s->data)->OnIncoming();
+                   });
+  }
+  if (rc != 0) {
+    listener->Close();
+    return absl::InternalError(absl::StrCat("tcp ", address.ToString(), ": ", uv_strerror(rc)));
+  }
+  return listener;
+}
+
+void TcpListener::OnIncoming() {
+  auto* connection = new Connection(this, next_connection_id_++);
+  const bool accepted = connection->Accept(server_.loop);
+  connections_.emplace(connection->id(), connection);
+  // Over the limit the connection is accepted and closed at once, so the backlog cannot fill
+  // with clients that will never be served.
+  if (!accepted || connections_.size() > static_cast<size_t>(limits_.max_connections)) {
+    static RateLimiter limiter;
+    if (accepted && limiter.Allow()) Log(LogLevel::kOps, "tcp connection limit reached");
+    connection->Close();
+    return;
+  }
+  connection->Start();
+}
+
+void TcpListener::Close() {
+  std::vector<Connection*> open;
+  for (auto& [id, c] : connections_) open.push_back(c);
+  for (Connection* c : open) c->Close();
+  uv_close(reinterpret_cast<uv_handle_t*>(&server_),
+           [](uv_handle_t* h) { delete static_cast<TcpListener*>(h->data); });
+}
+
+}  // namespace rebound

@@ -1,0 +1,58 @@
+// One event loop on its own thread with its own sockets (SO_REUSEPORT), transport, stages and
+// pipeline. A request never leaves the worker that received it; caches are shared.
+#ifndef REBOUND_RESOLVER_SERVER_WORKER_H_
+#define REBOUND_RESOLVER_SERVER_WORKER_H_
+
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "resolver/config/config.h"
+#include "resolver/core/pipeline.h"
+#include "resolver/core/stage.h"
+#include "resolver/server/query_handler.h"
+#include "resolver/server/tcp_listener.h"
+#include "resolver/server/udp_listener.h"
+#include "resolver/transport/udp_tcp_transport.h"
+
+namespace rebound {
+
+// Builds a worker's stages, in pipeline order, around that worker's transport.
+using StageFactory = std::function<std::vector<std::unique_ptr<Stage>>(Transport* transport)>;
+
+class Worker {
+ public:
+  Worker(const Config* config, const Clock* clock, const StageFactory& make_stages);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Binds every configured interface (UDP and TCP as enabled). Call before Start; an error
+  // names the address that could not be bound.
+  absl::Status Listen();
+  void Start();
+  // Thread-safe: closes everything on the loop's thread and waits for the thread to end.
+  void Stop();
+
+ private:
+  void Shutdown();  // on the loop's thread
+
+  const Config* config_;
+  uv_loop_t loop_;
+  uv_async_t stop_signal_;
+  std::thread thread_;
+  std::unique_ptr<UdpTcpTransport> transport_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<QueryHandler> handler_;
+  std::vector<UdpListener*> udp_listeners_;  // each deletes itself after Close()
+  std::vector<TcpListener*> tcp_listeners_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_SERVER_WORKER_H_

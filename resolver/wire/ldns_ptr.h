@@ -1,0 +1,42 @@
+// RAII owners for ldns objects: every ldns allocation in rebound is held by one of these.
+#ifndef REBOUND_RESOLVER_WIRE_LDNS_PTR_H_
+#define REBOUND_RESOLVER_WIRE_LDNS_PTR_H_
+
+// ldns/common.h defines `true` and `false` as macros (0 and 1) unless stdbool.h's guard is
+// already set; those macros break later standard headers (<optional>'s operator<=> among them).
+// Including stdbool.h first sets the guard. Include ldns through this header.
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers): must precede ldns
+// clang-format off
+#include <ldns/ldns.h>
+// clang-format on
+
+#include <memory>
+
+namespace rebound {
+
+struct LdnsPktDeleter {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+struct LdnsRrDeleter {
+  void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
+};
+// Deep free: the list and every RR in it.
+struct LdnsRrListDeleter {
+  void operator()(ldns_rr_list* l) const { ldns_rr_list_deep_free(l); }
+};
+struct LdnsRdfDeleter {
+  void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
+};
+struct LdnsBufferDeleter {
+  void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
+};
+
+using LdnsPktPtr = std::unique_ptr<ldns_pkt, LdnsPktDeleter>;
+using LdnsRrPtr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
+using LdnsRrListPtr = std::unique_ptr<ldns_rr_list, LdnsRrListDeleter>;
+using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
+using LdnsBufferPtr = std::unique_ptr<ldns_buffer, LdnsBufferDeleter>;
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_WIRE_LDNS_PTR_H_

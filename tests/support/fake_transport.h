@@ -1,0 +1,47 @@
+// A scripted Transport for unit and replay tests: records every query and lets the test
+// deliver the reply (or an error) when it chooses, as the real transport would from its loop.
+#ifndef REBOUND_TESTS_SUPPORT_FAKE_TRANSPORT_H_
+#define REBOUND_TESTS_SUPPORT_FAKE_TRANSPORT_H_
+
+#include <deque>
+#include <string>
+#include <utility>
+
+#include "resolver/core/transport.h"
+
+namespace rebound::testing {
+
+class FakeTransport : public Transport {
+ public:
+  struct Sent {
+    Endpoint server;
+    std::string name;  // presentation form, e.g. "www.example.test."
+    ldns_rr_type type;
+    bool recursion_desired;
+    absl::Duration timeout;
+    Callback cb;
+  };
+
+  void Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
+             Callback cb) override {
+    char* name = ldns_rdf2str(q.name);
+    sent_.push_back({server, name, q.type, q.recursion_desired, timeout, std::move(cb)});
+    free(name);
+  }
+
+  size_t outstanding() const { return sent_.size(); }
+  const Sent& front() const { return sent_.front(); }
+  // Completes the oldest outstanding query.
+  void Reply(absl::StatusOr<LdnsPktPtr> reply) {
+    Sent s = std::move(sent_.front());
+    sent_.pop_front();
+    s.cb(std::move(reply));
+  }
+
+ private:
+  std::deque<Sent> sent_;
+};
+
+}  // namespace rebound::testing
+
+#endif  // REBOUND_TESTS_SUPPORT_FAKE_TRANSPORT_H_
