@@ -1,0 +1,90 @@
+// The typed configuration rebound runs with, and the functions that read it from an
+// unbound.conf-style file. Field names follow the option names (interface: -> interfaces).
+#ifndef REBOUND_RESOLVER_CONFIG_CONFIG_H_
+#define REBOUND_RESOLVER_CONFIG_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "resolver/config/access_control_list.h"
+#include "resolver/core/endpoint.h"
+
+namespace rebound {
+
+inline constexpr uint16_t kDefaultDnsPort = 53;
+
+// forward-zone: queries at or below `name` go to `addrs` with RD set instead of being iterated.
+struct ForwardZone {
+  std::string name;  // lowercase, absolute: "example.com.", "." for the root
+  std::vector<Endpoint> addrs;
+  bool forward_first = false;  // on failure, fall back to iterating
+  bool operator==(const ForwardZone&) const = default;
+};
+
+// stub-zone: iteration for `name` starts at these servers instead of the delegation.
+struct StubZone {
+  std::string name;                // normalized as ForwardZone::name
+  std::vector<Endpoint> addrs;     // stub-addr
+  std::vector<std::string> hosts;  // stub-host names, normalized; resolved at run time
+  bool stub_first = false;         // on failure, fall back to the ordinary delegation
+  bool stub_prime = false;         // ask the servers for the zone's NS set first
+  bool operator==(const StubZone&) const = default;
+};
+
+// 127.0.0.1 and ::1 on `port`: where unbound listens when no interface: is given.
+std::vector<Endpoint> DefaultInterfaces(uint16_t port);
+
+// Defaults are unbound's, except incoming_num_tcp. A default-constructed Config is what an empty
+// config file yields.
+struct Config {
+  // server: clause. Every interface carries its port (interface@port, else port:).
+  std::vector<Endpoint> interfaces = DefaultInterfaces(kDefaultDnsPort);
+  uint16_t port = kDefaultDnsPort;
+  AccessControlList acl;
+  int num_threads = 1;
+  bool do_ip4 = true;
+  bool do_ip6 = true;
+  bool prefer_ip6 = false;
+  bool do_udp = true;
+  bool do_tcp = true;
+  std::string root_hints;  // empty: the compiled-in root hints
+  uint32_t cache_max_ttl = 86400;
+  uint32_t cache_min_ttl = 0;
+  uint32_t cache_max_negative_ttl = 3600;
+  size_t msg_cache_size = size_t{4} << 20;
+  size_t rrset_cache_size = size_t{4} << 20;
+  uint16_t edns_buffer_size = 1232;  // the DNS Flag Day 2020 value
+  int verbosity = 1;
+  std::string logfile;  // empty: stderr
+  bool do_not_query_localhost = true;
+  absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
+  int incoming_num_tcp = 100;  // per thread
+  bool so_reuseport = true;
+  std::string pidfile;  // empty: no pid file
+
+  std::vector<ForwardZone> forward_zones;
+  std::vector<StubZone> stub_zones;
+
+  bool operator==(const Config&) const = default;
+};
+
+Config DefaultConfig();
+
+// Reads and checks a config file. Errors read "file:line: what is wrong"; options unbound knows
+// but rebound does not implement are skipped with a "file:line: not supported: NAME" warning
+// appended to `warnings` (which may be null).
+absl::StatusOr<Config> LoadConfigFile(const std::string& path, std::vector<std::string>* warnings);
+
+// As LoadConfigFile, for text already in memory. `filename` is used in messages, and relative
+// include: paths are taken from its directory.
+absl::StatusOr<Config> ParseConfigText(absl::string_view text, const std::string& filename,
+                                       std::vector<std::string>* warnings);
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CONFIG_CONFIG_H_

@@ -1,0 +1,215 @@
+#include "resolver/config/server_clause.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "resolver/config/access_control_list.h"
+#include "resolver/config/config_values.h"
+
+namespace rebound::config_internal {
+namespace {
+
+// RFC 2181 8: a TTL above 2^31 - 1 is treated as zero, so larger limits mean nothing.
+constexpr int64_t kMaxTtl = std::numeric_limits<int32_t>::max();
+
+using Handler = absl::Status (*)(const ConfigLine& line, ServerState& s);
+
+template <bool Config::*kField>
+absl::Status SetYesNo(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<bool> value = ParseYesNo(line.values[0]);
+  if (!value.ok()) return value.status();
+  s.config->*kField = *value;
+  return absl::OkStatus();
+}
+
+// kField is a pointer to an integer member of Config; [kMin, kMax] must fit its type.
+template <auto kField, int64_t kMin, int64_t kMax>
+absl::Status SetInteger(const ConfigLine& line, ServerState& s) {
+  using Field = std::remove_cvref_t<decltype(std::declval<Config&>().*kField)>;
+  static_assert(kMin >= std::numeric_limits<Field>::min());
+  static_assert(kMax <= std::numeric_limits<Field>::max());
+  absl::StatusOr<int64_t> value = ParseInteger(line.values[0], kMin, kMax);
+  if (!value.ok()) return value.status();
+  s.config->*kField = static_cast<Field>(*value);
+  return absl::OkStatus();
+}
+
+template <std::string Config::*kField>
+absl::Status SetString(const ConfigLine& line, ServerState& s) {
+  s.config->*kField = line.values[0];
+  return absl::OkStatus();
+}
+
+template <size_t Config::*kField>
+absl::Status SetMemorySize(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<size_t> value = ParseMemorySize(line.values[0]);
+  if (!value.ok()) return value.status();
+  s.config->*kField = *value;
+  return absl::OkStatus();
+}
+
+absl::Status SetTcpIdleTimeout(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<int64_t> ms = ParseInteger(line.values[0], 0, std::numeric_limits<int32_t>::max());
+  if (!ms.ok()) return ms.status();
+  s.config->tcp_idle_timeout = absl::Milliseconds(*ms);
+  return absl::OkStatus();
+}
+
+absl::Status AddInterface(const ConfigLine& line, ServerState& s) {
+  // Port 0 marks "no @port": Endpoint::Parse rejects an explicit @0, so the mark is unambiguous.
+  absl::StatusOr<Endpoint> endpoint = Endpoint::Parse(line.values[0], 0);
+  if (!endpoint.ok()) return endpoint.status();
+  s.interfaces.push_back({*endpoint, line.where});
+  return absl::OkStatus();
+}
+
+absl::Status AddAccessControl(const ConfigLine& line, ServerState& s) {
+  // unbound writes the rule as two values; a single quoted "netblock action" is taken too.
+  std::vector<std::string> words =
+      absl::StrSplit(absl::StrJoin(line.values, " "), ' ', absl::SkipEmpty());
+  if (words.size() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected 'netblock action', got '", absl::StrJoin(line.values, " "), "'"));
+  }
+  absl::StatusOr<AccessAction> action = ParseAccessAction(words[1]);
+  if (!action.ok()) return action.status();
+  absl::Status added = s.config->acl.Add(words[0], *action);
+  if (absl::IsAlreadyExists(added)) {
+    line.Warn(s.warnings, added.message());
+    return absl::OkStatus();
+  }
+  return added;
+}
+
+struct ServerOption {
+  absl::string_view name;
+  size_t max_values;
+  Handler handler;
+};
+
+// Sorted by name for binary search.
+constexpr ServerOption kServerOptions[] = {
+    {"access-control", 2, &AddAccessControl},
+    {"cache-max-negative-ttl", 1, &SetInteger<&Config::cache_max_negative_ttl, 0, kMaxTtl>},
+    {"cache-max-ttl", 1, &SetInteger<&Config::cache_max_ttl, 0, kMaxTtl>},
+    {"cache-min-ttl", 1, &SetInteger<&Config::cache_min_ttl, 0, kMaxTtl>},
+    {"do-ip4", 1, &SetYesNo<&Config::do_ip4>},
+    {"do-ip6", 1, &SetYesNo<&Config::do_ip6>},
+    {"do-not-query-localhost", 1, &SetYesNo<&Config::do_not_query_localhost>},
+    {"do-tcp", 1, &SetYesNo<&Config::do_tcp>},
+    {"do-udp", 1, &SetYesNo<&Config::do_udp>},
+    // RFC 6891 6.2.5: values below 512 are treated as 512, so we refuse them instead.
+    {"edns-buffer-size", 1, &SetInteger<&Config::edns_buffer_size, 512, 65535>},
+    {"incoming-num-tcp", 1, &SetInteger<&Config::incoming_num_tcp, 0, 65535>},
+    {"interface", 1, &AddInterface},
+    {"ip-address", 1, &AddInterface},  // unbound's older name for interface:
+    {"logfile", 1, &SetString<&Config::logfile>},
+    {"msg-cache-size", 1, &SetMemorySize<&Config::msg_cache_size>},
+    {"num-threads", 1, &SetInteger<&Config::num_threads, 1, 1024>},
+    {"pidfile", 1, &SetString<&Config::pidfile>},
+    {"port", 1, &SetInteger<&Config::port, 1, 65535>},
+    {"prefer-ip6", 1, &SetYesNo<&Config::prefer_ip6>},
+    {"root-hints", 1, &SetString<&Config::root_hints>},
+    {"rrset-cache-size", 1, &SetMemorySize<&Config::rrset_cache_size>},
+    {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
+    {"tcp-idle-timeout", 1, &SetTcpIdleTimeout},
+    {"verbosity", 1, &SetInteger<&Config::verbosity, 0, 5>},
+};
+static_assert(std::ranges::is_sorted(kServerOptions, {}, &ServerOption::name));
+
+const ServerOption* FindServerOption(absl::string_view key) {
+  const auto* it = std::ranges::lower_bound(kServerOptions, key, {}, &ServerOption::name);
+  if (it == std::end(kServerOptions) || it->name != key) return nullptr;
+  return it;
+}
+
+// The later of two options that were both set, for an error about the pair.
+const std::string& LaterOf(const ServerState& s, const std::string& a, const std::string& b) {
+  const auto& first = s.last_set.at(a);
+  const auto& second = s.last_set.at(b);
+  return first.first > second.first ? first.second : second.second;
+}
+
+}  // namespace
+
+ServerClause::ServerClause(Config* config, std::vector<std::string>* warnings) {
+  state_.config = config;
+  state_.warnings = warnings;
+}
+
+bool ServerClause::Handles(absl::string_view key) { return FindServerOption(key) != nullptr; }
+
+absl::Status ServerClause::Apply(const ConfigLine& line) {
+  const ServerOption* option = FindServerOption(line.key);
+  if (option == nullptr) return line.Error(absl::StrCat("unknown option '", line.key, "'"));
+  if (line.values.empty()) return line.Error(absl::StrCat("missing value for '", line.key, "'"));
+  if (line.values.size() > option->max_values) {
+    return line.Error(
+        absl::StrCat("too many values for '", line.key, "' (quote a value that contains blanks)"));
+  }
+  absl::Status status = option->handler(line, state_);
+  if (!status.ok()) return line.Error(absl::StrCat(line.key, ": ", status.message()));
+  state_.last_set[line.key] = {++state_.sequence, line.where};
+  return absl::OkStatus();
+}
+
+absl::Status ServerClause::Finish() {
+  Config& c = *state_.config;
+  auto error_at = [](const std::string& where, absl::string_view message) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", message));
+  };
+  // Both flags of a pair can only be "no" if the file set both, so both have a location.
+  if (!c.do_ip4 && !c.do_ip6) {
+    return error_at(LaterOf(state_, "do-ip4", "do-ip6"),
+                    "do-ip4 and do-ip6 are both no: no address family left to use");
+  }
+  if (!c.do_udp && !c.do_tcp) {
+    return error_at(LaterOf(state_, "do-udp", "do-tcp"),
+                    "do-udp and do-tcp are both no: no transport left to use");
+  }
+  if (c.cache_min_ttl > c.cache_max_ttl && state_.warnings != nullptr) {
+    auto it = state_.last_set.find("cache-min-ttl");
+    state_.warnings->push_back(absl::StrCat(it->second.second, ": cache-min-ttl ", c.cache_min_ttl,
+                                            " is above cache-max-ttl ", c.cache_max_ttl,
+                                            "; cache-max-ttl wins"));
+  }
+
+  c.interfaces.clear();
+  if (state_.interfaces.empty()) {
+    for (const Endpoint& e : DefaultInterfaces(c.port)) {
+      if (e.is_v6() ? c.do_ip6 : c.do_ip4) c.interfaces.push_back(e);
+    }
+    return absl::OkStatus();
+  }
+  std::vector<std::string> wheres;
+  for (ServerState::PendingInterface& pending : state_.interfaces) {
+    Endpoint& e = pending.endpoint;
+    if (e.port() == 0) e.set_port(c.port);
+    if (e.is_v6() && !c.do_ip6) {
+      return error_at(pending.where,
+                      absl::StrCat("interface ", e.AddressString(), " is IPv6 but do-ip6 is no"));
+    }
+    if (!e.is_v6() && !c.do_ip4) {
+      return error_at(pending.where,
+                      absl::StrCat("interface ", e.AddressString(), " is IPv4 but do-ip4 is no"));
+    }
+    auto dup = std::find(c.interfaces.begin(), c.interfaces.end(), e);
+    if (dup != c.interfaces.end()) {
+      return error_at(pending.where,
+                      absl::StrCat("duplicate interface ", e.ToString(), " (first at ",
+                                   wheres[dup - c.interfaces.begin()], ")"));
+    }
+    c.interfaces.push_back(e);
+    wheres.push_back(pending.where);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rebound::config_internal

@@ -1,0 +1,55 @@
+// The options of the server: clause, applied to a Config one line at a time.
+#ifndef REBOUND_RESOLVER_CONFIG_SERVER_CLAUSE_H_
+#define REBOUND_RESOLVER_CONFIG_SERVER_CLAUSE_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "resolver/config/config.h"
+#include "resolver/config/config_line.h"
+#include "resolver/core/endpoint.h"
+
+namespace rebound::config_internal {
+
+// What the server: options have read so far. Public so the per-option functions in the .cc
+// file can reach it; only ServerClause uses it.
+struct ServerState {
+  struct PendingInterface {
+    Endpoint endpoint;  // port 0 when the line gave none: port: applies, read or not yet
+    std::string where;
+  };
+
+  Config* config = nullptr;
+  std::vector<std::string>* warnings = nullptr;
+  std::vector<PendingInterface> interfaces;
+  // Where each option was last set and in which order, for checks that involve two options.
+  absl::flat_hash_map<std::string, std::pair<int, std::string>> last_set;
+  int sequence = 0;
+};
+
+class ServerClause {
+ public:
+  ServerClause(Config* config, std::vector<std::string>* warnings);
+
+  // True for every option the server: clause implements.
+  static bool Handles(absl::string_view key);
+
+  // Applies one "key: value" line; `line.key` must satisfy Handles().
+  absl::Status Apply(const ConfigLine& line);
+
+  // Settles what depends on the whole file: interface ports (port: may come after interface:),
+  // the default interfaces, and checks across options.
+  absl::Status Finish();
+
+ private:
+  ServerState state_;
+};
+
+}  // namespace rebound::config_internal
+
+#endif  // REBOUND_RESOLVER_CONFIG_SERVER_CLAUSE_H_

@@ -1,0 +1,50 @@
+#include "resolver/config/unbound_options.h"
+
+#include <algorithm>
+
+#include "gtest/gtest.h"
+#include "resolver/config/server_clause.h"
+#include "resolver/config/zone_clause.h"
+
+namespace rebound::config_internal {
+namespace {
+
+TEST(UnboundOptionsTest, TableIsSortedAndLarge) {
+  absl::Span<const absl::string_view> table = UnsupportedUnboundOptions();
+  EXPECT_GE(table.size(), 80u);
+  EXPECT_TRUE(std::is_sorted(table.begin(), table.end()));
+  EXPECT_EQ(std::adjacent_find(table.begin(), table.end()), table.end());
+}
+
+TEST(UnboundOptionsTest, KnowsCommonOptions) {
+  for (absl::string_view name :
+       {"outgoing-range", "so-rcvbuf", "harden-glue", "prefetch", "serve-expired",
+        "qname-minimisation", "module-config", "dns64-prefix", "auto-trust-anchor-file",
+        "control-enable", "do-daemonize", "username", "chroot", "directory", "hide-identity",
+        "rrset-roundrobin", "local-zone", "local-data", "forward-tls-upstream"}) {
+    EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
+  }
+  EXPECT_FALSE(IsUnsupportedUnboundOption("no-such-option"));
+  EXPECT_FALSE(IsUnsupportedUnboundOption(""));
+}
+
+TEST(UnboundOptionsTest, KnowsClauses) {
+  for (absl::string_view name :
+       {"remote-control", "auth-zone", "view", "python", "dnstap", "cachedb", "rpz"}) {
+    EXPECT_TRUE(IsUnsupportedUnboundClause(name)) << name;
+  }
+  EXPECT_FALSE(IsUnsupportedUnboundClause("server"));
+  EXPECT_FALSE(IsUnsupportedUnboundClause("forward-zone"));
+}
+
+TEST(UnboundOptionsTest, ImplementedOptionsAreNotInTheTable) {
+  for (absl::string_view name : UnsupportedUnboundOptions()) {
+    EXPECT_FALSE(ServerClause::Handles(name)) << name;
+    EXPECT_FALSE(ZoneClause::Handles(ZoneKind::kForward, name)) << name;
+    EXPECT_FALSE(ZoneClause::Handles(ZoneKind::kStub, name)) << name;
+    EXPECT_FALSE(IsUnsupportedUnboundClause(name)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace rebound::config_internal
