@@ -1,0 +1,52 @@
+// The compact forms the caches keep: byte-string keys, and records reduced to their rdata.
+#ifndef REBOUND_RESOLVER_CACHE_CACHE_WIRE_H_
+#define REBOUND_RESOLVER_CACHE_CACHE_WIRE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "resolver/wire/ldns_ptr.h"
+
+namespace rebound {
+
+// The key of (owner, type, class): the owner in wire form with ASCII letters lowercased (names
+// compare case-insensitively, RFC 4343), then type and class in network order, then for RRSIG
+// the covered type (so the signatures of each RRset at a name are kept apart, as they arrive in
+// different answers). Empty when `owner` is not a domain name.
+std::string CacheKey(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, uint16_t covered = 0);
+
+// The type an RRSIG covers, or 0 for any other record (or an RRSIG without that field).
+uint16_t CoveredType(const ldns_rr* rr);
+
+// Appends rr's rdata, uncompressed and prefixed by its 16-bit length, to `out`. Returns false
+// (leaving `out` as it was) if ldns cannot render it.
+bool AppendRdata(const ldns_rr* rr, std::string* out);
+
+// Splits the next length-prefixed rdata off the front of `*rdata_list`, into `*rdata`.
+// Returns false at the end or on a truncated entry.
+bool NextRdata(std::string_view* rdata_list, std::string_view* rdata);
+
+// Rebuilds one record from its parts; `rdata` is one entry as AppendRdata wrote it (length
+// prefix included), `owner` a name in wire form. Null if ldns rejects it.
+LdnsRrPtr DecodeRr(std::string_view owner, uint16_t type, uint16_t rr_class, uint32_t ttl,
+                   std::string_view rdata);
+
+// The wire form of a name rdf (its case kept).
+inline std::string_view NameWire(const ldns_rdf* name) {
+  return std::string_view(reinterpret_cast<const char*>(ldns_rdf_data(name)), ldns_rdf_size(name));
+}
+
+// RFC 2181 8: a TTL with the most significant bit set is treated as zero.
+inline uint32_t SaneTtl(uint32_t ttl) { return ttl > 0x7fffffffu ? 0 : ttl; }
+
+// Whole seconds left until `expiry` (the TTL to hand out now), 0 once it has passed.
+inline uint32_t RemainingTtl(absl::Time expiry, absl::Time now) {
+  if (expiry <= now) return 0;
+  return static_cast<uint32_t>(absl::ToInt64Seconds(expiry - now));
+}
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CACHE_CACHE_WIRE_H_

@@ -1,0 +1,99 @@
+#include "resolver/cache/rrset_cache.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "resolver/cache/cache_wire.h"
+
+namespace rebound {
+namespace {
+
+// Whether `rr` belongs to the same RRset as `first`. Owners compare case-insensitively.
+bool SameRrset(const ldns_rr* first, const ldns_rr* rr) {
+  return ldns_rr_get_type(rr) == ldns_rr_get_type(first) &&
+         ldns_rr_get_class(rr) == ldns_rr_get_class(first) &&
+         CoveredType(rr) == CoveredType(first) &&
+         ldns_dname_compare(ldns_rr_owner(rr), ldns_rr_owner(first)) == 0;
+}
+
+}  // namespace
+
+RrsetCache::RrsetCache(RrsetCacheOptions options, const Clock* clock)
+    : options_(options), clock_(clock), map_(options.max_bytes, options.shards) {}
+
+bool RrsetCache::Insert(const ldns_rr_list& rrset, Trust trust) {
+  std::vector<const ldns_rr*> rrs(ldns_rr_list_rr_count(&rrset));
+  for (size_t i = 0; i < rrs.size(); ++i) rrs[i] = ldns_rr_list_rr(&rrset, i);
+  return Insert(rrs, trust);
+}
+
+bool RrsetCache::Insert(absl::Span<const ldns_rr* const> rrset, Trust trust) {
+  if (rrset.empty()) return false;
+  const ldns_rr* first = rrset.front();
+  // Render outside the shard lock: the lock covers only the map update.
+  std::vector<std::string> rdatas;
+  rdatas.reserve(rrset.size());  // no reallocation: `seen` points into these strings
+  absl::flat_hash_set<std::string_view> seen;
+  uint32_t min_ttl = UINT32_MAX;
+  for (const ldns_rr* rr : rrset) {
+    if (!SameRrset(first, rr)) return false;
+    min_ttl = std::min(min_ttl, SaneTtl(ldns_rr_ttl(rr)));
+    rdatas.emplace_back();
+    if (!AppendRdata(rr, &rdatas.back())) return false;
+    // RFC 2181 5: an RRset holds no duplicate records, whatever the sender put in the message.
+    if (!seen.insert(rdatas.back()).second) rdatas.pop_back();
+  }
+  // RFC 2181 5.2: the records of an RRset should share one TTL; where they do not, the
+  // smallest one is the safe choice. Then the operator's bounds (cache-min-ttl, cache-max-ttl).
+  const uint32_t ttl = std::min(std::max(min_ttl, options_.min_ttl), options_.max_ttl);
+  if (ttl == 0) return false;  // RFC 1035 3.2.1: a zero TTL means "do not cache"
+
+  std::string key = CacheKey(ldns_rr_owner(first), ldns_rr_get_type(first),
+                             ldns_rr_get_class(first), CoveredType(first));
+  if (key.empty()) return false;
+  Entry entry;
+  for (const std::string& rdata : rdatas) entry.rdata.append(rdata);
+  entry.ttl = ttl;
+  entry.trust = trust;
+  const size_t payload = entry.rdata.capacity();
+  const absl::Time now = clock_->Now();
+  // RFC 2181 5.4.1: cached data is not replaced by data of lower trust while it lasts.
+  return map_.Insert(std::move(key), std::move(entry), now + absl::Seconds(ttl), now, payload,
+                     [trust](const Entry& old) { return trust >= old.trust; });
+}
+
+LdnsRrListPtr RrsetCache::Lookup(const ldns_rdf* owner, ldns_rr_type type,
+                                 ldns_rr_class rr_class) const {
+  return Find(owner, type, rr_class, 0);
+}
+
+LdnsRrListPtr RrsetCache::LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
+                                           ldns_rr_class rr_class) const {
+  return Find(owner, LDNS_RR_TYPE_RRSIG, rr_class, covered);
+}
+
+LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class,
+                               uint16_t covered) const {
+  const std::string key = CacheKey(owner, type, rr_class, covered);
+  if (key.empty()) return nullptr;
+  const absl::Time now = clock_->Now();
+  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now);
+  if (!hit.has_value()) return nullptr;
+  // TTLs count down: what is handed out is what is left (RFC 1035 3.2.1, RFC 2181 8).
+  const uint32_t ttl = RemainingTtl(hit->expiry, now);
+  const std::string_view owner_wire =
+      std::string_view(key).substr(0, ldns_rdf_size(owner));  // the lowercased owner
+  LdnsRrListPtr list(ldns_rr_list_new());
+  std::string_view rest = hit->value.rdata;
+  std::string_view rdata;
+  while (NextRdata(&rest, &rdata)) {
+    LdnsRrPtr rr = DecodeRr(owner_wire, type, rr_class, ttl, rdata);
+    if (rr == nullptr) return nullptr;  // stored by us from parsed records: should not happen
+    ldns_rr_list_push_rr(list.get(), rr.release());
+  }
+  return list;
+}
+
+}  // namespace rebound

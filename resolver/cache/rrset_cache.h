@@ -1,0 +1,80 @@
+// The RRset cache: every RRset learned from answers, by (owner, type, class), until its TTL runs
+// out; shared by all worker threads.
+#ifndef REBOUND_RESOLVER_CACHE_RRSET_CACHE_H_
+#define REBOUND_RESOLVER_CACHE_RRSET_CACHE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "absl/types/span.h"
+#include "resolver/cache/sharded_lru_map.h"
+#include "resolver/core/clock.h"
+#include "resolver/wire/ldns_ptr.h"
+
+namespace rebound {
+
+// How far data is believed, after RFC 2181 5.4.1 (which ranks from additional-section data up
+// to authoritative answers): a forwarder's answers are never authoritative, so three ranks
+// remain. Ordered: a larger value is more trustworthy.
+enum class Trust : uint8_t {
+  kAdditional,  // additional section (glue and the like)
+  kAuthority,   // authority section of a non-authoritative answer
+  kAnswer,      // answer section of a non-authoritative answer
+};
+
+struct RrsetCacheOptions {
+  size_t max_bytes = 4 << 20;  // rrset-cache-size
+  uint32_t min_ttl = 0;        // cache-min-ttl
+  uint32_t max_ttl = 86400;    // cache-max-ttl
+  size_t shards = 32;          // rounded up to a power of two; tests use 1 to see exact LRU order
+};
+
+class RrsetCache {
+ public:
+  // `clock` must outlive the cache.
+  RrsetCache(RrsetCacheOptions options, const Clock* clock);
+  RrsetCache(const RrsetCache&) = delete;
+  RrsetCache& operator=(const RrsetCache&) = delete;
+
+  // Stores one RRset: every record must share owner, type and class (and, for RRSIGs, the type
+  // covered; the signatures over each RRset are an entry of their own). Its TTL is the smallest
+  // of the records', clamped to [min_ttl, max_ttl]. An unexpired entry of higher trust is kept
+  // instead (RFC 2181 5.4.1). Returns whether the RRset was stored: not when the records
+  // disagree, the TTL is 0, the entry is bigger than its shard or higher trust won.
+  bool Insert(const ldns_rr_list& rrset, Trust trust);
+  bool Insert(absl::Span<const ldns_rr* const> rrset, Trust trust);
+
+  // A copy of the RRset with each TTL set to the seconds it has left, or null when there is
+  // none or it has expired. The owner comes back lowercased. For signatures use
+  // LookupSignatures: (owner, RRSIG, class) alone names no entry.
+  LdnsRrListPtr Lookup(const ldns_rdf* owner, ldns_rr_type type, ldns_rr_class rr_class) const;
+  // The RRSIGs at `owner` over its RRset of type `covered`, as Lookup.
+  LdnsRrListPtr LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
+                                 ldns_rr_class rr_class) const;
+
+  size_t bytes() const { return map_.bytes(); }
+  size_t entries() const { return map_.entries(); }
+
+ private:
+  struct Entry {
+    // Each record's rdata, uncompressed and prefixed by its length; owner, type and class are
+    // in the key. Kept as wire bytes so a later fast path can serve hits from pre-rendered wire
+    // without an ldns parse; today Lookup rebuilds ldns records from it.
+    std::string rdata;
+    uint32_t ttl = 0;  // as stored, before any countdown
+    Trust trust = Trust::kAdditional;
+  };
+
+  LdnsRrListPtr Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class,
+                     uint16_t covered) const;
+
+  const RrsetCacheOptions options_;
+  const Clock* const clock_;
+  // Lookups reorder the LRU list, so even a const lookup writes to the map.
+  mutable ShardedLruMap<Entry> map_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CACHE_RRSET_CACHE_H_

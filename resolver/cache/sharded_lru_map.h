@@ -1,0 +1,168 @@
+// A byte-capped, expiring, least-recently-used map split into independently locked shards: the
+// storage under both the RrsetCache and the NegativeCache, which differ only in what they keep.
+#ifndef REBOUND_RESOLVER_CACHE_SHARDED_LRU_MAP_H_
+#define REBOUND_RESOLVER_CACHE_SHARDED_LRU_MAP_H_
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace rebound {
+
+// Keys are byte strings (a name in lowercased wire form plus type and class); `V` is copied out
+// on a hit, so it should be cheap to copy (a few hundred bytes of wire data at most). Every
+// worker thread shares one map; a call locks one shard, and only for the map operation itself:
+// callers convert to and from ldns outside.
+template <typename V>
+class ShardedLruMap {
+ public:
+  struct Hit {
+    V value;
+    absl::Time expiry;
+  };
+
+  // `max_bytes` is split evenly over `shards` (rounded up to a power of two), and each shard
+  // keeps its share by evicting its least recently used entries: no global lock, at the price of
+  // a cap that is only exact per shard.
+  ShardedLruMap(size_t max_bytes, size_t shards)
+      : shard_mask_(std::bit_ceil(std::max<size_t>(shards, 1)) - 1),
+        shards_(std::make_unique<Shard[]>(shard_mask_ + 1)) {
+    for (size_t i = 0; i <= shard_mask_; ++i) shards_[i].max_bytes = max_bytes / (shard_mask_ + 1);
+  }
+  ShardedLruMap(const ShardedLruMap&) = delete;
+  ShardedLruMap& operator=(const ShardedLruMap&) = delete;
+
+  // Stores `value` until `expiry`. `payload_bytes` is the heap memory `value` holds; the key and
+  // the bookkeeping are added here. An unexpired entry already under `key` is replaced only if
+  // `replace(old_value)` says so. Returns whether `value` was stored. An entry larger than a
+  // whole shard's share is not stored: it would evict everything else and then itself.
+  template <typename ReplacePredicate>
+  bool Insert(std::string key, V value, absl::Time expiry, absl::Time now, size_t payload_bytes,
+              ReplacePredicate replace) {
+    const size_t charge = payload_bytes + key.size() + kEntryOverhead;
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    if (charge > shard.max_bytes) return false;
+    auto found = shard.index.find(std::string_view(key));
+    if (found != shard.index.end()) {
+      const Node& old = **found;
+      if (old.expiry > now && !replace(old.value)) return false;
+      shard.Erase(found);
+    }
+    shard.lru.push_front(Node{std::move(key), std::move(value), expiry, charge});
+    shard.index.insert(shard.lru.begin());
+    shard.bytes += charge;
+    while (shard.bytes > shard.max_bytes) shard.Erase(shard.index.find(shard.lru.back().key));
+    return true;
+  }
+
+  // The entry under `key`, or nothing when there is none or it has expired (an expired entry is
+  // removed here: expiry is lazy, as no timer walks the map). A hit becomes most recently used.
+  std::optional<Hit> Lookup(std::string_view key, absl::Time now) {
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    auto found = shard.index.find(key);
+    if (found == shard.index.end()) return std::nullopt;
+    const NodeIt node = *found;
+    if (node->expiry <= now) {
+      shard.Erase(found);
+      return std::nullopt;
+    }
+    shard.lru.splice(shard.lru.begin(), shard.lru, node);
+    return Hit{node->value, node->expiry};
+  }
+
+  // Bytes charged and entries held, over all shards (expired entries not yet removed included).
+  size_t bytes() const {
+    size_t total = 0;
+    for (size_t i = 0; i <= shard_mask_; ++i) {
+      absl::ReaderMutexLock lock(&shards_[i].mu);
+      total += shards_[i].bytes;
+    }
+    return total;
+  }
+  size_t entries() const {
+    size_t total = 0;
+    for (size_t i = 0; i <= shard_mask_; ++i) {
+      absl::ReaderMutexLock lock(&shards_[i].mu);
+      total += shards_[i].lru.size();
+    }
+    return total;
+  }
+
+ private:
+  struct Node {
+    std::string key;
+    V value;
+    absl::Time expiry;
+    size_t charge;
+  };
+  using List = std::list<Node>;
+  using NodeIt = typename List::iterator;
+
+  // The index holds list iterators and looks them up by key, so each key is stored once (in the
+  // list node) rather than once in the list and again in the hash table.
+  struct NodeHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return absl::Hash<std::string_view>()(key); }
+    size_t operator()(NodeIt it) const { return (*this)(std::string_view(it->key)); }
+  };
+  struct NodeEq {
+    using is_transparent = void;
+    static std::string_view View(std::string_view key) { return key; }
+    static std::string_view View(NodeIt it) { return it->key; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) == View(b);
+    }
+  };
+  using Index = absl::flat_hash_set<NodeIt, NodeHash, NodeEq>;
+
+  // Memory an entry costs besides its key and payload: the list node (two links and the Node),
+  // the index slot with its control byte, and an allocator header for the node.
+  static constexpr size_t kEntryOverhead =
+      sizeof(Node) + 2 * sizeof(void*) + sizeof(NodeIt) + 1 + 16;
+
+  struct Shard {
+    void Erase(typename Index::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      const NodeIt node = *it;
+      index.erase(it);
+      bytes -= node->charge;
+      lru.erase(node);
+    }
+
+    mutable absl::Mutex mu;
+    size_t max_bytes = 0;          // set once before the map is shared
+    List lru ABSL_GUARDED_BY(mu);  // most recently used first
+    Index index ABSL_GUARDED_BY(mu);
+    size_t bytes ABSL_GUARDED_BY(mu) = 0;
+  };
+
+  Shard& ShardFor(std::string_view key) const {
+    // The index hashes the same key with the same function and takes its bucket from the hash's
+    // bits, so the shard comes from a multiplicative remix: otherwise every key in a shard would
+    // share bits the index relies on to spread them.
+    const uint64_t h = absl::Hash<std::string_view>()(key);
+    return shards_[((h * 0x9E3779B97F4A7C15ull) >> 32) & shard_mask_];
+  }
+
+  const size_t shard_mask_;
+  std::unique_ptr<Shard[]> shards_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CACHE_SHARDED_LRU_MAP_H_
