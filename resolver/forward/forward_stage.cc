@@ -39,16 +39,16 @@ StageResult ForwardStage::OnQuery(Request& req) {
   return StageResult::kPending;
 }
 
-// Servers that answered lately first, rotating so load spreads; those in backoff last.
+// The configured order, as a user of forward-addr expects, except that servers in backoff after
+// a timeout go last.
 std::vector<size_t> ForwardStage::ServerOrder(const ForwardZoneSet::Zone& zone) const {
   const size_t n = zone.servers.size();
   const absl::Time now = clock_->Now();
   std::vector<size_t> order;
   std::vector<size_t> backed_off;
   for (size_t i = 0; i < n; ++i) {
-    const size_t server = (rotation_ + i) % n;
-    auto it = backoff_until_.find(zone.servers[server].ToString());
-    (it != backoff_until_.end() && it->second > now ? backed_off : order).push_back(server);
+    auto it = backoff_until_.find(zone.servers[i].ToString());
+    (it != backoff_until_.end() && it->second > now ? backed_off : order).push_back(i);
   }
   order.insert(order.end(), backed_off.begin(), backed_off.end());
   return order;
@@ -57,7 +57,6 @@ std::vector<size_t> ForwardStage::ServerOrder(const ForwardZoneSet::Zone& zone) 
 bool ForwardStage::SendNext(Request& req, State& state) {
   const absl::Duration left = req.received() + options_.budget - clock_->Now();
   if (state.next >= state.order.size() || left <= absl::ZeroDuration()) return false;
-  ++rotation_;
   const size_t server = state.order[state.next++];
   UpstreamQuestion q;
   q.name = req.qname();

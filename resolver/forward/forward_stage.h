@@ -42,7 +42,6 @@ class ForwardStage : public Stage {
   ForwardOptions options_;
   // Until when each upstream (by address) counts as unresponsive.
   absl::flat_hash_map<std::string, absl::Time> backoff_until_;
-  size_t rotation_ = 0;
 };
 
 }  // namespace rebound
