@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@ constexpr char kRefusedClient[] = "127.0.0.99";
 constexpr char kDeniedClient[] = "127.0.0.98";
 // Takes UDP queries and never answers: an upstream that times out.
 constexpr char kSilentUpstream[] = "127.0.0.54";
+// The test reads the queries sent here and writes the replies, spoofed ones included.
+constexpr char kScriptedUpstream[] = "127.0.0.55";
+constexpr char kScriptedZone[] = "scripted.test.";
+constexpr int kTcpLimit = 4;
 
 Endpoint Rebound() { return EndpointAt(kReboundAddress); }
 Endpoint ReboundV6() { return EndpointAt("::1"); }
@@ -84,6 +89,53 @@ LdnsPktPtr Parse(const std::vector<uint8_t>& wire) {
   return LdnsPktPtr(pkt);
 }
 
+// A reply as a (mis)behaving upstream would send it: `id`, a question for `qname`, one A record.
+std::vector<uint8_t> UpstreamReply(uint16_t id, absl::string_view qname, const char* address) {
+  std::vector<uint8_t> wire = QueryWire(qname, LDNS_RR_TYPE_A, id);
+  LdnsPktPtr reply = Parse(wire);
+  ldns_pkt_set_qr(reply.get(), true);
+  ldns_pkt_set_ra(reply.get(), true);
+  ldns_rr* rr = nullptr;
+  ldns_rr_new_frm_str(&rr, absl::StrCat(qname, " 300 IN A ", address).c_str(), 0, nullptr,
+                      nullptr);
+  ldns_pkt_push_rr(reply.get(), LDNS_SECTION_ANSWER, rr);
+  uint8_t* out = nullptr;
+  size_t size = 0;
+  ldns_pkt2wire(&out, reply.get(), &size);
+  wire.assign(out, out + size);
+  free(out);
+  return wire;
+}
+
+int UdpSocket(const char* address, uint16_t port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  const Endpoint local = EndpointAt(address, port);
+  bind(fd, local.sockaddr_ptr(), local.sockaddr_len());
+  timeval tv = absl::ToTimeval(absl::Seconds(3));
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+int TcpConnect(const Endpoint& server) {
+  int fd = socket(server.family(), SOCK_STREAM, 0);
+  timeval tv = absl::ToTimeval(absl::Seconds(3));
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  EXPECT_EQ(connect(fd, server.sockaddr_ptr(), server.sockaddr_len()), 0);
+  return fd;
+}
+
+// Reads one length-prefixed message; nothing on EOF or timeout.
+std::optional<std::vector<uint8_t>> ReadFrame(int fd) {
+  uint8_t length[2];
+  if (recv(fd, length, 2, MSG_WAITALL) != 2) return std::nullopt;
+  std::vector<uint8_t> message((length[0] << 8) | length[1]);
+  if (recv(fd, message.data(), message.size(), MSG_WAITALL) !=
+      static_cast<ssize_t>(message.size())) {
+    return std::nullopt;
+  }
+  return message;
+}
+
 class ForwardingTest : public HierarchyTestBase {
  public:
   static void SetUpTestSuite() {
@@ -92,6 +144,11 @@ class ForwardingTest : public HierarchyTestBase {
     silent_upstream_ = socket(AF_INET, SOCK_DGRAM, 0);
     const Endpoint silent = EndpointAt(kSilentUpstream);
     bind(silent_upstream_, silent.sockaddr_ptr(), silent.sockaddr_len());
+    scripted_upstream_ = socket(AF_INET, SOCK_DGRAM, 0);
+    const Endpoint scripted = EndpointAt(kScriptedUpstream);
+    bind(scripted_upstream_, scripted.sockaddr_ptr(), scripted.sockaddr_len());
+    timeval tv = absl::ToTimeval(absl::Seconds(3));
+    setsockopt(scripted_upstream_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
     const std::string conf = hierarchy().dir() + "/rebound-forwarding.conf";
     std::ofstream(conf) << absl::StrCat(
@@ -101,6 +158,8 @@ class ForwardingTest : public HierarchyTestBase {
         "  access-control: ", kRefusedClient, "/32 refuse\n"
         "  access-control: ", kDeniedClient, "/32 deny\n"
         "  verbosity: 2\n"
+        "  tcp-idle-timeout: 1000\n"
+        "  incoming-num-tcp: ", kTcpLimit, "\n"
         "forward-zone:\n"
         "  name: \".\"\n"
         "  forward-addr: ", ReferenceResolverEndpoint().ToString(), "\n"
@@ -109,7 +168,11 @@ class ForwardingTest : public HierarchyTestBase {
         "forward-zone:\n"
         "  name: \"", n::kGammaZone, "\"\n"
         "  forward-addr: ", kSilentUpstream, "\n"
-        "  forward-addr: ", ReferenceResolverEndpoint().ToString(), "\n");
+        "  forward-addr: ", ReferenceResolverEndpoint().ToString(), "\n"
+        // Answered by the test itself, which plays a misbehaving upstream.
+        "forward-zone:\n"
+        "  name: \"", kScriptedZone, "\"\n"
+        "  forward-addr: ", kScriptedUpstream, "\n");
     absl::StatusOr<Subprocess> rebound =
         Subprocess::Start({REBOUND_BINARY, "-c", conf}, hierarchy().dir() + "/rebound.log");
     if (rebound.ok()) {
@@ -128,6 +191,8 @@ class ForwardingTest : public HierarchyTestBase {
     rebound_status_ = nullptr;
     if (silent_upstream_ >= 0) close(silent_upstream_);
     silent_upstream_ = -1;
+    if (scripted_upstream_ >= 0) close(scripted_upstream_);
+    scripted_upstream_ = -1;
     StopSharedHierarchy();
   }
 
@@ -148,11 +213,13 @@ class ForwardingTest : public HierarchyTestBase {
   static Subprocess* rebound_;
   static absl::Status* rebound_status_;
   static int silent_upstream_;
+  static int scripted_upstream_;
 };
 
 Subprocess* ForwardingTest::rebound_ = nullptr;
 absl::Status* ForwardingTest::rebound_status_ = nullptr;
 int ForwardingTest::silent_upstream_ = -1;
+int ForwardingTest::scripted_upstream_ = -1;
 
 TEST_F(ForwardingTest, AnswersAnARecordWithResolverFlags) {
   LdnsPktPtr r = Ask(n::kV4Only, LDNS_RR_TYPE_A);
@@ -329,6 +396,122 @@ TEST_F(ForwardingTest, MalformedQueriesGetFormerrOrNothing) {
   EXPECT_FALSE(SendRaw(Rebound(), stub, /*tcp=*/false, absl::Milliseconds(500)).ok());
   // The server is still there.
   EXPECT_NE(Ask(n::kV4Only, LDNS_RR_TYPE_A), nullptr);
+}
+
+TEST_F(ForwardingTest, UpstreamSpoofsAreIgnoredAndIdsAndPortsAreRandom) {
+  int client = UdpSocket("127.0.0.1", 0);
+  std::vector<uint16_t> ids, ports;
+  for (const char* label : {"www", "a", "b"}) {
+    const std::string name = absl::StrCat(label, ".", kScriptedZone);
+    const std::vector<uint8_t> query = QueryWire(name, LDNS_RR_TYPE_A, 1001);
+    sendto(client, query.data(), query.size(), 0, Rebound().sockaddr_ptr(),
+           Rebound().sockaddr_len());
+    // Rebound's query to the upstream.
+    std::vector<uint8_t> buf(4096);
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof from;
+    ssize_t n = recvfrom(scripted_upstream_, buf.data(), buf.size(), 0,
+                         reinterpret_cast<sockaddr*>(&from), &from_len);
+    ASSERT_GT(n, 0) << "rebound did not ask the upstream for " << name;
+    buf.resize(n);
+    LdnsPktPtr upstream_query = Parse(buf);
+    const uint16_t id = ldns_pkt_id(upstream_query.get());
+    const Endpoint rebound_source = Endpoint::FromSockaddr(reinterpret_cast<sockaddr*>(&from));
+    ids.push_back(id);
+    ports.push_back(rebound_source.port());
+    EXPECT_TRUE(ldns_pkt_rd(upstream_query.get()));
+    auto send_reply = [&](int fd, const std::vector<uint8_t>& reply) {
+      sendto(fd, reply.data(), reply.size(), 0, rebound_source.sockaddr_ptr(),
+             rebound_source.sockaddr_len());
+    };
+    // Wrong ID; right ID for another question; right ID from another port: all ignored.
+    send_reply(scripted_upstream_, UpstreamReply(id ^ 0x5a5a, name, "6.6.6.6"));
+    send_reply(scripted_upstream_,
+               UpstreamReply(id, absl::StrCat("other.", kScriptedZone), "6.6.6.7"));
+    int other_port = UdpSocket(kScriptedUpstream, 0);
+    send_reply(other_port, UpstreamReply(id, name, "6.6.6.8"));
+    close(other_port);
+    absl::SleepFor(absl::Milliseconds(50));
+    send_reply(scripted_upstream_, UpstreamReply(id, name, "1.2.3.4"));
+
+    std::vector<uint8_t> answer(4096);
+    n = recv(client, answer.data(), answer.size(), 0);
+    ASSERT_GT(n, 0);
+    answer.resize(n);
+    LdnsPktPtr r = Parse(answer);
+    EXPECT_EQ(ldns_pkt_id(r.get()), 1001);
+    EXPECT_THAT(RdataStrings(r.get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A), ElementsAre("1.2.3.4"));
+  }
+  close(client);
+  // The cache holds the real answer only.
+  LdnsPktPtr cached = Ask(absl::StrCat("www.", kScriptedZone), LDNS_RR_TYPE_A);
+  ASSERT_NE(cached, nullptr);
+  EXPECT_THAT(RdataStrings(cached.get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre("1.2.3.4"));
+  // Three queries: all the same ID or port would mean they are not random (chance ~2^-32).
+  std::sort(ids.begin(), ids.end());
+  std::sort(ports.begin(), ports.end());
+  EXPECT_NE(ids.front(), ids.back());
+  EXPECT_NE(ports.front(), ports.back());
+}
+
+TEST_F(ForwardingTest, TcpPipelinedQueriesAreAllAnswered) {
+  int fd = TcpConnect(Rebound());
+  std::vector<uint8_t> stream;
+  const absl::string_view names[] = {n::kV4Only, n::kDualStack, n::kMxExchange};
+  for (uint16_t i = 0; i < 3; ++i) {
+    std::vector<uint8_t> q = QueryWire(names[i], LDNS_RR_TYPE_A, 100 + i);
+    stream.push_back(q.size() >> 8);
+    stream.push_back(q.size() & 0xff);
+    stream.insert(stream.end(), q.begin(), q.end());
+  }
+  ASSERT_EQ(send(fd, stream.data(), stream.size(), 0), static_cast<ssize_t>(stream.size()));
+  std::vector<int> ids;
+  for (int i = 0; i < 3; ++i) {
+    std::optional<std::vector<uint8_t>> frame = ReadFrame(fd);
+    ASSERT_TRUE(frame.has_value()) << "answer " << i;
+    LdnsPktPtr r = Parse(*frame);
+    EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_NOERROR);
+    EXPECT_EQ(ldns_pkt_ancount(r.get()), 1);
+    ids.push_back(ldns_pkt_id(r.get()));
+  }
+  EXPECT_THAT(ids, UnorderedElementsAre(100, 101, 102));
+  close(fd);
+}
+
+TEST_F(ForwardingTest, IdleTcpConnectionIsClosed) {
+  int fd = TcpConnect(Rebound());
+  const absl::Time start = absl::Now();
+  char byte;
+  EXPECT_EQ(recv(fd, &byte, 1, 0), 0);  // EOF: the server closed it
+  const absl::Duration waited = absl::Now() - start;
+  EXPECT_GE(waited, absl::Milliseconds(800));  // tcp-idle-timeout: 1000
+  EXPECT_LT(waited, absl::Milliseconds(2500));
+  close(fd);
+}
+
+TEST_F(ForwardingTest, TcpConnectionLimitHoldsAndUdpStillWorks) {
+  absl::SleepFor(absl::Milliseconds(100));  // let earlier tests' connections close
+  std::vector<int> held;
+  for (int i = 0; i < kTcpLimit; ++i) held.push_back(TcpConnect(Rebound()));
+  absl::SleepFor(absl::Milliseconds(100));
+  int extra = TcpConnect(Rebound());
+  char byte;
+  const absl::Time start = absl::Now();
+  EXPECT_LE(recv(extra, &byte, 1, 0), 0);  // closed at once, not after the idle timeout
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+  close(extra);
+  LdnsPktPtr udp = Ask(n::kV4Only, LDNS_RR_TYPE_A);
+  ASSERT_NE(udp, nullptr);
+  EXPECT_EQ(ldns_pkt_ancount(udp.get()), 1);
+  // The held connections still work.
+  std::vector<uint8_t> q = QueryWire(n::kV4Only, LDNS_RR_TYPE_A, 55);
+  q.insert(q.begin(), {static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())});
+  ASSERT_EQ(send(held[0], q.data(), q.size(), 0), static_cast<ssize_t>(q.size()));
+  std::optional<std::vector<uint8_t>> frame = ReadFrame(held[0]);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(ldns_pkt_id(Parse(*frame).get()), 55);
+  for (int fd : held) close(fd);
 }
 
 // Last, because it stops the upstream: cached answers outlive it.
