@@ -37,7 +37,6 @@ void PrintUsage() {
 
 // The pieces every worker shares: built once, read by all.
 struct Shared {
-  const Config& config;
   RrsetCache rrsets;
   NegativeCache negatives;
   ForwardZoneSet forward_zones;
@@ -55,7 +54,6 @@ StageFactory MakeStageFactory(Shared* shared) {
 
 int Run(const Config& config) {
   Shared shared{
-      config,
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
                                    .min_ttl = config.cache_min_ttl,
                                    .max_ttl = config.cache_max_ttl},
@@ -65,11 +63,32 @@ int Run(const Config& config) {
                     SystemClock::Get()),
       {}};
   for (const ForwardZone& zone : config.forward_zones) {
-    if (absl::Status s = shared.forward_zones.Add(zone.name, zone.addrs, zone.forward_first);
+    std::vector<Endpoint> servers;
+    for (const Endpoint& server : zone.addrs) {
+      // As in unbound, do-not-query-localhost keeps loopback upstreams out unless turned off.
+      if (config.do_not_query_localhost && server.IsLoopback()) {
+        Log(LogLevel::kError,
+            "warning: forward-zone %s: not querying %s (do-not-query-localhost: yes)", zone.name,
+            server.ToString());
+        continue;
+      }
+      servers.push_back(server);
+    }
+    if (servers.empty()) {
+      Log(LogLevel::kError,
+          "forward-zone %s: every forward-addr is on loopback; set do-not-query-localhost: no "
+          "to use them",
+          zone.name);
+      return 1;
+    }
+    if (absl::Status s = shared.forward_zones.Add(zone.name, servers, zone.forward_first);
         !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;
     }
+  }
+  for (const StubZone& zone : config.stub_zones) {
+    Log(LogLevel::kError, "warning: stub-zone %s is not used yet: it needs recursion", zone.name);
   }
   if (shared.forward_zones.Find(LdnsRdfPtr(ldns_dname_new_frm_str(".")).get()) == nullptr) {
     Log(LogLevel::kError,

@@ -27,6 +27,7 @@ server:
   interface: 127.0.0.10
   interface: ::1
   logfile: "$work/rebound.log"
+  do-not-query-localhost: no   # the upstream below is on loopback
 forward-zone:
   name: "."
   forward-addr: 127.0.0.53

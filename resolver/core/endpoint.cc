@@ -80,6 +80,15 @@ std::string Endpoint::AddressString() const {
   return buf;
 }
 
+bool Endpoint::IsLoopback() const {
+  if (family() == AF_INET) {
+    return (ntohl(reinterpret_cast<const sockaddr_in*>(&addr_)->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (family() != AF_INET6) return false;
+  const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(&addr_)->sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127);
+}
+
 std::string Endpoint::ToString() const { return absl::StrCat(AddressString(), "@", port()); }
 
 bool Endpoint::operator==(const Endpoint& other) const {

@@ -33,6 +33,9 @@ class Endpoint {
   // Address only, without the port.
   std::string AddressString() const;
 
+  // 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104.
+  bool IsLoopback() const;
+
   // Same family, address and port.
   bool operator==(const Endpoint& other) const;
 

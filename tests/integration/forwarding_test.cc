@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -158,6 +159,7 @@ class ForwardingTest : public HierarchyTestBase {
         "  access-control: ", kRefusedClient, "/32 refuse\n"
         "  access-control: ", kDeniedClient, "/32 deny\n"
         "  verbosity: 2\n"
+        "  do-not-query-localhost: no\n"
         "  tcp-idle-timeout: 1000\n"
         "  incoming-num-tcp: ", kTcpLimit, "\n"
         "forward-zone:\n"
@@ -512,6 +514,22 @@ TEST_F(ForwardingTest, TcpConnectionLimitHoldsAndUdpStillWorks) {
   ASSERT_TRUE(frame.has_value());
   EXPECT_EQ(ldns_pkt_id(Parse(*frame).get()), 55);
   for (int fd : held) close(fd);
+}
+
+TEST_F(ForwardingTest, LoopbackForwardersNeedDoNotQueryLocalhostOff) {
+  // unbound's default do-not-query-localhost: yes leaves loopback forwarders out; with none
+  // left rebound says so and exits instead of answering SERVFAIL to everything.
+  const std::string conf = hierarchy().dir() + "/rebound-localhost.conf";
+  std::ofstream(conf) << absl::StrCat("server:\n  interface: 127.0.0.11\n",
+                                      "forward-zone:\n  name: \".\"\n  forward-addr: ",
+                                      ReferenceResolverEndpoint().ToString(), "\n");
+  absl::StatusOr<Subprocess> strict =
+      Subprocess::Start({REBOUND_BINARY, "-c", conf}, hierarchy().dir() + "/rebound-strict.log");
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  absl::StatusOr<int> status = strict->Wait(absl::Seconds(5));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1) << DescribeWaitStatus(*status);
+  EXPECT_THAT(strict->LogTail(), ::testing::HasSubstr("set do-not-query-localhost: no"));
 }
 
 // Last, because it stops the upstream: cached answers outlive it.

@@ -40,5 +40,15 @@ TEST(EndpointTest, EqualityComparesAddressAndPort) {
   EXPECT_FALSE(*Endpoint::Parse("127.0.0.1", 53) == *Endpoint::Parse("::1", 53));
 }
 
+TEST(EndpointTest, KnowsLoopbackAddresses) {
+  EXPECT_TRUE(Endpoint::Parse("127.0.0.1", 53)->IsLoopback());
+  EXPECT_TRUE(Endpoint::Parse("127.200.3.4", 53)->IsLoopback());
+  EXPECT_TRUE(Endpoint::Parse("::1", 53)->IsLoopback());
+  EXPECT_TRUE(Endpoint::Parse("::ffff:127.0.0.9", 53)->IsLoopback());
+  EXPECT_FALSE(Endpoint::Parse("128.0.0.1", 53)->IsLoopback());
+  EXPECT_FALSE(Endpoint::Parse("::2", 53)->IsLoopback());
+  EXPECT_FALSE(Endpoint::Parse("::ffff:10.0.0.1", 53)->IsLoopback());
+}
+
 }  // namespace
 }  // namespace rebound
