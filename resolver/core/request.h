@@ -24,7 +24,8 @@ struct ClientInfo {
 };
 
 // A way back to a request that a stage left pending: it stays valid after the request is gone
-// (Resume is then a no-op), because ids are never reused.
+// (Resume is then a no-op), because ids are never reused. It must not outlive its Pipeline:
+// whoever owns both destroys the transports (and so their pending callbacks) first.
 class RequestHandle {
  public:
   RequestHandle(Pipeline* pipeline, uint64_t id) : pipeline_(pipeline), id_(id) {}

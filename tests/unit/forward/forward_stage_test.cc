@@ -116,19 +116,6 @@ TEST_F(ForwardStageTest, BudgetSpentGivesServfail) {
   EXPECT_EQ(rcode, LDNS_RCODE_SERVFAIL);
 }
 
-TEST_F(ForwardStageTest, ReplyAfterTheRequestIsGoneIsIgnored) {
-  int rcode = -1;
-  {
-    Pipeline short_lived({&stage_});
-    LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str("a.test."), LDNS_RR_TYPE_A,
-                                    LDNS_RR_CLASS_IN, 0));
-    short_lived.Submit(std::make_unique<Request>(std::move(q), ClientInfo{}, clock_.Now()),
-                       [&rcode](Request&) { rcode = 0; });
-  }
-  transport_.Reply(ReplyWithA("a.test.", "192.0.2.1"));
-  EXPECT_EQ(rcode, -1);
-}
-
 TEST(ForwardZoneSetTest, MatchesZoneAndSubdomainsOnly) {
   ForwardZoneSet zones;
   ASSERT_TRUE(zones.Add("example.test.", {Addr("127.0.0.1")}, false).ok());
