@@ -14,8 +14,8 @@ using testing::Append;
 using testing::BuildQuery;
 using testing::EncodeName;
 using testing::EncodeOpt;
-using testing::Put16;
-using testing::Put32;
+using wire::Append16;
+using wire::Append32;
 using testing::QuerySpec;
 using testing::SetCount;
 
@@ -29,10 +29,10 @@ QueryCheck Read(const std::vector<uint8_t>& packet, QueryView* view) {
 // A record of a private type (65280) with the given owner bytes and RDATA.
 std::vector<uint8_t> Record(const std::vector<uint8_t>& owner, const std::vector<uint8_t>& rdata) {
   std::vector<uint8_t> out = owner;
-  Put16(out, 65280);
-  Put16(out, 1);
-  Put32(out, 300);
-  Put16(out, static_cast<uint16_t>(rdata.size()));
+  Append16(out, 65280);
+  Append16(out, 1);
+  Append32(out, 300);
+  Append16(out, static_cast<uint16_t>(rdata.size()));
   Append(out, rdata);
   return out;
 }
@@ -257,8 +257,8 @@ TEST(QueryReaderTest, RejectsCompressedQname) {
   std::vector<uint8_t> packet = BuildQuery(QuerySpec{});
   packet.resize(12);
   Append(packet, Pointer(12));
-  Put16(packet, 1);
-  Put16(packet, 1);
+  Append16(packet, 1);
+  Append16(packet, 1);
   QueryView view;
   EXPECT_EQ(Read(packet, &view), QueryCheck::kFormErr);
   EXPECT_FALSE(view.question_read);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "resolver/wire/wire_format.h"
+
 namespace rebound::testing {
 
 struct QuerySpec {
@@ -25,15 +27,8 @@ struct QuerySpec {
   bool dnssec_ok = false;
 };
 
-inline void Put16(std::vector<uint8_t>& out, uint16_t v) {
-  out.push_back(static_cast<uint8_t>(v >> 8));
-  out.push_back(static_cast<uint8_t>(v));
-}
-
-inline void Put32(std::vector<uint8_t>& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v));
-}
+using wire::Append16;
+using wire::Append32;
 
 // "a.b" -> 1 a 1 b 0; "" or "." -> the root.
 inline std::vector<uint8_t> EncodeName(std::string_view dotted) {
@@ -54,10 +49,10 @@ inline std::vector<uint8_t> EncodeName(std::string_view dotted) {
 inline std::vector<uint8_t> EncodeOpt(uint16_t udp_size, uint8_t version, bool dnssec_ok,
                                       const std::vector<uint8_t>& rdata = {}) {
   std::vector<uint8_t> out = {0};
-  Put16(out, 41);
-  Put16(out, udp_size);
-  Put32(out, (uint32_t{version} << 16) | (dnssec_ok ? 0x8000u : 0u));
-  Put16(out, static_cast<uint16_t>(rdata.size()));
+  Append16(out, 41);
+  Append16(out, udp_size);
+  Append32(out, (uint32_t{version} << 16) | (dnssec_ok ? 0x8000u : 0u));
+  Append16(out, static_cast<uint16_t>(rdata.size()));
   out.insert(out.end(), rdata.begin(), rdata.end());
   return out;
 }
@@ -65,18 +60,18 @@ inline std::vector<uint8_t> EncodeOpt(uint16_t udp_size, uint8_t version, bool d
 // Header, one question (qdcount as given) and the OPT when spec.edns; arcount counts the OPT.
 inline std::vector<uint8_t> BuildQuery(const QuerySpec& spec) {
   std::vector<uint8_t> out;
-  Put16(out, spec.id);
+  Append16(out, spec.id);
   out.push_back(static_cast<uint8_t>((spec.qr ? 0x80 : 0) | ((spec.opcode & 0xf) << 3) |
                                      (spec.rd ? 0x01 : 0)));
   out.push_back(spec.cd ? 0x10 : 0);
-  Put16(out, spec.qdcount);
-  Put16(out, 0);
-  Put16(out, 0);
-  Put16(out, spec.edns ? 1 : 0);
+  Append16(out, spec.qdcount);
+  Append16(out, 0);
+  Append16(out, 0);
+  Append16(out, spec.edns ? 1 : 0);
   const std::vector<uint8_t> name = EncodeName(spec.qname);
   out.insert(out.end(), name.begin(), name.end());
-  Put16(out, spec.qtype);
-  Put16(out, spec.qclass);
+  Append16(out, spec.qtype);
+  Append16(out, spec.qclass);
   if (spec.edns) {
     const std::vector<uint8_t> opt = EncodeOpt(spec.udp_size, spec.edns_version, spec.dnssec_ok);
     out.insert(out.end(), opt.begin(), opt.end());
