@@ -5,24 +5,10 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "resolver/cache/cache_wire.h"
 
 namespace rebound {
 namespace {
-
-// RFC 6895 3.1: TYPE 0 is reserved, OPT is a pseudo-record and 128-255 are meta-types and
-// QTYPEs (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY): none names an RRset, so none is cached,
-// answered from the cache or proven absent by a NODATA answer.
-bool IsDataType(uint16_t type) {
-  return type != 0 && type != LDNS_RR_TYPE_OPT && (type < 128 || type > 255);
-}
-
-// SIG in a message is a SIG(0) transaction signature (RFC 2931), not zone data.
-bool IsCacheableRecord(const ldns_rr* rr) {
-  const uint16_t type = ldns_rr_get_type(rr);
-  return IsDataType(type) && type != LDNS_RR_TYPE_SIG;
-}
 
 // Moves every record of `list` into `section` of `pkt`.
 void MoveToSection(LdnsRrListPtr list, ldns_pkt_section section, ldns_pkt* pkt) {
@@ -148,30 +134,11 @@ StageResult CacheStage::OnAnswer(Request& req) {
   if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) return StageResult::kContinue;
   // RFC 2181 9: a truncated answer may hold partial RRsets; it is not to be used as data.
   if (ldns_pkt_tc(answer)) return StageResult::kContinue;
-  StoreSection(ldns_pkt_answer(answer), Trust::kAnswer);
-  StoreSection(ldns_pkt_authority(answer), Trust::kAuthority);
-  StoreSection(ldns_pkt_additional(answer), Trust::kAdditional);
+  rrsets_->InsertRecords(ldns_pkt_answer(answer), Trust::kAnswer);
+  rrsets_->InsertRecords(ldns_pkt_authority(answer), Trust::kAuthority);
+  rrsets_->InsertRecords(ldns_pkt_additional(answer), Trust::kAdditional);
   if (IsDataType(req.qtype())) StoreNegative(req, *answer);
   return StageResult::kContinue;
-}
-
-void CacheStage::StoreSection(const ldns_rr_list* section, Trust trust) {
-  if (section == nullptr) return;
-  // Records of one RRset need not be adjacent in a message. Grouping through a hash of the key
-  // keeps a hostile answer with thousands of owners linear.
-  absl::flat_hash_map<std::string, size_t> index;
-  std::vector<std::vector<const ldns_rr*>> rrsets;
-  for (size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(section, i);
-    if (!IsCacheableRecord(rr)) continue;  // OPT, TSIG and other message-level records
-    std::string key =
-        CacheKey(ldns_rr_owner(rr), ldns_rr_get_type(rr), ldns_rr_get_class(rr), CoveredType(rr));
-    if (key.empty()) continue;
-    auto [it, inserted] = index.try_emplace(std::move(key), rrsets.size());
-    if (inserted) rrsets.emplace_back();
-    rrsets[it->second].push_back(rr);
-  }
-  for (const std::vector<const ldns_rr*>& rrset : rrsets) rrsets_->Insert(rrset, trust);
 }
 
 void CacheStage::StoreNegative(const Request& req, const ldns_pkt& answer) {

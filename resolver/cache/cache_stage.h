@@ -44,7 +44,6 @@ class CacheStage : public Stage {
   // wants them.
   void AddSignatures(const Request& req, const ldns_rdf* owner, ldns_rr_type type,
                      ldns_pkt* pkt) const;
-  void StoreSection(const ldns_rr_list* section, Trust trust);
   void StoreNegative(const Request& req, const ldns_pkt& answer);
 
   RrsetCache* const rrsets_;

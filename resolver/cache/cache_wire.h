@@ -15,6 +15,13 @@ namespace rebound {
 // compare case-insensitively, RFC 4343), then type and class in network order, then for RRSIG
 // the covered type (so the signatures of each RRset at a name are kept apart, as they arrive in
 // different answers). Empty when `owner` is not a domain name.
+// RFC 6895 3.1: TYPE 0 is reserved, OPT is a pseudo-record and 128-255 are meta-types and
+// QTYPEs (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY): none names an RRset, so none is cached,
+// answered from the cache or proven absent by a NODATA answer.
+inline bool IsDataType(uint16_t type) {
+  return type != 0 && type != LDNS_RR_TYPE_OPT && (type < 128 || type > 255);
+}
+
 std::string CacheKey(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, uint16_t covered = 0);
 
 // The type an RRSIG covers, or 0 for any other record (or an RRSIG without that field).

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "resolver/cache/cache_wire.h"
 
@@ -94,6 +95,25 @@ LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr
     ldns_rr_list_push_rr(list.get(), rr.release());
   }
   return list;
+}
+
+void RrsetCache::InsertRecords(const ldns_rr_list* records, Trust trust) {
+  if (records == nullptr) return;
+  // Grouping through a hash of the key keeps a hostile message with thousands of owners linear.
+  absl::flat_hash_map<std::string, size_t> index;
+  std::vector<std::vector<const ldns_rr*>> rrsets;
+  for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(records, i);
+    const uint16_t type = ldns_rr_get_type(rr);
+    // SIG in a message is a SIG(0) transaction signature (RFC 2931), not zone data.
+    if (!IsDataType(type) || type == LDNS_RR_TYPE_SIG) continue;
+    std::string key = CacheKey(ldns_rr_owner(rr), type, ldns_rr_get_class(rr), CoveredType(rr));
+    if (key.empty()) continue;
+    auto [it, inserted] = index.try_emplace(std::move(key), rrsets.size());
+    if (inserted) rrsets.emplace_back();
+    rrsets[it->second].push_back(rr);
+  }
+  for (const std::vector<const ldns_rr*>& rrset : rrsets) Insert(rrset, trust);
 }
 
 }  // namespace rebound

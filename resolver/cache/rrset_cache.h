@@ -44,6 +44,9 @@ class RrsetCache {
   // disagree, the TTL is 0, the entry is bigger than its shard or higher trust won.
   bool Insert(const ldns_rr_list& rrset, Trust trust);
   bool Insert(absl::Span<const ldns_rr* const> rrset, Trust trust);
+  // Stores every RRset among `records` (a message section: records of one RRset need not be
+  // adjacent), each as Insert does. Message-level records (OPT, TSIG, SIG(0)) are skipped.
+  void InsertRecords(const ldns_rr_list* records, Trust trust);
 
   // A copy of the RRset with each TTL set to the seconds it has left, or null when there is
   // none or it has expired. The owner comes back lowercased. For signatures use
