@@ -17,12 +17,18 @@ struct UpstreamQuestion {
   bool recursion_desired = false;
   bool checking_disabled = false;
   bool dnssec_ok = false;
+  // Send an OPT record (RFC 6891); off for a server that answered FORMERR to one.
+  bool edns = true;
+  // 0x20 (draft-vixie-dnsext-dns0x20): send the name with random letter case and accept over UDP
+  // only a reply that echoes it exactly, so a spoofer must guess the case bits too.
+  bool randomize_case = false;
 };
 
 class Transport {
  public:
   // The matched response, or DeadlineExceeded (no answer in time), Unavailable (network or
-  // host unreachable, connection refused) or DataLoss (a reply that could not be parsed).
+  // host unreachable, connection refused), DataLoss (a reply that could not be parsed) or, with
+  // randomize_case, FailedPrecondition when the only replies that came did not echo the case.
   using Callback = std::function<void(absl::StatusOr<LdnsPktPtr>)>;
 
   virtual ~Transport() = default;

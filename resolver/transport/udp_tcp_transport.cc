@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 
+#include <cctype>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -45,6 +46,7 @@ class UdpTcpTransport::Exchange {
         question_(q),
         timeout_(timeout),
         cb_(std::move(cb)) {
+    if (q.randomize_case) RandomizeCase(name_.get());
     question_.name = name_.get();
     udp_.data = tcp_.data = timer_.data = this;
     udp_send_.data = tcp_connect_.data = tcp_write_.data = this;
@@ -104,8 +106,10 @@ class UdpTcpTransport::Exchange {
     LdnsPktPtr pkt(ldns_pkt_query_new(ldns_rdf_clone(question_.name), question_.type,
                                       question_.qclass, flags));
     ldns_pkt_set_id(pkt.get(), id_);
-    ldns_pkt_set_edns_udp_size(pkt.get(), owner_->options_.edns_buffer_size);
-    ldns_pkt_set_edns_do(pkt.get(), question_.dnssec_ok);
+    if (question_.edns) {
+      ldns_pkt_set_edns_udp_size(pkt.get(), owner_->options_.edns_buffer_size);
+      ldns_pkt_set_edns_do(pkt.get(), question_.dnssec_ok);
+    }
     uint8_t* wire = nullptr;
     size_t size = 0;
     std::vector<uint8_t> out;
@@ -124,11 +128,46 @@ class UdpTcpTransport::Exchange {
            ldns_dname_compare(ldns_rr_owner(q), question_.name) == 0;
   }
 
+  // 0x20: the name as sent, byte for byte (Matches compares without case).
+  bool EchoesCase(const ldns_pkt& reply) const {
+    const ldns_rdf* echoed = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(&reply), 0));
+    return ldns_rdf_size(echoed) == ldns_rdf_size(question_.name) &&
+           std::memcmp(ldns_rdf_data(echoed), ldns_rdf_data(question_.name),
+                       ldns_rdf_size(echoed)) == 0;
+  }
+
+  // Flips the case of each letter of a wire-format name at random.
+  static void RandomizeCase(ldns_rdf* name) {
+    uint8_t* data = ldns_rdf_data(name);
+    const size_t size = ldns_rdf_size(name);
+    uint16_t bits = 0;
+    int bits_left = 0;
+    for (size_t label = 0; label < size && data[label] != 0; label += data[label] + 1) {
+      for (size_t i = label + 1; i <= label + data[label] && i < size; ++i) {
+        if (!std::isalpha(data[i])) continue;
+        if (bits_left == 0) {
+          bits = SecureRandomU16();
+          bits_left = 16;
+        }
+        data[i] = (bits & 1) ? std::toupper(data[i]) : std::tolower(data[i]);
+        bits >>= 1;
+        --bits_left;
+      }
+    }
+  }
+
   void OnUdpReply(const uint8_t* data, size_t size) {
     ldns_pkt* raw = nullptr;
     if (ldns_wire2pkt(&raw, data, size) != LDNS_STATUS_OK) return;  // garbage: keep waiting
     LdnsPktPtr reply(raw);
     if (!Matches(*reply)) return;  // a spoof or a stale reply: keep waiting for ours
+    if (question_.randomize_case && !EchoesCase(*reply)) {
+      // A spoof, or a server that does not keep the case: keep waiting, and if nothing better
+      // comes say so, so the caller can ask again without 0x20.
+      pending_error_ = absl::FailedPreconditionError(
+          absl::StrCat(server_.ToString(), " did not echo the query name's case"));
+      return;
+    }
     if (ldns_pkt_tc(reply.get())) {
       StartTcp();
       return;
