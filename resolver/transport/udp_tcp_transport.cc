@@ -247,8 +247,8 @@ class UdpTcpTransport::Exchange {
     auto* self = static_cast<Exchange*>(req->data);
     if (status < 0 && status != UV_ECANCELED) self->Finish(UvError("send", status));
   }
-  static void OnUdpRead(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf,
-                        const sockaddr* addr, unsigned) {
+  static void OnUdpRead(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr,
+                        unsigned) {
     auto* self = static_cast<Exchange*>(handle->data);
     if (nread < 0) return self->Finish(UvError("recv", static_cast<int>(nread)));
     if (nread == 0) return;  // nothing more to read now
@@ -274,8 +274,8 @@ class UdpTcpTransport::Exchange {
   static void OnTimer(uv_timer_t* timer) {
     auto* self = static_cast<Exchange*>(timer->data);
     if (!self->pending_error_.ok()) return self->Finish(self->pending_error_);
-    self->Finish(absl::DeadlineExceededError(
-        absl::StrCat("no answer from ", self->server_.ToString())));
+    self->Finish(
+        absl::DeadlineExceededError(absl::StrCat("no answer from ", self->server_.ToString())));
   }
 
   UdpTcpTransport* owner_;
@@ -285,8 +285,8 @@ class UdpTcpTransport::Exchange {
   absl::Duration timeout_;
   Callback cb_;
   uint16_t id_ = 0;
-  std::vector<uint8_t> out_;  // the query in flight; must outlive the send request
-  std::vector<uint8_t> in_;   // TCP bytes received so far
+  std::vector<uint8_t> out_;    // the query in flight; must outlive the send request
+  std::vector<uint8_t> in_;     // TCP bytes received so far
   absl::Status pending_error_;  // an error to report when the timer fires
   bool finished_ = false;
   bool udp_open_ = false;
