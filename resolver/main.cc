@@ -18,6 +18,10 @@
 #include "resolver/core/log.h"
 #include "resolver/forward/forward_stage.h"
 #include "resolver/forward/forward_zone_set.h"
+#include "resolver/iterator/delegation_finder.h"
+#include "resolver/iterator/infra_cache.h"
+#include "resolver/iterator/iterator_stage.h"
+#include "resolver/iterator/root_hints.h"
 #include "resolver/server/worker.h"
 
 namespace rebound {
@@ -35,21 +39,45 @@ void PrintUsage() {
       kDefaultConfigPath);
 }
 
-// The pieces every worker shares: built once, read by all.
+// The pieces every worker shares: built once, then read (the caches lock inside).
 struct Shared {
   RrsetCache rrsets;
   NegativeCache negatives;
   ForwardZoneSet forward_zones;
+  InfraCache infra;
+  std::unique_ptr<DelegationFinder> delegations;
+  IteratorOptions iterator_options;
 };
 
+IteratorOptions IteratorOptionsFrom(const Config& config) {
+  IteratorOptions options;
+  options.do_ip4 = config.do_ip4;
+  options.do_ip6 = config.do_ip6;
+  options.prefer_ip6 = config.prefer_ip6;
+  options.do_not_query_localhost = config.do_not_query_localhost;
+  options.qname_minimisation = config.qname_minimisation;
+  options.use_0x20 = config.use_caps_for_id;
+  return options;
+}
+
+// Cache, then forward zones, then iteration from the root for everything else.
 StageFactory MakeStageFactory(Shared* shared) {
   return [shared](Transport* transport) {
     std::vector<std::unique_ptr<Stage>> stages;
     stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
     stages.push_back(std::make_unique<ForwardStage>(&shared->forward_zones, transport,
                                                     SystemClock::Get(), ForwardOptions{}));
+    stages.push_back(std::make_unique<IteratorStage>(
+        IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
+                        shared->delegations.get(), SystemClock::Get(), shared->iterator_options}));
     return stages;
   };
+}
+
+// The root hints file, or the compiled-in IANA list.
+absl::StatusOr<LdnsRrListPtr> RootHints(const Config& config) {
+  if (config.root_hints.empty()) return BuiltInRootHints();
+  return LoadRootHintsFile(config.root_hints);
 }
 
 int Run(const Config& config) {
@@ -61,7 +89,16 @@ int Run(const Config& config) {
       NegativeCache(NegativeCacheOptions{.max_bytes = config.msg_cache_size,
                                          .max_negative_ttl = config.cache_max_negative_ttl},
                     SystemClock::Get()),
-      {}};
+      {},
+      InfraCache(InfraCacheOptions{}, SystemClock::Get()),
+      nullptr,
+      IteratorOptionsFrom(config)};
+  absl::StatusOr<LdnsRrListPtr> hints = RootHints(config);
+  if (!hints.ok()) {
+    Log(LogLevel::kError, "root-hints: %s", hints.status().message());
+    return 1;
+  }
+  shared.delegations = std::make_unique<DelegationFinder>(&shared.rrsets, **hints);
   for (const ForwardZone& zone : config.forward_zones) {
     std::vector<Endpoint> servers;
     for (const Endpoint& server : zone.addrs) {
@@ -88,12 +125,16 @@ int Run(const Config& config) {
     }
   }
   for (const StubZone& zone : config.stub_zones) {
-    Log(LogLevel::kError, "warning: stub-zone %s is not used yet: it needs recursion", zone.name);
-  }
-  if (shared.forward_zones.Find(LdnsRdfPtr(ldns_dname_new_frm_str(".")).get()) == nullptr) {
-    Log(LogLevel::kError,
-        "warning: no forward-zone for \".\": names outside forward zones get SERVFAIL until "
-        "recursion from the root hints is built");
+    if (zone.stub_prime) {
+      Log(LogLevel::kError, "warning: stub-zone %s: stub-prime is not supported, ignored",
+          zone.name);
+    }
+    if (absl::Status s =
+            shared.delegations->AddStubZone(zone.name, zone.addrs, zone.hosts, zone.stub_first);
+        !s.ok()) {
+      Log(LogLevel::kError, "%s", s.ToString());
+      return 1;
+    }
   }
 
   std::vector<std::unique_ptr<Worker>> workers;

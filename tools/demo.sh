@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shows rebound answering with no internet: in a private network namespace it starts the test
-# DNS hierarchy (NSD on 127.0.x.y), an unbound recursing over it, and rebound forwarding to that
-# unbound, then asks rebound questions with dig. Needs root (network namespace, port 53).
+# DNS hierarchy (NSD on 127.0.x.y) and rebound recursing over it from loopback root hints, then
+# asks rebound questions with dig. Needs root (network namespace, port 53).
 #
 # usage: tools/demo.sh            (builds rebound first if needed)
 set -euo pipefail
@@ -20,17 +20,15 @@ fi
 
 ip link set lo up
 work=$(mktemp -d /tmp/rebound-demo.XXXXXX)
-"$root/tests/integration/hierarchy/start-hierarchy.sh" --unbound "$work/hierarchy" >/dev/null
+"$root/tests/integration/hierarchy/start-hierarchy.sh" "$work/hierarchy" >/dev/null
 
 cat >"$work/rebound.conf" <<CONF
 server:
   interface: 127.0.0.10
   interface: ::1
   logfile: "$work/rebound.log"
-  do-not-query-localhost: no   # the upstream below is on loopback
-forward-zone:
-  name: "."
-  forward-addr: 127.0.0.53
+  root-hints: "$work/hierarchy/root.hints"   # the loopback root servers
+  do-not-query-localhost: no                 # every server of the hierarchy is on loopback
 CONF
 "$build/resolver/rebound" -c "$work/rebound.conf" &
 rebound_pid=$!

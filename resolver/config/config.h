@@ -62,6 +62,8 @@ struct Config {
   int verbosity = 1;
   std::string logfile;  // empty: stderr
   bool do_not_query_localhost = true;
+  bool qname_minimisation = true;  // RFC 9156
+  bool use_caps_for_id = true;     // 0x20; unbound's default is no, see rebound.conf(5)
   absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
   int incoming_num_tcp = 100;  // per thread
   bool so_reuseport = true;

@@ -116,10 +116,12 @@ constexpr ServerOption kServerOptions[] = {
     {"pidfile", 1, &SetString<&Config::pidfile>},
     {"port", 1, &SetInteger<&Config::port, 1, 65535>},
     {"prefer-ip6", 1, &SetYesNo<&Config::prefer_ip6>},
+    {"qname-minimisation", 1, &SetYesNo<&Config::qname_minimisation>},
     {"root-hints", 1, &SetString<&Config::root_hints>},
     {"rrset-cache-size", 1, &SetMemorySize<&Config::rrset_cache_size>},
     {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
     {"tcp-idle-timeout", 1, &SetTcpIdleTimeout},
+    {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},
     {"verbosity", 1, &SetInteger<&Config::verbosity, 0, 5>},
 };
 static_assert(std::ranges::is_sorted(kServerOptions, {}, &ServerOption::name));

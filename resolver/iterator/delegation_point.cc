@@ -70,6 +70,16 @@ std::optional<DelegationPoint> DelegationPoint::ClosestFromCache(const RrsetCach
   }
 }
 
+DelegationPoint DelegationPoint::Clone() const {
+  DelegationPoint copy(zone_.get());
+  for (const NameServer& server : servers_) {
+    NameServer& added = copy.AddNameServer(server.name.get());
+    added.addresses = server.addresses;
+    added.lookup_started = server.lookup_started;
+  }
+  return copy;
+}
+
 NameServer* DelegationPoint::Find(const ldns_rdf* ns_name) {
   for (NameServer& server : servers_) {
     if (ldns_dname_compare(server.name.get(), ns_name) == 0) return &server;

@@ -24,6 +24,7 @@ class DelegationPoint {
   explicit DelegationPoint(const ldns_rdf* zone);
   DelegationPoint(DelegationPoint&&) = default;
   DelegationPoint& operator=(DelegationPoint&&) = default;
+  DelegationPoint Clone() const;
 
   // A delegation from an NS RRset and address records (A/AAAA) for its names; records of other
   // types or owners in `addresses` are ignored. The caller has already dropped glue outside the

@@ -18,6 +18,8 @@ class FakeTransport : public Transport {
     std::string name;  // presentation form, e.g. "www.example.test."
     ldns_rr_type type;
     bool recursion_desired;
+    bool edns;
+    bool randomize_case;
     absl::Duration timeout;
     Callback cb;
   };
@@ -25,7 +27,8 @@ class FakeTransport : public Transport {
   void Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
              Callback cb) override {
     char* name = ldns_rdf2str(q.name);
-    sent_.push_back({server, name, q.type, q.recursion_desired, timeout, std::move(cb)});
+    sent_.push_back({server, name, q.type, q.recursion_desired, q.edns, q.randomize_case, timeout,
+                     std::move(cb)});
     free(name);
   }
 

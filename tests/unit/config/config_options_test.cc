@@ -58,6 +58,8 @@ TEST(ConfigOptionsTest, DefaultValuesAreUnbounds) {
   EXPECT_EQ(c.incoming_num_tcp, 100);
   EXPECT_TRUE(c.so_reuseport);
   EXPECT_EQ(c.pidfile, "");
+  EXPECT_TRUE(c.qname_minimisation);
+  EXPECT_TRUE(c.use_caps_for_id);
   EXPECT_THAT(c.forward_zones, IsEmpty());
   EXPECT_THAT(c.stub_zones, IsEmpty());
   EXPECT_EQ(c.acl.Lookup(Ep("127.0.0.1")), AccessAction::kAllow);
@@ -88,6 +90,8 @@ TEST(ConfigOptionsTest, EveryServerOption) {
     verbosity: 3
     logfile: /var/log/rebound.log
     do-not-query-localhost: no
+    qname-minimisation: no
+    use-caps-for-id: no
     tcp-idle-timeout: 1500
     incoming-num-tcp: 7
     so-reuseport: no
@@ -116,6 +120,8 @@ TEST(ConfigOptionsTest, EveryServerOption) {
   EXPECT_EQ(c.verbosity, 3);
   EXPECT_EQ(c.logfile, "/var/log/rebound.log");
   EXPECT_FALSE(c.do_not_query_localhost);
+  EXPECT_FALSE(c.qname_minimisation);
+  EXPECT_FALSE(c.use_caps_for_id);
   EXPECT_EQ(c.tcp_idle_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(c.incoming_num_tcp, 7);
   EXPECT_FALSE(c.so_reuseport);

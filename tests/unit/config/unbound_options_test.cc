@@ -19,7 +19,7 @@ TEST(UnboundOptionsTest, TableIsSortedAndLarge) {
 TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"outgoing-range", "so-rcvbuf", "harden-glue", "prefetch", "serve-expired",
-        "qname-minimisation", "module-config", "dns64-prefix", "auto-trust-anchor-file",
+        "qname-minimisation-strict", "module-config", "dns64-prefix", "auto-trust-anchor-file",
         "control-enable", "do-daemonize", "username", "chroot", "directory", "hide-identity",
         "rrset-roundrobin", "local-zone", "local-data", "forward-tls-upstream"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;

@@ -44,8 +44,8 @@ TEST(DelegationPointTest, DuplicatesAreIgnored) {
 TEST(DelegationPointTest, ClosestFromCacheWalksUpToTheNearestCachedZone) {
   FakeClock clock;
   RrsetCache cache(RrsetCacheOptions{.shards = 1}, &clock);
-  EXPECT_FALSE(DelegationPoint::ClosestFromCache(cache, Name("www.a.test.").get(),
-                                                 LDNS_RR_CLASS_IN));
+  EXPECT_FALSE(
+      DelegationPoint::ClosestFromCache(cache, Name("www.a.test.").get(), LDNS_RR_CLASS_IN));
   cache.Insert(*Records({". NS a.root.test."}), Trust::kAnswer);
   cache.Insert(*Records({"a.root.test. A 127.0.1.1"}), Trust::kAdditional);
   cache.Insert(*Records({"test. NS ns.nic.test."}), Trust::kAuthority);

@@ -1,0 +1,57 @@
+#include "resolver/iterator/iterative_resolver.h"
+
+#include <utility>
+#include <vector>
+
+#include "resolver/iterator/lookup.h"
+
+namespace rebound {
+
+IterativeResolver::IterativeResolver(IteratorContext context) : context_(context) {}
+IterativeResolver::~IterativeResolver() = default;
+
+void IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                                Done done) {
+  auto budget = std::make_shared<QueryBudget>();
+  budget->deadline = context_.clock->Now() + context_.options.budget;
+  budget->queries_left = context_.options.max_queries;
+  budget->ns_lookups_left = context_.options.max_ns_lookups;
+  Start(name, type, rr_class, std::move(budget), 0, std::nullopt, 0, std::move(done));
+}
+
+uint64_t IterativeResolver::Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                                  std::shared_ptr<QueryBudget> budget, int depth,
+                                  std::optional<DelegationPoint> start_at, uint64_t parent,
+                                  Done done) {
+  const uint64_t id = next_id_++;
+  lookups_[id] = std::make_unique<Lookup>(this, id, name, type, rr_class, std::move(budget), depth,
+                                          std::move(start_at), parent, std::move(done));
+  Drive(id);
+  return lookups_.contains(id) ? id : 0;
+}
+
+Lookup* IterativeResolver::Find(uint64_t id) {
+  auto it = lookups_.find(id);
+  return it == lookups_.end() ? nullptr : it->second.get();
+}
+
+void IterativeResolver::Drive(uint64_t id) {
+  Lookup* lookup = Find(id);
+  if (lookup == nullptr || lookup->running()) return;
+  lookup->Run();
+  if (!lookup->finished()) return;
+  std::unique_ptr<Lookup> finished = Remove(id);
+  if (Done done = finished->TakeDone()) done(finished->TakeResult());
+}
+
+std::unique_ptr<Lookup> IterativeResolver::Remove(uint64_t id) {
+  auto it = lookups_.find(id);
+  if (it == lookups_.end()) return nullptr;
+  std::unique_ptr<Lookup> lookup = std::move(it->second);
+  lookups_.erase(it);
+  // Sub-lookups still running are of no use to anyone now.
+  for (uint64_t child : lookup->children()) Remove(child);
+  return lookup;
+}
+
+}  // namespace rebound

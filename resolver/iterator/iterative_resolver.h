@@ -1,0 +1,76 @@
+// Iterative resolution (RFC 1034 5.3.3): from the closest known delegation down to the servers
+// that hold the answer, one Lookup per (name, type), sub-lookups for the addresses of name
+// servers that came without glue.
+#ifndef REBOUND_RESOLVER_ITERATOR_ITERATIVE_RESOLVER_H_
+#define REBOUND_RESOLVER_ITERATOR_ITERATIVE_RESOLVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
+#include "resolver/cache/negative_cache.h"
+#include "resolver/cache/rrset_cache.h"
+#include "resolver/core/clock.h"
+#include "resolver/core/transport.h"
+#include "resolver/iterator/delegation_finder.h"
+#include "resolver/iterator/infra_cache.h"
+#include "resolver/iterator/iterator_options.h"
+#include "resolver/iterator/lookup_result.h"
+
+namespace rebound {
+
+class Lookup;
+
+// The shared, read-mostly things a Lookup works with.
+struct IteratorContext {
+  Transport* transport;
+  RrsetCache* rrsets;
+  NegativeCache* negatives;
+  InfraCache* infra;
+  const DelegationFinder* delegations;
+  const Clock* clock;
+  IteratorOptions options;
+};
+
+// One per event loop (it holds that loop's Transport). Owns every Lookup in progress; callbacks
+// from the transport and from sub-lookups reach a Lookup through its id, so one that has been
+// cancelled or has finished is simply not found.
+class IterativeResolver {
+ public:
+  using Done = std::function<void(LookupResult)>;
+
+  explicit IterativeResolver(IteratorContext context);
+  IterativeResolver(const IterativeResolver&) = delete;
+  IterativeResolver& operator=(const IterativeResolver&) = delete;
+  ~IterativeResolver();
+
+  // Resolves a client's question within the options' budget; `done` runs exactly once, possibly
+  // before Resolve returns (when the cache holds the answer).
+  void Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done);
+
+  size_t lookups_in_progress() const { return lookups_.size(); }
+
+ private:
+  friend class Lookup;
+
+  // Starts a sub-lookup on behalf of `parent` (0 for none). `start_at` overrides the delegation
+  // to begin with (priming asks the root hints). Returns its id, or 0 when it finished at once.
+  uint64_t Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                 std::shared_ptr<QueryBudget> budget, int depth,
+                 std::optional<DelegationPoint> start_at, uint64_t parent, Done done);
+  Lookup* Find(uint64_t id);
+  // Runs a lookup until it waits or finishes; a finished one is removed and its `done` called.
+  void Drive(uint64_t id);
+  // Removes a lookup and every sub-lookup it started.
+  std::unique_ptr<Lookup> Remove(uint64_t id);
+
+  const IteratorContext context_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<Lookup>> lookups_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_ITERATOR_ITERATIVE_RESOLVER_H_

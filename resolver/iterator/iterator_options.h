@@ -1,0 +1,42 @@
+// What the iterator may do and how much of it: the config's switches and the limits that bound
+// the work one client query can cause.
+#ifndef REBOUND_RESOLVER_ITERATOR_ITERATOR_OPTIONS_H_
+#define REBOUND_RESOLVER_ITERATOR_ITERATOR_OPTIONS_H_
+
+#include "absl/time/time.h"
+
+namespace rebound {
+
+struct IteratorOptions {
+  // ---- From the config ------------------------------------------------------------------------
+  bool do_ip4 = true;
+  bool do_ip6 = true;
+  bool prefer_ip6 = false;
+  bool do_not_query_localhost = true;
+  bool qname_minimisation = true;  // RFC 9156
+  bool use_0x20 = true;            // use-caps-for-id
+
+  // ---- Limits per client query (every sub-query it causes counts against them) ----------------
+  // After this long the client gets SERVFAIL.
+  absl::Duration budget = absl::Seconds(10);
+  // Queries sent to authoritative servers.
+  int max_queries = 64;
+  // NS names whose addresses are looked up (NXNSAttack, CVE-2020-12662): per delegation, and in
+  // all for the client query.
+  int max_ns_lookups_per_delegation = 4;
+  int max_ns_lookups = 12;
+  // Nested lookups (an NS name's address needing another NS name's address ...).
+  int max_depth = 5;
+
+  // ---- Limits per lookup --------------------------------------------------------------------
+  // CNAMEs followed (unbound stops after 11 restarts; RFC 1034 3.6.2 asks for a limit).
+  int max_cname_chain = 12;
+  // Referrals followed down from the starting delegation.
+  int max_referrals = 30;
+  // RFC 9156 3: at most this many minimised queries, then the full name is asked.
+  int max_minimise_steps = 10;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_ITERATOR_ITERATOR_OPTIONS_H_

@@ -1,0 +1,49 @@
+#include "resolver/iterator/iterator_stage.h"
+
+#include <utility>
+
+namespace rebound {
+namespace {
+
+// Moves the records of `list` into `section` of `pkt`.
+void MoveToSection(LdnsRrListPtr list, ldns_pkt_section section, ldns_pkt* pkt) {
+  for (size_t i = 0; i < ldns_rr_list_rr_count(list.get()); ++i) {
+    ldns_pkt_push_rr(pkt, section, ldns_rr_list_rr(list.get(), i));
+  }
+  ldns_rr_list_free(list.release());  // shallow: the records now belong to the packet
+}
+
+LdnsPktPtr BuildAnswer(LookupResult result) {
+  LdnsPktPtr pkt(ldns_pkt_new());
+  ldns_pkt_set_rcode(pkt.get(), result.rcode);
+  // A recursive answer is never authoritative (RFC 1035 4.1.1: AA is for the zone's servers).
+  ldns_pkt_set_aa(pkt.get(), false);
+  if (result.answer) MoveToSection(std::move(result.answer), LDNS_SECTION_ANSWER, pkt.get());
+  if (result.authority) {
+    MoveToSection(std::move(result.authority), LDNS_SECTION_AUTHORITY, pkt.get());
+  }
+  return pkt;
+}
+
+}  // namespace
+
+StageResult IteratorStage::OnQuery(Request& req) {
+  // Tells a lookup that ends inside Resolve (the cache held the rest of a CNAME chain) from one
+  // that ends later, when the request is pending.
+  struct State {
+    bool pending = false;
+  };
+  State& state = req.Slot<State>();
+  resolver_.Resolve(req.qname(), req.qtype(), req.qclass(),
+                    [handle = req.handle()](LookupResult result) {
+                      Request* request = handle.get();
+                      if (request == nullptr) return;
+                      request->set_answer(BuildAnswer(std::move(result)));
+                      if (request->Slot<State>().pending) handle.Resume(StageResult::kDone);
+                    });
+  if (req.answer() != nullptr) return StageResult::kDone;
+  state.pending = true;
+  return StageResult::kPending;
+}
+
+}  // namespace rebound

@@ -1,0 +1,25 @@
+// The last stage of the Pipeline: resolves the client's question iteratively from the root.
+#ifndef REBOUND_RESOLVER_ITERATOR_ITERATOR_STAGE_H_
+#define REBOUND_RESOLVER_ITERATOR_ITERATOR_STAGE_H_
+
+#include "resolver/core/stage.h"
+#include "resolver/iterator/iterative_resolver.h"
+
+namespace rebound {
+
+// One per event loop, like the IterativeResolver it holds.
+class IteratorStage : public Stage {
+ public:
+  explicit IteratorStage(IteratorContext context) : resolver_(context) {}
+  // kPending until the lookup ends (kDone at once when the cache held the rest of a chain). The
+  // answer has the CNAME chain and the RRset, or the SOA of a negative answer in authority, or
+  // is a SERVFAIL.
+  StageResult OnQuery(Request& req) override;
+
+ private:
+  IterativeResolver resolver_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_ITERATOR_ITERATOR_STAGE_H_

@@ -1,0 +1,528 @@
+#include "resolver/iterator/lookup.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "resolver/cache/cache_wire.h"
+#include "resolver/core/log.h"
+
+namespace rebound {
+namespace {
+
+std::string NameString(const ldns_rdf* name) {
+  char* text = ldns_rdf2str(name);
+  std::string out = text != nullptr ? text : "?";
+  free(text);
+  return out;
+}
+
+std::string TypeString(ldns_rr_type type) {
+  char* text = ldns_rr_type2str(type);
+  std::string out = text != nullptr ? text : "?";
+  free(text);
+  return out;
+}
+
+// The last `labels` labels of `name` (all of them if it has fewer).
+LdnsRdfPtr Suffix(const ldns_rdf* name, size_t labels) {
+  LdnsRdfPtr out(ldns_rdf_clone(name));
+  for (size_t have = ldns_dname_label_count(name); have > labels && out != nullptr; --have) {
+    out.reset(ldns_dname_left_chop(out.get()));
+  }
+  return out;
+}
+
+// The name a CNAME chain in `records` that starts at `name` ends at.
+const ldns_rdf* ChainEnd(const ldns_rdf* name, const ldns_rr_list* records) {
+  const size_t count = ldns_rr_list_rr_count(records);
+  for (size_t hops = 0; hops < count; ++hops) {
+    const ldns_rr* next = nullptr;
+    for (size_t i = 0; i < count && next == nullptr; ++i) {
+      const ldns_rr* rr = ldns_rr_list_rr(records, i);
+      if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) == 1 &&
+          ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
+        next = rr;
+      }
+    }
+    if (next == nullptr) break;
+    name = ldns_rr_rdf(next, 0);
+  }
+  return name;
+}
+
+const ldns_rr* FindSoa(const ldns_rr_list* records) {
+  for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(records, i);
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) return rr;
+  }
+  return nullptr;
+}
+
+bool IsAtOrBelow(const ldns_rdf* name, const ldns_rdf* zone) {
+  return ldns_dname_compare(name, zone) == 0 || ldns_dname_is_subdomain(name, zone);
+}
+
+}  // namespace
+
+Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
+               ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
+               std::optional<DelegationPoint> start_at, uint64_t parent,
+               IterativeResolver::Done done)
+    : resolver_(resolver),
+      context_(resolver->context_),
+      id_(id),
+      parent_(parent),
+      done_(std::move(done)),
+      budget_(std::move(budget)),
+      depth_(depth),
+      name_(ldns_rdf_clone(name)),
+      type_(type),
+      class_(rr_class),
+      start_at_(std::move(start_at)) {
+  chain_names_.emplace_back(ldns_rdf_clone(name));
+  result_.answer.reset(ldns_rr_list_new());
+}
+
+void Lookup::Run() {
+  running_ = true;
+  bool more = true;
+  while (more) {
+    switch (step_) {
+      case Step::kCheckCache:
+        more = CheckCache();
+        break;
+      case Step::kFindDelegation:
+        more = FindDelegation();
+        break;
+      case Step::kSelectServer:
+        more = SelectServer();
+        break;
+      case Step::kAwaitPriming:
+      case Step::kAwaitReply:
+      case Step::kAwaitAddresses:
+      case Step::kDone:
+        more = false;
+        break;
+    }
+  }
+  running_ = false;
+}
+
+bool Lookup::Resolves(const ldns_rdf* name, ldns_rr_type type) const {
+  for (const Lookup* l = this; l != nullptr; l = resolver_->Find(l->parent_)) {
+    if (l->type_ == type && ldns_dname_compare(l->name_.get(), name) == 0) return true;
+  }
+  return false;
+}
+
+// ---- kCheckCache ------------------------------------------------------------------------------
+
+bool Lookup::CheckCache() {
+  step_ = Step::kFindDelegation;
+  if (!IsDataType(type_)) return true;  // ANY and the like are always asked
+  if (LdnsRrListPtr rrset = context_.rrsets->Lookup(name_.get(), type_, class_)) {
+    AppendAnswer(rrset.get());
+    Finish(LDNS_RCODE_NOERROR, nullptr);
+    return false;
+  }
+  if (type_ != LDNS_RR_TYPE_CNAME) {
+    if (LdnsRrListPtr cname = context_.rrsets->Lookup(name_.get(), LDNS_RR_TYPE_CNAME, class_)) {
+      const ldns_rr* rr = ldns_rr_list_rr(cname.get(), 0);
+      if (ldns_rr_rd_count(rr) == 1) {
+        AppendAnswer(cname.get());
+        return FollowCname(ldns_rr_rdf(rr, 0));
+      }
+    }
+  }
+  if (std::optional<NegativeAnswer> negative =
+          context_.negatives->Lookup(name_.get(), type_, class_)) {
+    LdnsRrListPtr authority(ldns_rr_list_new());
+    ldns_rr_list_push_rr(authority.get(), negative->soa.release());
+    Finish(negative->rcode, std::move(authority));
+    return false;
+  }
+  return true;
+}
+
+// ---- kFindDelegation --------------------------------------------------------------------------
+
+bool Lookup::FindDelegation() {
+  if (start_at_) {
+    UseDelegation(*std::move(start_at_), false, false);
+    start_at_.reset();
+    return true;
+  }
+  // RFC 4035 3.1.4.1: the DS RRset lives in the parent zone.
+  LdnsRdfPtr search(type_ == LDNS_RR_TYPE_DS && ldns_dname_label_count(name_.get()) > 0
+                        ? ldns_dname_left_chop(name_.get())
+                        : ldns_rdf_clone(name_.get()));
+  if (std::optional<DelegationFinder::Start> start =
+          context_.delegations->Find(search.get(), class_, skip_stubs_)) {
+    UseDelegation(std::move(start->delegation), start->from_stub, start->stub_first);
+    return true;
+  }
+  // RFC 8109 3: no root NS RRset in the cache: ask the hints for the real one first (priming).
+  if (!primed_ && depth_ < context_.options.max_depth) {
+    primed_ = true;
+    LdnsRdfPtr root(ldns_dname_new_frm_str("."));
+    step_ = Step::kAwaitPriming;
+    const uint64_t child = resolver_->Start(
+        root.get(), LDNS_RR_TYPE_NS, class_, budget_, depth_ + 1, context_.delegations->Hints(),
+        id_, [resolver = resolver_, id = id_](LookupResult) {
+          Lookup* self = resolver->Find(id);
+          if (self == nullptr || self->step_ != Step::kAwaitPriming) return;
+          self->step_ = Step::kFindDelegation;
+          if (!self->running_) resolver->Drive(id);
+        });
+    if (child != 0) children_.push_back(child);
+    return step_ != Step::kAwaitPriming;
+  }
+  // Priming failed: the hints themselves are the best there is.
+  UseDelegation(context_.delegations->Hints(), false, false);
+  return true;
+}
+
+void Lookup::UseDelegation(DelegationPoint delegation, bool from_stub, bool stub_first) {
+  // Cached addresses of its servers count as much as glue.
+  for (NameServer& server : delegation.servers()) {
+    if (server.lookup_started) continue;
+    for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
+      if (LdnsRrListPtr records = context_.rrsets->Lookup(server.name.get(), type, class_)) {
+        delegation.AddAddressRecords(records.get());
+      }
+    }
+  }
+  Log(LogLevel::kAlgo, "iterator: %s %s: delegation %s (%d servers)", NameString(name_.get()),
+      TypeString(type_), NameString(delegation.zone()),
+      static_cast<int>(delegation.servers().size()));
+  delegation_ = std::move(delegation);
+  ++delegation_generation_;
+  from_stub_ = from_stub;
+  stub_first_ = stub_first;
+  tried_.clear();
+  ns_lookups_here_ = 0;
+  minimise_labels_ = 0;
+  step_ = Step::kSelectServer;
+}
+
+// ---- kSelectServer ----------------------------------------------------------------------------
+
+std::vector<Endpoint> Lookup::UsableAddresses() const {
+  std::vector<Endpoint> usable;
+  for (const NameServer& server : delegation_->servers()) {
+    for (const Endpoint& address : server.addresses) {
+      if (address.is_v6() ? !context_.options.do_ip6 : !context_.options.do_ip4) continue;
+      if (context_.options.do_not_query_localhost && address.IsLoopback()) continue;
+      if (std::find(tried_.begin(), tried_.end(), address) != tried_.end()) continue;
+      if (std::find(usable.begin(), usable.end(), address) != usable.end()) continue;
+      if (context_.infra->IsLame(address, delegation_->zone())) continue;
+      usable.push_back(address);
+    }
+  }
+  return usable;
+}
+
+bool Lookup::SelectServer() {
+  if (context_.clock->Now() >= budget_->deadline) {
+    Fail("time budget spent");
+    return false;
+  }
+  std::vector<Endpoint> candidates = UsableAddresses();
+  if (candidates.empty() && StartAddressLookups()) candidates = UsableAddresses();
+  if (!candidates.empty()) {
+    std::vector<size_t> order = context_.infra->Order(candidates);
+    if (context_.options.prefer_ip6) {
+      std::stable_partition(order.begin(), order.end(),
+                            [&](size_t i) { return candidates[i].is_v6(); });
+    }
+    Send(candidates[order.front()]);
+    return step_ != Step::kAwaitReply;
+  }
+  if (pending_address_lookups_ > 0) {
+    step_ = Step::kAwaitAddresses;
+    return false;
+  }
+  if (from_stub_ && stub_first_) {
+    // stub-first: the configured servers failed, try the ordinary delegation.
+    skip_stubs_ = true;
+    step_ = Step::kFindDelegation;
+    return true;
+  }
+  Fail(absl::StrCat("no server of ", NameString(delegation_->zone()), " answered"));
+  return false;
+}
+
+// Looks up the addresses of NS names that have none we may use, within the NXNSAttack limits
+// (CVE-2020-12662: a referral to many glueless names must not multiply our queries). Returns
+// whether any lookup was started.
+bool Lookup::StartAddressLookups() {
+  const IteratorOptions& options = context_.options;
+  bool started = false;
+  for (size_t i = 0; i < delegation_->servers().size(); ++i) {
+    NameServer& server = delegation_->servers()[i];
+    // A server with an address we may use was asked already; only the others need a lookup (an
+    // IPv6-only resolver still looks up the AAAA of a server that came with IPv4 glue only).
+    const bool has_usable_family = std::any_of(
+        server.addresses.begin(), server.addresses.end(),
+        [&](const Endpoint& address) { return address.is_v6() ? options.do_ip6 : options.do_ip4; });
+    if (server.lookup_started || has_usable_family) continue;
+    if (ns_lookups_here_ >= options.max_ns_lookups_per_delegation ||
+        budget_->ns_lookups_left <= 0 || depth_ + 1 > options.max_depth) {
+      break;
+    }
+    server.lookup_started = true;
+    std::vector<ldns_rr_type> types;
+    if (options.do_ip4) types.push_back(LDNS_RR_TYPE_A);
+    if (options.do_ip6) types.push_back(LDNS_RR_TYPE_AAAA);
+    if (options.prefer_ip6) std::reverse(types.begin(), types.end());
+    bool counted = false;
+    for (ldns_rr_type type : types) {
+      if (Resolves(server.name.get(), type)) continue;  // a delegation loop
+      if (!counted) {
+        counted = true;
+        ++ns_lookups_here_;
+        --budget_->ns_lookups_left;
+      }
+      ++pending_address_lookups_;
+      started = true;
+      std::shared_ptr<ldns_rdf> ns_name(ldns_rdf_clone(server.name.get()), ldns_rdf_deep_free);
+      const uint64_t child =
+          resolver_->Start(server.name.get(), type, class_, budget_, depth_ + 1, std::nullopt, id_,
+                           [resolver = resolver_, id = id_, generation = delegation_generation_,
+                            ns_name](LookupResult result) {
+                             Lookup* self = resolver->Find(id);
+                             if (self == nullptr) return;
+                             self->OnAddresses(generation, ns_name.get(), result);
+                             if (!self->running_) resolver->Drive(id);
+                           });
+      if (child != 0) children_.push_back(child);
+    }
+  }
+  return started;
+}
+
+void Lookup::OnAddresses(uint64_t generation, const ldns_rdf* ns_name, const LookupResult& result) {
+  --pending_address_lookups_;
+  if (generation != delegation_generation_) return;
+  for (size_t i = 0; i < ldns_rr_list_rr_count(result.answer.get()); ++i) {
+    // The owner may be a CNAME target of the NS name (RFC 2181 10.3 forbids it, but it works).
+    if (std::optional<Endpoint> address =
+            AddressOfRecord(ldns_rr_list_rr(result.answer.get(), i))) {
+      delegation_->AddAddress(ns_name, *address);
+    }
+  }
+  if (step_ == Step::kAwaitAddresses) step_ = Step::kSelectServer;
+}
+
+// ---- kAwaitReply ------------------------------------------------------------------------------
+
+bool Lookup::NextQuestionIsMinimised() const {
+  return context_.options.qname_minimisation && minimise_ &&
+         minimise_steps_ < context_.options.max_minimise_steps &&
+         minimise_labels_ < ldns_dname_label_count(name_.get());
+}
+
+void Lookup::Send(const Endpoint& server) {
+  const absl::Time now = context_.clock->Now();
+  const absl::Duration left = budget_->deadline - now;
+  if (budget_->queries_left <= 0) return Fail("query limit reached");
+  if (left <= absl::ZeroDuration()) return Fail("time budget spent");
+  --budget_->queries_left;
+
+  // RFC 9156 2.3: ask the delegation's servers only about the next label below their zone, as
+  // an A query (the QTYPE least likely to be mishandled), until the whole name is reached.
+  if (minimise_labels_ == 0) minimise_labels_ = ldns_dname_label_count(delegation_->zone()) + 1;
+  const bool minimised = NextQuestionIsMinimised();
+  LdnsRdfPtr asked =
+      minimised ? Suffix(name_.get(), minimise_labels_) : LdnsRdfPtr(ldns_rdf_clone(name_.get()));
+  if (minimised) ++minimise_steps_;
+  UpstreamQuestion q;
+  q.name = asked.get();
+  q.type = minimised ? LDNS_RR_TYPE_A : type_;
+  q.qclass = class_;
+  q.edns = !context_.infra->EdnsUnsupported(server);
+  q.randomize_case = context_.options.use_0x20 && !context_.infra->CaseNotEchoed(server);
+  Sent sent{server, now, q.edns, minimised};
+  Log(LogLevel::kAlgo, "iterator: asking %s for %s %s (zone %s)", server.ToString(),
+      NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
+  step_ = Step::kAwaitReply;
+  context_.transport->Query(
+      server, q, std::min(context_.infra->Timeout(server), left),
+      [resolver = resolver_, id = id_, sent](absl::StatusOr<LdnsPktPtr> reply) {
+        Lookup* self = resolver->Find(id);
+        if (self == nullptr || self->step_ != Step::kAwaitReply) return;
+        self->OnReply(sent, std::move(reply));
+        resolver->Drive(id);
+      });
+}
+
+void Lookup::OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply) {
+  step_ = Step::kSelectServer;
+  if (!reply.ok()) return OnTransportError(sent, reply.status());
+  context_.infra->RecordReply(sent.server, context_.clock->Now() - sent.at);
+  HandleResponse(sent, **reply);
+}
+
+void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
+  Log(LogLevel::kAlgo, "iterator: %s: %s", sent.server.ToString(), error.ToString());
+  if (absl::IsFailedPrecondition(error)) {
+    // The server does not echo 0x20 case (or someone tried to spoof us): ask it again plainly.
+    context_.infra->SetCaseNotEchoed(sent.server);
+    return;
+  }
+  if (absl::IsDeadlineExceeded(error)) {
+    context_.infra->RecordTimeout(sent.server);
+  } else if (absl::IsUnavailable(error)) {
+    context_.infra->RecordUnreachable(sent.server);
+  }
+  tried_.push_back(sent.server);
+}
+
+void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
+  const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(&reply), 0);
+  const ldns_rdf* asked = ldns_rr_owner(question);
+  ClassifiedResponse response =
+      ClassifyResponse(reply, asked, ldns_rr_get_type(question), delegation_->zone());
+  switch (response.kind) {
+    case ResponseKind::kFormerr:
+      // RFC 6891 7: a server that does not know EDNS answers FORMERR; ask it again without.
+      if (sent.edns) {
+        context_.infra->SetEdnsUnsupported(sent.server);
+      } else {
+        tried_.push_back(sent.server);
+      }
+      return;
+    case ResponseKind::kServerError:
+      // RFC 9156 2.3: some servers mishandle minimised queries; stop minimising, ask again.
+      if (sent.minimised) {
+        minimise_ = false;
+      } else {
+        tried_.push_back(sent.server);
+      }
+      return;
+    case ResponseKind::kLame:
+      context_.infra->SetLame(sent.server, delegation_->zone());
+      tried_.push_back(sent.server);
+      return;
+    case ResponseKind::kReferral: {
+      if (++referrals_ > context_.options.max_referrals) return Fail("too many referrals");
+      context_.rrsets->InsertRecords(response.authority.get(), Trust::kAuthority);
+      context_.rrsets->InsertRecords(response.additional.get(), Trust::kAdditional);
+      UseDelegation(
+          DelegationPoint::FromRecords(response.referral_zone.get(), response.authority.get(),
+                                       response.additional.get()),
+          false, false);
+      return;
+    }
+    default:
+      break;
+  }
+  if (!sent.minimised) return HandleFinalResponse(std::move(response), reply);
+  // A minimised question was answered, not referred: no zone cut at that name, so the same
+  // servers are asked about one more label.
+  if (response.kind == ResponseKind::kNxdomain) {
+    // RFC 8020 2: nothing exists below a name that does not exist.
+    const ldns_rr* soa = FindSoa(response.authority.get());
+    if (soa != nullptr) context_.negatives->InsertNxdomain(asked, class_, soa);
+    Finish(LDNS_RCODE_NXDOMAIN, std::move(response.authority));
+    return;
+  }
+  ++minimise_labels_;
+}
+
+void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& reply) {
+  const Trust trust = response.authoritative ? Trust::kAnswer : Trust::kAuthority;
+  context_.rrsets->InsertRecords(response.answer.get(), trust);
+  AppendAnswer(response.answer.get());
+  const ldns_rdf* end = ChainEnd(name_.get(), response.answer.get());
+  switch (response.kind) {
+    case ResponseKind::kAnswer:
+      if (type_ == LDNS_RR_TYPE_NS) CacheGlueOfNsAnswer(reply);
+      Finish(LDNS_RCODE_NOERROR, nullptr);
+      return;
+    case ResponseKind::kCname:
+      FollowCname(response.next_name.get());
+      return;
+    case ResponseKind::kNxdomain:
+    case ResponseKind::kNodata: {
+      // RFC 2308 5: the SOA's TTL bounds how long the negative answer is cached.
+      if (const ldns_rr* soa = FindSoa(response.authority.get()); soa != nullptr) {
+        if (response.kind == ResponseKind::kNxdomain) {
+          context_.negatives->InsertNxdomain(end, class_, soa);
+        } else if (IsDataType(type_)) {
+          context_.negatives->InsertNodata(end, type_, class_, soa);
+        }
+      }
+      Finish(response.kind == ResponseKind::kNxdomain ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR,
+             std::move(response.authority));
+      return;
+    }
+    default:
+      Fail("unexpected response");
+  }
+}
+
+// An NS answer from a zone's own servers (priming, RFC 8109 4.1, most of all) carries their
+// addresses in the additional section: keep those within the zone's bailiwick.
+void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
+  DelegationPoint servers =
+      DelegationPoint::FromRecords(name_.get(), result_.answer.get(), nullptr);
+  const ldns_rr_list* additional = ldns_pkt_additional(&reply);
+  LdnsRrListPtr glue(ldns_rr_list_new());
+  for (size_t i = 0; i < ldns_rr_list_rr_count(additional); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(additional, i);
+    if (AddressOfRecord(rr) && ldns_rr_get_class(rr) == class_ &&
+        servers.Find(ldns_rr_owner(rr)) != nullptr &&
+        IsAtOrBelow(ldns_rr_owner(rr), delegation_->zone())) {
+      ldns_rr_list_push_rr(glue.get(), ldns_rr_clone(rr));
+    }
+  }
+  context_.rrsets->InsertRecords(glue.get(), Trust::kAdditional);
+}
+
+// ---- Results ----------------------------------------------------------------------------------
+
+void Lookup::AppendAnswer(const ldns_rr_list* records) {
+  for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
+    ldns_rr_list_push_rr(result_.answer.get(), ldns_rr_clone(ldns_rr_list_rr(records, i)));
+  }
+}
+
+bool Lookup::FollowCname(const ldns_rdf* target) {
+  if (static_cast<int>(chain_names_.size()) > context_.options.max_cname_chain) {
+    Fail("CNAME chain too long");
+    return false;
+  }
+  for (const LdnsRdfPtr& seen : chain_names_) {
+    if (ldns_dname_compare(seen.get(), target) == 0) {
+      Fail("CNAME loop");
+      return false;
+    }
+  }
+  chain_names_.emplace_back(ldns_rdf_clone(target));
+  name_.reset(ldns_rdf_clone(target));
+  delegation_.reset();
+  skip_stubs_ = false;
+  referrals_ = 0;
+  minimise_ = true;
+  minimise_steps_ = 0;
+  step_ = Step::kCheckCache;
+  return true;
+}
+
+void Lookup::Finish(ldns_pkt_rcode rcode, LdnsRrListPtr authority) {
+  result_.rcode = rcode;
+  result_.authority = authority ? std::move(authority) : LdnsRrListPtr(ldns_rr_list_new());
+  step_ = Step::kDone;
+}
+
+void Lookup::Fail(std::string why) {
+  Log(LogLevel::kDetail, "iterator: SERVFAIL for %s %s: %s", NameString(chain_names_[0].get()),
+      TypeString(type_), why);
+  result_.failure = std::move(why);
+  result_.answer.reset(ldns_rr_list_new());  // a partial chain is no answer
+  Finish(LDNS_RCODE_SERVFAIL, nullptr);
+}
+
+}  // namespace rebound

@@ -1,0 +1,118 @@
+// One iterative lookup of (name, type): a state machine that walks from the closest known
+// delegation down to an answer, following referrals and CNAMEs (RFC 1034 5.3.3).
+#ifndef REBOUND_RESOLVER_ITERATOR_LOOKUP_H_
+#define REBOUND_RESOLVER_ITERATOR_LOOKUP_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "resolver/iterator/delegation_point.h"
+#include "resolver/iterator/iterative_resolver.h"
+#include "resolver/iterator/lookup_result.h"
+#include "resolver/iterator/response_classifier.h"
+
+namespace rebound {
+
+class Lookup {
+ public:
+  Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
+         ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
+         std::optional<DelegationPoint> start_at, uint64_t parent, IterativeResolver::Done done);
+  Lookup(const Lookup&) = delete;
+  Lookup& operator=(const Lookup&) = delete;
+
+  // Advances until the lookup waits for a reply or a sub-lookup, or has finished.
+  void Run();
+  bool running() const { return running_; }
+  bool finished() const { return step_ == Step::kDone; }
+  LookupResult TakeResult() { return std::move(result_); }
+  IterativeResolver::Done TakeDone() { return std::move(done_); }
+
+  uint64_t parent() const { return parent_; }
+  const std::vector<uint64_t>& children() const { return children_; }
+  // Whether this lookup or one it waits for through its parents is resolving (name, type): a
+  // sub-lookup for it again would go round in circles (a delegation loop).
+  bool Resolves(const ldns_rdf* name, ldns_rr_type type) const;
+
+ private:
+  enum class Step {
+    kCheckCache,      // the answer, a CNAME or a negative answer may be cached
+    kFindDelegation,  // where to start asking
+    kAwaitPriming,    // the root's NS RRset is being fetched from the hints
+    kSelectServer,    // pick the next server of the delegation, or look up server addresses
+    kAwaitReply,      // a query is out
+    kAwaitAddresses,  // every known address failed; NS names' addresses are being looked up
+    kDone,
+  };
+  struct Sent {
+    Endpoint server;
+    absl::Time at;
+    bool edns = true;
+    bool minimised = false;
+  };
+
+  bool CheckCache();
+  bool FindDelegation();
+  bool SelectServer();
+  bool StartAddressLookups();
+  void Send(const Endpoint& server);
+  void OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply);
+  void OnTransportError(const Sent& sent, const absl::Status& error);
+  void HandleResponse(const Sent& sent, const ldns_pkt& reply);
+  void HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& reply);
+  void OnAddresses(uint64_t generation, const ldns_rdf* ns_name, const LookupResult& result);
+
+  void UseDelegation(DelegationPoint delegation, bool from_stub, bool stub_first);
+  std::vector<Endpoint> UsableAddresses() const;
+  // The name and type to send next: the whole question, or under QNAME minimisation (RFC 9156)
+  // the next label of it.
+  bool NextQuestionIsMinimised() const;
+  void AppendAnswer(const ldns_rr_list* records);
+  // Goes on with the CNAME's target; false (and SERVFAIL) on a loop or a chain too long.
+  bool FollowCname(const ldns_rdf* target);
+  void CacheGlueOfNsAnswer(const ldns_pkt& reply);
+  void Finish(ldns_pkt_rcode rcode, LdnsRrListPtr authority);
+  void Fail(std::string why);
+
+  IterativeResolver* const resolver_;
+  const IteratorContext& context_;
+  const uint64_t id_;
+  const uint64_t parent_;
+  IterativeResolver::Done done_;
+  std::shared_ptr<QueryBudget> budget_;
+  const int depth_;
+
+  LdnsRdfPtr name_;  // the current name: the question's, then each CNAME target in turn
+  const ldns_rr_type type_;
+  const ldns_rr_class class_;
+  std::vector<LdnsRdfPtr> chain_names_;  // every name the CNAME chain has visited
+
+  Step step_ = Step::kCheckCache;
+  bool running_ = false;
+  std::optional<DelegationPoint> start_at_;
+  std::optional<DelegationPoint> delegation_;
+  uint64_t delegation_generation_ = 0;  // sub-lookups for an older delegation are ignored
+  bool from_stub_ = false;
+  bool stub_first_ = false;
+  bool skip_stubs_ = false;
+  bool primed_ = false;
+  std::vector<Endpoint> tried_;  // addresses of this delegation already asked
+  int referrals_ = 0;
+  int ns_lookups_here_ = 0;  // for this delegation
+  int pending_address_lookups_ = 0;
+  std::vector<uint64_t> children_;
+  // QNAME minimisation: labels of name_ sent to the current delegation, 0 = not started.
+  bool minimise_ = true;
+  size_t minimise_labels_ = 0;
+  int minimise_steps_ = 0;
+
+  LookupResult result_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_ITERATOR_LOOKUP_H_

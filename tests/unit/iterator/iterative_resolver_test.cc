@@ -1,0 +1,368 @@
+// Replays of whole lookups through the IterativeResolver with a scripted transport and a fake
+// clock: each test plays the authoritative servers, query by query.
+#include "resolver/iterator/iterative_resolver.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/fake_transport.h"
+
+namespace rebound {
+namespace {
+
+using testing::FakeTransport;
+
+LdnsRdfPtr Name(const char* s) { return LdnsRdfPtr(ldns_dname_new_frm_str(s)); }
+
+LdnsRrListPtr Records(const std::vector<std::string>& lines) {
+  LdnsRrListPtr list(ldns_rr_list_new());
+  for (const std::string& line : lines) {
+    ldns_rr* rr = nullptr;
+    EXPECT_EQ(ldns_rr_new_frm_str(&rr, line.c_str(), 3600, nullptr, nullptr), LDNS_STATUS_OK)
+        << line;
+    if (rr != nullptr) ldns_rr_list_push_rr(list.get(), rr);
+  }
+  return list;
+}
+
+struct Reply {
+  bool aa = true;
+  ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
+  std::vector<std::string> answer = {};
+  std::vector<std::string> authority = {};
+  std::vector<std::string> additional = {};
+};
+
+Reply Referral(std::vector<std::string> ns, std::vector<std::string> glue = {}) {
+  return Reply{.aa = false, .authority = std::move(ns), .additional = std::move(glue)};
+}
+Reply Answer(std::vector<std::string> answer) { return Reply{.answer = std::move(answer)}; }
+Reply Nxdomain(const char* soa) { return Reply{.rcode = LDNS_RCODE_NXDOMAIN, .authority = {soa}}; }
+Reply Rcode(ldns_pkt_rcode rcode) { return Reply{.aa = false, .rcode = rcode}; }
+
+LdnsPktPtr BuildReply(const FakeTransport::Sent& q, const Reply& r) {
+  LdnsPktPtr pkt(
+      ldns_pkt_query_new(ldns_dname_new_frm_str(q.name.c_str()), q.type, LDNS_RR_CLASS_IN, 0));
+  ldns_pkt_set_qr(pkt.get(), true);
+  ldns_pkt_set_aa(pkt.get(), r.aa);
+  ldns_pkt_set_rcode(pkt.get(), r.rcode);
+  const std::pair<const std::vector<std::string>*, ldns_pkt_section> sections[] = {
+      {&r.answer, LDNS_SECTION_ANSWER},
+      {&r.authority, LDNS_SECTION_AUTHORITY},
+      {&r.additional, LDNS_SECTION_ADDITIONAL}};
+  for (const auto& [lines, section] : sections) {
+    LdnsRrListPtr records = Records(*lines);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(records.get()); ++i) {
+      ldns_pkt_push_rr(pkt.get(), section, ldns_rr_clone(ldns_rr_list_rr(records.get(), i)));
+    }
+  }
+  return pkt;
+}
+
+constexpr char kRootSoa[] = ". SOA a.root.test. hostmaster. 1 3600 900 604800 900";
+
+class IterativeResolverTest : public ::testing::Test {
+ protected:
+  IterativeResolverTest() {
+    options_.do_not_query_localhost = false;
+    options_.use_0x20 = false;
+  }
+
+  // The hints name one root server, 192.0.2.1, unless a test set others.
+  void Resolve(const char* name, ldns_rr_type type) {
+    if (resolver_ == nullptr) {
+      finder_ = std::make_unique<DelegationFinder>(&rrsets_, *Records(hints_));
+      resolver_ = std::make_unique<IterativeResolver>(IteratorContext{
+          &transport_, &rrsets_, &negatives_, &infra_, finder_.get(), &clock_, options_});
+    }
+    result_.reset();
+    resolver_->Resolve(Name(name).get(), type, LDNS_RR_CLASS_IN,
+                       [this](LookupResult r) { result_ = std::move(r); });
+  }
+
+  // Puts the root's NS RRset and server address in the cache, as priming would.
+  void PrimeCache(std::vector<std::string> addresses = {"a.root.test. A 192.0.2.1"}) {
+    rrsets_.Insert(*Records({". NS a.root.test."}), Trust::kAnswer);
+    rrsets_.Insert(*Records(addresses), Trust::kAdditional);
+  }
+
+  // Checks the oldest outstanding query and answers it.
+  void Expect(const char* server, const char* name, ldns_rr_type type, const Reply& reply) {
+    ASSERT_GT(transport_.outstanding(), 0u) << "no query for " << name;
+    const FakeTransport::Sent& q = transport_.front();
+    EXPECT_EQ(q.server.AddressString(), server) << q.name;
+    EXPECT_EQ(q.name, name);
+    EXPECT_EQ(q.type, type) << q.name;
+    transport_.Reply(BuildReply(q, reply));
+  }
+  void ExpectAndFail(const char* server, absl::Status error) {
+    ASSERT_GT(transport_.outstanding(), 0u);
+    EXPECT_EQ(transport_.front().server.AddressString(), server);
+    transport_.Reply(error);
+  }
+
+  // Answers every query with `play` until none is left; returns how many there were.
+  int Play(const std::function<Reply(const FakeTransport::Sent&)>& play) {
+    int queries = 0;
+    while (transport_.outstanding() > 0 && queries < 1000) {
+      ++queries;
+      const FakeTransport::Sent& q = transport_.front();
+      transport_.Reply(BuildReply(q, play(q)));
+    }
+    return queries;
+  }
+
+  std::vector<std::string> AnswerStrings() const {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(result_->answer.get()); ++i) {
+      char* text = ldns_rr2str(ldns_rr_list_rr(result_->answer.get(), i));
+      std::string line = text;
+      free(text);
+      line.erase(line.find_last_not_of('\n') + 1);
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  FakeClock clock_;
+  RrsetCache rrsets_{RrsetCacheOptions{.shards = 1}, &clock_};
+  NegativeCache negatives_{NegativeCacheOptions{.shards = 1}, &clock_};
+  InfraCache infra_{InfraCacheOptions{}, &clock_};
+  FakeTransport transport_;
+  std::vector<std::string> hints_ = {". NS a.root.test.", "a.root.test. A 192.0.2.1"};
+  IteratorOptions options_;
+  std::unique_ptr<DelegationFinder> finder_;
+  std::unique_ptr<IterativeResolver> resolver_;
+  std::optional<LookupResult> result_;
+};
+
+TEST_F(IterativeResolverTest, PrimesThenWalksDownWithMinimisedQueries) {
+  Resolve("www.example.test.", LDNS_RR_TYPE_A);
+  // RFC 8109: the root's NS RRset is fetched from the hints first.
+  Expect("192.0.2.1", ".", LDNS_RR_TYPE_NS,
+         Reply{.answer = {". NS a.root.test."}, .additional = {"a.root.test. A 192.0.2.1"}});
+  // RFC 9156: each server hears only the next label, as an A query.
+  Expect("192.0.2.1", "test.", LDNS_RR_TYPE_A,
+         Referral({"test. NS ns.nic.test."}, {"ns.nic.test. A 192.0.2.2"}));
+  Expect("192.0.2.2", "example.test.", LDNS_RR_TYPE_A,
+         Referral({"example.test. NS ns.example.test."}, {"ns.example.test. A 192.0.2.3"}));
+  Expect("192.0.2.3", "www.example.test.", LDNS_RR_TYPE_A,
+         Answer({"www.example.test. 300 IN A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  EXPECT_EQ(AnswerStrings(),
+            std::vector<std::string>{"www.example.test.\t300\tIN\tA\t203.0.113.1"});
+  EXPECT_EQ(transport_.outstanding(), 0u);
+
+  // A sibling goes straight to the cached zone's server.
+  Resolve("mail.example.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.3", "mail.example.test.", LDNS_RR_TYPE_A,
+         Answer({"mail.example.test. A 203.0.113.2"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
+TEST_F(IterativeResolverTest, WithoutMinimisationTheRootHearsTheWholeName) {
+  options_.qname_minimisation = false;
+  PrimeCache();
+  Resolve("www.example.test.", LDNS_RR_TYPE_AAAA);
+  Expect("192.0.2.1", "www.example.test.", LDNS_RR_TYPE_AAAA, Nxdomain(kRootSoa));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_EQ(ldns_rr_list_rr_count(result_->authority.get()), 1u);
+}
+
+TEST_F(IterativeResolverTest, EmptyNonTerminalTakesOneMoreLabel) {
+  PrimeCache({"a.root.test. A 192.0.2.1"});
+  Resolve("a.b.test.", LDNS_RR_TYPE_TXT);
+  Expect("192.0.2.1", "test.", LDNS_RR_TYPE_A,
+         Referral({"test. NS ns.nic.test."}, {"ns.nic.test. A 192.0.2.2"}));
+  // b.test. exists only as a parent of a.b.test.: NODATA, no zone cut.
+  Expect("192.0.2.2", "b.test.", LDNS_RR_TYPE_A,
+         Reply{.authority = {"test. SOA ns.nic.test. h. 1 2 3 4 5"}});
+  Expect("192.0.2.2", "a.b.test.", LDNS_RR_TYPE_TXT, Answer({"a.b.test. TXT \"hi\""}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
+TEST_F(IterativeResolverTest, NxdomainForAMinimisedNameEndsTheLookup) {
+  PrimeCache();
+  Resolve("a.b.nowhere.", LDNS_RR_TYPE_A);
+  // RFC 8020: nothing exists below nowhere.
+  Expect("192.0.2.1", "nowhere.", LDNS_RR_TYPE_A, Nxdomain(kRootSoa));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NXDOMAIN);
+}
+
+TEST_F(IterativeResolverTest, ManyGluelessNameServersAreLookedUpOnlyUpToTheCap) {
+  // NXNSAttack (CVE-2020-12662): a referral to 20 names that do not exist.
+  PrimeCache();
+  options_.max_ns_lookups_per_delegation = 4;
+  std::vector<std::string> ns;
+  for (int i = 0; i < 20; ++i) ns.push_back("victim.test. NS ns" + std::to_string(i) + ".nowhere.");
+  Resolve("www.victim.test.", LDNS_RR_TYPE_A);
+  const int queries = Play([&](const FakeTransport::Sent& q) {
+    if (q.name == "test." || q.name == "victim.test." || q.name == "www.victim.test.") {
+      return Referral(ns);
+    }
+    return Nxdomain(kRootSoa);
+  });
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  // One query for the referral, then A and AAAA for at most four names.
+  EXPECT_LE(queries, 1 + 4 * 2) << queries;
+}
+
+TEST_F(IterativeResolverTest, DelegationLoopEndsInServfail) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.a.loop.", LDNS_RR_TYPE_A);
+  const int queries = Play([](const FakeTransport::Sent& q) {
+    const bool under_a = q.name.find("a.loop.") != std::string::npos;
+    return Referral({under_a ? "a.loop. NS ns.b.loop." : "b.loop. NS ns.a.loop."});
+  });
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_LT(queries, 20);
+  EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
+}
+
+TEST_F(IterativeResolverTest, CnameLoopAcrossZonesEndsInServfail) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("a.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "a.test.", LDNS_RR_TYPE_A, Answer({"a.test. CNAME b.example."}));
+  Expect("192.0.2.1", "b.example.", LDNS_RR_TYPE_A, Answer({"b.example. CNAME a.test."}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+}
+
+TEST_F(IterativeResolverTest, CrossZoneCnameChainIsFollowedAndReturnedWhole) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "www.test.", LDNS_RR_TYPE_A,
+         Referral({"test. NS ns.test."}, {"ns.test. A 192.0.2.2"}));
+  Expect("192.0.2.2", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. CNAME www.example."}));
+  Expect("192.0.2.1", "www.example.", LDNS_RR_TYPE_A, Answer({"www.example. A 203.0.113.5"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  ASSERT_EQ(AnswerStrings().size(), 2u);
+}
+
+TEST_F(IterativeResolverTest, OutOfBailiwickRecordsAreNeitherReturnedNorCached) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  rrsets_.Insert(*Records({"test. NS ns.test."}), Trust::kAuthority);
+  rrsets_.Insert(*Records({"ns.test. A 192.0.2.2"}), Trust::kAdditional);
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.2", "www.test.", LDNS_RR_TYPE_A,
+         Reply{.answer = {"www.test. A 203.0.113.1", "www.example. A 6.6.6.6"},
+               .authority = {"example. NS ns.evil.test."},
+               .additional = {"ns.example. A 6.6.6.6"}});
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(AnswerStrings().size(), 1u);
+  EXPECT_EQ(rrsets_.Lookup(Name("www.example.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN), nullptr);
+  EXPECT_EQ(rrsets_.Lookup(Name("example.").get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN), nullptr);
+  EXPECT_EQ(rrsets_.Lookup(Name("ns.example.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN), nullptr);
+}
+
+TEST_F(IterativeResolverTest, TimeoutMovesOnToTheNextServer) {
+  PrimeCache({"a.root.test. A 192.0.2.1", "a.root.test. A 192.0.2.9"});
+  options_.qname_minimisation = false;
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  const std::string first = transport_.front().server.AddressString();
+  transport_.Reply(absl::DeadlineExceededError("no answer"));
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_NE(transport_.front().server.AddressString(), first);
+  transport_.Reply(absl::DeadlineExceededError("no answer"));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+}
+
+TEST_F(IterativeResolverTest, TheTimeBudgetEndsTheLookup) {
+  PrimeCache({"a.root.test. A 192.0.2.1", "a.root.test. A 192.0.2.9"});
+  options_.budget = absl::Seconds(5);
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_LE(transport_.front().timeout, absl::Seconds(5));
+  clock_.Advance(absl::Seconds(6));
+  transport_.Reply(absl::DeadlineExceededError("no answer"));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+}
+
+TEST_F(IterativeResolverTest, FormerrToEdnsIsAskedAgainWithoutEdns) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_TRUE(transport_.front().edns);
+  Expect("192.0.2.1", "www.test.", LDNS_RR_TYPE_A, Rcode(LDNS_RCODE_FORMERR));
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_FALSE(transport_.front().edns);  // RFC 6891 7
+  Expect("192.0.2.1", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
+TEST_F(IterativeResolverTest, ServerThatDoesNotEchoCaseIsAskedAgainWithout0x20) {
+  PrimeCache();
+  options_.use_0x20 = true;
+  options_.qname_minimisation = false;
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_TRUE(transport_.front().randomize_case);
+  transport_.Reply(absl::FailedPreconditionError("case not echoed"));
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_FALSE(transport_.front().randomize_case);
+  EXPECT_EQ(transport_.front().server.AddressString(), "192.0.2.1");
+}
+
+TEST_F(IterativeResolverTest, RefusingServerIsSkipped) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  rrsets_.Insert(*Records({"test. NS ns1.test.", "test. NS ns2.test."}), Trust::kAuthority);
+  rrsets_.Insert(*Records({"ns1.test. A 192.0.2.2"}), Trust::kAdditional);
+  rrsets_.Insert(*Records({"ns2.test. A 192.0.2.3"}), Trust::kAdditional);
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  transport_.Reply(BuildReply(transport_.front(), Rcode(LDNS_RCODE_REFUSED)));
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  transport_.Reply(BuildReply(transport_.front(), Answer({"www.test. A 203.0.113.1"})));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
+TEST_F(IterativeResolverTest, WithoutIpv4NoIpv4ServerIsAsked) {
+  options_.do_ip4 = false;
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+}
+
+TEST_F(IterativeResolverTest, GluelessNameServerIsResolvedFirst) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.glueless.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "www.glueless.test.", LDNS_RR_TYPE_A,
+         Referral({"glueless.test. NS ns.other.example."}));
+  Expect("192.0.2.1", "ns.other.example.", LDNS_RR_TYPE_A,
+         Answer({"ns.other.example. A 192.0.2.7"}));
+  Expect("192.0.2.1", "ns.other.example.", LDNS_RR_TYPE_AAAA, Reply{.authority = {kRootSoa}});
+  Expect("192.0.2.7", "www.glueless.test.", LDNS_RR_TYPE_A,
+         Answer({"www.glueless.test. A 203.0.113.9"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
+}  // namespace
+}  // namespace rebound
