@@ -61,15 +61,16 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 }
 
 // Cache, then forward zones, then iteration from the root for everything else.
-StageFactory MakeStageFactory(Shared* shared) {
-  return [shared](Transport* transport) {
+StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
+  return [shared, prime_now](Transport* transport) {
     std::vector<std::unique_ptr<Stage>> stages;
     stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
     stages.push_back(std::make_unique<ForwardStage>(&shared->forward_zones, transport,
                                                     SystemClock::Get(), ForwardOptions{}));
     stages.push_back(std::make_unique<IteratorStage>(
         IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
-                        shared->delegations.get(), SystemClock::Get(), shared->iterator_options}));
+                        shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
+        prime_now));
     return stages;
   };
 }
@@ -140,7 +141,7 @@ int Run(const Config& config) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < config.num_threads; ++i) {
     workers.push_back(
-        std::make_unique<Worker>(&config, SystemClock::Get(), MakeStageFactory(&shared)));
+        std::make_unique<Worker>(&config, SystemClock::Get(), MakeStageFactory(&shared, i == 0)));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;

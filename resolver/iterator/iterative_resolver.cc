@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "resolver/core/log.h"
 #include "resolver/iterator/lookup.h"
 
 namespace rebound {
@@ -10,13 +11,27 @@ namespace rebound {
 IterativeResolver::IterativeResolver(IteratorContext context) : context_(context) {}
 IterativeResolver::~IterativeResolver() = default;
 
-void IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
-                                Done done) {
+std::shared_ptr<QueryBudget> IterativeResolver::NewBudget() const {
   auto budget = std::make_shared<QueryBudget>();
   budget->deadline = context_.clock->Now() + context_.options.budget;
   budget->queries_left = context_.options.max_queries;
   budget->ns_lookups_left = context_.options.max_ns_lookups;
-  Start(name, type, rr_class, std::move(budget), 0, std::nullopt, 0, std::move(done));
+  return budget;
+}
+
+void IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                                Done done) {
+  Start(name, type, rr_class, NewBudget(), 0, std::nullopt, 0, std::move(done));
+}
+
+void IterativeResolver::Prime() {
+  LdnsRdfPtr root(ldns_dname_new_frm_str("."));
+  Start(root.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, NewBudget(), 0,
+        context_.delegations->Hints(), 0, [](LookupResult result) {
+          if (result.rcode != LDNS_RCODE_NOERROR) {
+            Log(LogLevel::kOps, "priming the root servers failed: %s", result.failure);
+          }
+        });
 }
 
 uint64_t IterativeResolver::Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,

@@ -50,10 +50,17 @@ class IterativeResolver {
   // before Resolve returns (when the cache holds the answer).
   void Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done);
 
+  // Fetches the root's NS RRset from the root hints into the cache now (RFC 8109 3), rather than
+  // with the first client query; a failure is only logged, the next query primes again.
+  void Prime();
+
   size_t lookups_in_progress() const { return lookups_.size(); }
 
  private:
   friend class Lookup;
+
+  // A client query's allowance, from the options.
+  std::shared_ptr<QueryBudget> NewBudget() const;
 
   // Starts a sub-lookup on behalf of `parent` (0 for none). `start_at` overrides the delegation
   // to begin with (priming asks the root hints). Returns its id, or 0 when it finished at once.
