@@ -31,6 +31,9 @@ struct IteratorOptions {
   // ---- Limits per lookup --------------------------------------------------------------------
   // CNAMEs followed (unbound stops after 11 restarts; RFC 1034 3.6.2 asks for a limit).
   int max_cname_chain = 12;
+  // Sends to one server address for one question: a lost datagram is retried (with a longer
+  // timeout, InfraCache backs off) once every address has had its first try.
+  int max_sends_per_server = 3;
   // Referrals followed down from the starting delegation.
   int max_referrals = 30;
   // RFC 9156 3: at most this many minimised queries, then the full name is asked.

@@ -33,6 +33,13 @@ StageResult IteratorStage::OnQuery(Request& req) {
   struct State {
     bool pending = false;
   };
+  if (req.qclass() != LDNS_RR_CLASS_IN) {
+    // The root hints, and so every delegation, are class IN: there is nowhere to start from.
+    LdnsPktPtr refused(ldns_pkt_new());
+    ldns_pkt_set_rcode(refused.get(), LDNS_RCODE_REFUSED);
+    req.set_answer(std::move(refused));
+    return StageResult::kDone;
+  }
   State& state = req.Slot<State>();
   resolver_.Resolve(req.qname(), req.qtype(), req.qclass(),
                     [handle = req.handle()](LookupResult result) {

@@ -200,7 +200,7 @@ void Lookup::UseDelegation(DelegationPoint delegation, bool from_stub, bool stub
   ++delegation_generation_;
   from_stub_ = from_stub;
   stub_first_ = stub_first;
-  tried_.clear();
+  attempts_.clear();
   ns_lookups_here_ = 0;
   minimise_labels_ = 0;
   step_ = Step::kSelectServer;
@@ -208,13 +208,26 @@ void Lookup::UseDelegation(DelegationPoint delegation, bool from_stub, bool stub
 
 // ---- kSelectServer ----------------------------------------------------------------------------
 
-std::vector<Endpoint> Lookup::UsableAddresses() const {
+Lookup::Attempts& Lookup::AttemptsAt(const Endpoint& address) {
+  for (Attempts& attempts : attempts_) {
+    if (attempts.address == address) return attempts;
+  }
+  attempts_.push_back({address});
+  return attempts_.back();
+}
+
+std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
   std::vector<Endpoint> usable;
   for (const NameServer& server : delegation_->servers()) {
     for (const Endpoint& address : server.addresses) {
       if (address.is_v6() ? !context_.options.do_ip6 : !context_.options.do_ip4) continue;
       if (context_.options.do_not_query_localhost && address.IsLoopback()) continue;
-      if (std::find(tried_.begin(), tried_.end(), address) != tried_.end()) continue;
+      auto asked = std::find_if(attempts_.begin(), attempts_.end(),
+                                [&](const Attempts& a) { return a.address == address; });
+      if (asked != attempts_.end() &&
+          (asked->done || !retry || asked->sends >= context_.options.max_sends_per_server)) {
+        continue;
+      }
       if (std::find(usable.begin(), usable.end(), address) != usable.end()) continue;
       if (context_.infra->IsLame(address, delegation_->zone())) continue;
       usable.push_back(address);
@@ -228,8 +241,10 @@ bool Lookup::SelectServer() {
     Fail("time budget spent");
     return false;
   }
-  std::vector<Endpoint> candidates = UsableAddresses();
-  if (candidates.empty() && StartAddressLookups()) candidates = UsableAddresses();
+  std::vector<Endpoint> candidates = UsableAddresses(false);
+  if (candidates.empty() && StartAddressLookups()) candidates = UsableAddresses(false);
+  // Servers that timed out get another try once nothing new is left to ask.
+  if (candidates.empty() && pending_address_lookups_ == 0) candidates = UsableAddresses(true);
   if (!candidates.empty()) {
     std::vector<size_t> order = context_.infra->Order(candidates);
     if (context_.options.prefer_ip6) {
@@ -337,6 +352,7 @@ void Lookup::Send(const Endpoint& server) {
   LdnsRdfPtr asked =
       minimised ? Suffix(name_.get(), minimise_labels_) : LdnsRdfPtr(ldns_rdf_clone(name_.get()));
   if (minimised) ++minimise_steps_;
+  ++AttemptsAt(server).sends;
   UpstreamQuestion q;
   q.name = asked.get();
   q.type = minimised ? LDNS_RR_TYPE_A : type_;
@@ -373,10 +389,10 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
   }
   if (absl::IsDeadlineExceeded(error)) {
     context_.infra->RecordTimeout(sent.server);
-  } else if (absl::IsUnavailable(error)) {
-    context_.infra->RecordUnreachable(sent.server);
+    return;  // may be asked again
   }
-  tried_.push_back(sent.server);
+  if (absl::IsUnavailable(error)) context_.infra->RecordUnreachable(sent.server);
+  AttemptsAt(sent.server).done = true;
 }
 
 void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
@@ -390,7 +406,7 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       if (sent.edns) {
         context_.infra->SetEdnsUnsupported(sent.server);
       } else {
-        tried_.push_back(sent.server);
+        AttemptsAt(sent.server).done = true;
       }
       return;
     case ResponseKind::kServerError:
@@ -398,12 +414,12 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       if (sent.minimised) {
         minimise_ = false;
       } else {
-        tried_.push_back(sent.server);
+        AttemptsAt(sent.server).done = true;
       }
       return;
     case ResponseKind::kLame:
       context_.infra->SetLame(sent.server, delegation_->zone());
-      tried_.push_back(sent.server);
+      AttemptsAt(sent.server).done = true;
       return;
     case ResponseKind::kReferral: {
       if (++referrals_ > context_.options.max_referrals) return Fail("too many referrals");

@@ -67,7 +67,9 @@ class Lookup {
   void OnAddresses(uint64_t generation, const ldns_rdf* ns_name, const LookupResult& result);
 
   void UseDelegation(DelegationPoint delegation, bool from_stub, bool stub_first);
-  std::vector<Endpoint> UsableAddresses() const;
+  // Addresses we may ask: never asked yet, or (`retry`) asked fewer than the options' times and
+  // not done with.
+  std::vector<Endpoint> UsableAddresses(bool retry) const;
   // The name and type to send next: the whole question, or under QNAME minimisation (RFC 9156)
   // the next label of it.
   bool NextQuestionIsMinimised() const;
@@ -100,7 +102,15 @@ class Lookup {
   bool stub_first_ = false;
   bool skip_stubs_ = false;
   bool primed_ = false;
-  std::vector<Endpoint> tried_;  // addresses of this delegation already asked
+  // What each address of this delegation has had: a server that timed out may be asked again,
+  // one that answered uselessly (or is unreachable) is done with.
+  struct Attempts {
+    Endpoint address;
+    int sends = 0;
+    bool done = false;
+  };
+  Attempts& AttemptsAt(const Endpoint& address);
+  std::vector<Attempts> attempts_;
   int referrals_ = 0;
   int ns_lookups_here_ = 0;  // for this delegation
   int pending_address_lookups_ = 0;

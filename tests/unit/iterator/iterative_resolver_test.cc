@@ -272,16 +272,33 @@ TEST_F(IterativeResolverTest, OutOfBailiwickRecordsAreNeitherReturnedNorCached) 
   EXPECT_EQ(rrsets_.Lookup(Name("ns.example.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN), nullptr);
 }
 
-TEST_F(IterativeResolverTest, TimeoutMovesOnToTheNextServer) {
+TEST_F(IterativeResolverTest, TimeoutMovesOnToTheNextServerThenRetries) {
   PrimeCache({"a.root.test. A 192.0.2.1", "a.root.test. A 192.0.2.9"});
   options_.qname_minimisation = false;
+  options_.max_sends_per_server = 2;
   Resolve("www.test.", LDNS_RR_TYPE_A);
   ASSERT_EQ(transport_.outstanding(), 1u);
   const std::string first = transport_.front().server.AddressString();
   transport_.Reply(absl::DeadlineExceededError("no answer"));
   ASSERT_EQ(transport_.outstanding(), 1u);
   EXPECT_NE(transport_.front().server.AddressString(), first);
+  const absl::Duration first_timeout = transport_.front().timeout;
   transport_.Reply(absl::DeadlineExceededError("no answer"));
+  // Both had their first try: each is asked once more, with a longer timeout (backoff).
+  for (int retry = 0; retry < 2; ++retry) {
+    ASSERT_EQ(transport_.outstanding(), 1u) << retry;
+    EXPECT_GT(transport_.front().timeout, first_timeout);
+    transport_.Reply(absl::DeadlineExceededError("no answer"));
+  }
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+}
+
+TEST_F(IterativeResolverTest, UnreachableServerIsNotRetried) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ExpectAndFail("192.0.2.1", absl::UnavailableError("port unreachable"));
   ASSERT_TRUE(result_);
   EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
 }
