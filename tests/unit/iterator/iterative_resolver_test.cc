@@ -381,5 +381,64 @@ TEST_F(IterativeResolverTest, GluelessNameServerIsResolvedFirst) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
 }
 
+TEST_F(IterativeResolverTest, ReferralsPastTheCapEndInServfail) {
+  // Each answer refers one label further down, forever (a hostile or broken server).
+  PrimeCache();
+  options_.qname_minimisation = false;
+  options_.max_referrals = 5;
+  std::string zone = "test.";
+  Resolve("x.x.x.x.x.x.x.x.x.x.test.", LDNS_RR_TYPE_A);
+  const int queries = Play([&](const FakeTransport::Sent&) {
+    zone = "x." + zone;
+    return Referral({zone + " NS ns." + zone}, {"ns." + zone + " A 192.0.2.1"});
+  });
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(queries, 6);
+}
+
+TEST_F(IterativeResolverTest, QueriesPastTheBudgetEndInServfail) {
+  // Every server refuses: each NS address is asked once, but only max_queries in all.
+  PrimeCache();
+  options_.qname_minimisation = false;
+  options_.max_queries = 7;
+  std::vector<std::string> ns, glue;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "ns" + std::to_string(i) + ".wide.test.";
+    ns.push_back("wide.test. NS " + name);
+    glue.push_back(name + " A 192.0.2." + std::to_string(10 + i));
+  }
+  Resolve("www.wide.test.", LDNS_RR_TYPE_A);
+  const int queries = Play([&](const FakeTransport::Sent& q) {
+    return q.server.AddressString() == "192.0.2.1" ? Referral(ns, glue) : Rcode(LDNS_RCODE_REFUSED);
+  });
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(queries, 7);
+}
+
+TEST_F(IterativeResolverTest, NestedGluelessLookupsStopAtTheDepthCap) {
+  // z0's server is named in z1, whose server is named in z2, ...: each needs a lookup inside
+  // the last one.
+  PrimeCache();
+  options_.qname_minimisation = false;
+  options_.max_depth = 2;
+  Resolve("www.z0.test.", LDNS_RR_TYPE_A);
+  const int queries = Play([](const FakeTransport::Sent& q) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string zone = "z" + std::to_string(i) + ".test.";
+      if (q.name.size() >= zone.size() &&
+          q.name.compare(q.name.size() - zone.size(), zone.size(), zone) == 0) {
+        return Referral({zone + " NS ns.z" + std::to_string(i + 1) + ".test."});
+      }
+    }
+    return Nxdomain(kRootSoa);
+  });
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_LE(queries, 8) << queries;
+  EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
+}
+
 }  // namespace
 }  // namespace rebound
