@@ -16,8 +16,6 @@
 #include "resolver/config/config.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
-#include "resolver/forward/forward_stage.h"
-#include "resolver/forward/forward_zone_set.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -43,7 +41,6 @@ void PrintUsage() {
 struct Shared {
   RrsetCache rrsets;
   NegativeCache negatives;
-  ForwardZoneSet forward_zones;
   InfraCache infra;
   std::unique_ptr<DelegationFinder> delegations;
   IteratorOptions iterator_options;
@@ -60,13 +57,12 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
-// Cache, then forward zones, then iteration from the root for everything else.
+// The cache, then the iterator: from the root, or from a stub-zone's servers, or through a
+// forward-zone's resolvers.
 StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
   return [shared, prime_now](Transport* transport) {
     std::vector<std::unique_ptr<Stage>> stages;
     stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
-    stages.push_back(std::make_unique<ForwardStage>(&shared->forward_zones, transport,
-                                                    SystemClock::Get(), ForwardOptions{}));
     stages.push_back(std::make_unique<IteratorStage>(
         IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
                         shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
@@ -90,10 +86,7 @@ int Run(const Config& config) {
       NegativeCache(NegativeCacheOptions{.max_bytes = config.msg_cache_size,
                                          .max_negative_ttl = config.cache_max_negative_ttl},
                     SystemClock::Get()),
-      {},
-      InfraCache(InfraCacheOptions{}, SystemClock::Get()),
-      nullptr,
-      IteratorOptionsFrom(config)};
+      InfraCache(InfraCacheOptions{}, SystemClock::Get()), nullptr, IteratorOptionsFrom(config)};
   absl::StatusOr<LdnsRrListPtr> hints = RootHints(config);
   if (!hints.ok()) {
     Log(LogLevel::kError, "root-hints: %s", hints.status().message());
@@ -119,7 +112,7 @@ int Run(const Config& config) {
           zone.name);
       return 1;
     }
-    if (absl::Status s = shared.forward_zones.Add(zone.name, servers, zone.forward_first);
+    if (absl::Status s = shared.delegations->AddForwardZone(zone.name, servers, zone.forward_first);
         !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;

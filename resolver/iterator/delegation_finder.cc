@@ -22,34 +22,47 @@ DelegationFinder::DelegationFinder(const RrsetCache* cache, const ldns_rr_list& 
 absl::Status DelegationFinder::AddStubZone(const std::string& zone,
                                            const std::vector<Endpoint>& addrs,
                                            const std::vector<std::string>& hosts, bool stub_first) {
+  return Add(zone, addrs, hosts, false, stub_first);
+}
+
+absl::Status DelegationFinder::AddForwardZone(const std::string& zone,
+                                              const std::vector<Endpoint>& addrs,
+                                              bool forward_first) {
+  return Add(zone, addrs, {}, true, forward_first);
+}
+
+absl::Status DelegationFinder::Add(const std::string& zone, const std::vector<Endpoint>& addrs,
+                                   const std::vector<std::string>& hosts, bool forward,
+                                   bool first) {
   LdnsRdfPtr name(ldns_dname_new_frm_str(zone.c_str()));
-  if (name == nullptr) return absl::InvalidArgumentError(absl::StrCat("bad stub-zone ", zone));
-  StubZone stub{DelegationPoint(name.get()), stub_first};
+  if (name == nullptr) return absl::InvalidArgumentError(absl::StrCat("bad zone name ", zone));
+  ConfiguredZone configured{DelegationPoint(name.get()), forward, first};
   if (!addrs.empty()) {
-    // stub-addr servers have no name: they are filed under the zone's own name, marked as
-    // looked up so the iterator never asks for that name's addresses.
-    NameServer& unnamed = stub.servers.AddNameServer(name.get());
+    // Servers given by address have no name: they are filed under the zone's own name, marked
+    // as looked up so the iterator never asks for that name's addresses.
+    NameServer& unnamed = configured.servers.AddNameServer(name.get());
     unnamed.lookup_started = true;
-    for (const Endpoint& addr : addrs) stub.servers.AddAddress(name.get(), addr);
+    for (const Endpoint& addr : addrs) configured.servers.AddAddress(name.get(), addr);
   }
   for (const std::string& host : hosts) {
     LdnsRdfPtr host_name(ldns_dname_new_frm_str(host.c_str()));
     if (host_name == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("stub-zone ", zone, ": bad stub-host ", host));
     }
-    stub.servers.AddNameServer(host_name.get());
+    configured.servers.AddNameServer(host_name.get());
   }
-  stubs_.push_back(std::move(stub));
+  configured_.push_back(std::move(configured));
   return absl::OkStatus();
 }
 
-const DelegationFinder::StubZone* DelegationFinder::ClosestStub(const ldns_rdf* name) const {
-  const StubZone* best = nullptr;
-  for (const StubZone& stub : stubs_) {
-    if (!IsAtOrBelow(name, stub.servers.zone())) continue;
-    if (best == nullptr || ldns_dname_label_count(stub.servers.zone()) >
+const DelegationFinder::ConfiguredZone* DelegationFinder::ClosestConfigured(
+    const ldns_rdf* name) const {
+  const ConfiguredZone* best = nullptr;
+  for (const ConfiguredZone& zone : configured_) {
+    if (!IsAtOrBelow(name, zone.servers.zone())) continue;
+    if (best == nullptr || ldns_dname_label_count(zone.servers.zone()) >
                                ldns_dname_label_count(best->servers.zone())) {
-      best = &stub;
+      best = &zone;
     }
   }
   return best;
@@ -57,26 +70,20 @@ const DelegationFinder::StubZone* DelegationFinder::ClosestStub(const ldns_rdf* 
 
 std::optional<DelegationFinder::Start> DelegationFinder::Find(const ldns_rdf* name,
                                                               ldns_rr_class rr_class,
-                                                              bool skip_stubs) const {
+                                                              bool skip_configured) const {
+  const ConfiguredZone* configured = skip_configured ? nullptr : ClosestConfigured(name);
+  // Below a forward zone nothing is iterated, so delegations cached there do not count.
+  if (configured != nullptr && configured->forward) {
+    return Start{configured->servers.Clone(), true, true, configured->first};
+  }
   std::optional<DelegationPoint> cached =
       DelegationPoint::ClosestFromCache(*cache_, name, rr_class);
-  const StubZone* stub = skip_stubs ? nullptr : ClosestStub(name);
-  if (stub != nullptr && (!cached || ldns_dname_label_count(stub->servers.zone()) >=
-                                         ldns_dname_label_count(cached->zone()))) {
-    Start start{stub->servers.Clone(), true, stub->first};
-    // Addresses of stub-host names may be cached by now.
-    for (NameServer& server : start.delegation.servers()) {
-      if (server.lookup_started) continue;
-      for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
-        if (LdnsRrListPtr records = cache_->Lookup(server.name.get(), type, rr_class)) {
-          start.delegation.AddAddressRecords(records.get());
-        }
-      }
-    }
-    return start;
+  if (configured != nullptr && (!cached || ldns_dname_label_count(configured->servers.zone()) >=
+                                               ldns_dname_label_count(cached->zone()))) {
+    return Start{configured->servers.Clone(), true, false, configured->first};
   }
   if (!cached) return std::nullopt;
-  return Start{*std::move(cached), false, false};
+  return Start{*std::move(cached), false, false, false};
 }
 
 }  // namespace rebound

@@ -1,5 +1,5 @@
 // Where a lookup starts: the closest delegation the resolver knows for a name, from the cache,
-// a configured stub zone or, failing both, the root hints.
+// a configured stub or forward zone or, failing those, the root hints.
 #ifndef REBOUND_RESOLVER_ITERATOR_DELEGATION_FINDER_H_
 #define REBOUND_RESOLVER_ITERATOR_DELEGATION_FINDER_H_
 
@@ -18,8 +18,9 @@ class DelegationFinder {
  public:
   struct Start {
     DelegationPoint delegation;
-    bool from_stub = false;
-    bool stub_first = false;  // the stub zone's servers failing is not the end (stub-first)
+    bool configured = false;  // a stub-zone or forward-zone, not learned from referrals
+    bool forward = false;     // a forward-zone: the servers are resolvers, asked with RD=1
+    bool first = false;       // stub-first / forward-first: their failing is not the end
   };
 
   // `root_hints`: NS records for "." and addresses of their names (BuiltInRootHints or a
@@ -30,26 +31,34 @@ class DelegationFinder {
   // (resolved when first needed), instead of the servers the delegation from the parent names.
   absl::Status AddStubZone(const std::string& zone, const std::vector<Endpoint>& addrs,
                            const std::vector<std::string>& hosts, bool stub_first);
+  // forward-zone: queries at or below `zone` go to the resolvers `addrs` (RD=1), whatever the
+  // delegations below it say.
+  absl::Status AddForwardZone(const std::string& zone, const std::vector<Endpoint>& addrs,
+                              bool forward_first);
 
-  // The deeper of the closest cached delegation and the closest stub zone enclosing `name`; the
-  // stub zone wins a tie, as its servers were configured on purpose. Nothing when neither exists:
-  // the root's NS RRset is not cached (prime first, or use Hints()). With `skip_stubs` only the
-  // cache is asked (stub-first fallback).
+  // The closest configured zone enclosing `name` if it is a forward zone; otherwise the deeper
+  // of the closest cached delegation and the closest stub zone (the stub zone wins a tie, as its
+  // servers were configured on purpose). Nothing when none exists: the root's NS RRset is not
+  // cached (prime first, or use Hints()). With `skip_configured` only the cache is asked
+  // (stub-first, forward-first fallback).
   std::optional<Start> Find(const ldns_rdf* name, ldns_rr_class rr_class,
-                            bool skip_stubs = false) const;
+                            bool skip_configured = false) const;
 
   DelegationPoint Hints() const { return hints_.Clone(); }
 
  private:
-  struct StubZone {
+  struct ConfiguredZone {
     DelegationPoint servers;
+    bool forward = false;
     bool first = false;
   };
-  const StubZone* ClosestStub(const ldns_rdf* name) const;
+  absl::Status Add(const std::string& zone, const std::vector<Endpoint>& addrs,
+                   const std::vector<std::string>& hosts, bool forward, bool first);
+  const ConfiguredZone* ClosestConfigured(const ldns_rdf* name) const;
 
   const RrsetCache* cache_;
   DelegationPoint hints_;
-  std::vector<StubZone> stubs_;
+  std::vector<ConfiguredZone> configured_;
 };
 
 }  // namespace rebound

@@ -149,7 +149,7 @@ bool Lookup::CheckCache() {
 
 bool Lookup::FindDelegation() {
   if (start_at_) {
-    UseDelegation(*std::move(start_at_), false, false);
+    UseDelegation({*std::move(start_at_)});
     start_at_.reset();
     return true;
   }
@@ -158,8 +158,8 @@ bool Lookup::FindDelegation() {
                         ? ldns_dname_left_chop(name_.get())
                         : ldns_rdf_clone(name_.get()));
   if (std::optional<DelegationFinder::Start> start =
-          context_.delegations->Find(search.get(), class_, skip_stubs_)) {
-    UseDelegation(std::move(start->delegation), start->from_stub, start->stub_first);
+          context_.delegations->Find(search.get(), class_, skip_configured_)) {
+    UseDelegation(*std::move(start));
     return true;
   }
   // RFC 8109 3: no root NS RRset in the cache: ask the hints for the real one first (priming).
@@ -179,11 +179,12 @@ bool Lookup::FindDelegation() {
     return step_ != Step::kAwaitPriming;
   }
   // Priming failed: the hints themselves are the best there is.
-  UseDelegation(context_.delegations->Hints(), false, false);
+  UseDelegation({context_.delegations->Hints()});
   return true;
 }
 
-void Lookup::UseDelegation(DelegationPoint delegation, bool from_stub, bool stub_first) {
+void Lookup::UseDelegation(DelegationFinder::Start start) {
+  DelegationPoint& delegation = start.delegation;
   // Cached addresses of its servers count as much as glue.
   for (NameServer& server : delegation.servers()) {
     if (server.lookup_started) continue;
@@ -198,8 +199,9 @@ void Lookup::UseDelegation(DelegationPoint delegation, bool from_stub, bool stub
       static_cast<int>(delegation.servers().size()));
   delegation_ = std::move(delegation);
   ++delegation_generation_;
-  from_stub_ = from_stub;
-  stub_first_ = stub_first;
+  configured_ = start.configured;
+  forwarding_ = start.forward;
+  first_ = start.first;
   attempts_.clear();
   ns_lookups_here_ = 0;
   minimise_labels_ = 0;
@@ -258,9 +260,9 @@ bool Lookup::SelectServer() {
     step_ = Step::kAwaitAddresses;
     return false;
   }
-  if (from_stub_ && stub_first_) {
-    // stub-first: the configured servers failed, try the ordinary delegation.
-    skip_stubs_ = true;
+  if (configured_ && first_) {
+    // stub-first, forward-first: the configured servers failed, try the ordinary delegation.
+    skip_configured_ = true;
     step_ = Step::kFindDelegation;
     return true;
   }
@@ -333,7 +335,8 @@ void Lookup::OnAddresses(uint64_t generation, const ldns_rdf* ns_name, const Loo
 // ---- kAwaitReply ------------------------------------------------------------------------------
 
 bool Lookup::NextQuestionIsMinimised() const {
-  return context_.options.qname_minimisation && minimise_ &&
+  // RFC 9156 is for authoritative servers: a forwarder is asked the whole question.
+  return context_.options.qname_minimisation && minimise_ && !forwarding_ &&
          minimise_steps_ < context_.options.max_minimise_steps &&
          minimise_labels_ < ldns_dname_label_count(name_.get());
 }
@@ -357,6 +360,7 @@ void Lookup::Send(const Endpoint& server) {
   q.name = asked.get();
   q.type = minimised ? LDNS_RR_TYPE_A : type_;
   q.qclass = class_;
+  q.recursion_desired = forwarding_;
   q.edns = !context_.infra->EdnsUnsupported(server);
   q.randomize_case = context_.options.use_0x20 && !context_.infra->CaseNotEchoed(server);
   Sent sent{server, now, q.edns, minimised};
@@ -399,7 +403,8 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
   const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(&reply), 0);
   const ldns_rdf* asked = ldns_rr_owner(question);
   ClassifiedResponse response =
-      ClassifyResponse(reply, asked, ldns_rr_get_type(question), delegation_->zone());
+      ClassifyResponse(reply, asked, ldns_rr_get_type(question), delegation_->zone(),
+                       forwarding_ ? Upstream::kRecursive : Upstream::kAuthoritative);
   switch (response.kind) {
     case ResponseKind::kFormerr:
       // RFC 6891 7: a server that does not know EDNS answers FORMERR; ask it again without.
@@ -425,10 +430,8 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       if (++referrals_ > context_.options.max_referrals) return Fail("too many referrals");
       context_.rrsets->InsertRecords(response.authority.get(), Trust::kAuthority);
       context_.rrsets->InsertRecords(response.additional.get(), Trust::kAdditional);
-      UseDelegation(
-          DelegationPoint::FromRecords(response.referral_zone.get(), response.authority.get(),
-                                       response.additional.get()),
-          false, false);
+      UseDelegation({DelegationPoint::FromRecords(
+          response.referral_zone.get(), response.authority.get(), response.additional.get())});
       return;
     }
     default:
@@ -519,7 +522,7 @@ bool Lookup::FollowCname(const ldns_rdf* target) {
   chain_names_.emplace_back(ldns_rdf_clone(target));
   name_.reset(ldns_rdf_clone(target));
   delegation_.reset();
-  skip_stubs_ = false;
+  skip_configured_ = false;
   referrals_ = 0;
   minimise_ = true;
   minimise_steps_ = 0;

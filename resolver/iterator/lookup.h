@@ -66,7 +66,7 @@ class Lookup {
   void HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& reply);
   void OnAddresses(uint64_t generation, const ldns_rdf* ns_name, const LookupResult& result);
 
-  void UseDelegation(DelegationPoint delegation, bool from_stub, bool stub_first);
+  void UseDelegation(DelegationFinder::Start start);
   // Addresses we may ask: never asked yet, or (`retry`) asked fewer than the options' times and
   // not done with.
   std::vector<Endpoint> UsableAddresses(bool retry) const;
@@ -98,9 +98,10 @@ class Lookup {
   std::optional<DelegationPoint> start_at_;
   std::optional<DelegationPoint> delegation_;
   uint64_t delegation_generation_ = 0;  // sub-lookups for an older delegation are ignored
-  bool from_stub_ = false;
-  bool stub_first_ = false;
-  bool skip_stubs_ = false;
+  bool configured_ = false;             // the delegation is a stub-zone or forward-zone
+  bool forwarding_ = false;             // its servers are resolvers (forward-zone), asked with RD=1
+  bool first_ = false;                  // stub-first / forward-first
+  bool skip_configured_ = false;
   bool primed_ = false;
   // What each address of this delegation has had: a server that timed out may be asked again,
   // one that answered uselessly (or is unreachable) is done with.

@@ -467,7 +467,7 @@ const char* ResponseKindName(ResponseKind kind) {
 }
 
 ClassifiedResponse ClassifyResponse(const ldns_pkt& reply, const ldns_rdf* qname,
-                                    ldns_rr_type qtype, const ldns_rdf* zone) {
+                                    ldns_rr_type qtype, const ldns_rdf* zone, Upstream upstream) {
   const bool aa = ldns_pkt_aa(&reply);
   if (std::optional<ResponseKind> kind = RcodeKind(reply)) return Nothing(*kind, aa);
   // The iterator asks a zone's servers only about names in the zone; anything else would have
@@ -491,6 +491,16 @@ ClassifiedResponse ClassifyResponse(const ldns_pkt& reply, const ldns_rdf* qname
     ClassifyAfterChain(scrubbed, chain, out);
   } else {
     ClassifyEmpty(scrubbed, out);
+  }
+  if (upstream == Upstream::kRecursive) {
+    // A resolver answers without AA and does not refer: an empty NOERROR is NODATA, whether or not
+    // it sent the SOA; a referral means it did not recurse, which is no use to us.
+    if (out.kind == ResponseKind::kLame && ldns_pkt_get_rcode(&reply) == LDNS_RCODE_NOERROR) {
+      out.kind = ResponseKind::kNodata;
+    } else if (out.kind == ResponseKind::kReferral) {
+      return Nothing(ResponseKind::kLame, aa);
+    }
+    return out;
   }
   // RFC 1035 4.1.1, RFC 4697 2.3: RA without AA is a recursive server answering from its cache,
   // not the zone's authority: lame for this zone. A referral is still a referral (a server may

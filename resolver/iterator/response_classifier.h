@@ -63,8 +63,13 @@ struct ClassifiedResponse {
 // A record for www.example. in any section is dropped, and a CNAME chain that leaves `zone` is cut
 // at the first target outside it (kCname: the iterator asks for next_name afresh). Records of
 // another class than the question's are dropped, as are answer records off the chain.
+// Who sent the reply: a zone's own server, or a resolver that recursed for us (a forward-zone's
+// forward-addr, asked with RD=1 and trusted for the whole of `zone`, as unbound trusts it).
+enum class Upstream { kAuthoritative, kRecursive };
+
 ClassifiedResponse ClassifyResponse(const ldns_pkt& reply, const ldns_rdf* qname,
-                                    ldns_rr_type qtype, const ldns_rdf* zone);
+                                    ldns_rr_type qtype, const ldns_rdf* zone,
+                                    Upstream upstream = Upstream::kAuthoritative);
 
 }  // namespace rebound
 

@@ -31,6 +31,7 @@ LdnsRrListPtr Records(const std::vector<std::string>& lines) {
 
 struct Reply {
   bool aa = true;
+  bool ra = false;
   ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
   std::vector<std::string> answer = {};
   std::vector<std::string> authority = {};
@@ -49,6 +50,7 @@ LdnsPktPtr BuildReply(const FakeTransport::Sent& q, const Reply& r) {
       ldns_pkt_query_new(ldns_dname_new_frm_str(q.name.c_str()), q.type, LDNS_RR_CLASS_IN, 0));
   ldns_pkt_set_qr(pkt.get(), true);
   ldns_pkt_set_aa(pkt.get(), r.aa);
+  ldns_pkt_set_ra(pkt.get(), r.ra);
   ldns_pkt_set_rcode(pkt.get(), r.rcode);
   const std::pair<const std::vector<std::string>*, ldns_pkt_section> sections[] = {
       {&r.answer, LDNS_SECTION_ANSWER},
@@ -76,6 +78,9 @@ class IterativeResolverTest : public ::testing::Test {
   void Resolve(const char* name, ldns_rr_type type) {
     if (resolver_ == nullptr) {
       finder_ = std::make_unique<DelegationFinder>(&rrsets_, *Records(hints_));
+      for (const auto& [zone, addrs, first] : forward_zones_) {
+        EXPECT_TRUE(finder_->AddForwardZone(zone, addrs, first).ok());
+      }
       resolver_ = std::make_unique<IterativeResolver>(IteratorContext{
           &transport_, &rrsets_, &negatives_, &infra_, finder_.get(), &clock_, options_});
     }
@@ -135,6 +140,12 @@ class IterativeResolverTest : public ::testing::Test {
   FakeTransport transport_;
   std::vector<std::string> hints_ = {". NS a.root.test.", "a.root.test. A 192.0.2.1"};
   IteratorOptions options_;
+  struct ForwardZone {
+    std::string zone;
+    std::vector<Endpoint> addrs;
+    bool first = false;
+  };
+  std::vector<ForwardZone> forward_zones_;
   std::unique_ptr<DelegationFinder> finder_;
   std::unique_ptr<IterativeResolver> resolver_;
   std::optional<LookupResult> result_;
@@ -438,6 +449,79 @@ TEST_F(IterativeResolverTest, NestedGluelessLookupsStopAtTheDepthCap) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
   EXPECT_LE(queries, 8) << queries;
   EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
+}
+
+// ---- forward-zone ------------------------------------------------------------------------------
+
+Endpoint At(const char* address) { return *Endpoint::Parse(address, 53); }
+
+Reply RecursiveAnswer(std::vector<std::string> answer) {
+  return Reply{.aa = false, .ra = true, .answer = std::move(answer)};
+}
+
+TEST_F(IterativeResolverTest, ForwardZoneAsksItsResolversWithRecursionDesired) {
+  forward_zones_ = {{"corp.test.", {At("192.0.2.53")}}, {".", {At("192.0.2.99")}}};
+  Resolve("www.dept.corp.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_TRUE(transport_.front().recursion_desired);
+  // The longest matching zone wins, and a forwarder hears the whole name.
+  Expect("192.0.2.53", "www.dept.corp.test.", LDNS_RR_TYPE_A,
+         RecursiveAnswer({"www.dept.corp.test. A 10.0.0.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  EXPECT_EQ(AnswerStrings().size(), 1u);
+}
+
+TEST_F(IterativeResolverTest, ForwarderNxdomainAndNodataAreAnswers) {
+  forward_zones_ = {{".", {At("192.0.2.53")}}};
+  Resolve("nowhere.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.53", "nowhere.test.", LDNS_RR_TYPE_A,
+         Reply{.aa = false, .ra = true, .rcode = LDNS_RCODE_NXDOMAIN, .authority = {kRootSoa}});
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NXDOMAIN);
+  Resolve("www.test.", LDNS_RR_TYPE_AAAA);
+  Expect("192.0.2.53", "www.test.", LDNS_RR_TYPE_AAAA, Reply{.aa = false, .ra = true});
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  EXPECT_TRUE(AnswerStrings().empty());
+}
+
+TEST_F(IterativeResolverTest, FailingForwarderMovesOnThenServfail) {
+  forward_zones_ = {{".", {At("192.0.2.53"), At("192.0.2.54")}}};
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  transport_.Reply(BuildReply(transport_.front(), Rcode(LDNS_RCODE_SERVFAIL)));
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  transport_.Reply(BuildReply(transport_.front(), Rcode(LDNS_RCODE_REFUSED)));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+}
+
+TEST_F(IterativeResolverTest, ForwardFirstFallsBackToRecursion) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  forward_zones_ = {{"test.", {At("192.0.2.53")}, /*first=*/true}};
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ExpectAndFail("192.0.2.53", absl::UnavailableError("port unreachable"));
+  Expect("192.0.2.1", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
+TEST_F(IterativeResolverTest, CnameIntoAForwardZoneIsForwarded) {
+  // Split horizon: the public name points into a zone only the inside resolver knows.
+  PrimeCache();
+  options_.qname_minimisation = false;
+  forward_zones_ = {{"corp.test.", {At("192.0.2.53")}}};
+  Resolve("www.example.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "www.example.", LDNS_RR_TYPE_A,
+         Answer({"www.example. CNAME intranet.corp.test."}));
+  Expect("192.0.2.53", "intranet.corp.test.", LDNS_RR_TYPE_A,
+         RecursiveAnswer({"intranet.corp.test. A 10.0.0.7"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  EXPECT_EQ(AnswerStrings().size(), 2u);
 }
 
 }  // namespace
