@@ -49,8 +49,9 @@ void NoteLength(std::vector<uint8_t>& lengths, int prefix_len) {
 }  // namespace
 
 absl::StatusOr<AccessAction> ParseAccessAction(absl::string_view text) {
-  if (text == "allow" || text == "allow_snoop" || text == "allow_setrd")
-    return AccessAction::kAllow;
+  if (text == "allow") return AccessAction::kAllow;
+  if (text == "allow_snoop") return AccessAction::kAllowSnoop;
+  if (text == "allow_setrd") return AccessAction::kAllowSetRd;
   if (text == "refuse" || text == "refuse_non_local") return AccessAction::kRefuse;
   if (text == "deny" || text == "deny_non_local") return AccessAction::kDeny;
   if (text == "allow_cookie") {
@@ -64,6 +65,10 @@ absl::string_view AccessActionName(AccessAction action) {
   switch (action) {
     case AccessAction::kAllow:
       return "allow";
+    case AccessAction::kAllowSnoop:
+      return "allow_snoop";
+    case AccessAction::kAllowSetRd:
+      return "allow_setrd";
     case AccessAction::kRefuse:
       return "refuse";
     case AccessAction::kDeny:

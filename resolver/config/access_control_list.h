@@ -17,13 +17,15 @@
 namespace rebound {
 
 enum class AccessAction : uint8_t {
-  kAllow,   // answer, recursing as needed
-  kRefuse,  // answer with REFUSED
-  kDeny,    // drop silently
+  kAllow,       // answer queries with RD=1, recursing as needed; refuse RD=0 (as unbound does)
+  kAllowSnoop,  // as kAllow, and answer RD=0 queries from the cache (cache snooping)
+  kAllowSetRd,  // as kAllow, treating every query as if RD=1
+  kRefuse,      // answer with REFUSED
+  kDeny,        // drop silently
 };
 
-// Reads an unbound action name: allow, refuse, deny, and the variants we treat as one of those
-// (allow_snoop and allow_setrd as allow, refuse_non_local as refuse, deny_non_local as deny).
+// Reads an unbound action name: allow, allow_snoop, allow_setrd, refuse, deny, and the variants
+// we treat as one of those (refuse_non_local as refuse, deny_non_local as deny).
 absl::StatusOr<AccessAction> ParseAccessAction(absl::string_view text);
 absl::string_view AccessActionName(AccessAction action);
 

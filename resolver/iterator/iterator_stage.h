@@ -17,7 +17,7 @@ class IteratorStage : public Stage {
   }
   // kPending until the lookup ends (kDone at once when the cache held the rest of a chain). The
   // answer has the CNAME chain and the RRset, or the SOA of a negative answer in authority, or
-  // is a SERVFAIL. A question of a class other than IN is REFUSED.
+  // is a SERVFAIL. A question of a class other than IN, or without RD, is REFUSED.
   StageResult OnQuery(Request& req) override;
 
  private:

@@ -19,8 +19,7 @@ bool IsRefusedType(uint16_t qtype) {
 
 }  // namespace
 
-bool QueryHandler::Handle(std::span<const uint8_t> packet, const ClientInfo& client,
-                          Reply reply) {
+bool QueryHandler::Handle(std::span<const uint8_t> packet, const ClientInfo& client, Reply reply) {
   ++stats_.queries;
   // The ACL comes before any parsing, so a refused client costs almost nothing.
   const AccessAction action = acl_->Lookup(client.address);
@@ -44,7 +43,9 @@ bool QueryHandler::Handle(std::span<const uint8_t> packet, const ClientInfo& cli
     reply(RenderErrorResponse(packet, view, *ErrorRcode(check), edns_buffer_size_));
     return true;
   }
-  if (IsRefusedType(view.qtype)) {
+  // unbound's allow serves only recursive queries: an RD=0 query asks what the cache holds,
+  // which tells the asker what other clients looked up (cache snooping); allow_snoop permits it.
+  if (IsRefusedType(view.qtype) || (!view.rd && action == AccessAction::kAllow)) {
     ++stats_.refused;
     reply(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_buffer_size_));
     return true;
@@ -55,11 +56,12 @@ bool QueryHandler::Handle(std::span<const uint8_t> packet, const ClientInfo& cli
     reply(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_buffer_size_));
     return true;
   }
+  if (action == AccessAction::kAllowSetRd) ldns_pkt_set_rd(parsed, true);
 
   ResponseOptions options;
-  options.max_size = client.tcp ? kTcpMaxMessage
-                                : MaxUdpResponseSize(view.has_edns, view.edns_udp_size,
-                                                     edns_buffer_size_);
+  options.max_size = client.tcp
+                         ? kTcpMaxMessage
+                         : MaxUdpResponseSize(view.has_edns, view.edns_udp_size, edns_buffer_size_);
   options.query_had_edns = view.has_edns;
   options.edns_buffer_size = edns_buffer_size_;
   options.edns_do = view.edns_do;

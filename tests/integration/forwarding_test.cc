@@ -252,11 +252,15 @@ TEST_F(ForwardingTest, AnswersAnARecordWithResolverFlags) {
               ElementsAre(std::string(n::kV4OnlyA)));
 }
 
-TEST_F(ForwardingTest, CopiesRdAndCdFromTheQuery) {
+TEST_F(ForwardingTest, NonRecursiveQueryIsRefusedWithRdClearAndRaSet) {
+  // As unbound's allow: an RD=0 query would only snoop on the cache.
+  ASSERT_NE(Ask(n::kDualStack, LDNS_RR_TYPE_A), nullptr);  // cached now
   QueryOptions options;
   options.rd = false;
   LdnsPktPtr r = Ask(n::kDualStack, LDNS_RR_TYPE_A, options);
   ASSERT_NE(r, nullptr);
+  EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_REFUSED);
+  EXPECT_EQ(ldns_pkt_ancount(r.get()), 0);
   EXPECT_FALSE(ldns_pkt_rd(r.get()));
   EXPECT_TRUE(ldns_pkt_ra(r.get()));
 }

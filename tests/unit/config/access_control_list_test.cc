@@ -114,8 +114,8 @@ TEST(AccessControlListTest, ZeroLengthPrefixes) {
 
 TEST(AccessControlListTest, ParsesUnboundActionNames) {
   EXPECT_EQ(*ParseAccessAction("allow"), AccessAction::kAllow);
-  EXPECT_EQ(*ParseAccessAction("allow_snoop"), AccessAction::kAllow);
-  EXPECT_EQ(*ParseAccessAction("allow_setrd"), AccessAction::kAllow);
+  EXPECT_EQ(*ParseAccessAction("allow_snoop"), AccessAction::kAllowSnoop);
+  EXPECT_EQ(*ParseAccessAction("allow_setrd"), AccessAction::kAllowSetRd);
   EXPECT_EQ(*ParseAccessAction("refuse"), AccessAction::kRefuse);
   EXPECT_EQ(*ParseAccessAction("refuse_non_local"), AccessAction::kRefuse);
   EXPECT_EQ(*ParseAccessAction("deny"), AccessAction::kDeny);

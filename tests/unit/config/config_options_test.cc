@@ -197,7 +197,7 @@ TEST(ConfigOptionsTest, AccessControlForms) {
       " access-control: \"198.51.100.0/24 deny_non_local\"\n"
       " access-control: 2001:db8::/32 refuse_non_local\n"
       " access-control: ::ffff:203.0.113.0/120 allow\n");
-  EXPECT_EQ(c.acl.Lookup(Ep("192.0.2.1")), AccessAction::kAllow);
+  EXPECT_EQ(c.acl.Lookup(Ep("192.0.2.1")), AccessAction::kAllowSnoop);
   EXPECT_EQ(c.acl.Lookup(Ep("198.51.100.1")), AccessAction::kDeny);
   EXPECT_EQ(c.acl.Lookup(Ep("2001:db8::1")), AccessAction::kRefuse);
   EXPECT_EQ(c.acl.Lookup(Ep("203.0.113.5")), AccessAction::kAllow);

@@ -23,8 +23,8 @@ class AnsweringStage : public Stage {
 };
 
 std::vector<uint8_t> Wire(const char* name, ldns_rr_type type, uint16_t edns_size = 0,
-                          ldns_pkt_opcode opcode = LDNS_PACKET_QUERY) {
-  LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN, LDNS_RD));
+                          ldns_pkt_opcode opcode = LDNS_PACKET_QUERY, uint16_t flags = LDNS_RD) {
+  LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN, flags));
   ldns_pkt_set_id(q.get(), 0x1234);
   ldns_pkt_set_opcode(q.get(), opcode);
   if (edns_size) ldns_pkt_set_edns_udp_size(q.get(), edns_size);
@@ -40,6 +40,8 @@ class QueryHandlerTest : public ::testing::Test {
  protected:
   QueryHandlerTest() {
     EXPECT_TRUE(acl_.Add("192.0.2.0/24", AccessAction::kDeny).ok());
+    EXPECT_TRUE(acl_.Add("10.0.0.1", AccessAction::kAllowSnoop).ok());
+    EXPECT_TRUE(acl_.Add("10.0.0.2", AccessAction::kAllowSetRd).ok());
   }
 
   // Handles `packet` from `client` and returns the parsed response, or nothing if dropped.
@@ -81,6 +83,26 @@ TEST_F(QueryHandlerTest, ClientOutsideTheAclIsRefusedWithoutReachingThePipeline)
   EXPECT_EQ(ldns_pkt_get_rcode(r->get()), LDNS_RCODE_REFUSED);
   EXPECT_EQ(stage_.calls, 0);
   EXPECT_EQ(handler_.stats().refused, 1u);
+}
+
+TEST_F(QueryHandlerTest, NonRecursiveQueriesNeedAllowSnoop) {
+  const std::vector<uint8_t> norec = Wire("q.test.", LDNS_RR_TYPE_A, 0, LDNS_PACKET_QUERY, 0);
+  // allow: no cache snooping, as in unbound.
+  auto refused = Ask(norec);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(refused->get()), LDNS_RCODE_REFUSED);
+  EXPECT_EQ(stage_.calls, 0);
+  // allow_snoop: the query goes on, RD still clear.
+  auto snooped = Ask(norec, "10.0.0.1@53");
+  ASSERT_TRUE(snooped.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(snooped->get()), LDNS_RCODE_NOERROR);
+  EXPECT_FALSE(ldns_pkt_rd(snooped->get()));
+  // allow_setrd: treated as recursive.
+  auto set = Ask(norec, "10.0.0.2@53");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(set->get()), LDNS_RCODE_NOERROR);
+  EXPECT_TRUE(ldns_pkt_rd(set->get()));
+  EXPECT_EQ(stage_.calls, 2);
 }
 
 TEST_F(QueryHandlerTest, DeniedClientIsDropped) {
