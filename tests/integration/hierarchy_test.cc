@@ -9,12 +9,15 @@
 
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
+#include "tests/integration/fixture/scripted_auth_server.h"
 
 namespace rebound::integration {
 namespace {
@@ -153,8 +156,94 @@ TEST_F(HierarchyTest, TldDelegationsHaveGlueExceptTheGluelessOne) {
               UnorderedElementsAre(S(n::kAlldeadServer1), S(n::kAlldeadServer2)));
 }
 
+TEST_F(HierarchyTest, LimitDelegationsAreReferredAsDocumented) {
+  // NXNSAttack shape: twenty NS names in another TLD, so no glue.
+  auto nxns = Ask(n::kTestTldServer, n::kNxnsWww, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(nxns.ok()) << nxns.status();
+  std::vector<std::string> nxns_names;
+  for (int i = 1; i <= n::kNxnsNsCount; ++i) nxns_names.push_back(n::NxnsNsName(i));
+  EXPECT_THAT(RdataStrings(nxns->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, n::kNxnsZone),
+              ::testing::UnorderedElementsAreArray(nxns_names))
+      << PacketToString(nxns->get());
+  EXPECT_THAT(RdataStrings(nxns->get(), LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A), IsEmpty());
+
+  // Delegation loop: each zone's server is named in the other, neither has glue.
+  for (auto [zone, ns] : {std::pair{n::kDelegationLoop1Zone, n::kDelegationLoop1Ns},
+                          std::pair{n::kDelegationLoop2Zone, n::kDelegationLoop2Ns}}) {
+    auto reply = Ask(n::kTestTldServer, absl::StrCat("www.", zone), LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, zone),
+                ElementsAre(S(ns)))
+        << PacketToString(reply->get());
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A), IsEmpty());
+  }
+
+  // Black holes and the zones the test process plays: glue as documented.
+  const std::pair<absl::string_view, std::vector<std::string>> glued[] = {
+      {n::kBlackholeZone, {S(n::kBlackholeServer)}},
+      {n::kHalfblackZone, {S(n::kHalfblackHoleServer), S(n::kHalfblackLiveServer)}},
+      {n::kScriptedZone, {S(n::kScriptedServer)}},
+      {n::kRefusedZone, {S(n::kRefusedBadServer), S(n::kRefusedGoodServer)}},
+      {n::kServfailZone, {S(n::kServfailBadServer), S(n::kServfailGoodServer)}},
+  };
+  for (const auto& [zone, addresses] : glued) {
+    SCOPED_TRACE(zone);
+    auto reply = Ask(n::kTestTldServer, absl::StrCat("www.", zone), LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, zone),
+                SizeIs(addresses.size()));
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A),
+                ::testing::UnorderedElementsAreArray(addresses))
+        << PacketToString(reply->get());
+  }
+  auto scripted_ns = Ask(n::kTestTldServer, n::kScriptedZone, LDNS_RR_TYPE_NS);
+  ASSERT_TRUE(scripted_ns.ok()) << scripted_ns.status();
+  EXPECT_THAT(
+      RdataStrings(scripted_ns->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, n::kScriptedZone),
+      ElementsAre(S(n::kScriptedNs)));
+}
+
+TEST_F(HierarchyTest, NxnsServerNamesAreEachNxdomain) {
+  for (int i = 1; i <= n::kNxnsNsCount; ++i) {
+    auto reply = Ask(n::kExampleTldServer, n::NxnsNsName(i), LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    ExpectNegative(reply->get(), LDNS_RCODE_NXDOMAIN, "example.");
+  }
+}
+
+TEST_F(HierarchyTest, LongChainIsOneLinkPerAnswerAlternatingZones) {
+  for (int i = 1; i <= n::kLongChainLinks; ++i) {
+    SCOPED_TRACE(n::LongChainLink(i));
+    const absl::string_view server = i % 2 == 1 ? n::kAlphaServer : n::kGammaServer;
+    auto reply = Ask(server, n::LongChainLink(i), LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    const std::string target =
+        i < n::kLongChainLinks ? n::LongChainLink(i + 1) : std::string(n::kV4Only);
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CNAME),
+                ElementsAre(target));
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A), IsEmpty());
+  }
+  EXPECT_EQ(n::LongChainLink(1), n::kLongChainStart);
+  EXPECT_EQ(n::LongChainLink(n::kLongChainLinks - n::kLongChainShortTailLinks + 1),
+            n::kLongChainShortTail);
+}
+
+TEST_F(HierarchyTest, HalfblackLiveServerAnswersEveryName) {
+  for (absl::string_view name : {"www.halfblack.test.", "anything.halfblack.test."}) {
+    auto reply = Ask(n::kHalfblackLiveServer, name, LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, name),
+                ElementsAre(S(n::kHalfblackWildcardA)));
+  }
+}
+
 TEST_F(HierarchyTest, DeadAddressesHaveNothingListening) {
-  for (absl::string_view dead : {n::kHalfdeadDeadServer, n::kAlldeadServer1, n::kAlldeadServer2}) {
+  // The black holes and the test-played servers too: only a test that binds them makes them
+  // anything else.
+  for (absl::string_view dead :
+       {n::kHalfdeadDeadServer, n::kAlldeadServer1, n::kAlldeadServer2, n::kBlackholeServer,
+        n::kHalfblackHoleServer, n::kScriptedServer, n::kRefusedBadServer, n::kRefusedGoodServer,
+        n::kServfailBadServer, n::kServfailGoodServer}) {
     QueryOptions options;
     options.timeout = absl::Milliseconds(500);
     auto udp = Ask(dead, n::kHalfdeadWww, LDNS_RR_TYPE_A, options);
@@ -425,6 +514,27 @@ TEST_F(HierarchyTest, CnameLoopIsServfailFromUnbound) {
   EXPECT_EQ(ldns_pkt_ancount(reply->get()), 0) << PacketToString(reply->get());
 }
 
+TEST_F(HierarchyTest, UnboundGivesUpOnTheLimitShapes) {
+  QueryOptions patient;
+  patient.timeout = absl::Seconds(12);
+  // Recorded behaviour of unbound 1.17 (README): each of these is SERVFAIL.
+  for (absl::string_view name : {n::kLongChainStart, n::kNxnsWww, n::kDelegationLoopWww}) {
+    auto reply = Resolve(name, LDNS_RR_TYPE_A, patient);
+    ASSERT_TRUE(reply.ok()) << name << ": " << reply.status();
+    EXPECT_EQ(ldns_pkt_get_rcode(reply->get()), LDNS_RCODE_SERVFAIL)
+        << name << "\n"
+        << PacketToString(reply->get());
+  }
+  // The chain's last six links are within its cap.
+  auto tail = Resolve(n::kLongChainShortTail, LDNS_RR_TYPE_A, patient);
+  ASSERT_TRUE(tail.ok()) << tail.status();
+  EXPECT_THAT(RdataStrings(tail->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CNAME),
+              SizeIs(n::kLongChainShortTailLinks))
+      << PacketToString(tail->get());
+  EXPECT_THAT(RdataStrings(tail->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, n::kV4Only),
+              ElementsAre(S(n::kV4OnlyA)));
+}
+
 // ---- Fixture services ------------------------------------------------------------------------
 
 TEST_F(HierarchyTest, QueryStatsCountQueriesAtTheServer) {
@@ -467,6 +577,69 @@ TEST_F(HierarchyTest, SecondUnboundOnAnotherEndpoint) {
   EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_AAAA),
               ElementsAre(S(n::kDualStackAaaa)));
   EXPECT_TRUE(hierarchy().StopUnbound(other).ok());
+}
+
+TEST_F(HierarchyTest, ScriptedAuthServerAnswersLikeAZoneAndRecordsQueries) {
+  StaticZone zone(n::kScriptedZone, {
+                                        "scripted.test. 3600 IN SOA ns.scripted.test. "
+                                        "hostmaster.scripted.test. 1 3600 900 604800 60",
+                                        "scripted.test. 3600 IN NS ns.scripted.test.",
+                                        "ns.scripted.test. 3600 IN A 127.0.20.1",
+                                        "a.b.scripted.test. 3600 IN A 20.30.40.70",
+                                        "c.scripted.test. 3600 IN CNAME a.b.scripted.test.",
+                                    });
+  auto server = ScriptedAuthServer::Start(EndpointAt(n::kScriptedServer),
+                                          [zone](const ldns_pkt& q) { return zone.Answer(q); });
+  ASSERT_TRUE(server.ok()) << server.status();
+  QueryOptions tcp;
+  tcp.tcp = true;
+  QueryOptions plain;
+  plain.edns = false;
+  auto a = Ask(n::kScriptedServer, "A.b.SCRIPTED.test.", LDNS_RR_TYPE_A);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_TRUE(ldns_pkt_aa(a->get()));
+  EXPECT_THAT(RdataStrings(a->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre("20.30.40.70"));
+  auto ent = Ask(n::kScriptedServer, "b.scripted.test.", LDNS_RR_TYPE_A, tcp);
+  ASSERT_TRUE(ent.ok()) << ent.status();
+  ExpectNegative(ent->get(), LDNS_RCODE_NOERROR, n::kScriptedZone);
+  auto nx = Ask(n::kScriptedServer, "x.scripted.test.", LDNS_RR_TYPE_A, plain);
+  ASSERT_TRUE(nx.ok()) << nx.status();
+  ExpectNegative(nx->get(), LDNS_RCODE_NXDOMAIN, n::kScriptedZone);
+  EXPECT_FALSE(ldns_pkt_edns(nx->get()));
+  auto cname = Ask(n::kScriptedServer, "c.scripted.test.", LDNS_RR_TYPE_A);
+  ASSERT_TRUE(cname.ok()) << cname.status();
+  EXPECT_THAT(RdataStrings(cname->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CNAME),
+              ElementsAre("a.b.scripted.test."));
+  auto ns = Ask(n::kScriptedServer, n::kScriptedZone, LDNS_RR_TYPE_NS);
+  ASSERT_TRUE(ns.ok()) << ns.status();
+  EXPECT_THAT(RdataStrings(ns->get(), LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A),
+              ElementsAre(S(n::kScriptedServer)));
+  auto outside = Ask(n::kScriptedServer, n::kV4Only, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(outside.ok()) << outside.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(outside->get()), LDNS_RCODE_REFUSED);
+
+  std::vector<ScriptedAuthServer::ReceivedQuery> seen = (*server)->queries();
+  ASSERT_THAT(seen, SizeIs(6));
+  EXPECT_EQ(seen[0].qname, "A.b.SCRIPTED.test.");  // letter case as sent
+  EXPECT_TRUE(seen[0].edns);
+  EXPECT_FALSE(seen[0].rd);
+  EXPECT_TRUE(seen[1].tcp);
+  EXPECT_FALSE(seen[2].edns);
+  EXPECT_EQ(seen[4].qtype, LDNS_RR_TYPE_NS);
+
+  // Without a handler: a black hole over UDP and TCP, queries still recorded.
+  (*server)->SetHandler(nullptr);
+  (*server)->ClearQueries();
+  QueryOptions quick;
+  quick.timeout = absl::Milliseconds(300);
+  auto silent = Ask(n::kScriptedServer, "a.b.scripted.test.", LDNS_RR_TYPE_A, quick);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(silent.status())) << silent.status();
+  quick.tcp = true;
+  silent = Ask(n::kScriptedServer, "a.b.scripted.test.", LDNS_RR_TYPE_A, quick);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(silent.status())) << silent.status();
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_THAT((*server)->queries(), SizeIs(2));
 }
 
 }  // namespace

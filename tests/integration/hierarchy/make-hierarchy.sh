@@ -39,7 +39,7 @@ ZONES="$OUTDIR/zones"
 # made by one mkdir: the fixture runs this script for every test suite, and every fork costs
 # milliseconds on a loaded machine.
 INSTANCES=(root test example alpha.test beta.example gamma.test glueless.test halfdead.test
-  v4ns.example)
+  v4ns.example halfblack.test)
 mkdir -p "$ZONES" "${INSTANCES[@]/#/$OUTDIR/nsd/}"
 
 # text: copies its stdin (a here-document) to stdout with builtins only, unlike cat.
@@ -100,7 +100,7 @@ write_nsd() {
   minimal-responses: no
   # Benchmarks send thousands of queries per second from one address; RRL must not drop them.
   # The small table and single xfrd TCP slot cut start-up from ~0.2 s to ~0.05 s of CPU per
-  # instance (the defaults allocate 32 MB and 128 transfer buffers), which matters with nine.
+  # instance (the defaults allocate 32 MB and 128 transfer buffers), which matters with ten.
   rrl-ratelimit: 0
   rrl-whitelist-ratelimit: 0
   rrl-size: 1024
@@ -141,7 +141,8 @@ write_nsd root . root.zone 127.0.1.1 127.0.1.2
 # ---------------------------------------------------------------------------------------------
 # TLD test. on 127.0.2.1
 soa test. ns1.nic.test. 600
-text >"$ZONES/test.zone" <<EOF
+{
+  text <<EOF
 \$ORIGIN test.
 $SOA
 @                  172800 IN NS ns1.nic.test.
@@ -166,7 +167,35 @@ alldead             86400 IN NS ns1.alldead
 alldead             86400 IN NS ns2.alldead
 ns1.alldead         86400 IN A  127.0.15.1
 ns2.alldead         86400 IN A  127.0.15.2
+; delegation loop: each zone's only server is named inside the other zone, and neither has glue
+loop1               86400 IN NS ns.loop2
+loop2               86400 IN NS ns.loop1
+; black holes: nothing runs there unless a test binds a socket that never answers
+blackhole           86400 IN NS ns1.blackhole
+ns1.blackhole       86400 IN A  127.0.17.1
+halfblack           86400 IN NS ns1.halfblack
+halfblack           86400 IN NS ns2.halfblack
+ns1.halfblack       86400 IN A  127.0.18.1
+ns2.halfblack       86400 IN A  127.0.18.2
+; played by the test process (ScriptedAuthServer); nothing listens there otherwise
+scripted            86400 IN NS ns.scripted
+ns.scripted         86400 IN A  127.0.20.1
+refused             86400 IN NS ns1.refused
+refused             86400 IN NS ns2.refused
+ns1.refused         86400 IN A  127.0.21.1
+ns2.refused         86400 IN A  127.0.21.2
+servfail            86400 IN NS ns1.servfail
+servfail            86400 IN NS ns2.servfail
+ns1.servfail        86400 IN A  127.0.22.1
+ns2.servfail        86400 IN A  127.0.22.2
 EOF
+  # NXNSAttack shape: twenty glueless NS names, each its own NXDOMAIN at example. They are
+  # siblings, not children of one absent name, so an RFC 8020 NXDOMAIN cut cannot answer them all
+  # at once: only the resolver's own cap on NS-name lookups bounds the work.
+  for ((i = 1; i <= 20; i++)); do
+    printf "nxns                86400 IN NS nxns%02d.example.\n" "$i"
+  done
+} >"$ZONES/test.zone"
 write_nsd test test. test.zone 127.0.2.1
 
 # ---------------------------------------------------------------------------------------------
@@ -223,6 +252,13 @@ EOF
   for ((i = 1; i <= 100; i++)); do
     echo "big                IN A     198.51.100.$i"
   done
+  # Long CNAME chain long01.alpha.test -> long02.gamma.test -> long03.alpha.test -> ... ->
+  # long20.gamma.test -> v4only.alpha.test: twenty links alternating between two zones, so every
+  # link costs the resolver a query of its own (NSD follows a chain only inside its zone). Odd
+  # links live here, even ones in gamma.test.
+  for ((i = 1; i <= 19; i += 2)); do
+    printf "long%02d             IN CNAME long%02d.gamma.test.\n" "$i" $((i + 1))
+  done
   # 8 TXT records of 200 characters each: about 1.7 KB.
   printf -v txt_fill "%196s" ""
   txt_fill=${txt_fill// /x}
@@ -250,7 +286,8 @@ write_nsd beta.example beta.example. beta.example.zone 127.0.11.1
 # ---------------------------------------------------------------------------------------------
 # gamma.test. on 127.0.12.1: end of the cross chain.
 soa gamma.test. ns1.gamma.test. 120
-text >"$ZONES/gamma.test.zone" <<EOF
+{
+  text <<EOF
 \$ORIGIN gamma.test.
 \$TTL 7200
 $SOA
@@ -258,6 +295,12 @@ $SOA
 ns1                IN A     127.0.12.1
 end                IN A     44.55.66.77
 EOF
+  # The even links of alpha.test's long chain; the last one ends at an A record.
+  for ((i = 2; i <= 18; i += 2)); do
+    printf "long%02d             IN CNAME long%02d.alpha.test.\n" "$i" $((i + 1))
+  done
+  echo "long20             IN CNAME v4only.alpha.test."
+} >"$ZONES/gamma.test.zone"
 write_nsd gamma.test gamma.test. gamma.test.zone 127.0.12.1
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +342,22 @@ ns1                IN A     127.0.16.1
 www                IN A     20.30.40.53
 EOF
 write_nsd v4ns.example v4ns.example. v4ns.example.zone 127.0.16.1
+
+# ---------------------------------------------------------------------------------------------
+# halfblack.test. on 127.0.18.2; its first server 127.0.18.1 is a black hole when a test binds it
+# (and dead otherwise). The wildcard gives tests as many never-asked names as they need.
+soa halfblack.test. ns2.halfblack.test. 220
+text >"$ZONES/halfblack.test.zone" <<EOF
+\$ORIGIN halfblack.test.
+\$TTL 1600
+$SOA
+@                  IN NS    ns1
+@                  IN NS    ns2
+ns1                IN A     127.0.18.1
+ns2                IN A     127.0.18.2
+*                  IN A     20.30.40.54
+EOF
+write_nsd halfblack.test halfblack.test. halfblack.test.zone 127.0.18.2
 
 # ---------------------------------------------------------------------------------------------
 # Root hints: only the loopback roots, so a resolver using them can never reach a real one.
