@@ -10,14 +10,6 @@
 namespace rebound {
 namespace {
 
-// Moves every record of `list` into `section` of `pkt`.
-void MoveToSection(LdnsRrListPtr list, ldns_pkt_section section, ldns_pkt* pkt) {
-  for (size_t i = 0; i < ldns_rr_list_rr_count(list.get()); ++i) {
-    ldns_pkt_push_rr(pkt, section, ldns_rr_list_rr(list.get(), i));
-  }
-  ldns_rr_list_free(list.release());  // shallow: the records now belong to the packet
-}
-
 const ldns_rr* FindRecord(const ldns_rr_list* section, const ldns_rdf* owner, uint16_t type) {
   for (size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
     const ldns_rr* rr = ldns_rr_list_rr(section, i);

@@ -5,14 +5,6 @@
 namespace rebound {
 namespace {
 
-// Moves the records of `list` into `section` of `pkt`.
-void MoveToSection(LdnsRrListPtr list, ldns_pkt_section section, ldns_pkt* pkt) {
-  for (size_t i = 0; i < ldns_rr_list_rr_count(list.get()); ++i) {
-    ldns_pkt_push_rr(pkt, section, ldns_rr_list_rr(list.get(), i));
-  }
-  ldns_rr_list_free(list.release());  // shallow: the records now belong to the packet
-}
-
 LdnsPktPtr BuildAnswer(LookupResult result) {
   LdnsPktPtr pkt(ldns_pkt_new());
   ldns_pkt_set_rcode(pkt.get(), result.rcode);

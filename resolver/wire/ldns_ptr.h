@@ -37,6 +37,14 @@ using LdnsRrListPtr = std::unique_ptr<ldns_rr_list, LdnsRrListDeleter>;
 using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
 using LdnsBufferPtr = std::unique_ptr<ldns_buffer, LdnsBufferDeleter>;
 
+// Moves every record of `list` into `section` of `pkt`, which then owns them.
+inline void MoveToSection(LdnsRrListPtr list, ldns_pkt_section section, ldns_pkt* pkt) {
+  for (size_t i = 0; i < ldns_rr_list_rr_count(list.get()); ++i) {
+    ldns_pkt_push_rr(pkt, section, ldns_rr_list_rr(list.get(), i));
+  }
+  ldns_rr_list_free(list.release());  // shallow: the records belong to the packet now
+}
+
 }  // namespace rebound
 
 #endif  // REBOUND_RESOLVER_WIRE_LDNS_PTR_H_

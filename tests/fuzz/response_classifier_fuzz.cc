@@ -12,15 +12,7 @@
 
 #include "resolver/iterator/response_classifier.h"
 #include "resolver/wire/ldns_ptr.h"
-
-// abort() so that libFuzzer records the input as a crash.
-#define FUZZ_CHECK(cond)                                                                 \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      std::fprintf(stderr, "%s:%d: FUZZ_CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
+#include "tests/fuzz/fuzz_check.h"
 
 namespace rebound {
 namespace {

@@ -13,15 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "resolver/iterator/root_hints.h"
 #include "resolver/wire/ldns_ptr.h"
-
-// abort() so that libFuzzer records the input as a crash.
-#define FUZZ_CHECK(cond)                                                                 \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      std::fprintf(stderr, "%s:%d: FUZZ_CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
+#include "tests/fuzz/fuzz_check.h"
 
 namespace rebound {
 namespace {
