@@ -27,9 +27,10 @@ void IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr
 void IterativeResolver::Prime() {
   LdnsRdfPtr root(ldns_dname_new_frm_str("."));
   Start(root.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, NewBudget(), 0,
-        context_.delegations->Hints(), 0, [](LookupResult result) {
+        context_.delegations->Hints(), 0, [this](LookupResult result) {
           if (result.rcode != LDNS_RCODE_NOERROR) {
             Log(LogLevel::kOps, "priming the root servers failed: %s", result.failure);
+            PrimingFailed();
           }
         });
 }

@@ -56,11 +56,18 @@ class IterativeResolver {
 
   size_t lookups_in_progress() const { return lookups_.size(); }
 
+  // How long lookups start from the hints without priming after priming failed.
+  static constexpr absl::Duration kPrimingHoldDown = absl::Seconds(5);
+
  private:
   friend class Lookup;
 
   // A client query's allowance, from the options.
   std::shared_ptr<QueryBudget> NewBudget() const;
+  // After priming failed, lookups start from the hints for a while instead of each priming
+  // again: with the root unreachable, every lookup and sub-lookup would otherwise try.
+  bool MayPrime() const { return context_.clock->Now() >= no_priming_until_; }
+  void PrimingFailed() { no_priming_until_ = context_.clock->Now() + kPrimingHoldDown; }
 
   // Starts a sub-lookup on behalf of `parent` (0 for none). `start_at` overrides the delegation
   // to begin with (priming asks the root hints). Returns its id, or 0 when it finished at once.
@@ -76,6 +83,7 @@ class IterativeResolver {
   const IteratorContext context_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Lookup>> lookups_;
   uint64_t next_id_ = 1;
+  absl::Time no_priming_until_ = absl::InfinitePast();
 };
 
 }  // namespace rebound

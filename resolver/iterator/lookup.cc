@@ -163,13 +163,14 @@ bool Lookup::FindDelegation() {
     return true;
   }
   // RFC 8109 3: no root NS RRset in the cache: ask the hints for the real one first (priming).
-  if (!primed_ && depth_ < context_.options.max_depth) {
+  if (!primed_ && depth_ < context_.options.max_depth && resolver_->MayPrime()) {
     primed_ = true;
     LdnsRdfPtr root(ldns_dname_new_frm_str("."));
     step_ = Step::kAwaitPriming;
     const uint64_t child = resolver_->Start(
         root.get(), LDNS_RR_TYPE_NS, class_, budget_, depth_ + 1, context_.delegations->Hints(),
-        id_, [resolver = resolver_, id = id_](LookupResult) {
+        id_, [resolver = resolver_, id = id_](LookupResult result) {
+          if (result.rcode != LDNS_RCODE_NOERROR) resolver->PrimingFailed();
           Lookup* self = resolver->Find(id);
           if (self == nullptr || self->step_ != Step::kAwaitPriming) return;
           self->step_ = Step::kFindDelegation;

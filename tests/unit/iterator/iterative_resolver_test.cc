@@ -451,6 +451,26 @@ TEST_F(IterativeResolverTest, NestedGluelessLookupsStopAtTheDepthCap) {
   EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
 }
 
+TEST_F(IterativeResolverTest, FailedPrimingIsNotRepeatedByEveryLookup) {
+  hints_ = {". NS a.root.test.", "a.root.test. A 192.0.2.1"};
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  ExpectAndFail("192.0.2.1", absl::UnavailableError("unreachable"));  // priming
+  // The lookup goes on from the hints themselves.
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_EQ(transport_.front().name, "test.");
+  transport_.Reply(absl::UnavailableError("unreachable"));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+  Resolve("www.example.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_EQ(transport_.front().name, "example.") << "primed again within the hold-down";
+  clock_.Advance(IterativeResolver::kPrimingHoldDown);
+  transport_.Reply(absl::UnavailableError("unreachable"));
+  Resolve("www.example.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_EQ(transport_.front().name, ".");
+}
+
 // ---- forward-zone ------------------------------------------------------------------------------
 
 Endpoint At(const char* address) { return *Endpoint::Parse(address, 53); }
