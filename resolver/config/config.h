@@ -5,12 +5,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "dns64/address_range.h"
+#include "dns64/nat64_prefix.h"
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/endpoint.h"
 
@@ -34,6 +37,34 @@ struct StubZone {
   bool stub_first = false;         // on failure, fall back to the ordinary delegation
   bool stub_prime = false;         // ask the servers for the zone's NS set first
   bool operator==(const StubZone&) const = default;
+};
+
+// ::ffff:0:0/96, the IPv4-mapped addresses: an AAAA record holding one is not a usable IPv6
+// address, so by default it does not count as an AAAA answer (RFC 6147 5.1.4).
+std::vector<AddressRange> DefaultDns64Exclude();
+
+// DNS64 (RFC 6147) and NAT64 options. Parsed and checked here; the stage that synthesizes AAAA
+// records from them comes later. The defaults below hold whether or not DNS64 is enabled, so a
+// default-constructed Dns64Config is what a file without these options yields.
+struct Dns64Config {
+  bool enabled = false;  // module-config: "dns64 iterator"
+  // dns64-prefix, each a valid RFC 6052 prefix; unlike unbound, several may be given.
+  std::vector<Nat64Prefix> prefixes = {Nat64Prefix::WellKnown()};
+  bool synthall = false;                 // dns64-synthall: synthesize even when AAAA exists
+  std::vector<std::string> ignore_aaaa;  // dns64-ignore-aaaa names, normalized as ForwardZone::name
+  // dns64-exclude: AAAA addresses in these IPv6 ranges count as no AAAA (RFC 6147 5.1.4).
+  std::vector<AddressRange> exclude = DefaultDns64Exclude();
+  std::vector<AddressRange> clients;  // dns64-clients: who gets synthesis; empty: everyone
+  std::vector<AddressRange> mapped;   // dns64-mapped: IPv4 ranges to embed; empty: all of them
+  bool do_nat64 = false;              // do-nat64: reach IPv4-only servers through NAT64
+  std::optional<Nat64Prefix> nat64_prefix;  // nat64-prefix; nullopt: prefixes.front()
+
+  // The prefix do-nat64 uses: nat64-prefix, else the first dns64-prefix (as in unbound).
+  const Nat64Prefix& Nat64PrefixToUse() const {
+    return nat64_prefix.has_value() ? *nat64_prefix : prefixes.front();
+  }
+
+  bool operator==(const Dns64Config&) const = default;
 };
 
 // 127.0.0.1 and ::1 on `port`: where unbound listens when no interface: is given.
@@ -68,6 +99,7 @@ struct Config {
   int incoming_num_tcp = 100;  // per thread
   bool so_reuseport = true;
   std::string pidfile;  // empty: no pid file
+  Dns64Config dns64;
 
   std::vector<ForwardZone> forward_zones;
   std::vector<StubZone> stub_zones;

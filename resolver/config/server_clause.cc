@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "resolver/config/access_control_list.h"
 #include "resolver/config/config_values.h"
+#include "resolver/config/dns64_options.h"
 
 namespace rebound::config_internal {
 namespace {
@@ -100,8 +101,15 @@ constexpr ServerOption kServerOptions[] = {
     {"cache-max-negative-ttl", 1, &SetInteger<&Config::cache_max_negative_ttl, 0, kMaxTtl>},
     {"cache-max-ttl", 1, &SetInteger<&Config::cache_max_ttl, 0, kMaxTtl>},
     {"cache-min-ttl", 1, &SetInteger<&Config::cache_min_ttl, 0, kMaxTtl>},
+    {"dns64-clients", 1, &AddDns64Client},
+    {"dns64-exclude", 1, &AddDns64Exclude},
+    {"dns64-ignore-aaaa", 1, &AddDns64IgnoreAaaa},
+    {"dns64-mapped", 1, &AddDns64Mapped},
+    {"dns64-prefix", 1, &AddDns64Prefix},
+    {"dns64-synthall", 1, &SetDns64Synthall},
     {"do-ip4", 1, &SetYesNo<&Config::do_ip4>},
     {"do-ip6", 1, &SetYesNo<&Config::do_ip6>},
+    {"do-nat64", 1, &SetDoNat64},
     {"do-not-query-localhost", 1, &SetYesNo<&Config::do_not_query_localhost>},
     {"do-tcp", 1, &SetYesNo<&Config::do_tcp>},
     {"do-udp", 1, &SetYesNo<&Config::do_udp>},
@@ -111,7 +119,10 @@ constexpr ServerOption kServerOptions[] = {
     {"interface", 1, &AddInterface},
     {"ip-address", 1, &AddInterface},  // unbound's older name for interface:
     {"logfile", 1, &SetString<&Config::logfile>},
+    // A module list: unbound wants it quoted, but unquoted words are taken too.
+    {"module-config", 8, &SetModuleConfig},
     {"msg-cache-size", 1, &SetMemorySize<&Config::msg_cache_size>},
+    {"nat64-prefix", 1, &SetNat64Prefix},
     {"num-threads", 1, &SetInteger<&Config::num_threads, 1, 1024>},
     {"pidfile", 1, &SetString<&Config::pidfile>},
     {"port", 1, &SetInteger<&Config::port, 1, 65535>},
@@ -182,6 +193,7 @@ absl::Status ServerClause::Finish() {
                                             " is above cache-max-ttl ", c.cache_max_ttl,
                                             "; cache-max-ttl wins"));
   }
+  FinishDns64(state_);
 
   c.interfaces.clear();
   if (state_.interfaces.empty()) {

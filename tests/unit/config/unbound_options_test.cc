@@ -19,10 +19,16 @@ TEST(UnboundOptionsTest, TableIsSortedAndLarge) {
 TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"outgoing-range", "so-rcvbuf", "harden-glue", "prefetch", "serve-expired",
-        "qname-minimisation-strict", "module-config", "dns64-prefix", "auto-trust-anchor-file",
-        "control-enable", "do-daemonize", "username", "chroot", "directory", "hide-identity",
-        "rrset-roundrobin", "local-zone", "local-data", "forward-tls-upstream"}) {
+        "qname-minimisation-strict", "auto-trust-anchor-file", "control-enable", "do-daemonize",
+        "username", "chroot", "directory", "hide-identity", "rrset-roundrobin", "local-zone",
+        "local-data", "forward-tls-upstream"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
+  }
+  // Implemented, so no longer in the table.
+  for (absl::string_view name : {"module-config", "dns64-prefix", "dns64-synthall",
+                                 "dns64-ignore-aaaa", "do-nat64", "nat64-prefix"}) {
+    EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
+    EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }
   EXPECT_FALSE(IsUnsupportedUnboundOption("no-such-option"));
   EXPECT_FALSE(IsUnsupportedUnboundOption(""));
