@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dns64/dns64_stage.h"
 #include "resolver/cache/cache_stage.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
@@ -44,7 +45,20 @@ struct Shared {
   InfraCache infra;
   std::unique_ptr<DelegationFinder> delegations;
   IteratorOptions iterator_options;
+  std::optional<Dns64Options> dns64;  // set when module-config has dns64
 };
+
+std::optional<Dns64Options> Dns64OptionsFrom(const Config& config) {
+  if (!config.dns64.enabled) return std::nullopt;
+  Dns64Options options;
+  options.policy.prefixes = config.dns64.prefixes;
+  options.policy.exclude = config.dns64.exclude;
+  options.policy.mapped = config.dns64.mapped;
+  options.policy.synthall = config.dns64.synthall;
+  options.ignore_aaaa = config.dns64.ignore_aaaa;
+  options.clients = config.dns64.clients;
+  return options;
+}
 
 IteratorOptions IteratorOptionsFrom(const Config& config) {
   IteratorOptions options;
@@ -54,19 +68,41 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   options.do_not_query_localhost = config.do_not_query_localhost;
   options.qname_minimisation = config.qname_minimisation;
   options.use_0x20 = config.use_caps_for_id;
+  if (config.dns64.do_nat64) {
+    options.nat64 = [prefix = config.dns64.Nat64PrefixToUse()](const Endpoint& v4) {
+      sockaddr_in6 mapped{};
+      mapped.sin6_family = AF_INET6;
+      mapped.sin6_port = htons(v4.port());
+      mapped.sin6_addr =
+          prefix.Embed(reinterpret_cast<const sockaddr_in*>(v4.sockaddr_ptr())->sin_addr);
+      return Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&mapped));
+    };
+  }
   return options;
 }
 
-// The cache, then the iterator: from the root, or from a stub-zone's servers, or through a
-// forward-zone's resolvers.
+// DNS64 when configured, the cache, then the iterator: from the root, or from a stub-zone's
+// servers, or through a forward-zone's resolvers.
 StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
   return [shared, prime_now](Transport* transport) {
-    std::vector<std::unique_ptr<Stage>> stages;
-    stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
-    stages.push_back(std::make_unique<IteratorStage>(
+    auto iterator = std::make_unique<IteratorStage>(
         IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
                         shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
-        prime_now));
+        prime_now);
+    std::vector<std::unique_ptr<Stage>> stages;
+    if (shared->dns64) {
+      // Ahead of the cache, so that it synthesizes after the cache stored the real answer.
+      IterativeResolver* resolver = &iterator->resolver();
+      stages.push_back(std::make_unique<Dns64Stage>(
+          *shared->dns64, [resolver](const ldns_rdf* name, ldns_rr_type type,
+                                     std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done) {
+            resolver->Resolve(name, type, LDNS_RR_CLASS_IN, [done](LookupResult result) {
+              done(result.rcode, std::move(result.answer));
+            });
+          }));
+    }
+    stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
+    stages.push_back(std::move(iterator));
     return stages;
   };
 }
@@ -86,7 +122,10 @@ int Run(const Config& config) {
       NegativeCache(NegativeCacheOptions{.max_bytes = config.msg_cache_size,
                                          .max_negative_ttl = config.cache_max_negative_ttl},
                     SystemClock::Get()),
-      InfraCache(InfraCacheOptions{}, SystemClock::Get()), nullptr, IteratorOptionsFrom(config)};
+      InfraCache(InfraCacheOptions{}, SystemClock::Get()),
+      nullptr,
+      IteratorOptionsFrom(config),
+      Dns64OptionsFrom(config)};
   absl::StatusOr<LdnsRrListPtr> hints = RootHints(config);
   if (!hints.ok()) {
     Log(LogLevel::kError, "root-hints: %s", hints.status().message());

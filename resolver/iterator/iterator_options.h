@@ -3,7 +3,10 @@
 #ifndef REBOUND_RESOLVER_ITERATOR_ITERATOR_OPTIONS_H_
 #define REBOUND_RESOLVER_ITERATOR_ITERATOR_OPTIONS_H_
 
+#include <functional>
+
 #include "absl/time/time.h"
+#include "resolver/core/endpoint.h"
 
 namespace rebound {
 
@@ -15,6 +18,9 @@ struct IteratorOptions {
   bool do_not_query_localhost = true;
   bool qname_minimisation = true;  // RFC 9156
   bool use_0x20 = true;            // use-caps-for-id
+  // do-nat64: the IPv6 address (under the NAT64 prefix) that reaches an IPv4 server through the
+  // translator, so an IPv6-only resolver (do-ip4: no) can still ask IPv4-only servers. Empty: off.
+  std::function<Endpoint(const Endpoint&)> nat64;
 
   // ---- Limits per client query (every sub-query it causes counts against them) ----------------
   // After this long the client gets SERVFAIL.

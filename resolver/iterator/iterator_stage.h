@@ -20,6 +20,9 @@ class IteratorStage : public Stage {
   // is a SERVFAIL. A question of a class other than IN, or without RD, is REFUSED.
   StageResult OnQuery(Request& req) override;
 
+  // For stages before this one that need lookups of their own (DNS64's A query).
+  IterativeResolver& resolver() { return resolver_; }
+
  private:
   IterativeResolver resolver_;
 };

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "resolver/cache/cache_wire.h"
 #include "resolver/core/log.h"
+#include "resolver/wire/cname_chain.h"
 
 namespace rebound {
 namespace {
@@ -31,24 +32,6 @@ LdnsRdfPtr Suffix(const ldns_rdf* name, size_t labels) {
     out.reset(ldns_dname_left_chop(out.get()));
   }
   return out;
-}
-
-// The name a CNAME chain in `records` that starts at `name` ends at.
-const ldns_rdf* ChainEnd(const ldns_rdf* name, const ldns_rr_list* records) {
-  const size_t count = ldns_rr_list_rr_count(records);
-  for (size_t hops = 0; hops < count; ++hops) {
-    const ldns_rr* next = nullptr;
-    for (size_t i = 0; i < count && next == nullptr; ++i) {
-      const ldns_rr* rr = ldns_rr_list_rr(records, i);
-      if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) == 1 &&
-          ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
-        next = rr;
-      }
-    }
-    if (next == nullptr) break;
-    name = ldns_rr_rdf(next, 0);
-  }
-  return name;
 }
 
 const ldns_rr* FindSoa(const ldns_rr_list* records) {
@@ -219,16 +202,24 @@ Lookup::Attempts& Lookup::AttemptsAt(const Endpoint& address) {
   return attempts_.back();
 }
 
+bool Lookup::Reachable(const Endpoint& address) const {
+  const IteratorOptions& options = context_.options;
+  return address.is_v6() ? options.do_ip6 : options.do_ip4 || (options.nat64 && options.do_ip6);
+}
+
 std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
+  const IteratorOptions& options = context_.options;
   std::vector<Endpoint> usable;
   for (const NameServer& server : delegation_->servers()) {
-    for (const Endpoint& address : server.addresses) {
-      if (address.is_v6() ? !context_.options.do_ip6 : !context_.options.do_ip4) continue;
-      if (context_.options.do_not_query_localhost && address.IsLoopback()) continue;
+    for (const Endpoint& known : server.addresses) {
+      if (!Reachable(known)) continue;
+      // do-nat64: an IPv4 server is reached through the translator.
+      const Endpoint address = !known.is_v6() && !options.do_ip4 ? options.nat64(known) : known;
+      if (options.do_not_query_localhost && address.IsLoopback()) continue;
       auto asked = std::find_if(attempts_.begin(), attempts_.end(),
                                 [&](const Attempts& a) { return a.address == address; });
       if (asked != attempts_.end() &&
-          (asked->done || !retry || asked->sends >= context_.options.max_sends_per_server)) {
+          (asked->done || !retry || asked->sends >= options.max_sends_per_server)) {
         continue;
       }
       if (std::find(usable.begin(), usable.end(), address) != usable.end()) continue;
@@ -291,7 +282,7 @@ bool Lookup::StartAddressLookups() {
     }
     server.lookup_started = true;
     std::vector<ldns_rr_type> types;
-    if (options.do_ip4) types.push_back(LDNS_RR_TYPE_A);
+    if (options.do_ip4 || options.nat64) types.push_back(LDNS_RR_TYPE_A);
     if (options.do_ip6) types.push_back(LDNS_RR_TYPE_AAAA);
     if (options.prefer_ip6) std::reverse(types.begin(), types.end());
     bool counted = false;
@@ -455,7 +446,7 @@ void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& re
   const Trust trust = response.authoritative ? Trust::kAnswer : Trust::kAuthority;
   context_.rrsets->InsertRecords(response.answer.get(), trust);
   AppendAnswer(response.answer.get());
-  const ldns_rdf* end = ChainEnd(name_.get(), response.answer.get());
+  const ldns_rdf* end = CnameChainEnd(name_.get(), response.answer.get());
   switch (response.kind) {
     case ResponseKind::kAnswer:
       if (type_ == LDNS_RR_TYPE_NS) CacheGlueOfNsAnswer(reply);

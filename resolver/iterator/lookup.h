@@ -70,6 +70,8 @@ class Lookup {
   // Addresses we may ask: never asked yet, or (`retry`) asked fewer than the options' times and
   // not done with.
   std::vector<Endpoint> UsableAddresses(bool retry) const;
+  // Whether the address family may be used (do-ip4, do-ip6, or IPv4 through do-nat64).
+  bool Reachable(const Endpoint& address) const;
   // The name and type to send next: the whole question, or under QNAME minimisation (RFC 9156)
   // the next label of it.
   bool NextQuestionIsMinimised() const;

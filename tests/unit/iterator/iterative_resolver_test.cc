@@ -377,6 +377,21 @@ TEST_F(IterativeResolverTest, WithoutIpv4NoIpv4ServerIsAsked) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
 }
 
+TEST_F(IterativeResolverTest, WithoutIpv4Nat64ReachesIpv4Servers) {
+  // do-nat64: an IPv6-only resolver sends to the IPv4 server's address under the NAT64 prefix.
+  options_.do_ip4 = false;
+  options_.qname_minimisation = false;
+  options_.nat64 = [](const Endpoint& v4) {
+    EXPECT_EQ(v4.AddressString(), "192.0.2.1");
+    return *Endpoint::Parse("64:ff9b::c000:201", v4.port());
+  };
+  PrimeCache();
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  Expect("64:ff9b::c000:201", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
 TEST_F(IterativeResolverTest, GluelessNameServerIsResolvedFirst) {
   PrimeCache();
   options_.qname_minimisation = false;

@@ -1,0 +1,59 @@
+// The DNS64 stage (RFC 6147): AAAA records synthesized from A records for the clients that want
+// them, PTR queries for synthesized addresses mapped back (5.3.1), and ipv4only.arpa answered
+// locally (RFC 7050, RFC 8880).
+#ifndef REBOUND_DNS64_DNS64_STAGE_H_
+#define REBOUND_DNS64_DNS64_STAGE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dns64/address_range.h"
+#include "dns64/dns64_synthesizer.h"
+#include "resolver/core/stage.h"
+#include "resolver/wire/ldns_ptr.h"
+
+namespace rebound {
+
+struct Dns64Options {
+  Dns64Policy policy;
+  std::vector<std::string> ignore_aaaa;  // names whose AAAA are ignored (dns64-ignore-aaaa)
+  std::vector<AddressRange> clients;     // who gets DNS64; empty: every client
+};
+
+// The first stage, ahead of the cache: synthesis happens on the way back, after the cache has
+// stored the real answer, so the cache holds only real records and each client gets the view
+// its dns64-clients entry gives it (unbound caches the synthesized answer instead).
+class Dns64Stage : public Stage {
+ public:
+  // Resolves (name, type) as the stages after this one would (cache, then iteration); `done`
+  // gets the RCODE and the answer section and may run before the call returns.
+  using Resolve = std::function<void(const ldns_rdf* name, ldns_rr_type type,
+                                     std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done)>;
+
+  Dns64Stage(Dns64Options options, Resolve resolve);
+
+  StageResult OnQuery(Request& req) override;
+  StageResult OnAnswer(Request& req) override;
+
+ private:
+  struct State;
+
+  bool AppliesTo(const Request& req) const;
+  bool IgnoresAaaaOf(const ldns_rdf* name) const;
+  StageResult AnswerIpv4OnlyArpa(Request& req) const;
+  StageResult AnswerPtr(Request& req, const ldns_rdf* in_addr_name);
+  // Runs `resolve_` for `req`, then `finish` with its result; kPending, or kContinue/kDone when
+  // `finish` ran at once.
+  StageResult ResolveFor(Request& req, const ldns_rdf* name, ldns_rr_type type,
+                         std::function<void(Request&, ldns_pkt_rcode, LdnsRrListPtr)> finish,
+                         StageResult when_done);
+
+  const Dns64Options options_;
+  const Resolve resolve_;
+  std::vector<LdnsRdfPtr> ignore_aaaa_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_DNS64_DNS64_STAGE_H_
