@@ -8,23 +8,12 @@
 
 #include "absl/status/status.h"
 #include "resolver/core/endpoint.h"
+#include "tests/unit/dns64/test_addresses.h"
 
 namespace rebound {
 namespace {
 
 using ::testing::HasSubstr;
-
-in6_addr V6(const char* text) {
-  in6_addr a{};
-  EXPECT_EQ(inet_pton(AF_INET6, text, &a), 1) << text;
-  return a;
-}
-
-in_addr V4(const char* text) {
-  in_addr a{};
-  EXPECT_EQ(inet_pton(AF_INET, text, &a), 1) << text;
-  return a;
-}
 
 AddressRange R(const char* text) {
   absl::StatusOr<AddressRange> r = AddressRange::Parse(text);

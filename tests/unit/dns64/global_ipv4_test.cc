@@ -3,14 +3,10 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/dns64/test_addresses.h"
+
 namespace rebound {
 namespace {
-
-in_addr V4(const char* text) {
-  in_addr a{};
-  EXPECT_EQ(inet_pton(AF_INET, text, &a), 1) << text;
-  return a;
-}
 
 TEST(GlobalIpv4Test, RegistryNonGlobalBlocks) {
   for (const char* text :
