@@ -410,6 +410,7 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       // RFC 9156 2.3: some servers mishandle minimised queries; stop minimising, ask again.
       if (sent.minimised) {
         minimise_ = false;
+        attempts_.clear();  // the whole name is a new question for every server
       } else {
         AttemptsAt(sent.server).done = true;
       }
@@ -440,6 +441,9 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
     return;
   }
   ++minimise_labels_;
+  // The next name is a new question: what the servers did with the last one does not count
+  // against them (a zone with one server must still get every step of a long name).
+  attempts_.clear();
 }
 
 void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& reply) {

@@ -200,6 +200,24 @@ TEST_F(IterativeResolverTest, EmptyNonTerminalTakesOneMoreLabel) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
 }
 
+TEST_F(IterativeResolverTest, LongNameUnderAOneServerZoneGetsEveryMinimisedStep) {
+  // 8.7.6.5.in-addr.arpa under 5.in-addr.arpa: three empty non-terminals, then the name itself,
+  // all asked of the zone's only server.
+  PrimeCache();
+  rrsets_.Insert(*Records({"5.in-addr.arpa. NS ns.rev.test."}), Trust::kAuthority);
+  rrsets_.Insert(*Records({"ns.rev.test. A 192.0.2.5"}), Trust::kAdditional);
+  Resolve("x.8.7.6.5.in-addr.arpa.", LDNS_RR_TYPE_A);
+  const Reply nodata{.authority = {"5.in-addr.arpa. SOA ns.rev.test. h. 1 2 3 4 5"}};
+  Expect("192.0.2.5", "6.5.in-addr.arpa.", LDNS_RR_TYPE_A, nodata);
+  Expect("192.0.2.5", "7.6.5.in-addr.arpa.", LDNS_RR_TYPE_A, nodata);
+  Expect("192.0.2.5", "8.7.6.5.in-addr.arpa.", LDNS_RR_TYPE_A, nodata);
+  Expect("192.0.2.5", "x.8.7.6.5.in-addr.arpa.", LDNS_RR_TYPE_A,
+         Reply{.rcode = LDNS_RCODE_NXDOMAIN,
+               .authority = {"5.in-addr.arpa. SOA ns.rev.test. h. 1 2 3 4 5"}});
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NXDOMAIN);
+}
+
 TEST_F(IterativeResolverTest, NxdomainForAMinimisedNameEndsTheLookup) {
   PrimeCache();
   Resolve("a.b.nowhere.", LDNS_RR_TYPE_A);
