@@ -480,6 +480,45 @@ TEST_F(HierarchyTest, ResolvesMxAndTxt) {
               ElementsAre(absl::StrCat("\"", n::kTxtString1, "\" \"", n::kTxtString2, "\"")));
 }
 
+TEST_F(HierarchyTest, RootDelegatesTheReverseZoneAndNothingElseUnderArpa) {
+  // The root refers 5.in-addr.arpa. with glue; in-addr.arpa. itself is an empty non-terminal.
+  auto referral = Ask(n::kRootServer1, n::kV4OnlyReverse, LDNS_RR_TYPE_PTR);
+  ASSERT_TRUE(referral.ok()) << referral.status();
+  EXPECT_THAT(
+      RdataStrings(referral->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, n::kReverseZone),
+      ElementsAre("ns1.5.in-addr.arpa."))
+      << PacketToString(referral->get());
+  EXPECT_THAT(RdataStrings(referral->get(), LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A),
+              ElementsAre(S(n::kReverseServer)));
+  auto ent = Ask(n::kRootServer1, "in-addr.arpa.", LDNS_RR_TYPE_NS);
+  ASSERT_TRUE(ent.ok()) << ent.status();
+  ExpectNegative(ent->get(), LDNS_RCODE_NOERROR, ".");
+
+  auto ptr = Resolve(n::kV4OnlyReverse, LDNS_RR_TYPE_PTR);
+  ASSERT_TRUE(ptr.ok()) << ptr.status();
+  EXPECT_THAT(RdataStrings(ptr->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_PTR, n::kV4OnlyReverse),
+              ElementsAre(S(n::kV4OnlyReversePtr)))
+      << PacketToString(ptr->get());
+  EXPECT_THAT(Ttls(ptr->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_PTR),
+              ElementsAre(Le(n::kReverseTtl)));
+  auto nodata = Resolve(n::kV4OnlyReverse, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(nodata.ok()) << nodata.status();
+  ExpectNegative(nodata->get(), LDNS_RCODE_NOERROR, n::kReverseZone);
+  EXPECT_THAT(Ttls(nodata->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_SOA),
+              ElementsAre(Le(n::kReverseNegativeTtl)));
+
+  // Every other reverse name, IPv4 or IPv6, is NXDOMAIN from the root.
+  for (absl::string_view name :
+       {n::kUndelegatedReverse,
+        absl::string_view(
+            "8.0.7.0.6.0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.b.9.f.f.4.6.0.0.ip6.arpa.")}) {
+    SCOPED_TRACE(name);
+    auto nx = Resolve(name, LDNS_RR_TYPE_PTR);
+    ASSERT_TRUE(nx.ok()) << nx.status();
+    ExpectNegative(nx->get(), LDNS_RCODE_NXDOMAIN, ".");
+  }
+}
+
 TEST_F(HierarchyTest, ResolvesThroughGluelessDelegation) {
   auto reply = Resolve(n::kGluelessWww, LDNS_RR_TYPE_A);
   ASSERT_TRUE(reply.ok()) << reply.status();

@@ -70,8 +70,10 @@ www.beta.example. HTTPS
 www.beta.example. SVCB
 _sip._tcp.alpha.test. SRV
 _443._tcp.www.beta.example. TLSA
-# A reverse name the root has no delegation for (no arpa. here): NXDOMAIN from the root.
-8.7.6.5.in-addr.arpa. PTR
+# A reverse name the root has no delegation for (only 5.in-addr.arpa. is): NXDOMAIN from the
+# root; and the reverse zone's own cut, answered by the root's side (unsigned: NODATA).
+8.7.6.4.in-addr.arpa. PTR
+5.in-addr.arpa. DS
 # The names the hierarchy README reserves for negative answers.
 nxdomain.alpha.test. A
 nxdomain.alpha.test. AAAA

@@ -39,7 +39,7 @@ ZONES="$OUTDIR/zones"
 # made by one mkdir: the fixture runs this script for every test suite, and every fork costs
 # milliseconds on a loaded machine.
 INSTANCES=(root test example alpha.test beta.example gamma.test glueless.test halfdead.test
-  v4ns.example halfblack.test)
+  v4ns.example halfblack.test 5.in-addr.arpa)
 mkdir -p "$ZONES" "${INSTANCES[@]/#/$OUTDIR/nsd/}"
 
 # text: copies its stdin (a here-document) to stdout with builtins only, unlike cat.
@@ -135,6 +135,10 @@ a.root.test.       518400 IN A  127.0.1.1
 b.root.test.       518400 IN A  127.0.1.2
 ns1.nic.test.      172800 IN A  127.0.2.1
 ns1.nic.example.   172800 IN A  127.0.3.1
+; The only reverse zone, delegated straight from the root: arpa. and in-addr.arpa. are empty
+; non-terminals here, so every other reverse name (ip6.arpa. included) is NXDOMAIN at the root.
+5.in-addr.arpa.     86400 IN NS ns1.5.in-addr.arpa.
+ns1.5.in-addr.arpa. 86400 IN A  127.0.19.1
 EOF
 write_nsd root . root.zone 127.0.1.1 127.0.1.2
 
@@ -358,6 +362,21 @@ ns2                IN A     127.0.18.2
 *                  IN A     20.30.40.54
 EOF
 write_nsd halfblack.test halfblack.test. halfblack.test.zone 127.0.18.2
+
+# ---------------------------------------------------------------------------------------------
+# 5.in-addr.arpa. on 127.0.19.1: reverse names of alpha.test's 5.6.7.x addresses, so that a
+# DNS64 PTR answer (RFC 6147 5.3.1: a CNAME from the ip6.arpa. name of 64:ff9b::506:708 to
+# 8.7.6.5.in-addr.arpa.) ends at a real PTR record.
+soa 5.in-addr.arpa. ns1.5.in-addr.arpa. 280
+text >"$ZONES/5.in-addr.arpa.zone" <<EOF
+\$ORIGIN 5.in-addr.arpa.
+\$TTL 2000
+$SOA
+@                  IN NS    ns1
+ns1                IN A     127.0.19.1
+8.7.6              IN PTR   v4only.alpha.test.
+EOF
+write_nsd 5.in-addr.arpa 5.in-addr.arpa. 5.in-addr.arpa.zone 127.0.19.1
 
 # ---------------------------------------------------------------------------------------------
 # Root hints: only the loopback roots, so a resolver using them can never reach a real one.
