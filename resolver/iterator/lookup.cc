@@ -215,7 +215,8 @@ std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
       if (!Reachable(known)) continue;
       // do-nat64: an IPv4 server is reached through the translator.
       const Endpoint address = !known.is_v6() && !options.do_ip4 ? options.nat64(known) : known;
-      if (options.do_not_query_localhost && address.IsLoopback()) continue;
+      // The server's own address decides, also when NAT64 would carry the query there.
+      if (options.do_not_query_localhost && (known.IsLoopback() || address.IsLoopback())) continue;
       auto asked = std::find_if(attempts_.begin(), attempts_.end(),
                                 [&](const Attempts& a) { return a.address == address; });
       if (asked != attempts_.end() &&

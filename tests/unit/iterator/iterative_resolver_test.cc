@@ -410,6 +410,19 @@ TEST_F(IterativeResolverTest, WithoutIpv4Nat64ReachesIpv4Servers) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
 }
 
+TEST_F(IterativeResolverTest, Nat64DoesNotCarryQueriesToLocalhost) {
+  options_.do_ip4 = false;
+  options_.do_not_query_localhost = true;
+  options_.nat64 = [](const Endpoint& v4) {
+    return *Endpoint::Parse("64:ff9b::7f00:1", v4.port());
+  };
+  PrimeCache({"a.root.test. A 127.0.0.1"});
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+}
+
 TEST_F(IterativeResolverTest, GluelessNameServerIsResolvedFirst) {
   PrimeCache();
   options_.qname_minimisation = false;
