@@ -14,9 +14,9 @@ namespace rebound {
 // Thread-safe (it holds no state of its own; the caches lock), so one instance serves every
 // worker's Pipeline.
 //
-// What it stores is trusted as it comes: in forwarding mode the forwarder's answer is trusted
-// whole, as unbound does for forward zones. The iterator will scrub out-of-bailiwick records
-// before an answer reaches this stage.
+// What it stores is trusted as it comes: the iterator has already dropped what a server said
+// outside its bailiwick (a forward-zone's resolvers are trusted for the whole zone, as in
+// unbound), and DNS64 synthesizes only after this stage, so no synthesized record is stored.
 class CacheStage : public Stage {
  public:
   // CNAMEs followed through the cache before giving up and asking upstream.

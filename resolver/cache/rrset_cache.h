@@ -15,12 +15,11 @@
 namespace rebound {
 
 // How far data is believed, after RFC 2181 5.4.1 (which ranks from additional-section data up
-// to authoritative answers): a forwarder's answers are never authoritative, so three ranks
-// remain. Ordered: a larger value is more trustworthy.
+// to authoritative answers), in three ranks. Ordered: a larger value is more trustworthy.
 enum class Trust : uint8_t {
   kAdditional,  // additional section (glue and the like)
-  kAuthority,   // authority section of a non-authoritative answer
-  kAnswer,      // answer section of a non-authoritative answer
+  kAuthority,   // authority section: a referral's NS RRset, a non-authoritative answer
+  kAnswer,      // answer section of an authoritative answer (or a forwarder's answer)
 };
 
 struct RrsetCacheOptions {
