@@ -1,0 +1,400 @@
+#!/usr/bin/env bash
+# rebound vs unbound, side by side in one run, over the loopback DNS hierarchy plus a bench zone of
+# many names; prints each figure for both, and their ratio. See bench/README.md.
+#
+# usage: bench/run.sh [--duration S] [--reps N] [--latency-qps Q] [--zone-names N]
+#                     [--miss-names N] [--hit-names N] [--keep]
+#   --duration S      seconds per cache-hit dnsperf run (default 10)
+#   --reps N          repetitions of every measurement; medians are reported (default 3)
+#   --latency-qps Q   offered load of the latency runs (default 20000 queries/s)
+#   --latency-duration S  seconds per latency run (default 5)
+#   --zone-names N    A records in the bench zone (default 110000)
+#   --miss-names N    distinct names of the cache-miss / memory run (default 100000)
+#   --hit-names N     distinct names of the cache-hit set, each asked for A and AAAA (default 1000)
+#   --keep            keep the work directory (configs, logs, raw dnsperf output)
+#
+# Needs root: everything runs in a private network namespace (unshare --net) where only loopback
+# exists. Builds rebound in $BUILD_DIR (default build-bench) if it is not there yet.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="${BUILD_DIR:-$root/build-bench}"
+
+orig_args=("$@")
+duration=10
+reps=3
+latency_qps=20000
+latency_duration=5
+zone_names=110000
+miss_names=100000
+hit_names=1000
+keep=0
+while (($#)); do
+  case $1 in
+    --duration) duration=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    --latency-qps) latency_qps=$2; shift 2 ;;
+    --latency-duration) latency_duration=$2; shift 2 ;;
+    --zone-names) zone_names=$2; shift 2 ;;
+    --miss-names) miss_names=$2; shift 2 ;;
+    --hit-names) hit_names=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "$0: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+((miss_names <= zone_names && hit_names <= zone_names)) || {
+  echo "$0: --miss-names and --hit-names must not exceed --zone-names" >&2
+  exit 2
+}
+
+if [[ ${REBOUND_BENCH_IN_NAMESPACE:-} != 1 ]]; then
+  [[ $(id -u) == 0 ]] || { echo "$0: needs root (network namespace, port 53)" >&2; exit 1; }
+  for tool in nsd unbound dnsperf taskset dig cc unshare ip; do
+    command -v "$tool" >/dev/null || { echo "$0: $tool not found in PATH" >&2; exit 1; }
+  done
+  if [[ ! -x $build/resolver/rebound ]]; then
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$build" -j2 --target rebound
+  fi
+  work=$(mktemp -d /tmp/rebound-bench.XXXXXX)
+  cc -O2 -Wall -o "$work/reflector" "$root/bench/reflector.c"
+  # Everything below runs where only loopback exists: no packet can leave the machine.
+  exec unshare --net env REBOUND_BENCH_IN_NAMESPACE=1 BENCH_WORK="$work" BUILD_DIR="$build" "$0" "${orig_args[@]}"
+fi
+
+ip link set lo up
+work=$BENCH_WORK
+rebound_bin=$build/resolver/rebound
+hier=$work/hierarchy
+REBOUND_ADDR=127.0.0.10
+UNBOUND_ADDR=127.0.0.11
+REFLECTOR_ADDR=127.0.0.12
+BENCH_NSD_ADDR=127.0.50.1
+# Resolver on CPU 0, load generator (and the authoritative servers) on CPU 1.
+RESOLVER_CPU=0
+LOADGEN_CPU=1
+# dnsperf: 4 sockets, up to 200 queries in flight (more loses queries to the reflector's socket
+# buffer on this machine, fewer leaves the one dnsperf thread idle waiting).
+DNSPERF_ARGS=(-c 4 -q 200 -t 5)
+
+declare -a started_pids=()
+cleanup() {
+  local pid
+  for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -s $work/bench-nsd/nsd.pid ]] && kill "$(<"$work/bench-nsd/nsd.pid")" 2>/dev/null || true
+  "$root/tests/integration/hierarchy/stop-hierarchy.sh" "$hier" >/dev/null 2>&1 || true
+  if ((keep)); then echo "work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# ---- authoritative side: the hierarchy (root hints) and a bench zone of many names -------------
+say "starting the hierarchy and the bench zone ($zone_names names)"
+taskset -c "$LOADGEN_CPU" "$root/tests/integration/hierarchy/start-hierarchy.sh" "$hier" >/dev/null
+
+mkdir -p "$work/bench-nsd"
+# Global-looking IPv4 data (never contacted), so DNS64 with the well-known prefix synthesizes
+# AAAA from it. A long TTL: nothing expires during a run.
+awk -v n="$zone_names" 'BEGIN {
+  print "$ORIGIN bench."
+  print "$TTL 86400"
+  print "@ 3600 IN SOA ns1.bench. hostmaster.bench. 1 3600 900 604800 300"
+  print "@ IN NS ns1"
+  print "ns1 IN A 127.0.50.1"
+  for (i = 0; i < n; i++)
+    printf "n%06d IN A 20.%d.%d.%d\n", i, int(i / 65536) % 256, int(i / 256) % 256, i % 256
+}' >"$work/bench-nsd/bench.zone"
+cat >"$work/bench-nsd/nsd.conf" <<EOF
+server:
+  ip-address: $BENCH_NSD_ADDR
+  port: 53
+  do-ip4: yes
+  do-ip6: no
+  server-count: 1
+  username: ""
+  chroot: ""
+  database: ""
+  zonesdir: "$work/bench-nsd"
+  zonelistfile: "$work/bench-nsd/zone.list"
+  xfrdfile: "$work/bench-nsd/xfrd.state"
+  xfrdir: "$work/bench-nsd"
+  pidfile: "$work/bench-nsd/nsd.pid"
+  logfile: "$work/bench-nsd/nsd.log"
+  verbosity: 1
+  zonefiles-check: no
+  zonefiles-write: 0
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+  rrl-size: 1024
+  xfrd-tcp-max: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "bench."
+  zonefile: "bench.zone"
+EOF
+taskset -c "$LOADGEN_CPU" nsd -c "$work/bench-nsd/nsd.conf" >>"$work/bench-nsd/stdout.log" 2>&1
+for _ in $(seq 100); do
+  dig +time=1 +tries=1 +norec @"$BENCH_NSD_ADDR" n000000.bench A 2>/dev/null | grep -q 'status: NOERROR' && break
+  sleep 0.1
+done
+
+# Query files. The hit set: hit_names names, each for A and for AAAA (the AAAA synthesized by
+# DNS64 from the A, as an IPv6-only client would ask). The miss set: miss_names distinct A names.
+awk -v n="$hit_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%06d.bench A\nn%06d.bench AAAA\n", i, i }' \
+  >"$work/hit.txt"
+awk -v n="$miss_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%06d.bench A\n", i }' >"$work/miss.txt"
+
+# ---- resolvers -------------------------------------------------------------------------------
+# Shared settings: same caches, threads, DNS64 and the bench stub for both.
+common_conf() {
+  local threads=$1
+  cat <<EOF
+  num-threads: $threads
+  so-reuseport: yes
+  rrset-cache-size: 64m
+  msg-cache-size: 32m
+  module-config: "dns64 iterator"
+  dns64-prefix: 64:ff9b::/96
+  do-not-query-localhost: no
+EOF
+}
+stub_conf() {
+  cat <<EOF
+stub-zone:
+  name: "bench."
+  stub-addr: $BENCH_NSD_ADDR
+EOF
+}
+
+# start_resolver NAME THREADS CPUS: sets RESOLVER_PID; the resolver answers when this returns.
+start_resolver() {
+  local name=$1 threads=$2 cpus=$3 conf=$work/$1-$2.conf addr
+  if [[ $name == rebound ]]; then
+    addr=$REBOUND_ADDR
+    {
+      echo "server:"
+      echo "  interface: $addr"
+      echo "  logfile: \"$work/rebound.log\""
+      echo "  root-hints: \"$hier/root.hints\""   # unbound's comes from unbound-base.conf
+      common_conf "$threads"
+      stub_conf
+    } >"$conf"
+    taskset -c "$cpus" "$rebound_bin" -c "$conf" >>"$work/rebound.stdout.log" 2>&1 &
+  else
+    addr=$UNBOUND_ADDR
+    {
+      echo "include: \"$hier/unbound-base.conf\""
+      echo "server:"
+      echo "  interface: $addr"
+      echo "  port: 53"
+      echo "  logfile: \"$work/unbound.log\""
+      echo "  pidfile: \"$work/unbound.pid\""
+      common_conf "$threads"
+      # The base keeps unbound small for tests (128 queries per thread, 256 ports); the bench
+      # keeps up to 200 queries in flight, so give it room.
+      echo "  num-queries-per-thread: 1024"
+      echo "  outgoing-range: 4096"
+      stub_conf
+    } >"$conf"
+    taskset -c "$cpus" unbound -c "$conf" >>"$work/unbound.stdout.log" 2>&1 &
+  fi
+  RESOLVER_PID=$!
+  started_pids+=("$RESOLVER_PID")
+  local deadline=$((SECONDS + 15))
+  until dig +time=1 +tries=1 @"$addr" id.server CH TXT >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)) || ! kill -0 "$RESOLVER_PID" 2>/dev/null; then
+      echo "$0: $name does not answer on $addr; see $work/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+}
+stop_resolver() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+addr_of() { case $1 in rebound) echo $REBOUND_ADDR ;; unbound) echo $UNBOUND_ADDR ;; reflector) echo $REFLECTOR_ADDR ;; esac; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# ---- measurements ----------------------------------------------------------------------------
+# Raw results: "figure server value" lines in $work/results.
+results=$work/results
+: >"$results"
+record() { echo "$1 $2 $3" >>"$results"; }
+
+# dnsperf_run OUTFILE SERVER ARGS...: runs dnsperf on the load-generator CPU.
+dnsperf_run() {
+  local out=$1 server=$2
+  shift 2
+  local before after sbefore safter
+  before=$(udp_rcvbuf_errors)
+  sbefore=$(socket_drops "$(addr_of "$server")")
+  taskset -c "$LOADGEN_CPU" dnsperf -s "$(addr_of "$server")" "${DNSPERF_ARGS[@]}" "$@" >"$out" 2>&1 || true
+  after=$(udp_rcvbuf_errors)
+  safter=$(socket_drops "$(addr_of "$server")")
+  echo "UDP receive buffer drops in the namespace during the run: $((after - before))" >>"$out"
+  echo "of which at the server's port-53 sockets: $((safter - sbefore))" >>"$out"
+}
+# Drops counted on the UDP sockets bound to ADDR:53 (the last column of /proc/net/udp).
+socket_drops() {
+  local hex
+  hex=$(printf '%02X%02X%02X%02X:0035' $(echo "$1" | awk -F. '{ print $4, $3, $2, $1 }'))
+  awk -v a="$hex" '$2 == a { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+sdrops_of() { awk '/at the server.s port-53 sockets/ { print $NF }' "$1"; }
+# Datagrams the kernel dropped because a socket's receive buffer was full (any socket here).
+udp_rcvbuf_errors() {
+  awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 }
+                      else print $c }' /proc/net/snmp
+}
+drops_of() { awk '/UDP receive buffer drops/ { print $NF }' "$1"; }
+qps_of() { awk '/Queries per second:/ { print $4 }' "$1"; }
+lost_of() { awk '/Queries lost:/ { print $3 }' "$1"; }
+avg_ms_of() { awk '/Average Latency \(s\):/ { printf "%.3f\n", $4 * 1000 }' "$1"; }
+# From dnsperf -v's per-query lines ("> NOERROR name type seconds"): average and 99th percentile.
+latency_stats() {
+  awk '$1 == ">" { print $5 * 1000 }' "$1" | sort -g | awk '
+    { v[NR] = $1; s += $1 }
+    END { if (NR == 0) { print "nan nan"; exit }
+          i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f %.3f\n", s / NR, v[i] }'
+}
+
+# cache_hit TAG SERVER: one QPS run (closed loop, as fast as the server answers) and one latency run
+# at a fixed offered load.
+cache_hit() {
+  local tag=$1 server=$2 rep=$3 out
+  out=$work/$tag-$server-$rep-qps.out
+  dnsperf_run "$out" "$server" -d "$work/hit.txt" -l "$duration"
+  record "$tag.qps" "$server" "$(qps_of "$out")"
+  record "$tag.avg_ms_at_max" "$server" "$(avg_ms_of "$out")"
+  record "$tag.lost" "$server" "$(lost_of "$out")"
+  record "$tag.drops" "$server" "$(drops_of "$out")"
+  record "$tag.sdrops" "$server" "$(sdrops_of "$out")"
+  [[ $server == reflector ]] && return
+  out=$work/$tag-$server-$rep-lat.out
+  dnsperf_run "$out" "$server" -d "$work/hit.txt" -l "$latency_duration" -Q "$latency_qps" -v
+  read -r avg p99 < <(latency_stats "$out")
+  record "$tag.lat_avg_ms" "$server" "$avg"
+  record "$tag.lat_p99_ms" "$server" "$p99"
+  record "$tag.lost" "$server" "$(lost_of "$out")"
+}
+
+# (a) one resolver thread on CPU 0, dnsperf on CPU 1; the reflector likewise.
+say "(a) cache hits, 1 thread: warming, then $reps x ${duration}s QPS + ${latency_duration}s latency runs"
+taskset -c "$RESOLVER_CPU" "$work/reflector" $REFLECTOR_ADDR 53 &
+reflector_pid=$!
+started_pids+=("$reflector_pid")
+start_resolver rebound 1 "$RESOLVER_CPU"; rebound_pid=$RESOLVER_PID
+start_resolver unbound 1 "$RESOLVER_CPU"; unbound_pid=$RESOLVER_PID
+for server in rebound unbound; do
+  dnsperf_run "$work/warm-$server-1.out" "$server" -d "$work/hit.txt" -n 1
+  dnsperf_run "$work/warm2-$server-1.out" "$server" -d "$work/hit.txt" -n 1
+done
+for ((rep = 1; rep <= reps; rep++)); do
+  for server in reflector rebound unbound; do cache_hit hit1 "$server" "$rep"; done
+done
+stop_resolver "$rebound_pid"
+stop_resolver "$unbound_pid"
+stop_resolver "$reflector_pid"
+
+# (b) two resolver threads on CPUs 0 and 1: they share CPU 1 with dnsperf.
+say "(b) cache hits, 2 threads (resolver on CPUs 0+1, sharing CPU 1 with dnsperf)"
+start_resolver rebound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; rebound_pid=$RESOLVER_PID
+start_resolver unbound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; unbound_pid=$RESOLVER_PID
+for server in rebound unbound; do
+  dnsperf_run "$work/warm-$server-2.out" "$server" -d "$work/hit.txt" -n 1
+  dnsperf_run "$work/warm2-$server-2.out" "$server" -d "$work/hit.txt" -n 1
+done
+for ((rep = 1; rep <= reps; rep++)); do
+  for server in rebound unbound; do cache_hit hit2 "$server" "$rep"; done
+done
+stop_resolver "$rebound_pid"
+stop_resolver "$unbound_pid"
+
+# (c)+(d) a fresh resolver per repetition: every one of miss_names distinct names once (each a
+# cache miss that goes to the bench NSD), then the resident memory holding them all.
+say "(c,d) cache misses: $reps x $miss_names distinct names per resolver, fresh each time"
+for ((rep = 1; rep <= reps; rep++)); do
+  for server in rebound unbound; do
+    start_resolver "$server" 1 "$RESOLVER_CPU"
+    pid=$RESOLVER_PID
+    record rss_idle_mb "$server" "$(awk -v k="$(rss_kb "$pid")" 'BEGIN { printf "%.1f", k / 1024 }')"
+    out=$work/miss-$server-$rep.out
+    dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
+    record miss.qps "$server" "$(qps_of "$out")"
+    record miss.avg_ms "$server" "$(avg_ms_of "$out")"
+    record miss.lost "$server" "$(lost_of "$out")"
+    record miss.drops "$server" "$(drops_of "$out")"
+    record rss_loaded_mb "$server" "$(awk -v k="$(rss_kb "$pid")" 'BEGIN { printf "%.1f", k / 1024 }')"
+    # Second pass over the same names: now all cached (a hit set far larger than the CPU caches).
+    out=$work/miss2-$server-$rep.out
+    dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
+    record bighit.qps "$server" "$(qps_of "$out")"
+    record bighit.lost "$server" "$(lost_of "$out")"
+    record bighit.drops "$server" "$(drops_of "$out")"
+    record bighit.sdrops "$server" "$(sdrops_of "$out")"
+    stop_resolver "$pid"
+  done
+done
+
+# ---- report ----------------------------------------------------------------------------------
+median() { # of the values of FIGURE for SERVER ("-" when none)
+  awk -v f="$1" -v s="$2" '$1 == f && $2 == s && $3 != "" { print $3 }' "$results" | sort -g | awk '
+    { v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
+                         else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+total() { awk -v f="$1" -v s="$2" '$1 == f && $2 == s { t += $3 } END { print t + 0 }' "$results"; }
+row() { # LABEL FIGURE FORMAT
+  local a b ratio
+  a=$(median "$2" rebound)
+  b=$(median "$2" unbound)
+  ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }')
+  [[ $a != - ]] && a=$(printf "$3" "$a")
+  [[ $b != - ]] && b=$(printf "$3" "$b")
+  printf "| %-44s | %12s | %12s | %8s |\n" "$1" "$a" "$b" "$ratio"
+}
+echo
+echo "rebound vs unbound $(unbound -V 2>/dev/null | awk '/^Version/ { print $2 }'), medians of $reps runs" \
+  "($(nproc) CPUs; resolver on CPU $RESOLVER_CPU, dnsperf on CPU $LOADGEN_CPU; dnsperf ${DNSPERF_ARGS[*]})"
+echo
+printf "| %-44s | %12s | %12s | %8s |\n" figure rebound unbound "reb/unb"
+printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..14})" \
+  "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..10})"
+row "(a) cache-hit QPS, 1 thread" hit1.qps "%.0f"
+row "(a) avg latency at that max load, ms" hit1.avg_ms_at_max "%s"
+row "(a) avg latency at $latency_qps qps, ms" hit1.lat_avg_ms "%s"
+row "(a) p99 latency at $latency_qps qps, ms" hit1.lat_p99_ms "%s"
+row "(b) cache-hit QPS, 2 threads (share CPU 1)" hit2.qps "%.0f"
+row "(b) p99 latency at $latency_qps qps, ms" hit2.lat_p99_ms "%s"
+row "(c) cache-miss QPS, $miss_names names" miss.qps "%.0f"
+row "(c) avg latency of a miss, ms" miss.avg_ms "%s"
+row "    QPS, same $miss_names names cached" bighit.qps "%.0f"
+row "(d) RSS at start, MB" rss_idle_mb "%s"
+row "(d) RSS with $miss_names names cached, MB" rss_loaded_mb "%s"
+echo
+ceiling=$(median hit1.qps reflector)
+echo "ceiling: the UDP reflector (bench/reflector.c, CPU $RESOLVER_CPU) answered $(printf %.0f "$ceiling") qps;" \
+  "rebound reached $(awk -v a="$(median hit1.qps rebound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }'), unbound" \
+  "$(awk -v a="$(median hit1.qps unbound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }') of it."
+echo "queries lost (all runs): rebound hit1 $(total hit1.lost rebound), hit2 $(total hit2.lost rebound)," \
+  "miss $(total miss.lost rebound), cached $(total bighit.lost rebound);" \
+  "unbound hit1 $(total hit1.lost unbound), hit2 $(total hit2.lost unbound), miss $(total miss.lost unbound)," \
+  "cached $(total bighit.lost unbound); reflector $(total hit1.lost reflector)"
+echo "kernel UDP receive-buffer drops during the QPS runs (all runs): rebound hit1 $(total hit1.drops rebound)," \
+  "hit2 $(total hit2.drops rebound), miss $(total miss.drops rebound), cached $(total bighit.drops rebound);" \
+  "unbound hit1 $(total hit1.drops unbound), hit2 $(total hit2.drops unbound), miss $(total miss.drops unbound)," \
+  "cached $(total bighit.drops unbound); reflector $(total hit1.drops reflector)"
+echo "  of those, at the server's own socket: rebound hit1 $(total hit1.sdrops rebound)," \
+  "hit2 $(total hit2.sdrops rebound), cached $(total bighit.sdrops rebound); unbound hit1" \
+  "$(total hit1.sdrops unbound), hit2 $(total hit2.sdrops unbound), cached $(total bighit.sdrops unbound)"
+for name in rebound unbound; do
+  n=$(grep -ciE 'error|warn' "$work/$name.log" 2>/dev/null || true)
+  if [[ ${n:-0} == 0 ]]; then
+    echo "$name log: no error/warning lines"
+  else
+    echo "$name log: $n error/warning lines, first: $(grep -iE 'error|warn' "$work/$name.log" | head -1)"
+  fi
+done
