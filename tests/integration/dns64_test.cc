@@ -297,16 +297,6 @@ class Dns64Test : public HierarchyTestBase {
     return stats.ok() ? stats->queries : 0;
   }
 
-  static uint64_t AllNsdQueries() {
-    uint64_t total = 0;
-    for (const n::NsdInstance& instance : n::kNsdInstances) {
-      absl::StatusOr<NsdQueryStats> stats = hierarchy().QueryStats(instance.instance);
-      EXPECT_TRUE(stats.ok()) << stats.status();
-      if (stats.ok()) total += stats->queries;
-    }
-    return total;
-  }
-
   static Suite* suite_;
 };
 

@@ -217,16 +217,6 @@ class Nat64Test : public HierarchyTestBase {
     return left;
   }
 
-  static uint64_t AllNsdQueries() {
-    uint64_t total = 0;
-    for (const n::NsdInstance& i : n::kNsdInstances) {
-      absl::StatusOr<NsdQueryStats> stats = hierarchy().QueryStats(i.instance);
-      EXPECT_TRUE(stats.ok()) << stats.status();
-      if (stats.ok()) total += stats->queries;
-    }
-    return total;
-  }
-
   static Suite* suite_;
 };
 

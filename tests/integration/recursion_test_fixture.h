@@ -376,15 +376,6 @@ class RecursionTest : public HierarchyTestBase {
     return stats.ok() ? *stats : NsdQueryStats{};
   }
 
-  // Queries received by every NSD of the hierarchy together.
-  static uint64_t AllNsdQueries() {
-    uint64_t total = 0;
-    for (const n::NsdInstance& instance : n::kNsdInstances) {
-      total += Stats(instance.instance).queries;
-    }
-    return total;
-  }
-
   static Suite* suite_;
 };
 
