@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_packages=(build-essential cmake ninja-build pkg-config libldns-dev libuv1-dev libssl-dev
-  libabsl-dev libgtest-dev libgmock-dev)
+  libabsl-dev libgtest-dev libgmock-dev libnghttp2-dev nlohmann-json3-dev)
 # Real peers for the integration tests and the demo: NSD (authoritative), unbound (reference
 # resolver), dig, and ip for the private network namespace.
 test_packages=(nsd unbound bind9-dnsutils iproute2 openssl ca-certificates)
