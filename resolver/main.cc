@@ -84,7 +84,7 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 // DNS64 when configured, the cache, then the iterator: from the root, or from a stub-zone's
 // servers, or through a forward-zone's resolvers.
 StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
-  return [shared, prime_now](Transport* transport) {
+  return [shared, prime_now](uv_loop_t* /*loop*/, Transport* transport) {
     auto iterator = std::make_unique<IteratorStage>(
         IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
                         shared->delegations.get(), SystemClock::Get(), shared->iterator_options},

@@ -11,7 +11,7 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
   stop_signal_.data = this;
   transport_ = std::make_unique<UdpTcpTransport>(
       &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size});
-  stages_ = make_stages(transport_.get());
+  stages_ = make_stages(&loop_, transport_.get());
   std::vector<Stage*> stages;
   for (auto& stage : stages_) stages.push_back(stage.get());
   pipeline_ = std::make_unique<Pipeline>(std::move(stages));

@@ -21,8 +21,10 @@
 
 namespace rebound {
 
-// Builds a worker's stages, in pipeline order, around that worker's transport.
-using StageFactory = std::function<std::vector<std::unique_ptr<Stage>>(Transport* transport)>;
+// Builds a worker's stages, in pipeline order, around that worker's loop and transport. Stages
+// that do their own I/O (the bootstrap relays) run it on `loop`.
+using StageFactory =
+    std::function<std::vector<std::unique_ptr<Stage>>(uv_loop_t* loop, Transport* transport)>;
 
 class Worker {
  public:
