@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -17,6 +19,14 @@ namespace rebound {
 enum class StageResult;
 class Pipeline;
 class Request;
+
+// RFC 8914: why a response is what it is, beyond its RCODE.
+struct ExtendedDnsError {
+  uint16_t info_code = 0;
+  std::string extra_text;
+};
+// RFC 8914 4.23: no authoritative server could be reached (the bootstrap relays' cue).
+inline constexpr uint16_t kEdeNoReachableAuthority = 22;
 
 struct ClientInfo {
   Endpoint address;
@@ -64,6 +74,11 @@ class Request {
   ldns_pkt* answer() const { return answer_.get(); }
   void set_answer(LdnsPktPtr answer) { answer_ = std::move(answer); }
   LdnsPktPtr TakeAnswer() { return std::move(answer_); }
+  // Set by the stage that produced a failed answer, for the stages before it to act on.
+  const std::optional<ExtendedDnsError>& extended_error() const { return extended_error_; }
+  void set_extended_error(std::optional<ExtendedDnsError> error) {
+    extended_error_ = std::move(error);
+  }
 
   // Stage-private state, created on first use; the core holds no flags for any stage.
   template <typename T>
@@ -89,6 +104,7 @@ class Request {
   ClientInfo client_;
   absl::Time received_;
   LdnsPktPtr answer_;
+  std::optional<ExtendedDnsError> extended_error_;
   std::vector<SlotEntry> slots_;
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;

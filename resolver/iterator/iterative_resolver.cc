@@ -14,6 +14,7 @@ IterativeResolver::~IterativeResolver() = default;
 std::shared_ptr<QueryBudget> IterativeResolver::NewBudget() const {
   auto budget = std::make_shared<QueryBudget>();
   budget->deadline = context_.clock->Now() + context_.options.budget;
+  budget->deadline_without_reply = context_.clock->Now() + context_.options.budget_without_reply;
   budget->queries_left = context_.options.max_queries;
   budget->ns_lookups_left = context_.options.max_ns_lookups;
   return budget;
@@ -27,7 +28,7 @@ void IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr
 void IterativeResolver::Prime() {
   LdnsRdfPtr root(ldns_dname_new_frm_str("."));
   Start(root.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, NewBudget(), 0,
-        context_.delegations->Hints(), 0, [this](LookupResult result) {
+        DelegationFinder::Start{context_.delegations->Hints()}, 0, [this](LookupResult result) {
           if (result.rcode != LDNS_RCODE_NOERROR) {
             Log(LogLevel::kOps, "priming the root servers failed: %s", result.failure);
             PrimingFailed();
@@ -35,9 +36,19 @@ void IterativeResolver::Prime() {
         });
 }
 
+void IterativeResolver::Probe(std::function<void(bool reached)> done) {
+  LdnsRdfPtr root(ldns_dname_new_frm_str("."));
+  std::optional<DelegationFinder::Start> start = context_.delegations->Find(root.get(),
+                                                                            LDNS_RR_CLASS_IN);
+  if (!start) start = DelegationFinder::Start{context_.delegations->Hints()};
+  std::shared_ptr<QueryBudget> budget = NewBudget();
+  Start(root.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, budget, 0, std::move(start), 0,
+        [budget, done = std::move(done)](const LookupResult&) { done(budget->replies > 0); });
+}
+
 uint64_t IterativeResolver::Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                                   std::shared_ptr<QueryBudget> budget, int depth,
-                                  std::optional<DelegationPoint> start_at, uint64_t parent,
+                                  std::optional<DelegationFinder::Start> start_at, uint64_t parent,
                                   Done done) {
   const uint64_t id = next_id_++;
   lookups_[id] = std::make_unique<Lookup>(this, id, name, type, rr_class, std::move(budget), depth,

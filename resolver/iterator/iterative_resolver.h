@@ -54,6 +54,11 @@ class IterativeResolver {
   // with the first client query; a failure is only logged, the next query primes again.
   void Prime();
 
+  // Asks the servers for "." (the root servers from the cache or the hints, or a forward-zone's
+  // resolvers) for its NS RRset, past the cache, and tells whether any of them sent anything
+  // back: how the bootstrap health monitor learns that ordinary DNS works again.
+  void Probe(std::function<void(bool reached)> done);
+
   size_t lookups_in_progress() const { return lookups_.size(); }
 
   // How long lookups start from the hints without priming after priming failed.
@@ -73,7 +78,7 @@ class IterativeResolver {
   // to begin with (priming asks the root hints). Returns its id, or 0 when it finished at once.
   uint64_t Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                  std::shared_ptr<QueryBudget> budget, int depth,
-                 std::optional<DelegationPoint> start_at, uint64_t parent, Done done);
+                 std::optional<DelegationFinder::Start> start_at, uint64_t parent, Done done);
   Lookup* Find(uint64_t id);
   // Runs a lookup until it waits or finishes; a finished one is removed and its `done` called.
   void Drive(uint64_t id);

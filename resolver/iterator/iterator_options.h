@@ -25,6 +25,9 @@ struct IteratorOptions {
   // ---- Limits per client query (every sub-query it causes counts against them) ----------------
   // After this long the client gets SERVFAIL.
   absl::Duration budget = absl::Seconds(10);
+  // ... or after this long when no server has sent anything back (see QueryBudget). Infinite
+  // unless a fallback exists: main sets it when the bootstrap relays are enabled.
+  absl::Duration budget_without_reply = absl::InfiniteDuration();
   // Queries sent to authoritative servers.
   int max_queries = 64;
   // NS names whose addresses are looked up (NXNSAttack, CVE-2020-12662): per delegation, and in

@@ -38,6 +38,10 @@ StageResult IteratorStage::OnQuery(Request& req) {
                     [handle = req.handle()](LookupResult result) {
                       Request* request = handle.get();
                       if (request == nullptr) return;
+                      if (result.no_reachable_authority) {
+                        request->set_extended_error(
+                            ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
+                      }
                       request->set_answer(BuildAnswer(std::move(result)));
                       if (request->Slot<State>().pending) handle.Resume(StageResult::kDone);
                     });

@@ -50,7 +50,7 @@ bool IsAtOrBelow(const ldns_rdf* name, const ldns_rdf* zone) {
 
 Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
                ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
-               std::optional<DelegationPoint> start_at, uint64_t parent,
+               std::optional<DelegationFinder::Start> start_at, uint64_t parent,
                IterativeResolver::Done done)
     : resolver_(resolver),
       context_(resolver->context_),
@@ -104,6 +104,8 @@ bool Lookup::Resolves(const ldns_rdf* name, ldns_rr_type type) const {
 bool Lookup::CheckCache() {
   step_ = Step::kFindDelegation;
   if (!IsDataType(type_)) return true;  // ANY and the like are always asked
+  // Priming and the reachability probe are told where to start: they want the servers' word.
+  if (start_at_) return true;
   if (LdnsRrListPtr rrset = context_.rrsets->Lookup(name_.get(), type_, class_)) {
     AppendAnswer(rrset.get());
     Finish(LDNS_RCODE_NOERROR, nullptr);
@@ -132,7 +134,7 @@ bool Lookup::CheckCache() {
 
 bool Lookup::FindDelegation() {
   if (start_at_) {
-    UseDelegation({*std::move(start_at_)});
+    UseDelegation(*std::move(start_at_));
     start_at_.reset();
     return true;
   }
@@ -151,7 +153,8 @@ bool Lookup::FindDelegation() {
     LdnsRdfPtr root(ldns_dname_new_frm_str("."));
     step_ = Step::kAwaitPriming;
     const uint64_t child = resolver_->Start(
-        root.get(), LDNS_RR_TYPE_NS, class_, budget_, depth_ + 1, context_.delegations->Hints(),
+        root.get(), LDNS_RR_TYPE_NS, class_, budget_, depth_ + 1,
+        DelegationFinder::Start{context_.delegations->Hints()},
         id_, [resolver = resolver_, id = id_](LookupResult result) {
           if (result.rcode != LDNS_RCODE_NOERROR) resolver->PrimingFailed();
           Lookup* self = resolver->Find(id);
@@ -232,7 +235,7 @@ std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
 }
 
 bool Lookup::SelectServer() {
-  if (context_.clock->Now() >= budget_->deadline) {
+  if (context_.clock->Now() >= budget_->Deadline()) {
     Fail("time budget spent");
     return false;
   }
@@ -336,7 +339,7 @@ bool Lookup::NextQuestionIsMinimised() const {
 
 void Lookup::Send(const Endpoint& server) {
   const absl::Time now = context_.clock->Now();
-  const absl::Duration left = budget_->deadline - now;
+  const absl::Duration left = budget_->Deadline() - now;
   if (budget_->queries_left <= 0) return Fail("query limit reached");
   if (left <= absl::ZeroDuration()) return Fail("time budget spent");
   --budget_->queries_left;
@@ -372,6 +375,8 @@ void Lookup::Send(const Endpoint& server) {
 
 void Lookup::OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply) {
   step_ = Step::kSelectServer;
+  // A reply whose 0x20 case did not match still shows the server is there.
+  if (reply.ok() || absl::IsFailedPrecondition(reply.status())) ++budget_->replies;
   if (!reply.ok()) return OnTransportError(sent, reply.status());
   context_.infra->RecordReply(sent.server, context_.clock->Now() - sent.at);
   HandleResponse(sent, **reply);
@@ -537,6 +542,7 @@ void Lookup::Fail(std::string why) {
   Log(LogLevel::kDetail, "iterator: SERVFAIL for %s %s: %s", NameString(chain_names_[0].get()),
       TypeString(type_), why);
   result_.failure = std::move(why);
+  result_.no_reachable_authority = budget_->replies == 0;
   result_.answer.reset(ldns_rr_list_new());  // a partial chain is no answer
   Finish(LDNS_RCODE_SERVFAIL, nullptr);
 }

@@ -21,7 +21,7 @@ class Lookup {
  public:
   Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
          ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
-         std::optional<DelegationPoint> start_at, uint64_t parent, IterativeResolver::Done done);
+         std::optional<DelegationFinder::Start> start_at, uint64_t parent, IterativeResolver::Done done);
   Lookup(const Lookup&) = delete;
   Lookup& operator=(const Lookup&) = delete;
 
@@ -97,7 +97,7 @@ class Lookup {
 
   Step step_ = Step::kCheckCache;
   bool running_ = false;
-  std::optional<DelegationPoint> start_at_;
+  std::optional<DelegationFinder::Start> start_at_;
   std::optional<DelegationPoint> delegation_;
   uint64_t delegation_generation_ = 0;  // sub-lookups for an older delegation are ignored
   bool configured_ = false;             // the delegation is a stub-zone or forward-zone

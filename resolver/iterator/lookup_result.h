@@ -2,6 +2,7 @@
 #ifndef REBOUND_RESOLVER_ITERATOR_LOOKUP_RESULT_H_
 #define REBOUND_RESOLVER_ITERATOR_LOOKUP_RESULT_H_
 
+#include <algorithm>
 #include <string>
 
 #include "absl/time/time.h"
@@ -15,14 +16,26 @@ struct LookupResult {
   LdnsRrListPtr answer;     // the CNAME chain from the name asked, then the RRset found
   LdnsRrListPtr authority;  // a negative answer's SOA (RFC 2308 3)
   std::string failure;      // why SERVFAIL, for the log
+  // SERVFAIL because no server sent anything back at all: every one timed out or could not be
+  // reached (RFC 8914 4.23, "No Reachable Authority"). This, and not a server's own SERVFAIL or
+  // NXDOMAIN, is what makes the bootstrap relays worth asking.
+  bool no_reachable_authority = false;
 };
 
 // One client query's allowance, shared by the lookups it causes (the answer's own, its NS
 // address lookups, theirs ...), so that no referral structure can make one query cost more.
 struct QueryBudget {
   absl::Time deadline;
+  // Until the first reply, the query ends at this earlier time: when nothing answers, a fallback
+  // (the bootstrap relays) is better than waiting out the whole budget.
+  absl::Time deadline_without_reply = absl::InfiniteFuture();
   int queries_left = 0;
   int ns_lookups_left = 0;
+  int replies = 0;  // responses received from any server, whatever they said
+
+  absl::Time Deadline() const {
+    return replies > 0 ? deadline : std::min(deadline, deadline_without_reply);
+  }
 };
 
 }  // namespace rebound
