@@ -1,0 +1,260 @@
+#include "tls/https_server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "resolver/core/log.h"
+#include "tls/h2_server_session.h"
+#include "tls/loop_timer.h"
+#include "tls/tls_session.h"
+#include "tls/tls_stream.h"
+
+namespace rebound {
+namespace {
+
+constexpr int kListenBacklog = 256;
+
+// A bound, non-blocking TCP socket. Made by hand because Debian's libuv 1.44 cannot set
+// SO_REUSEPORT (as resolver/server/listen_socket.cc, which tls/ cannot depend on).
+absl::StatusOr<int> OpenTcpListenSocket(const Endpoint& address, bool reuse_port) {
+  const int fd = socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("https socket for ", address.ToString(), ": ", std::strerror(errno)));
+  }
+  const int on = 1;
+  bool ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0;
+  if (ok && reuse_port) ok = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) == 0;
+  if (ok && address.is_v6()) ok = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0;
+  if (ok) ok = bind(fd, address.sockaddr_ptr(), address.sockaddr_len()) == 0;
+  if (!ok) {
+    const int err = errno;
+    close(fd);
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address.ToString(), " (https): ", std::strerror(err)));
+  }
+  return fd;
+}
+
+// Takes a connection off the backlog and closes it: over the connection limit the client is
+// told at once instead of waiting in a full backlog.
+void AcceptAndClose(uv_stream_t* listener) {
+  auto* tcp = new uv_tcp_t;
+  uv_tcp_init(listener->loop, tcp);
+  uv_accept(listener, reinterpret_cast<uv_stream_t*>(tcp));
+  uv_close(reinterpret_cast<uv_handle_t*>(tcp),
+           [](uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); });
+}
+
+}  // namespace
+
+struct HttpsServer::Listener {
+  uv_tcp_t tcp;
+  HttpsServer* owner = nullptr;  // null once closing
+};
+
+// One client connection: TLS, then HTTP/2. Owned by the server's table; responders hold weak
+// references, and every entry point holds a strong one so that closing inside it is safe.
+class HttpsServer::Connection : public TlsStream::Delegate,
+                                public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(HttpsServer* server, uint64_t id)
+      : server_(server), id_(id), idle_(server->loop_, [this] { OnIdle(); }) {}
+
+  absl::Status Accept(uv_stream_t* listener) {
+    absl::StatusOr<std::unique_ptr<TlsSession>> session = TlsSession::Server(*server_->context_);
+    if (!session.ok()) return session.status();
+    absl::StatusOr<std::unique_ptr<TlsStream>> stream =
+        TlsStream::Accept(listener, *std::move(session), this);
+    if (!stream.ok()) return stream.status();
+    stream_ = *std::move(stream);
+    idle_.Start(server_->options_.idle_timeout);  // covers the handshake too
+    return absl::OkStatus();
+  }
+
+  void OnTlsEstablished() override {
+    auto self = shared_from_this();
+    if (stream_->alpn() != kAlpnH2) {
+      // Reached only by a client that sent no ALPN at all: one that offered other protocols
+      // failed the handshake already (TlsServerContext). HTTP/1.1 is not served.
+      static RateLimiter limiter;
+      if (limiter.Allow()) {
+        Log(LogLevel::kDetail, "https: %s did not ask for h2 (ALPN), closing",
+            stream_->peer().ToString());
+      }
+      return Close();
+    }
+    H2ServerLimits limits;
+    limits.max_request_body = server_->options_.max_request_body;
+    limits.max_concurrent_streams = server_->options_.max_streams_per_connection;
+    absl::StatusOr<std::unique_ptr<H2ServerSession>> h2 = H2ServerSession::Create(limits);
+    if (!h2.ok()) {
+      Log(LogLevel::kError, "https: %s", h2.status().ToString());
+      return Close();
+    }
+    h2_ = *std::move(h2);
+    Flush();  // SETTINGS
+  }
+
+  void OnTlsData(absl::string_view plaintext) override {
+    auto self = shared_from_this();
+    idle_.Start(server_->options_.idle_timeout);
+    if (h2_ == nullptr) return;
+    const absl::Status received = h2_->Receive(plaintext);
+    Flush();  // also the GOAWAY nghttp2 queues for a protocol error
+    if (closed_) return;
+    if (!received.ok()) {
+      static RateLimiter limiter;
+      if (limiter.Allow()) {
+        Log(LogLevel::kDetail, "https: %s: %s", stream_->peer().ToString(), received.ToString());
+      }
+      return Close();
+    }
+    Dispatch();
+  }
+
+  void OnTlsClosed(const absl::Status& why) override {
+    auto self = shared_from_this();
+    if (h2_ == nullptr && LogEnabled(LogLevel::kQuery)) {
+      Log(LogLevel::kQuery, "https: connection ended before HTTP/2: %s", why.ToString());
+    }
+    Close();
+  }
+
+  // Stops everything now; the object itself goes when the last reference does.
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    idle_.Stop();
+    stream_.reset();  // closes the socket (close_notify first, best effort)
+    h2_.reset();
+    server_->connections_.erase(id_);  // may drop the last owning reference but one: the caller's
+  }
+
+ private:
+  void Dispatch() {
+    for (H2ServerSession::Received& received : h2_->TakeRequests()) {
+      received.request.peer = stream_->peer();
+      std::weak_ptr<Connection> weak = weak_from_this();
+      const int32_t stream_id = received.stream_id;
+      server_->handler_(received.request, [weak, stream_id](HttpsReply reply) {
+        if (std::shared_ptr<Connection> connection = weak.lock()) {
+          connection->Respond(stream_id, std::move(reply));
+        }
+      });
+      if (closed_) return;  // the handler closed (or destroyed) the server
+    }
+  }
+
+  void Respond(int32_t stream_id, HttpsReply reply) {
+    if (closed_ || h2_ == nullptr) return;
+    if (!h2_->Respond(stream_id, std::move(reply))) return;
+    idle_.Start(server_->options_.idle_timeout);
+    Flush();
+  }
+
+  void Flush() {
+    std::string out;
+    const absl::Status status = h2_->TakeOutput(&out);
+    if (!out.empty()) stream_->Write(out);
+    if (!status.ok() || h2_->finished()) Close();
+  }
+
+  void OnIdle() {
+    auto self = shared_from_this();
+    if (closed_) return;
+    if (h2_ == nullptr) return Close();  // the handshake never completed
+    if (h2_->awaiting_reply() > 0) {
+      idle_.Start(server_->options_.idle_timeout);  // the handler is still working
+      return;
+    }
+    h2_->GoAway();  // RFC 9113 6.8: tell the client which streams were processed
+    Flush();
+    Close();
+  }
+
+  HttpsServer* server_;
+  uint64_t id_;
+  LoopTimer idle_;
+  std::unique_ptr<TlsStream> stream_;
+  std::unique_ptr<H2ServerSession> h2_;
+  bool closed_ = false;
+};
+
+HttpsServer::HttpsServer(uv_loop_t* loop, const TlsServerContext* context,
+                         HttpsServerOptions options, HttpsHandler handler)
+    : loop_(loop), context_(context), options_(options), handler_(std::move(handler)) {}
+
+HttpsServer::~HttpsServer() { Close(); }
+
+absl::Status HttpsServer::Listen(const Endpoint& address, bool reuse_port) {
+  absl::StatusOr<int> fd = OpenTcpListenSocket(address, reuse_port);
+  if (!fd.ok()) return fd.status();
+  auto* listener = new Listener;
+  uv_tcp_init(loop_, &listener->tcp);
+  listener->tcp.data = listener;
+  listener->owner = this;
+  auto close_listener = [](Listener* l) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp),
+             [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
+  };
+  int rc = uv_tcp_open(&listener->tcp, *fd);
+  if (rc != 0) close(*fd);  // not adopted by the handle
+  if (rc == 0) {
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener->tcp), kListenBacklog,
+                   [](uv_stream_t* stream, int status) {
+                     auto* l = static_cast<Listener*>(stream->data);
+                     if (status == 0 && l->owner != nullptr) l->owner->OnIncoming(l);
+                   });
+  }
+  sockaddr_storage local{};
+  int length = sizeof local;
+  if (rc == 0) rc = uv_tcp_getsockname(&listener->tcp, reinterpret_cast<sockaddr*>(&local), &length);
+  if (rc != 0) {
+    close_listener(listener);
+    return absl::UnavailableError(
+        absl::StrCat("https listen on ", address.ToString(), ": ", uv_strerror(rc)));
+  }
+  listeners_.push_back(listener);
+  local_addresses_.push_back(Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&local)));
+  return absl::OkStatus();
+}
+
+void HttpsServer::Close() {
+  for (Listener* listener : listeners_) {
+    listener->owner = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(&listener->tcp),
+             [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
+  }
+  listeners_.clear();
+  // Connection::Close erases from the table, so walk a copy.
+  auto connections = std::move(connections_);
+  connections_.clear();
+  for (auto& [id, connection] : connections) connection->Close();
+}
+
+void HttpsServer::OnIncoming(Listener* listener) {
+  auto* stream = reinterpret_cast<uv_stream_t*>(&listener->tcp);
+  if (connections_.size() >= static_cast<size_t>(options_.max_connections)) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) Log(LogLevel::kOps, "https connection limit (%d) reached", options_.max_connections);
+    AcceptAndClose(stream);
+    return;
+  }
+  const uint64_t id = next_connection_id_++;
+  auto connection = std::make_shared<Connection>(this, id);
+  if (absl::Status status = connection->Accept(stream); !status.ok()) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) Log(LogLevel::kDetail, "https: %s", status.ToString());
+    return;
+  }
+  connections_.emplace(id, std::move(connection));
+}
+
+}  // namespace rebound

@@ -1,0 +1,74 @@
+// An HTTPS server for DNS over HTTPS (RFC 8484): HTTP/2 only (ALPN h2) over TLS, many concurrent
+// streams per connection, answers that may come later (the handler resolves first). Lives on one
+// libuv loop and is used from it only; every worker thread runs its own, all listening on the
+// same address with SO_REUSEPORT.
+#ifndef REBOUND_TLS_HTTPS_SERVER_H_
+#define REBOUND_TLS_HTTPS_SERVER_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "resolver/core/endpoint.h"
+#include "tls/https_messages.h"
+#include "tls/tls_context.h"
+
+namespace rebound {
+
+// Sends the reply to one request. Call it at most once, on the server's loop, now or later;
+// it does nothing if the connection or the stream has gone (or the server was destroyed).
+using HttpsResponder = std::function<void(HttpsReply)>;
+using HttpsHandler = std::function<void(const HttpsRequest&, HttpsResponder)>;
+
+struct HttpsServerOptions {
+  int max_connections = 100;  // beyond it new connections are accepted and closed at once
+  // A connection with nothing received for this long and no request in progress gets GOAWAY
+  // and is closed; a TLS handshake that has not finished by then is dropped.
+  absl::Duration idle_timeout = absl::Seconds(30);
+  size_t max_request_body = 65535;  // larger bodies get 413 without reaching the handler
+  uint32_t max_streams_per_connection = 100;  // SETTINGS_MAX_CONCURRENT_STREAMS
+};
+
+class HttpsServer {
+ public:
+  HttpsServer(uv_loop_t* loop, const TlsServerContext* context, HttpsServerOptions options,
+              HttpsHandler handler);
+  HttpsServer(const HttpsServer&) = delete;
+  HttpsServer& operator=(const HttpsServer&) = delete;
+  ~HttpsServer();  // Close()
+
+  // Listens on one more address (port 0: the kernel picks; see local_addresses()). reuse_port
+  // sets SO_REUSEPORT so that every worker thread can listen on the same address.
+  absl::Status Listen(const Endpoint& address, bool reuse_port);
+  // Stops listening and closes every connection at once; pending responders become no-ops.
+  void Close();
+
+  // The addresses listened on, in Listen() order, with the actual ports.
+  const std::vector<Endpoint>& local_addresses() const { return local_addresses_; }
+  // Connections open now (including those still in the TLS handshake).
+  size_t connections() const { return connections_.size(); }
+
+ private:
+  class Connection;
+  struct Listener;
+  void OnIncoming(Listener* listener);
+
+  uv_loop_t* loop_;
+  const TlsServerContext* context_;
+  HttpsServerOptions options_;
+  HttpsHandler handler_;
+  std::vector<Listener*> listeners_;  // each freed by libuv's close callback
+  std::vector<Endpoint> local_addresses_;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<Connection>> connections_;
+  uint64_t next_connection_id_ = 1;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_TLS_HTTPS_SERVER_H_

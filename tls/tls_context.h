@@ -1,0 +1,55 @@
+// OpenSSL contexts (SSL_CTX) for the HTTPS client and server: the settings every connection of
+// one kind shares. An SSL_CTX may be used by several threads at once once it is configured, so
+// one context can serve every worker loop.
+#ifndef REBOUND_TLS_TLS_CONTEXT_H_
+#define REBOUND_TLS_TLS_CONTEXT_H_
+
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace rebound {
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+
+// The only application protocol either side speaks: HTTP/2 over TLS (RFC 9113 3.2).
+inline constexpr char kAlpnH2[] = "h2";
+
+class TlsClientContext {
+ public:
+  // Trust anchors from `ca_file` (PEM), or the system CA store when it is empty. TLS 1.2 at
+  // least, ALPN "h2", and the peer's certificate is always verified (SSL_VERIFY_PEER); the name
+  // to check is set per connection (TlsSession::Client).
+  static absl::StatusOr<std::unique_ptr<TlsClientContext>> Create(const std::string& ca_file);
+
+  SSL_CTX* get() const { return ctx_.get(); }
+
+ private:
+  explicit TlsClientContext(SslCtxPtr ctx) : ctx_(std::move(ctx)) {}
+  SslCtxPtr ctx_;
+};
+
+class TlsServerContext {
+ public:
+  // PEM private key and certificate chain (leaf first), as unbound's tls-service-key and
+  // tls-service-pem. Errors name the file and give OpenSSL's reason. ALPN: "h2" is selected; a
+  // client that offers only other protocols fails the handshake (RFC 7301 3.2).
+  static absl::StatusOr<std::unique_ptr<TlsServerContext>> Create(const std::string& key_file,
+                                                                  const std::string& pem_file);
+
+  SSL_CTX* get() const { return ctx_.get(); }
+
+ private:
+  explicit TlsServerContext(SslCtxPtr ctx) : ctx_(std::move(ctx)) {}
+  SslCtxPtr ctx_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_TLS_TLS_CONTEXT_H_
