@@ -7,22 +7,18 @@
 #include "resolver/cache/cache_wire.h"
 #include "resolver/core/log.h"
 #include "resolver/wire/cname_chain.h"
+#include "resolver/wire/presentation.h"
 
 namespace rebound {
 namespace {
 
-std::string NameString(const ldns_rdf* name) {
-  char* text = ldns_rdf2str(name);
-  std::string out = text != nullptr ? text : "?";
-  free(text);
-  return out;
-}
-
-std::string TypeString(ldns_rr_type type) {
-  char* text = ldns_rr_type2str(type);
-  std::string out = text != nullptr ? text : "?";
-  free(text);
-  return out;
+// The CNAME records of a chain (each DNAME step comes with the CNAME it synthesizes).
+int CnameLinks(const ldns_rr_list* chain) {
+  int links = 0;
+  for (size_t i = 0; i < ldns_rr_list_rr_count(chain); ++i) {
+    if (ldns_rr_get_type(ldns_rr_list_rr(chain, i)) == LDNS_RR_TYPE_CNAME) ++links;
+  }
+  return links;
 }
 
 // The last `labels` labels of `name` (all of them if it has fewer).
@@ -456,6 +452,11 @@ void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& re
   const Trust trust = response.authoritative ? Trust::kAnswer : Trust::kAuthority;
   context_.rrsets->InsertRecords(response.answer.get(), trust);
   AppendAnswer(response.answer.get());
+  // RFC 1034 3.6.2's limit is on the chain, not on the replies it took: a server that sends many
+  // links in one reply gets no longer a chain through than one that sends a link per reply.
+  if (CnameLinks(result_.answer.get()) > context_.options.max_cname_chain) {
+    return Fail("CNAME chain too long");
+  }
   const ldns_rdf* end = CnameChainEnd(name_.get(), response.answer.get());
   switch (response.kind) {
     case ResponseKind::kAnswer:

@@ -17,6 +17,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "resolver/wire/presentation.h"
 
 namespace rebound {
 namespace {
@@ -59,17 +60,7 @@ ldns_rr* MustParse(const std::string& text) {
   return rr;
 }
 
-// ldns returns malloc'ed strings.
-std::string TakeString(char* s) {
-  if (s == nullptr) return "?";
-  std::string out(s);
-  std::free(s);
-  return out;
-}
-
-std::string TypeName(ldns_rr_type type) { return TakeString(ldns_rr_type2str(type)); }
-std::string ClassName(ldns_rr_class klass) { return TakeString(ldns_rr_class2str(klass)); }
-std::string NameText(const ldns_rdf* name) { return TakeString(ldns_rdf2str(name)); }
+std::string ClassName(ldns_rr_class klass) { return TakeLdnsString(ldns_rr_class2str(klass)); }
 
 // Lowercased wire form: ldns_dname_compare ignores case, so the set must too (RFC 4343).
 std::string NameKey(const ldns_rdf* name) {
@@ -192,7 +183,7 @@ absl::Status Classify(ParsedRecord record, absl::string_view filename,
     case LDNS_RR_TYPE_NS:
       if (ldns_dname_label_count(ldns_rr_owner(rr)) != 0) {
         return LineError(filename, record.line,
-                         absl::StrCat("NS record owned by ", NameText(ldns_rr_owner(rr)),
+                         absl::StrCat("NS record owned by ", NameString(ldns_rr_owner(rr)),
                                       "; root hints name the servers of \".\" only"));
       }
       if (ldns_rr_rd_count(rr) != 1 ||
@@ -211,7 +202,7 @@ absl::Status Classify(ParsedRecord record, absl::string_view filename,
       return absl::OkStatus();
     default:
       return LineError(filename, record.line,
-                       absl::StrCat("unexpected ", TypeName(ldns_rr_get_type(rr)),
+                       absl::StrCat("unexpected ", TypeString(ldns_rr_get_type(rr)),
                                     " record; root hints hold only NS, A and AAAA records"));
   }
 }
@@ -294,7 +285,7 @@ absl::StatusOr<LdnsRrListPtr> ParseRootHints(absl::string_view text, absl::strin
     if (!servers.contains(NameKey(owner))) {
       return LineError(
           filename, record.line,
-          absl::StrCat("address record for ", NameText(owner), ", which no NS record names"));
+          absl::StrCat("address record for ", NameString(owner), ", which no NS record names"));
     }
   }
   LdnsRrListPtr list(ldns_rr_list_new());
