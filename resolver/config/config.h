@@ -12,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "bootstrap/bootstrap_mode.h"
+#include "bootstrap/relay.h"
 #include "dns64/address_range.h"
 #include "dns64/nat64_prefix.h"
 #include "resolver/config/access_control_list.h"
@@ -67,17 +69,34 @@ struct Dns64Config {
   bool operator==(const Dns64Config&) const = default;
 };
 
+// The bootstrap fallback: relays spoken to over HTTPS when ordinary DNS cannot be reached.
+// A default-constructed BootstrapConfig is what a file without these options yields.
+struct BootstrapConfig {
+  BootstrapMode mode = BootstrapMode::kYes;  // bootstrap: yes|no|only
+  // The built-in relays (bootstrap/relays.list) followed by the bootstrap-relay: lines, or only
+  // the latter with bootstrap-relays-replace: yes. Never empty unless mode is kNo.
+  std::vector<Relay> relays = BuiltInRelays();
+  std::string ca_file = {};     // bootstrap-ca-file; empty: the system's CA store
+  std::string state_file = {};  // bootstrap-state-file; empty: nothing is persisted
+  uint32_t max_ttl = 300;       // bootstrap-max-ttl: cap on the TTL of every relay answer
+  bool operator==(const BootstrapConfig&) const = default;
+};
+
 // 127.0.0.1 and ::1 on `port`: where unbound listens when no interface: is given.
 std::vector<Endpoint> DefaultInterfaces(uint16_t port);
 
-// Defaults are unbound's, except incoming_num_tcp. A default-constructed Config is what an empty
-// config file yields.
+// num-threads' default: one thread per CPU this process may run on (unbound's default is 1; a
+// resolver that serves a LAN from a small box should use all of it). At most 1024.
+int DefaultNumThreads();
+
+// Defaults are unbound's, except incoming_num_tcp and num_threads. A default-constructed Config is
+// what an empty config file yields.
 struct Config {
   // server: clause. Every interface carries its port (interface@port, else port:).
   std::vector<Endpoint> interfaces = DefaultInterfaces(kDefaultDnsPort);
   uint16_t port = kDefaultDnsPort;
   AccessControlList acl;
-  int num_threads = 1;
+  int num_threads = DefaultNumThreads();
   bool do_ip4 = true;
   bool do_ip6 = true;
   bool prefer_ip6 = false;
@@ -99,7 +118,13 @@ struct Config {
   int incoming_num_tcp = 100;  // per thread
   bool so_reuseport = true;
   std::string pidfile;  // empty: no pid file
+  // As in unbound: an interface whose port is https_port serves DNS over HTTPS (RFC 8484) with
+  // this key and certificate chain (PEM files); rebound then acts as a bootstrap relay.
+  uint16_t https_port = 443;
+  std::string tls_service_key;
+  std::string tls_service_pem;
   Dns64Config dns64;
+  BootstrapConfig bootstrap;
 
   std::vector<ForwardZone> forward_zones;
   std::vector<StubZone> stub_zones;

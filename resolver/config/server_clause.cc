@@ -1,9 +1,12 @@
 #include "resolver/config/server_clause.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -11,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "resolver/config/access_control_list.h"
+#include "resolver/config/bootstrap_options.h"
 #include "resolver/config/config_values.h"
 #include "resolver/config/dns64_options.h"
 
@@ -98,6 +102,14 @@ struct ServerOption {
 // Sorted by name for binary search.
 constexpr ServerOption kServerOptions[] = {
     {"access-control", 2, &AddAccessControl},
+    {"bootstrap", 1, &SetBootstrapMode},
+    {"bootstrap-ca-file", 1, &SetBootstrapCaFile},
+    {"bootstrap-max-ttl", 1, &SetBootstrapMaxTtl},
+    // A relay line: five words, or one quoted value holding them. Up to 8 values are taken so
+    // that a line with extra fields gets the relay parser's message, which counts them.
+    {"bootstrap-relay", 8, &AddBootstrapRelay},
+    {"bootstrap-relays-replace", 1, &SetBootstrapRelaysReplace},
+    {"bootstrap-state-file", 1, &SetBootstrapStateFile},
     {"cache-max-negative-ttl", 1, &SetInteger<&Config::cache_max_negative_ttl, 0, kMaxTtl>},
     {"cache-max-ttl", 1, &SetInteger<&Config::cache_max_ttl, 0, kMaxTtl>},
     {"cache-min-ttl", 1, &SetInteger<&Config::cache_min_ttl, 0, kMaxTtl>},
@@ -115,6 +127,7 @@ constexpr ServerOption kServerOptions[] = {
     {"do-udp", 1, &SetYesNo<&Config::do_udp>},
     // RFC 6891 6.2.5: values below 512 are treated as 512, so we refuse them instead.
     {"edns-buffer-size", 1, &SetInteger<&Config::edns_buffer_size, 512, 65535>},
+    {"https-port", 1, &SetInteger<&Config::https_port, 1, 65535>},
     {"incoming-num-tcp", 1, &SetInteger<&Config::incoming_num_tcp, 0, 65535>},
     {"interface", 1, &AddInterface},
     {"ip-address", 1, &AddInterface},  // unbound's older name for interface:
@@ -132,6 +145,8 @@ constexpr ServerOption kServerOptions[] = {
     {"rrset-cache-size", 1, &SetMemorySize<&Config::rrset_cache_size>},
     {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
     {"tcp-idle-timeout", 1, &SetTcpIdleTimeout},
+    {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
+    {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
     {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},
     {"verbosity", 1, &SetInteger<&Config::verbosity, 0, 5>},
 };
@@ -194,7 +209,16 @@ absl::Status ServerClause::Finish() {
                                             "; cache-max-ttl wins"));
   }
   FinishDns64(state_);
+  if (absl::Status s = FinishBootstrap(state_); !s.ok()) return s;
+  if (absl::Status s = SettleInterfaces(); !s.ok()) return s;
+  return FinishHttpsService(state_);
+}
 
+absl::Status ServerClause::SettleInterfaces() {
+  Config& c = *state_.config;
+  auto error_at = [](const std::string& where, absl::string_view message) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", message));
+  };
   c.interfaces.clear();
   if (state_.interfaces.empty()) {
     for (const Endpoint& e : DefaultInterfaces(c.port)) {
@@ -227,3 +251,16 @@ absl::Status ServerClause::Finish() {
 }
 
 }  // namespace rebound::config_internal
+
+namespace rebound {
+
+int DefaultNumThreads() {
+  // The CPUs the process may run on (taskset, cgroup cpusets), not every CPU of the machine.
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  int count = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
+  if (count <= 0) count = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(count, 1, 1024);
+}
+
+}  // namespace rebound

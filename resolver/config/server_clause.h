@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "bootstrap/relay.h"
 #include "resolver/config/config.h"
 #include "resolver/config/config_line.h"
 #include "resolver/core/endpoint.h"
@@ -27,6 +28,14 @@ struct ServerState {
   Config* config = nullptr;
   std::vector<std::string>* warnings = nullptr;
   std::vector<PendingInterface> interfaces;
+  // bootstrap-relay: lines, joined with the built-in relays only in Finish, since
+  // bootstrap-relays-replace: may come before or after them.
+  struct PendingRelay {
+    Relay relay;
+    std::string where;
+  };
+  std::vector<PendingRelay> bootstrap_relays;
+  bool bootstrap_relays_replace = false;
   // Where each option was last set and in which order, for checks that involve two options.
   absl::flat_hash_map<std::string, std::pair<int, std::string>> last_set;
   int sequence = 0;
@@ -47,6 +56,9 @@ class ServerClause {
   absl::Status Finish();
 
  private:
+  // Gives every interface its port and fills Config::interfaces, defaults included.
+  absl::Status SettleInterfaces();
+
   ServerState state_;
 };
 

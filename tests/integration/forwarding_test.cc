@@ -164,7 +164,10 @@ class ForwardingTest : public HierarchyTestBase {
         "/32 deny\n"
         "  verbosity: 2\n"
         "  do-not-query-localhost: no\n"
+        "  bootstrap: no\n"
         "  tcp-idle-timeout: 1000\n"
+        // incoming-num-tcp is per thread (as in unbound): one thread, so it is the whole limit.
+        "  num-threads: 1\n"
         "  incoming-num-tcp: ",
         kTcpLimit,
         "\n"

@@ -1,0 +1,143 @@
+#include "bootstrap/bootstrap_stage.h"
+
+#include <utility>
+#include <vector>
+
+#include "resolver/core/log.h"
+
+namespace rebound {
+namespace {
+
+// Which way a request took through this stage.
+struct StagePath {
+  bool relays_asked = false;  // its answer is the relays' (or their failure): pass it on
+};
+
+// The names of the CNAME chain in `answer` that starts at `qname`: qname, its target, ...
+// Each hop follows one record, so a loop ends too.
+std::vector<const ldns_rdf*> ChainNames(const ldns_rdf* qname, const ldns_rr_list* answer) {
+  std::vector<const ldns_rdf*> names = {qname};
+  for (size_t hops = 0; hops < ldns_rr_list_rr_count(answer); ++hops) {
+    const ldns_rr* cname = nullptr;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(answer) && cname == nullptr; ++i) {
+      const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+      if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) == 1 &&
+          ldns_dname_compare(ldns_rr_owner(rr), names.back()) == 0) {
+        cname = rr;
+      }
+    }
+    if (cname == nullptr) break;
+    names.push_back(ldns_rr_rdf(cname, 0));
+  }
+  return names;
+}
+
+bool IsOneOf(const ldns_rdf* name, const std::vector<const ldns_rdf*>& names) {
+  for (const ldns_rdf* n : names) {
+    if (ldns_dname_compare(name, n) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
+                           ldns_rr_type qtype) {
+  LdnsPktPtr pkt(ldns_pkt_new());
+  ldns_pkt_set_rcode(pkt.get(), ldns_pkt_get_rcode(&relay_answer));
+  ldns_pkt_set_aa(pkt.get(), false);  // RFC 1035 4.1.1: AA is for the zone's own servers
+  const ldns_rr_list* answer = ldns_pkt_answer(&relay_answer);
+  const std::vector<const ldns_rdf*> chain = ChainNames(qname, answer);
+  for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+    const ldns_rr_type type = ldns_rr_get_type(rr);
+    if ((type == qtype || type == LDNS_RR_TYPE_CNAME) && IsOneOf(ldns_rr_owner(rr), chain)) {
+      ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
+    }
+  }
+  // RFC 2308 3: a negative answer's SOA, owned by an ancestor of the name the chain ends at,
+  // lets the cache keep it.
+  const ldns_rdf* end = chain.back();
+  const ldns_rr_list* authority = ldns_pkt_authority(&relay_answer);
+  for (size_t i = 0; i < ldns_rr_list_rr_count(authority); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(authority, i);
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
+        (ldns_dname_compare(ldns_rr_owner(rr), end) == 0 ||
+         ldns_dname_is_subdomain(end, ldns_rr_owner(rr)))) {
+      ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_AUTHORITY, ldns_rr_clone(rr));
+      break;
+    }
+  }
+  return pkt;
+}
+
+BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayClient> relays,
+                               Probe probe)
+    : health_(health), relays_(std::move(relays)), probe_(std::move(probe)) {}
+
+StageResult BootstrapStage::OnQuery(Request& req) {
+  if (!health_->RelaysFirst()) return StageResult::kContinue;
+  MaybeProbe();
+  req.Slot<StagePath>().relays_asked = true;
+  const bool ordinary_allowed = health_->OrdinaryAllowed();
+  AskRelays(req.qname(), req.qtype(),
+            [handle = req.handle(), ordinary_allowed](absl::StatusOr<LdnsPktPtr> answer) {
+              Request* request = handle.get();
+              if (request == nullptr) return;
+              if (answer.ok()) {
+                request->set_answer(*std::move(answer));
+                handle.Resume(StageResult::kDone);
+              } else if (ordinary_allowed) {
+                handle.Resume(StageResult::kContinue);  // the relays failed: try the iterator
+              } else {
+                handle.Resume(StageResult::kDone);  // bootstrap: only; no answer is SERVFAIL
+              }
+            });
+  return StageResult::kPending;
+}
+
+StageResult BootstrapStage::OnAnswer(Request& req) {
+  StagePath& state = req.Slot<StagePath>();
+  if (state.relays_asked) return StageResult::kContinue;
+  const std::optional<ExtendedDnsError>& error = req.extended_error();
+  if (!error.has_value() || error->info_code != kEdeNoReachableAuthority) {
+    health_->OrdinaryAnswered();
+    return StageResult::kContinue;
+  }
+  health_->OrdinaryUnreachable();
+  if (!health_->MayUseRelays()) return StageResult::kContinue;
+  state.relays_asked = true;
+  AskRelays(req.qname(), req.qtype(), [handle = req.handle()](absl::StatusOr<LdnsPktPtr> answer) {
+    Request* request = handle.get();
+    if (request == nullptr) return;
+    if (answer.ok()) {
+      request->set_extended_error(std::nullopt);
+      request->set_answer(*std::move(answer));
+    }
+    handle.Resume(StageResult::kContinue);  // on the way back, through the cache
+  });
+  return StageResult::kPending;
+}
+
+void BootstrapStage::AskRelays(const ldns_rdf* name, ldns_rr_type type,
+                               std::function<void(absl::StatusOr<LdnsPktPtr>)> done) {
+  LdnsRdfPtr qname(ldns_rdf_clone(name));
+  relays_->Resolve(name, type,
+                   [qname = std::shared_ptr<ldns_rdf>(qname.release(), ldns_rdf_deep_free), type,
+                    done = std::move(done)](absl::StatusOr<RelayAnswer> answer) {
+                     if (!answer.ok()) {
+                       Log(LogLevel::kDetail, "bootstrap: %s", answer.status().message());
+                       return done(answer.status());
+                     }
+                     done(AnswerFromRelay(*answer->packet, qname.get(), type));
+                   });
+}
+
+void BootstrapStage::MaybeProbe() {
+  if (!health_->ClaimProbe()) return;
+  probe_([health = health_](bool reached) {
+    if (reached) health->OrdinaryAnswered();
+  });
+}
+
+}  // namespace rebound

@@ -1,0 +1,60 @@
+// The pipeline stage between the cache and the iterator that keeps a broken host resolving:
+//
+//  - ordinary state: queries go on to the iterator; when one comes back SERVFAIL because no
+//    server could be reached at all (RFC 8914 EDE 22, set by IteratorStage), the relays are
+//    asked before the client gets SERVFAIL, and the HealthMonitor counts the failure;
+//  - bootstrap state (after repeated such failures) and `bootstrap: only`: the relays are asked
+//    first; in bootstrap state one query now and then also probes the ordinary path, and the
+//    first probe that hears back returns the resolver to ordinary state.
+//
+// A server's own SERVFAIL or NXDOMAIN is an answer, not a reason to ask the relays. Relay
+// answers go back through the cache like any other (their TTLs already capped at
+// bootstrap-max-ttl), so a relay is asked once per name and TTL.
+#ifndef REBOUND_BOOTSTRAP_BOOTSTRAP_STAGE_H_
+#define REBOUND_BOOTSTRAP_BOOTSTRAP_STAGE_H_
+
+#include <functional>
+#include <memory>
+
+#include "bootstrap/health_monitor.h"
+#include "bootstrap/relay_client.h"
+#include "resolver/core/request.h"
+#include "resolver/core/stage.h"
+
+namespace rebound {
+
+class BootstrapStage : public Stage {
+ public:
+  // Asks the ordinary servers something past every cache and says whether any replied.
+  using Probe = std::function<void(std::function<void(bool reached)>)>;
+
+  // `health` is shared and must outlive the stage; `relays` is this worker's.
+  BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayClient> relays, Probe probe);
+
+  StageResult OnQuery(Request& req) override;
+  StageResult OnAnswer(Request& req) override;
+
+  // For a lookup outside the pipeline (DNS64's A query): the relays' answer to (name, type), in
+  // the shape a client answer has. Unavailable when no relay answered.
+  void AskRelays(const ldns_rdf* name, ldns_rr_type type,
+                 std::function<void(absl::StatusOr<LdnsPktPtr>)> done);
+  const HealthMonitor& health() const { return *health_; }
+
+ private:
+  // In bootstrap state, lets one query in a while find out whether ordinary DNS works again.
+  void MaybeProbe();
+
+  HealthMonitor* health_;
+  std::unique_ptr<RelayClient> relays_;
+  Probe probe_;
+};
+
+// The client-facing answer made of a relay's: its RCODE, the CNAME chain from the question and
+// the RRset it ends at, and a negative answer's SOA. Anything else the relay sent is left out,
+// so that only data about the question asked reaches the cache.
+LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
+                           ldns_rr_type qtype);
+
+}  // namespace rebound
+
+#endif  // REBOUND_BOOTSTRAP_BOOTSTRAP_STAGE_H_
