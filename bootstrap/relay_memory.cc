@@ -75,6 +75,7 @@ void RelayMemory::RecordAnswer(const Relay& relay, const ldns_rdf* qname, ldns_r
   uint64_t generation = 0;
   {
     absl::MutexLock lock(&mu_);
+    ++counters_.answers;
     const bool new_relay = state_.last_good != relay;
     state_.last_good = relay;
     auto same_question = [&](const PersistedAnswer& a) {
@@ -110,7 +111,13 @@ void RelayMemory::Flush() {
 
 bool RelayMemory::FirstFailure(const Relay& relay, const std::string& message) {
   absl::MutexLock lock(&mu_);
+  ++counters_.failures;
   return failures_logged_.insert(relay.ToString() + "\n" + message).second;
+}
+
+RelayMemory::Counters RelayMemory::counters() const {
+  absl::MutexLock lock(&mu_);
+  return counters_;
 }
 
 void RelayMemory::Trim(absl::Time now) {

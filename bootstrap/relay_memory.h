@@ -45,8 +45,15 @@ class RelayMemory {
   void Flush();
 
   // True the first time a relay fails with this message: a relay that fails verification is
-  // logged once with OpenSSL's reason, not once per query.
+  // logged once with OpenSSL's reason, not once per query. Every call counts as a failure.
   bool FirstFailure(const Relay& relay, const std::string& message);
+
+  // Relay traffic, kept apart from the ordinary resolver's figures.
+  struct Counters {
+    uint64_t answers = 0;   // accepted relay answers
+    uint64_t failures = 0;  // relay attempts that failed (connection, TLS, HTTP, bad answer)
+  };
+  Counters counters() const;
 
  private:
   // Drops expired answers and the oldest beyond kMaxAnswers.
@@ -61,7 +68,8 @@ class RelayMemory {
   bool dirty_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_save_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::flat_hash_set<std::string> failures_logged_ ABSL_GUARDED_BY(mu_);
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // copies of state_ taken for saving
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  Counters counters_ ABSL_GUARDED_BY(mu_);  // copies of state_ taken for saving
   absl::Mutex save_mu_;  // one writer of the file at a time
   uint64_t saved_generation_ ABSL_GUARDED_BY(save_mu_) = 0;
 };

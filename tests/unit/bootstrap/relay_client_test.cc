@@ -115,6 +115,8 @@ TEST_F(RelayClientTest, TheAnswerIsCheckedCappedAndRemembered) {
   EXPECT_EQ(memory_.LastGood(), relays_[0]);
   ASSERT_EQ(memory_.Answers().size(), 1u);
   EXPECT_EQ(memory_.Answers()[0].qname, "www.example.");
+  EXPECT_EQ(memory_.counters().answers, 1u);
+  EXPECT_EQ(memory_.counters().failures, 0u);
 }
 
 TEST_F(RelayClientTest, TheLastGoodRelayIsAskedFirst) {
@@ -168,6 +170,8 @@ TEST_F(RelayClientTest, EveryRelayFailingIsUnavailableWithEachReason) {
   ASSERT_TRUE(result.has_value());
   EXPECT_TRUE(absl::IsUnavailable(result->status())) << result->status();
   EXPECT_THAT(std::string(result->status().message()), ::testing::HasSubstr("HTTP status 503"));
+  EXPECT_EQ(memory_.counters().failures, 2u);
+  EXPECT_EQ(memory_.counters().answers, 0u);
 }
 
 TEST_F(RelayClientTest, ACertificateForAnotherNameIsNeverUsedAndSitsOut) {
