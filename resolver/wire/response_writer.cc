@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -60,6 +61,22 @@ std::array<uint8_t, wire::kEmptyOptSize> EncodeOpt(uint16_t buffer_size, uint16_
   opt[5] = extended_rcode;  // TTL: extended RCODE, version, DO and Z
   opt[7] = dnssec_ok ? static_cast<uint8_t>(wire::kEdnsDoBit >> 8) : 0;
   return opt;
+}
+
+// RFC 8914 2: the EDE option (code 15: INFO-CODE, then EXTRA-TEXT) at the end of the OPT that
+// starts at `opt_at`, whose RDLENGTH grows by as much.
+void AppendEde(const ResponseOptions& opts, size_t opt_at, std::vector<uint8_t>& message) {
+  constexpr uint16_t kOptionEde = 15;
+  const std::string_view text =
+      std::string_view(opts.ede_extra_text).substr(0, kMaxEdeTextSize);
+  const uint16_t option_length = static_cast<uint16_t>(2 + text.size());
+  wire::Append16(message, kOptionEde);
+  wire::Append16(message, option_length);
+  wire::Append16(message, *opts.ede_info_code);
+  message.insert(message.end(), text.begin(), text.end());
+  const uint16_t rdlength = static_cast<uint16_t>(4 + option_length);
+  message[opt_at + wire::kEmptyOptSize - 2] = static_cast<uint8_t>(rdlength >> 8);
+  message[opt_at + wire::kEmptyOptSize - 1] = static_cast<uint8_t>(rdlength);
 }
 
 // The answer's full RCODE: ldns keeps the header's 4 bits and the OPT's upper 8 apart, but a
@@ -129,7 +146,9 @@ absl::StatusOr<std::vector<uint8_t>> RenderOnce(const ldns_pkt& query, const ldn
       ldns_buffer_begin(buffer.get()) + ldns_buffer_position(buffer.get()));
   if (opts.query_had_edns) {
     const auto opt = EncodeOpt(opts.edns_buffer_size, rcode, opts.edns_do);
+    const size_t opt_at = message.size();
     message.insert(message.end(), opt.begin(), opt.end());
+    if (opts.ede_info_code.has_value()) AppendEde(opts, opt_at, message);
     ++counts[3];
   }
   if (*std::max_element(counts.begin(), counts.end()) > 0xffff) {

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -23,7 +25,13 @@ struct ResponseOptions {
   uint16_t edns_buffer_size = 1232;
   // The query's DO bit, echoed in our OPT (RFC 3225 3).
   bool edns_do = false;
+  // RFC 8914: an Extended DNS Error to put in our OPT (only when the query had EDNS), with its
+  // EXTRA-TEXT cut to kMaxEdeTextSize octets.
+  std::optional<uint16_t> ede_info_code = std::nullopt;
+  std::string ede_extra_text = {};
 };
+
+inline constexpr size_t kMaxEdeTextSize = 100;
 
 // Renders the response to `query` (as parsed by ldns from what the client sent) carrying
 // `answer`'s AA flag, RCODE and answer, authority and additional sections (an OPT in `answer`

@@ -136,6 +136,40 @@ TEST(ResponseWriterTest, OptOnlyWhenQueryHadEdns) {
   EXPECT_TRUE(ldns_pkt_edns_do(response.get()));
 }
 
+TEST(ResponseWriterTest, ExtendedDnsErrorGoesInOptWhenTheClientHasEdns) {
+  QuerySpec spec;
+  spec.edns = true;
+  LdnsPktPtr answer = Answer({});
+  ldns_pkt_set_rcode(answer.get(), LDNS_RCODE_SERVFAIL);
+  LdnsPktPtr query = Parse(BuildQuery(spec));
+  ResponseOptions options = Options(spec);
+  options.ede_info_code = 22;  // RFC 8914 4.23: No Reachable Authority
+  options.ede_extra_text = "no server answered";
+  absl::StatusOr<std::vector<uint8_t>> wire = RenderResponse(*query, *answer, options);
+  ASSERT_TRUE(wire.ok()) << wire.status();
+  LdnsPktPtr response = Parse(*wire);
+  ASSERT_NE(response, nullptr);
+  ldns_edns_option_list* list = ldns_pkt_edns_get_option_list(response.get());
+  ASSERT_NE(list, nullptr);
+  ASSERT_EQ(ldns_edns_option_list_get_count(list), 1u);
+  ldns_edns_option* ede = ldns_edns_option_list_get_option(list, 0);
+  EXPECT_EQ(ldns_edns_get_code(ede), 15);
+  const auto* data = static_cast<const uint8_t*>(ldns_edns_get_data(ede));
+  ASSERT_EQ(ldns_edns_get_size(ede), 2 + std::string("no server answered").size());
+  EXPECT_EQ((data[0] << 8) | data[1], 22);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(data + 2), ldns_edns_get_size(ede) - 2),
+            "no server answered");
+
+  // Without EDNS there is nowhere to put it.
+  spec.edns = false;
+  query = Parse(BuildQuery(spec));
+  options = Options(spec);
+  options.ede_info_code = 22;
+  wire = RenderResponse(*query, *answer, options);
+  ASSERT_TRUE(wire.ok());
+  EXPECT_EQ(ldns_pkt_arcount(Parse(*wire).get()), 0);
+}
+
 TEST(ResponseWriterTest, ExtendedRcodeGoesInOpt) {
   QuerySpec spec;
   spec.edns = true;
