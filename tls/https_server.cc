@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
 #include "tls/h2_server_session.h"
 #include "tls/loop_timer.h"
@@ -20,27 +21,6 @@ namespace {
 
 constexpr int kListenBacklog = 256;
 
-// A bound, non-blocking TCP socket. Made by hand because Debian's libuv 1.44 cannot set
-// SO_REUSEPORT (as resolver/server/listen_socket.cc, which tls/ cannot depend on).
-absl::StatusOr<int> OpenTcpListenSocket(const Endpoint& address, bool reuse_port) {
-  const int fd = socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return absl::InternalError(
-        absl::StrCat("https socket for ", address.ToString(), ": ", std::strerror(errno)));
-  }
-  const int on = 1;
-  bool ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0;
-  if (ok && reuse_port) ok = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) == 0;
-  if (ok && address.is_v6()) ok = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0;
-  if (ok) ok = bind(fd, address.sockaddr_ptr(), address.sockaddr_len()) == 0;
-  if (!ok) {
-    const int err = errno;
-    close(fd);
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", address.ToString(), " (https): ", std::strerror(err)));
-  }
-  return fd;
-}
 
 // Takes a connection off the backlog and closes it: over the connection limit the client is
 // told at once instead of waiting in a full backlog.
@@ -194,7 +174,7 @@ HttpsServer::HttpsServer(uv_loop_t* loop, const TlsServerContext* context,
 HttpsServer::~HttpsServer() { Close(); }
 
 absl::Status HttpsServer::Listen(const Endpoint& address, bool reuse_port) {
-  absl::StatusOr<int> fd = OpenTcpListenSocket(address, reuse_port);
+  absl::StatusOr<int> fd = OpenListenSocket(address, SOCK_STREAM, reuse_port);
   if (!fd.ok()) return fd.status();
   auto* listener = new Listener;
   uv_tcp_init(loop_, &listener->tcp);

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/log.h"
-#include "resolver/server/listen_socket.h"
+#include "resolver/core/listen_socket.h"
 
 namespace rebound {
 namespace {

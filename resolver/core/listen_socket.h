@@ -1,7 +1,7 @@
 // Listening sockets made by hand so that SO_REUSEPORT can be set before bind: Debian's libuv
 // 1.44 has no UV_UDP_REUSEPORT, and every worker thread binds its own socket to each address.
-#ifndef REBOUND_RESOLVER_SERVER_LISTEN_SOCKET_H_
-#define REBOUND_RESOLVER_SERVER_LISTEN_SOCKET_H_
+#ifndef REBOUND_RESOLVER_CORE_LISTEN_SOCKET_H_
+#define REBOUND_RESOLVER_CORE_LISTEN_SOCKET_H_
 
 #include "absl/status/statusor.h"
 #include "resolver/core/endpoint.h"
@@ -14,4 +14,4 @@ absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reu
 
 }  // namespace rebound
 
-#endif  // REBOUND_RESOLVER_SERVER_LISTEN_SOCKET_H_
+#endif  // REBOUND_RESOLVER_CORE_LISTEN_SOCKET_H_

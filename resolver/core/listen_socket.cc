@@ -1,4 +1,4 @@
-#include "resolver/server/listen_socket.h"
+#include "resolver/core/listen_socket.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
