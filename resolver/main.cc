@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dns64/dns64_stage.h"
+#include "resolver/cache/any_query_stage.h"
 #include "resolver/cache/cache_stage.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
@@ -90,6 +91,8 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
                         shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
         prime_now);
     std::vector<std::unique_ptr<Stage>> stages;
+    // First: an ANY answer is cut to one RRset (RFC 8482) after everything else has seen it.
+    stages.push_back(std::make_unique<AnyQueryStage>(&shared->rrsets, &shared->negatives));
     if (shared->dns64) {
       // Ahead of the cache, so that it synthesizes after the cache stored the real answer.
       IterativeResolver* resolver = &iterator->resolver();

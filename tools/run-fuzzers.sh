@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target (tests/fuzz/<name>_fuzz.cc) with clang in build-fuzz/ and runs
-# each for a number of seconds, one after another, starting from its seed corpus in
-# tests/fuzz/corpus/<name>/. New inputs go to build-fuzz/fuzz-corpus/<name>/, crashes to
-# build-fuzz/fuzz-artifacts/<name>/; the seed corpus in the source tree is never written to.
+# Builds every libFuzzer target (tests/fuzz/<name>_fuzz.cc) with clang in build-fuzz/ (or
+# $FUZZ_BUILD_DIR) and runs each for a number of seconds, one after another, starting from its
+# seed corpus in tests/fuzz/corpus/<name>/. New inputs go to build-fuzz/fuzz-corpus/<name>/,
+# crashes to build-fuzz/fuzz-artifacts/<name>/; the seed corpus in the source tree is never
+# written to. The targets: query_reader, root_hints, response_classifier, upstream_response (the
+# iterator's handling of one reply down to the caches), config_parser, nat64_prefix,
+# dns64_synthesizer, relay_list and relay_answer (bootstrap relay lists and relay answers), and
+# any other tests/fuzz/*_fuzz.cc.
 #
 # usage: tools/run-fuzzers.sh [seconds-per-target, default 60] [target-name ...]
 # Exits non-zero when any target found a crash, leak, timeout or sanitizer report.
@@ -11,7 +15,7 @@ set -euo pipefail
 seconds="${1:-60}"
 shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${root}/build-fuzz"
+build="${FUZZ_BUILD_DIR:-${root}/build-fuzz}"
 
 if [[ $# -gt 0 ]]; then
   targets=("$@")
