@@ -18,6 +18,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${BUILD_DIR:-$root/build-bench}"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 orig_args=("$@")
 duration=10
@@ -69,7 +71,6 @@ hier=$work/hierarchy
 REBOUND_ADDR=127.0.0.10
 UNBOUND_ADDR=127.0.0.11
 REFLECTOR_ADDR=127.0.0.12
-BENCH_NSD_ADDR=127.0.50.1
 # Resolver on CPU 0, load generator (and the authoritative servers) on CPU 1.
 RESOLVER_CPU=0
 LOADGEN_CPU=1
@@ -78,68 +79,22 @@ LOADGEN_CPU=1
 DNSPERF_ARGS=(-c 4 -q 200 -t 5)
 
 declare -a started_pids=()
+# The running process of each server, for its CPU time: pid_of[rebound|unbound|reflector].
+declare -A pid_of=()
 cleanup() {
   local pid
   for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [[ -s $work/bench-nsd/nsd.pid ]] && kill "$(<"$work/bench-nsd/nsd.pid")" 2>/dev/null || true
-  "$root/tests/integration/hierarchy/stop-hierarchy.sh" "$hier" >/dev/null 2>&1 || true
+  bench_stop_authorities "$work"
   if ((keep)); then echo "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-
 # ---- authoritative side: the hierarchy (root hints) and a bench zone of many names -------------
 say "starting the hierarchy and the bench zone ($zone_names names)"
-taskset -c "$LOADGEN_CPU" "$root/tests/integration/hierarchy/start-hierarchy.sh" "$hier" >/dev/null
-
-mkdir -p "$work/bench-nsd"
 # Global-looking IPv4 data (never contacted), so DNS64 with the well-known prefix synthesizes
 # AAAA from it. A long TTL: nothing expires during a run.
-awk -v n="$zone_names" 'BEGIN {
-  print "$ORIGIN bench."
-  print "$TTL 86400"
-  print "@ 3600 IN SOA ns1.bench. hostmaster.bench. 1 3600 900 604800 300"
-  print "@ IN NS ns1"
-  print "ns1 IN A 127.0.50.1"
-  for (i = 0; i < n; i++)
-    printf "n%06d IN A 20.%d.%d.%d\n", i, int(i / 65536) % 256, int(i / 256) % 256, i % 256
-}' >"$work/bench-nsd/bench.zone"
-cat >"$work/bench-nsd/nsd.conf" <<EOF
-server:
-  ip-address: $BENCH_NSD_ADDR
-  port: 53
-  do-ip4: yes
-  do-ip6: no
-  server-count: 1
-  username: ""
-  chroot: ""
-  database: ""
-  zonesdir: "$work/bench-nsd"
-  zonelistfile: "$work/bench-nsd/zone.list"
-  xfrdfile: "$work/bench-nsd/xfrd.state"
-  xfrdir: "$work/bench-nsd"
-  pidfile: "$work/bench-nsd/nsd.pid"
-  logfile: "$work/bench-nsd/nsd.log"
-  verbosity: 1
-  zonefiles-check: no
-  zonefiles-write: 0
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-  rrl-size: 1024
-  xfrd-tcp-max: 1
-remote-control:
-  control-enable: no
-zone:
-  name: "bench."
-  zonefile: "bench.zone"
-EOF
-taskset -c "$LOADGEN_CPU" nsd -c "$work/bench-nsd/nsd.conf" >>"$work/bench-nsd/stdout.log" 2>&1
-for _ in $(seq 100); do
-  dig +time=1 +tries=1 +norec @"$BENCH_NSD_ADDR" n000000.bench A 2>/dev/null | grep -q 'status: NOERROR' && break
-  sleep 0.1
-done
+bench_start_authorities "$work" "$LOADGEN_CPU" "$zone_names"
 
 # Query files. The hit set: hit_names names, each for A and for AAAA (the AAAA synthesized by
 # DNS64 from the A, as an IPv6-only client would ask). The miss set: miss_names distinct A names.
@@ -202,6 +157,7 @@ start_resolver() {
     taskset -c "$cpus" unbound -c "$conf" >>"$work/unbound.stdout.log" 2>&1 &
   fi
   RESOLVER_PID=$!
+  pid_of[$name]=$RESOLVER_PID
   started_pids+=("$RESOLVER_PID")
   local deadline=$((SECONDS + 15))
   until dig +time=1 +tries=1 @"$addr" id.server CH TXT >/dev/null 2>&1; do
@@ -217,7 +173,6 @@ stop_resolver() {
   wait "$1" 2>/dev/null || true
 }
 addr_of() { case $1 in rebound) echo $REBOUND_ADDR ;; unbound) echo $UNBOUND_ADDR ;; reflector) echo $REFLECTOR_ADDR ;; esac; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # ---- measurements ----------------------------------------------------------------------------
 # Raw results: "figure server value" lines in $work/results.
@@ -229,14 +184,27 @@ record() { echo "$1 $2 $3" >>"$results"; }
 dnsperf_run() {
   local out=$1 server=$2
   shift 2
-  local before after sbefore safter
+  local before after sbefore safter cbefore cafter
   before=$(udp_rcvbuf_errors)
   sbefore=$(socket_drops "$(addr_of "$server")")
+  cbefore=$(cpu_ticks "${pid_of[$server]}")
   taskset -c "$LOADGEN_CPU" dnsperf -s "$(addr_of "$server")" "${DNSPERF_ARGS[@]}" "$@" >"$out" 2>&1 || true
+  cafter=$(cpu_ticks "${pid_of[$server]}")
   after=$(udp_rcvbuf_errors)
   safter=$(socket_drops "$(addr_of "$server")")
   echo "UDP receive buffer drops in the namespace during the run: $((after - before))" >>"$out"
   echo "of which at the server's port-53 sockets: $((safter - sbefore))" >>"$out"
+  echo "server CPU time during the run, clock ticks: $((cafter - cbefore))" >>"$out"
+}
+# CPU time (user + system, all threads) PID has used so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+CLOCK_TICKS_PER_SECOND=$(getconf CLK_TCK)
+# The server's CPU time per completed query in microseconds: what a query costs the server,
+# whether or not the load generator kept it busy.
+cpu_us_of() {
+  awk -v hz="$CLOCK_TICKS_PER_SECOND" '/Queries completed:/ { n = $3 }
+    /server CPU time during the run/ { t = $NF }
+    END { if (n > 0) printf "%.2f\n", t * 1e6 / hz / n }' "$1"
 }
 # Drops counted on the UDP sockets bound to ADDR:53 (the last column of /proc/net/udp).
 socket_drops() {
@@ -251,9 +219,6 @@ udp_rcvbuf_errors() {
                       else print $c }' /proc/net/snmp
 }
 drops_of() { awk '/UDP receive buffer drops/ { print $NF }' "$1"; }
-qps_of() { awk '/Queries per second:/ { print $4 }' "$1"; }
-lost_of() { awk '/Queries lost:/ { print $3 }' "$1"; }
-avg_ms_of() { awk '/Average Latency \(s\):/ { printf "%.3f\n", $4 * 1000 }' "$1"; }
 # From dnsperf -v's per-query lines ("> NOERROR name type seconds"): average and 99th percentile.
 latency_stats() {
   awk '$1 == ">" { print $5 * 1000 }' "$1" | sort -g | awk '
@@ -269,6 +234,7 @@ cache_hit() {
   out=$work/$tag-$server-$rep-qps.out
   dnsperf_run "$out" "$server" -d "$work/hit.txt" -l "$duration"
   record "$tag.qps" "$server" "$(qps_of "$out")"
+  record "$tag.cpu_us" "$server" "$(cpu_us_of "$out")"
   record "$tag.avg_ms_at_max" "$server" "$(avg_ms_of "$out")"
   record "$tag.lost" "$server" "$(lost_of "$out")"
   record "$tag.drops" "$server" "$(drops_of "$out")"
@@ -286,6 +252,7 @@ cache_hit() {
 say "(a) cache hits, 1 thread: warming, then $reps x ${duration}s QPS + ${latency_duration}s latency runs"
 taskset -c "$RESOLVER_CPU" "$work/reflector" $REFLECTOR_ADDR 53 &
 reflector_pid=$!
+pid_of[reflector]=$reflector_pid
 started_pids+=("$reflector_pid")
 start_resolver rebound 1 "$RESOLVER_CPU"; rebound_pid=$RESOLVER_PID
 start_resolver unbound 1 "$RESOLVER_CPU"; unbound_pid=$RESOLVER_PID
@@ -325,6 +292,7 @@ for ((rep = 1; rep <= reps; rep++)); do
     out=$work/miss-$server-$rep.out
     dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
     record miss.qps "$server" "$(qps_of "$out")"
+    record miss.cpu_us "$server" "$(cpu_us_of "$out")"
     record miss.avg_ms "$server" "$(avg_ms_of "$out")"
     record miss.lost "$server" "$(lost_of "$out")"
     record miss.drops "$server" "$(drops_of "$out")"
@@ -333,6 +301,7 @@ for ((rep = 1; rep <= reps; rep++)); do
     out=$work/miss2-$server-$rep.out
     dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
     record bighit.qps "$server" "$(qps_of "$out")"
+    record bighit.cpu_us "$server" "$(cpu_us_of "$out")"
     record bighit.lost "$server" "$(lost_of "$out")"
     record bighit.drops "$server" "$(drops_of "$out")"
     record bighit.sdrops "$server" "$(sdrops_of "$out")"
@@ -364,6 +333,7 @@ printf "| %-44s | %12s | %12s | %8s |\n" figure rebound unbound "reb/unb"
 printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..14})" \
   "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..10})"
 row "(a) cache-hit QPS, 1 thread" hit1.qps "%.0f"
+row "(a) server CPU per hit, us" hit1.cpu_us "%.2f"
 row "(a) avg latency at that max load, ms" hit1.avg_ms_at_max "%s"
 row "(a) avg latency at $latency_qps qps, ms" hit1.lat_avg_ms "%s"
 row "(a) p99 latency at $latency_qps qps, ms" hit1.lat_p99_ms "%s"
@@ -371,14 +341,17 @@ row "(b) cache-hit QPS, 2 threads (share CPU 1)" hit2.qps "%.0f"
 row "(b) p99 latency at $latency_qps qps, ms" hit2.lat_p99_ms "%s"
 row "(c) cache-miss QPS, $miss_names names" miss.qps "%.0f"
 row "(c) avg latency of a miss, ms" miss.avg_ms "%s"
+row "(c) server CPU per miss, us" miss.cpu_us "%.1f"
 row "    QPS, same $miss_names names cached" bighit.qps "%.0f"
+row "    server CPU per hit, same names, us" bighit.cpu_us "%.2f"
 row "(d) RSS at start, MB" rss_idle_mb "%s"
 row "(d) RSS with $miss_names names cached, MB" rss_loaded_mb "%s"
 echo
 ceiling=$(median hit1.qps reflector)
 echo "ceiling: the UDP reflector (bench/reflector.c, CPU $RESOLVER_CPU) answered $(printf %.0f "$ceiling") qps;" \
   "rebound reached $(awk -v a="$(median hit1.qps rebound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }'), unbound" \
-  "$(awk -v a="$(median hit1.qps unbound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }') of it."
+  "$(awk -v a="$(median hit1.qps unbound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }') of it;" \
+  "it used $(median hit1.cpu_us reflector) us of CPU per query."
 echo "queries lost (all runs): rebound hit1 $(total hit1.lost rebound), hit2 $(total hit2.lost rebound)," \
   "miss $(total miss.lost rebound), cached $(total bighit.lost rebound);" \
   "unbound hit1 $(total hit1.lost unbound), hit2 $(total hit2.lost unbound), miss $(total miss.lost unbound)," \

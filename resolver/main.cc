@@ -1,15 +1,21 @@
 // rebound: a caching recursive DNS resolver. Reads its config, starts one worker per thread and
 // runs until SIGINT or SIGTERM.
 #include <getopt.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <uv.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bootstrap/bootstrap_stage.h"
+#include "bootstrap/health_monitor.h"
+#include "bootstrap/relay_client.h"
+#include "bootstrap/relay_memory.h"
 #include "dns64/dns64_stage.h"
 #include "resolver/cache/any_query_stage.h"
 #include "resolver/cache/cache_stage.h"
@@ -23,6 +29,7 @@
 #include "resolver/iterator/iterator_stage.h"
 #include "resolver/iterator/root_hints.h"
 #include "resolver/server/worker.h"
+#include "tls/tls_context.h"
 
 namespace rebound {
 namespace {
@@ -47,7 +54,65 @@ struct Shared {
   std::unique_ptr<DelegationFinder> delegations;
   IteratorOptions iterator_options;
   std::optional<Dns64Options> dns64;  // set when module-config has dns64
+  // The bootstrap fallback, unless `bootstrap: no`.
+  struct Bootstrap {
+    const BootstrapConfig* config;
+    std::unique_ptr<HealthMonitor> health;
+    std::unique_ptr<TlsClientContext> tls;
+    std::unique_ptr<RelayMemory> memory;
+  };
+  std::optional<Bootstrap> bootstrap = {};
+  // The packet cache of rendered responses (DESIGN.md "How a query flows", step 2), which every
+  // worker answers repeated questions from before parsing them. Made by the first Packets()
+  // call, from the same options as unbound's message cache: msg-cache-size, cache-max-ttl,
+  // cache-max-negative-ttl.
+  std::unique_ptr<PacketCache> packets = nullptr;
+  PacketCache* Packets(const Config& config) {
+    if (packets == nullptr) {
+      packets = std::make_unique<PacketCache>(
+          PacketCacheOptions{.max_bytes = config.msg_cache_size,
+                             .max_ttl = config.cache_max_ttl,
+                             .max_negative_ttl = config.cache_max_negative_ttl},
+          SystemClock::Get());
+    }
+    return packets.get();
+  }
 };
+
+// How often the main thread returns freed heap memory to the system.
+constexpr uint64_t kMallocTrimIntervalMs = 30'000;
+
+// How long a client query waits for the first reply from any server before the bootstrap relays
+// are asked instead: a host whose packets vanish should answer dig's first try (5 s).
+constexpr absl::Duration kBudgetWithoutReply = absl::Seconds(3);
+
+using Dns64Resolve = std::function<void(const ldns_rdf*, ldns_rr_type,
+                                        std::function<void(ldns_pkt_rcode, LdnsRrListPtr)>)>;
+
+// DNS64's own A lookup, outside the pipeline: through the iterator and, when ordinary DNS cannot
+// be reached, the bootstrap relays, as a client query would go.
+Dns64Resolve MakeDns64Resolve(IterativeResolver* resolver, BootstrapStage* bootstrap) {
+  return [resolver, bootstrap](const ldns_rdf* name, ldns_rr_type type,
+                               std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done) {
+    auto via_relays = [bootstrap, type, done](const ldns_rdf* qname) {
+      bootstrap->AskRelays(qname, type, [done](absl::StatusOr<LdnsPktPtr> answer) {
+        if (!answer.ok()) return done(LDNS_RCODE_SERVFAIL, LdnsRrListPtr(ldns_rr_list_new()));
+        done(ldns_pkt_get_rcode(answer->get()),
+             LdnsRrListPtr(ldns_rr_list_clone(ldns_pkt_answer(answer->get()))));
+      });
+    };
+    if (bootstrap != nullptr && bootstrap->health().RelaysFirst()) return via_relays(name);
+    std::shared_ptr<ldns_rdf> qname(ldns_rdf_clone(name), ldns_rdf_deep_free);
+    resolver->Resolve(name, type, LDNS_RR_CLASS_IN,
+                      [bootstrap, qname, via_relays, done](LookupResult result) {
+                        if (result.no_reachable_authority && bootstrap != nullptr &&
+                            bootstrap->health().MayUseRelays()) {
+                          return via_relays(qname.get());
+                        }
+                        done(result.rcode, std::move(result.answer));
+                      });
+  };
+}
 
 std::optional<Dns64Options> Dns64OptionsFrom(const Config& config) {
   if (!config.dns64.enabled) return std::nullopt;
@@ -82,10 +147,10 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
-// DNS64 when configured, the cache, then the iterator: from the root, or from a stub-zone's
-// servers, or through a forward-zone's resolvers.
+// DNS64 when configured, the cache, the bootstrap fallback unless off, then the iterator: from
+// the root, or from a stub-zone's servers, or through a forward-zone's resolvers.
 StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
-  return [shared, prime_now](uv_loop_t* /*loop*/, Transport* transport) {
+  return [shared, prime_now](uv_loop_t* loop, Transport* transport) {
     auto iterator = std::make_unique<IteratorStage>(
         IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
                         shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
@@ -93,21 +158,55 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
     std::vector<std::unique_ptr<Stage>> stages;
     // First: an ANY answer is cut to one RRset (RFC 8482) after everything else has seen it.
     stages.push_back(std::make_unique<AnyQueryStage>(&shared->rrsets, &shared->negatives));
+    std::unique_ptr<BootstrapStage> bootstrap;
+    if (shared->bootstrap) {
+      const Shared::Bootstrap& b = *shared->bootstrap;
+      IterativeResolver* resolver = &iterator->resolver();
+      bootstrap = std::make_unique<BootstrapStage>(
+          b.health.get(),
+          std::make_unique<RelayClient>(loop, b.tls.get(), &b.config->relays, b.memory.get(),
+                                        SystemClock::Get(),
+                                        RelayClientOptions{.max_ttl = b.config->max_ttl}),
+          [resolver](std::function<void(bool)> done) { resolver->Probe(std::move(done)); });
+    }
     if (shared->dns64) {
       // Ahead of the cache, so that it synthesizes after the cache stored the real answer.
-      IterativeResolver* resolver = &iterator->resolver();
       stages.push_back(std::make_unique<Dns64Stage>(
-          *shared->dns64, [resolver](const ldns_rdf* name, ldns_rr_type type,
-                                     std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done) {
-            resolver->Resolve(name, type, LDNS_RR_CLASS_IN, [done](LookupResult result) {
-              done(result.rcode, std::move(result.answer));
-            });
-          }));
+          *shared->dns64, MakeDns64Resolve(&iterator->resolver(), bootstrap.get())));
     }
     stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
+    // Between the cache and the iterator: relay answers are cached like the iterator's.
+    if (bootstrap) stages.push_back(std::move(bootstrap));
     stages.push_back(std::move(iterator));
     return stages;
   };
+}
+
+// Relay answers remembered in bootstrap-state-file go into the cache with the TTL they have left,
+// so that a host restarting while its DNS is still broken answers the names it used at once.
+void WarmCacheWithRelayAnswers(const RelayMemory& memory, RrsetCache* rrsets) {
+  const absl::Time now = absl::Now();
+  int loaded = 0;
+  for (const PersistedAnswer& persisted : memory.Answers()) {
+    ldns_pkt* raw = nullptr;
+    if (ldns_wire2pkt(&raw, persisted.wire.data(), persisted.wire.size()) != LDNS_STATUS_OK) {
+      continue;
+    }
+    LdnsPktPtr relay_answer(raw);
+    LdnsRdfPtr qname(ldns_dname_new_frm_str(persisted.qname.c_str()));
+    if (qname == nullptr) continue;
+    LdnsPktPtr answer = AnswerFromRelay(*relay_answer, qname.get(),
+                                        static_cast<ldns_rr_type>(persisted.qtype));
+    const auto left = static_cast<uint32_t>(absl::ToInt64Seconds(persisted.expires - now));
+    ldns_rr_list* records = ldns_pkt_answer(answer.get());
+    for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
+      ldns_rr* rr = ldns_rr_list_rr(records, i);
+      ldns_rr_set_ttl(rr, std::min(ldns_rr_ttl(rr), left));
+    }
+    rrsets->InsertRecords(records, Trust::kAnswer);
+    ++loaded;
+  }
+  if (loaded > 0) Log(LogLevel::kOps, "bootstrap: %d remembered relay answers cached", loaded);
 }
 
 // The root hints file, or the compiled-in IANA list.
@@ -117,6 +216,10 @@ absl::StatusOr<LdnsRrListPtr> RootHints(const Config& config) {
 }
 
 int Run(const Config& config) {
+  // A peer that resets a TCP or HTTPS connection must not kill the daemon: libuv's write(2)
+  // then fails with EPIPE instead.
+  signal(SIGPIPE, SIG_IGN);
+
   Shared shared{
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
                                    .min_ttl = config.cache_min_ttl,
@@ -173,10 +276,29 @@ int Run(const Config& config) {
     }
   }
 
+  if (config.bootstrap.mode != BootstrapMode::kNo) {
+    absl::StatusOr<std::unique_ptr<TlsClientContext>> tls =
+        TlsClientContext::Create(config.bootstrap.ca_file);
+    if (!tls.ok()) {
+      Log(LogLevel::kError, "bootstrap: %s", tls.status().message());
+      return 1;
+    }
+    shared.bootstrap = Shared::Bootstrap{
+        &config.bootstrap,
+        std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
+        *std::move(tls),
+        std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
+    WarmCacheWithRelayAnswers(*shared.bootstrap->memory, &shared.rrsets);
+    if (config.bootstrap.mode == BootstrapMode::kYes) {
+      shared.iterator_options.budget_without_reply = kBudgetWithoutReply;
+    }
+  }
+
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < config.num_threads; ++i) {
     workers.push_back(
-        std::make_unique<Worker>(&config, SystemClock::Get(), MakeStageFactory(&shared, i == 0)));
+        std::make_unique<Worker>(&config, SystemClock::Get(), MakeStageFactory(&shared, i == 0),
+                                 shared.Packets(config)));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;
@@ -198,10 +320,25 @@ int Run(const Config& config) {
   uv_signal_init(loop, &sigterm);
   uv_signal_start(&sigint, on_signal, SIGINT);
   uv_signal_start(&sigterm, on_signal, SIGTERM);
+  // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
+  // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
+  uv_timer_t trim;
+  uv_timer_init(loop, &trim);
+  uv_timer_start(
+      &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
   uv_run(loop, UV_RUN_DEFAULT);
 
   for (auto& worker : workers) worker->Stop();
   workers.clear();
+  if (shared.bootstrap) {
+    shared.bootstrap->memory->Flush();
+    const HealthCounters health = shared.bootstrap->health->counters();
+    const RelayMemory::Counters relays = shared.bootstrap->memory->counters();
+    Log(LogLevel::kOps,
+        "bootstrap: %d relay answers, %d failed relay attempts; ordinary DNS unreachable for %d "
+        "queries, bootstrap mode entered %d times",
+        relays.answers, relays.failures, health.unreachable, health.entered);
+  }
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   Log(LogLevel::kOps, "rebound stopped");
   return 0;

@@ -85,6 +85,25 @@ class ShardedLruMap {
     return Hit{node->value, node->expiry};
   }
 
+  // As Lookup, but instead of copying the value out, calls `read(const V&)` on it while the
+  // shard is locked and returns what `read` returns (false when there is no unexpired entry).
+  // For the packet cache's hit path, which copies a few hundred bytes straight into a send
+  // buffer and must not allocate. `read` must be short and must not call back into the map.
+  template <typename Reader>
+  bool Read(std::string_view key, absl::Time now, Reader read) {
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    auto found = shard.index.find(key);
+    if (found == shard.index.end()) return false;
+    const NodeIt node = *found;
+    if (node->expiry <= now) {
+      shard.Erase(found);
+      return false;
+    }
+    shard.lru.splice(shard.lru.begin(), shard.lru, node);
+    return read(static_cast<const V&>(node->value));
+  }
+
   // Bytes charged and entries held, over all shards (expired entries not yet removed included).
   size_t bytes() const {
     size_t total = 0;

@@ -1,11 +1,13 @@
 #include "resolver/server/query_handler.h"
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <utility>
 
 #include "resolver/core/log.h"
-#include "resolver/wire/query_reader.h"
 #include "resolver/wire/response_writer.h"
+#include "resolver/wire/wire_format.h"
 
 namespace rebound {
 namespace {
@@ -17,73 +19,161 @@ bool IsRefusedType(uint16_t qtype) {
   return qtype == LDNS_RR_TYPE_AXFR || qtype == LDNS_RR_TYPE_IXFR;
 }
 
+// Whether `wire` is `answer` rendered in full: any client asking the same question may be sent
+// it. Not when it is truncated (TC), nor when the additional section was left out for size
+// (RFC 2181 9), which RenderResponse does silently.
+bool RenderedWhole(const std::vector<uint8_t>& wire, const ldns_pkt& answer, bool has_edns) {
+  if (wire.size() < wire::kHeaderSize || (wire[wire::kFlags1Offset] & wire::kTcBit) != 0) {
+    return false;
+  }
+  const size_t additional = ldns_pkt_additional(&answer) == nullptr
+                                ? 0
+                                : ldns_rr_list_rr_count(ldns_pkt_additional(&answer));
+  return wire::Load16(wire, wire::kArcountOffset) == additional + (has_edns ? 1 : 0);
+}
+
 }  // namespace
 
-bool QueryHandler::Handle(std::span<const uint8_t> packet, const ClientInfo& client, Reply reply) {
+QueryHandler::QueryHandler(const AccessControlList* acl, Pipeline* pipeline, const Clock* clock,
+                           QueryHandlerOptions options)
+    : acl_(acl), pipeline_(pipeline), clock_(clock), options_(std::move(options)) {}
+
+QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
+                                           const ClientInfo& client, std::span<uint8_t> out,
+                                           absl::FunctionRef<Reply()> make_reply) {
   ++stats_.queries;
   // The ACL comes before any parsing, so a refused client costs almost nothing.
   const AccessAction action = acl_->Lookup(client.address);
   if (action == AccessAction::kDeny) {
     ++stats_.dropped;
-    return false;
+    return {};
   }
   QueryView view;
   const QueryCheck check = ReadQuery(packet, &view);
   if (check == QueryCheck::kDrop) {
     ++stats_.dropped;
-    return false;
+    return {};
   }
+  const uint16_t edns_size = options_.edns_buffer_size;
   if (action == AccessAction::kRefuse) {
     ++stats_.refused;
-    reply(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_buffer_size_));
-    return true;
+    return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
   if (check != QueryCheck::kOk) {
     ++stats_.malformed;
-    reply(RenderErrorResponse(packet, view, *ErrorRcode(check), edns_buffer_size_));
-    return true;
+    return Immediate(RenderErrorResponse(packet, view, *ErrorRcode(check), edns_size), out);
   }
   // unbound's allow serves only recursive queries: an RD=0 query asks what the cache holds,
   // which tells the asker what other clients looked up (cache snooping); allow_snoop permits it.
   if (IsRefusedType(view.qtype) || (!view.rd && action == AccessAction::kAllow)) {
     ++stats_.refused;
-    reply(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_buffer_size_));
-    return true;
+    return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
+
+  // The fast path. Only responses to plainly allowed queries are stored (always with RD=1, as
+  // allow refuses RD=0), so an allow_setrd query without RD, whose response says RD=1, never
+  // finds one under its key; with RD set, every allowed client gets the same response.
+  const PacketCacheKey key(view.Qname(packet), view.qtype, view.qclass, KeyFlags(view, client));
+  const size_t max_size = client.tcp
+                              ? kTcpMaxMessage
+                              : MaxUdpResponseSize(view.has_edns, view.edns_udp_size, edns_size);
+  if (options_.packet_cache != nullptr) {
+    const size_t size =
+        options_.packet_cache->Lookup(key, view.id, view.Qname(packet), max_size, out);
+    if (size > 0) {
+      ++stats_.packet_cache_hits;
+      return {Outcome::kAnswered, size};
+    }
+  }
+
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) {
     ++stats_.malformed;
-    reply(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_buffer_size_));
-    return true;
+    return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_size), out);
   }
   if (action == AccessAction::kAllowSetRd) ldns_pkt_set_rd(parsed, true);
 
   ResponseOptions options;
-  options.max_size = client.tcp
-                         ? kTcpMaxMessage
-                         : MaxUdpResponseSize(view.has_edns, view.edns_udp_size, edns_buffer_size_);
+  options.max_size = max_size;
   options.query_had_edns = view.has_edns;
-  options.edns_buffer_size = edns_buffer_size_;
+  options.edns_buffer_size = edns_size;
   options.edns_do = view.edns_do;
+  // Only what the access control plainly allowed: allow_snoop and allow_setrd change what is
+  // answered (RD), and their responses must not reach other clients.
+  const bool storable = options_.packet_cache != nullptr && action == AccessAction::kAllow;
   // Kept so that an answer that cannot be rendered still gets a SERVFAIL with the question.
   std::vector<uint8_t> head(packet.begin(), packet.begin() + view.question_end);
   auto request = std::make_unique<Request>(LdnsPktPtr(parsed), client, clock_->Now());
-  pipeline_->Submit(std::move(request), [this, options, view, head = std::move(head),
-                                         reply = std::move(reply)](Request& req) {
-    absl::StatusOr<std::vector<uint8_t>> wire = RenderResponse(req.query(), *req.answer(), options);
+  pipeline_->Submit(std::move(request), [this, options, view, key, storable, head = std::move(head),
+                                         reply = make_reply()](Request& req) {
+    ResponseOptions with_ede = options;
+    if (const std::optional<ExtendedDnsError>& ede = req.extended_error()) {
+      with_ede.ede_info_code = ede->info_code;  // RFC 8914, e.g. 22 when nothing answered
+      with_ede.ede_extra_text = ede->extra_text;
+    }
+    absl::StatusOr<std::vector<uint8_t>> wire =
+        RenderResponse(req.query(), *req.answer(), with_ede);
     if (!wire.ok()) {
       ++stats_.render_failures;
       static RateLimiter limiter;
       if (limiter.Allow()) {
         Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
       }
-      reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, edns_buffer_size_));
+      reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, options_.edns_buffer_size));
       return;
     }
     if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
+    // Insert itself refuses SERVFAIL, TC and anything without a TTL.
+    if (storable && RenderedWhole(*wire, *req.answer(), options.query_had_edns)) {
+      options_.packet_cache->Insert(key, *wire);
+    }
     reply(*std::move(wire));
   });
-  return true;
+  return {Outcome::kPending, 0};
+}
+
+QueryHandler::Handled QueryHandler::HandleOversized(std::span<const uint8_t> head,
+                                                    const ClientInfo& client,
+                                                    std::span<uint8_t> out) {
+  ++stats_.queries;
+  QueryView view;
+  if (acl_->Lookup(client.address) == AccessAction::kDeny ||
+      ReadQuery(head.first(std::min(head.size(), wire::kHeaderSize)), &view) == QueryCheck::kDrop) {
+    ++stats_.dropped;
+    return {};
+  }
+  // Only the header was read (the question is not echoed: it may be cut), so no OPT either.
+  ++stats_.malformed;
+  QueryView header_only = view;
+  header_only.question_read = false;
+  header_only.has_edns = false;
+  return Immediate(
+      RenderErrorResponse(head, header_only, LDNS_RCODE_FORMERR, options_.edns_buffer_size), out);
+}
+
+uint8_t QueryHandler::KeyFlags(const QueryView& view, const ClientInfo& client) const {
+  uint8_t flags = 0;
+  if (view.rd) flags |= PacketCacheKey::kRd;
+  if (view.cd) flags |= PacketCacheKey::kCd;
+  if (view.has_edns) flags |= PacketCacheKey::kEdns;
+  if (view.has_edns && view.edns_do) flags |= PacketCacheKey::kDo;
+  if (InDns64View(client)) flags |= PacketCacheKey::kDns64;
+  return flags;
+}
+
+// The same test as Dns64Stage::AppliesTo, less the class (which is in the key).
+bool QueryHandler::InDns64View(const ClientInfo& client) const {
+  if (!options_.dns64_enabled) return false;
+  if (options_.dns64_clients.empty()) return true;
+  return std::any_of(options_.dns64_clients.begin(), options_.dns64_clients.end(),
+                     [&](const AddressRange& range) { return range.Contains(client.address); });
+}
+
+QueryHandler::Handled QueryHandler::Immediate(const std::vector<uint8_t>& message,
+                                              std::span<uint8_t> out) {
+  if (message.empty() || message.size() > out.size()) return {};
+  std::memcpy(out.data(), message.data(), message.size());
+  return {Outcome::kAnswered, message.size()};
 }
 
 }  // namespace rebound

@@ -1,47 +1,94 @@
 // What the listeners do with one query from a client, whatever the transport: access control,
-// the quick checks, the parse, the pipeline, the rendered response.
+// the quick checks, the packet cache (DESIGN.md "How a query flows", step 2), and on a miss the
+// parse, the pipeline and the rendered response, which then fills the packet cache.
 #ifndef REBOUND_RESOLVER_SERVER_QUERY_HANDLER_H_
 #define REBOUND_RESOLVER_SERVER_QUERY_HANDLER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "dns64/address_range.h"
+#include "resolver/cache/packet_cache.h"
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/pipeline.h"
+#include "resolver/wire/query_reader.h"
 
 namespace rebound {
 
 // Counters of one worker; read by tests and, later, by rebound-control.
 struct ServerStats {
   uint64_t queries = 0;
-  uint64_t dropped = 0;     // denied by the ACL, or no header to answer
-  uint64_t refused = 0;     // refused by the ACL
-  uint64_t malformed = 0;   // FORMERR, NOTIMP or BADVERS sent
-  uint64_t truncated = 0;   // sent with TC=1
+  uint64_t dropped = 0;    // denied by the ACL, or no header to answer
+  uint64_t refused = 0;    // refused by the ACL
+  uint64_t malformed = 0;  // FORMERR, NOTIMP or BADVERS sent
+  uint64_t truncated = 0;  // sent with TC=1
   uint64_t render_failures = 0;
+  uint64_t packet_cache_hits = 0;  // answered from the packet cache, without the pipeline
+};
+
+struct QueryHandlerOptions {
+  uint16_t edns_buffer_size = 1232;  // edns-buffer-size
+  // Shared by every worker; null: every query goes through the pipeline.
+  PacketCache* packet_cache = nullptr;
+  // DNS64 (module-config: "dns64 ...") synthesizes for dns64_clients only (everyone when empty),
+  // so the answer a client gets depends on which side it is: the packet cache keeps them apart.
+  bool dns64_enabled = false;
+  std::vector<AddressRange> dns64_clients = {};
 };
 
 class QueryHandler {
  public:
   using Reply = std::function<void(std::vector<uint8_t>)>;
 
-  QueryHandler(const AccessControlList* acl, Pipeline* pipeline, const Clock* clock,
-               uint16_t edns_buffer_size)
-      : acl_(acl), pipeline_(pipeline), clock_(clock), edns_buffer_size_(edns_buffer_size) {}
+  enum class Outcome {
+    kDropped,   // nothing is ever sent
+    kAnswered,  // the response is in `out`, Handled::size bytes: the caller sends it now
+    kPending,   // the pipeline has the query; the Reply sends the response
+  };
+  struct Handled {
+    Outcome outcome = Outcome::kDropped;
+    size_t size = 0;
+  };
 
-  // `reply` runs once, possibly before Handle returns, unless the query is dropped: then Handle
-  // returns false and `reply` never runs.
-  bool Handle(std::span<const uint8_t> packet, const ClientInfo& client, Reply reply);
+  // Responses written to `out` (errors, cache hits) need at most this much room; a cache hit
+  // larger than `out` is a miss.
+  static constexpr size_t kMinOutSize = 512;
+
+  QueryHandler(const AccessControlList* acl, Pipeline* pipeline, const Clock* clock,
+               QueryHandlerOptions options);
+
+  // Handles one query. A response that is ready at once (a packet cache hit, an error) is
+  // written to `out` (at least kMinOutSize bytes) and kAnswered returned. Otherwise, unless the
+  // query is dropped, the pipeline takes it: `make_reply` is called once for the callback that
+  // will send the response, which may run before Handle returns. A hit allocates nothing, and
+  // `make_reply` is not called for it.
+  Handled Handle(std::span<const uint8_t> packet, const ClientInfo& client, std::span<uint8_t> out,
+                 absl::FunctionRef<Reply()> make_reply);
+
+  // For a datagram larger than the listener's buffer, of which only `head` was read: FORMERR
+  // with the header's ID into `out`, as the full query cannot be read; dropped as Handle would
+  // drop it (ACL deny, no header, QR set).
+  Handled HandleOversized(std::span<const uint8_t> head, const ClientInfo& client,
+                          std::span<uint8_t> out);
+
   const ServerStats& stats() const { return stats_; }
 
  private:
+  // The key flags of `view` as sent by `client`.
+  uint8_t KeyFlags(const QueryView& view, const ClientInfo& client) const;
+  bool InDns64View(const ClientInfo& client) const;
+  // Copies `message` (an error response) into `out`; dropped when there is none or no room.
+  Handled Immediate(const std::vector<uint8_t>& message, std::span<uint8_t> out);
+
   const AccessControlList* acl_;
   Pipeline* pipeline_;
   const Clock* clock_;
-  uint16_t edns_buffer_size_;
+  const QueryHandlerOptions options_;
   ServerStats stats_;
 };
 

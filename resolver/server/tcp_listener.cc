@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -64,12 +66,33 @@ class TcpListener::Connection {
 
   void Reply(std::vector<uint8_t> message) {
     --pending_;
+    Write(message);
+    if (pending_ < listener_->limits_.max_pipelined) ResumeReading();
+  }
+
+ private:
+  // Sends one message behind its two-byte length (RFC 1035 4.2.2): straight to the socket when
+  // libuv has nothing queued for it (uv_try_write refuses otherwise, which keeps the order), and
+  // what the socket does not take at once through libuv's queue, in a copy.
+  void Write(std::span<const uint8_t> message) {
+    if (closed_) return;
+    uint8_t length[2] = {static_cast<uint8_t>(message.size() >> 8),
+                         static_cast<uint8_t>(message.size())};
+    uv_buf_t bufs[2] = {
+        uv_buf_init(reinterpret_cast<char*>(length), sizeof length),
+        uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(message.data())),
+                    message.size())};
+    int written = uv_try_write(Stream(), bufs, 2);
+    if (written == UV_EAGAIN) written = 0;
+    if (written < 0) return Close();
+    const size_t done = static_cast<size_t>(written);
+    if (done == message.size() + 2) return;
     auto* write = new FramedWrite{{}, {}};
     write->req.data = write;
-    write->bytes.reserve(message.size() + 2);
-    write->bytes.push_back(static_cast<uint8_t>(message.size() >> 8));
-    write->bytes.push_back(static_cast<uint8_t>(message.size()));
-    write->bytes.insert(write->bytes.end(), message.begin(), message.end());
+    write->bytes.reserve(message.size() + 2 - done);
+    if (done < 2) write->bytes.insert(write->bytes.end(), length + done, length + 2);
+    const size_t message_done = done < 2 ? 0 : done - 2;
+    write->bytes.insert(write->bytes.end(), message.begin() + message_done, message.end());
     uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(write->bytes.data()), write->bytes.size());
     const int rc = uv_write(&write->req, Stream(), &buf, 1, [](uv_write_t* req, int status) {
       auto* w = static_cast<FramedWrite*>(req->data);
@@ -80,12 +103,9 @@ class TcpListener::Connection {
     if (rc != 0) {
       delete write;
       Close();
-      return;
     }
-    if (pending_ < listener_->limits_.max_pipelined) ResumeReading();
   }
 
- private:
   uv_stream_t* Stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
 
   void ResumeReading() {
@@ -119,13 +139,18 @@ class TcpListener::Connection {
       ++pending_;
       const uint64_t id = id_;
       TcpListener* listener = listener_;
-      // The handler may answer before returning (errors, cache hits) or much later.
-      const bool answered =
-          listener_->handler_->Handle(message, client_, [listener, id](std::vector<uint8_t> reply) {
-            auto it = listener->connections_.find(id);
-            if (it != listener->connections_.end()) it->second->Reply(std::move(reply));
+      // Errors and packet cache hits are answered at once, into the listener's scratch buffer;
+      // the pipeline answers later, or before Handle returns when it needs no I/O.
+      const std::span<uint8_t> out(listener_->scratch_.get(), kTcpMaxMessage);
+      const QueryHandler::Handled handled =
+          listener_->handler_->Handle(message, client_, out, [listener, id] {
+            return QueryHandler::Reply([listener, id](std::vector<uint8_t> reply) {
+              auto it = listener->connections_.find(id);
+              if (it != listener->connections_.end()) it->second->Reply(std::move(reply));
+            });
           });
-      if (!answered) --pending_;
+      if (handled.outcome != QueryHandler::Outcome::kPending) --pending_;
+      if (handled.outcome == QueryHandler::Outcome::kAnswered) Write(out.first(handled.size));
     }
     if (closed_) return;
     in_.erase(in_.begin(), in_.begin() + offset);
@@ -182,6 +207,13 @@ absl::StatusOr<TcpListener*> TcpListener::Open(uv_loop_t* loop, const Endpoint& 
     return absl::InternalError(absl::StrCat("tcp ", address.ToString(), ": ", uv_strerror(rc)));
   }
   return listener;
+}
+
+Endpoint TcpListener::local_address() const {
+  sockaddr_storage address{};
+  int length = sizeof address;
+  uv_tcp_getsockname(&server_, reinterpret_cast<sockaddr*>(&address), &length);
+  return Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&address));
 }
 
 void TcpListener::OnIncoming() {

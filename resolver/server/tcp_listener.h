@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -23,9 +24,8 @@ struct TcpLimits {
 
 class TcpListener {
  public:
-  static absl::StatusOr<TcpListener*> Open(uv_loop_t* loop, const Endpoint& address,
-                                           bool reuseport, QueryHandler* handler,
-                                           TcpLimits limits);
+  static absl::StatusOr<TcpListener*> Open(uv_loop_t* loop, const Endpoint& address, bool reuseport,
+                                           QueryHandler* handler, TcpLimits limits);
   TcpListener(const TcpListener&) = delete;
   TcpListener& operator=(const TcpListener&) = delete;
 
@@ -33,15 +33,24 @@ class TcpListener {
   // has closed its socket. No reply may be sent after this.
   void Close();
   size_t connections() const { return connections_.size(); }
+  // The address the socket is bound to (with the port the kernel chose, for port 0).
+  Endpoint local_address() const;
 
  private:
   class Connection;
-  TcpListener(QueryHandler* handler, TcpLimits limits) : handler_(handler), limits_(limits) {}
+  TcpListener(QueryHandler* handler, TcpLimits limits)
+      : handler_(handler), limits_(limits), scratch_(new uint8_t[kTcpMaxMessage]) {}
   ~TcpListener() = default;
   void OnIncoming();
 
+  // RFC 1035 4.2.2: a TCP message carries a 16-bit length.
+  static constexpr size_t kTcpMaxMessage = 65535;
+
   QueryHandler* handler_;
   TcpLimits limits_;
+  // Where the handler writes the responses it has at once; written out (or copied) before the
+  // next query is handled.
+  std::unique_ptr<uint8_t[]> scratch_;
   uv_tcp_t server_;
   absl::flat_hash_map<uint64_t, Connection*> connections_;
   uint64_t next_connection_id_ = 1;

@@ -3,8 +3,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/log.h"
@@ -13,35 +15,38 @@
 namespace rebound {
 namespace {
 
-// A reply that could not go out at once waits in libuv's queue with its bytes.
-struct QueuedSend {
-  uv_udp_send_t req;
-  std::vector<uint8_t> bytes;
-};
+// Responses waiting for the socket to take them; beyond this they are dropped, as the kernel
+// would drop queries at a full receive buffer.
+constexpr size_t kMaxBacklog = 4096;
+// Batches taken per wakeup before the loop gets to run timers and upstream replies.
+constexpr int kMaxBatchesPerWakeup = 8;
+
+// The socket's buffer is full for now: try again when it is writable.
+bool TransientSendError(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS; }
+
+void LogSendError(int err) {
+  static RateLimiter limiter;
+  if (limiter.Allow()) Log(LogLevel::kDetail, "udp send: %s", std::strerror(err));
+}
 
 }  // namespace
 
 absl::StatusOr<UdpListener*> UdpListener::Open(uv_loop_t* loop, const Endpoint& address,
-                                               bool reuseport, QueryHandler* handler) {
+                                               bool reuseport, QueryHandler* handler,
+                                               size_t max_response_size) {
   absl::StatusOr<int> fd = OpenListenSocket(address, SOCK_DGRAM, reuseport);
   if (!fd.ok()) return fd.status();
-  auto* listener = new UdpListener(handler);
-  uv_udp_init(loop, &listener->handle_);
-  listener->handle_.data = listener;
-  int rc = uv_udp_open(&listener->handle_, *fd);
-  if (rc != 0) close(*fd);  // not adopted by the handle
-  if (rc == 0) {
-    rc = uv_udp_recv_start(
-        &listener->handle_,
-        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-          auto* self = static_cast<UdpListener*>(h->data);
-          *buf = uv_buf_init(self->buffer_.data(), self->buffer_.size());
-        },
-        [](uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* from, unsigned) {
-          if (nread <= 0 || from == nullptr) return;  // nothing, or a transient socket error
-          static_cast<UdpListener*>(h->data)->OnDatagram(buf->base, nread, from);
-        });
+  auto* listener = new UdpListener(handler, *fd, max_response_size);
+  int rc = uv_poll_init_socket(loop, &listener->poll_, *fd);
+  if (rc != 0) {
+    close(*fd);
+    delete listener;  // no handle was initialized: nothing for libuv to close
+    return absl::InternalError(absl::StrCat("udp ", address.ToString(), ": ", uv_strerror(rc)));
   }
+  uv_prepare_init(loop, &listener->flush_before_poll_);  // cannot fail
+  listener->open_handles_ = 2;
+  listener->poll_.data = listener->flush_before_poll_.data = listener;
+  rc = uv_poll_start(&listener->poll_, UV_READABLE, &UdpListener::PollCallback);
   if (rc != 0) {
     listener->Close();
     return absl::InternalError(absl::StrCat("udp ", address.ToString(), ": ", uv_strerror(rc)));
@@ -49,34 +54,193 @@ absl::StatusOr<UdpListener*> UdpListener::Open(uv_loop_t* loop, const Endpoint& 
   return listener;
 }
 
-void UdpListener::Close() {
-  uv_close(reinterpret_cast<uv_handle_t*>(&handle_),
-           [](uv_handle_t* h) { delete static_cast<UdpListener*>(h->data); });
+UdpListener::UdpListener(QueryHandler* handler, int fd, size_t max_response_size)
+    : handler_(handler),
+      fd_(fd),
+      response_slot_size_(std::max(max_response_size, QueryHandler::kMinOutSize)),
+      query_buffers_(new uint8_t[kBatch * kMaxQuerySize]),
+      response_buffers_(new uint8_t[kBatch * response_slot_size_]) {
+  for (int i = 0; i < kBatch; ++i) {
+    query_iovs_[i] = {query_buffers_.get() + i * kMaxQuerySize, kMaxQuerySize};
+    queries_[i].msg_hdr.msg_iov = &query_iovs_[i];
+    queries_[i].msg_hdr.msg_iovlen = 1;
+    queries_[i].msg_hdr.msg_name = &query_peers_[i];
+    response_iovs_[i] = {response_buffers_.get() + i * response_slot_size_, 0};
+    responses_[i].msg_hdr.msg_iov = &response_iovs_[i];
+    responses_[i].msg_hdr.msg_iovlen = 1;
+    responses_[i].msg_hdr.msg_name = &response_peers_[i];
+  }
 }
 
-void UdpListener::OnDatagram(const char* data, size_t size, const sockaddr* from) {
-  ClientInfo client{Endpoint::FromSockaddr(from), /*tcp=*/false};
-  std::span<const uint8_t> packet(reinterpret_cast<const uint8_t*>(data), size);
-  handler_->Handle(packet, client, [this, to = client.address](std::vector<uint8_t> bytes) {
-    Send(std::move(bytes), to);
-  });
+void UdpListener::Close() {
+  auto on_closed = [](uv_handle_t* h) {
+    auto* self = static_cast<UdpListener*>(h->data);
+    if (--self->open_handles_ > 0) return;
+    close(self->fd_);  // uv_poll_t watches the descriptor but does not own it
+    delete self;
+  };
+  uv_close(reinterpret_cast<uv_handle_t*>(&flush_before_poll_), on_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), on_closed);
+}
+
+Endpoint UdpListener::local_address() const {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+  return Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&address));
+}
+
+void UdpListener::PollCallback(uv_poll_t* handle, int status, int events) {
+  static_cast<UdpListener*>(handle->data)->OnPoll(status, events);
+}
+
+void UdpListener::OnPoll(int status, int events) {
+  if (status < 0) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) Log(LogLevel::kDetail, "udp poll: %s", uv_strerror(status));
+    return;
+  }
+  if ((events & UV_WRITABLE) != 0) DrainBacklog();
+  if ((events & UV_READABLE) != 0) {
+    for (int round = 0; round < kMaxBatchesPerWakeup; ++round) {
+      if (ReceiveBatch() < kBatch) break;  // the socket is empty
+    }
+  }
+}
+
+int UdpListener::ReceiveBatch() {
+  for (mmsghdr& m : queries_) m.msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+  const int n = recvmmsg(fd_, queries_.data(), kBatch, MSG_DONTWAIT, nullptr);
+  if (n <= 0) {
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      static RateLimiter limiter;
+      if (limiter.Allow()) Log(LogLevel::kDetail, "udp receive: %s", std::strerror(errno));
+    }
+    return 0;
+  }
+  in_batch_ = true;
+  for (int i = 0; i < n; ++i) {
+    const msghdr& header = queries_[i].msg_hdr;
+    const auto* from = reinterpret_cast<const sockaddr*>(&query_peers_[i]);
+    const ClientInfo client{Endpoint::FromSockaddr(from), /*tcp=*/false};
+    const std::span<const uint8_t> packet(query_buffers_.get() + i * kMaxQuerySize,
+                                          std::min<size_t>(queries_[i].msg_len, kMaxQuerySize));
+    // Synchronous replies to other requests may have filled the batch.
+    if (responses_ready_ == kBatch) Flush();
+    const std::span<uint8_t> out = NextResponseSlot();
+    QueryHandler::Handled handled;
+    if ((header.msg_flags & MSG_TRUNC) != 0) {
+      handled = handler_->HandleOversized(packet, client, out);
+    } else {
+      handled = handler_->Handle(packet, client, out, [this, &client] {
+        return QueryHandler::Reply([this, to = client.address](std::vector<uint8_t> bytes) {
+          Send(std::move(bytes), to);
+        });
+      });
+    }
+    if (handled.outcome == QueryHandler::Outcome::kAnswered) {
+      CommitResponse(from, header.msg_namelen, handled.size);
+    }
+  }
+  in_batch_ = false;
+  Flush();
+  return n;
+}
+
+std::span<uint8_t> UdpListener::NextResponseSlot() {
+  if (responses_ready_ == kBatch) return {};
+  return std::span(response_buffers_.get() + responses_ready_ * response_slot_size_,
+                   response_slot_size_);
+}
+
+void UdpListener::CommitResponse(const sockaddr* to, socklen_t to_len, size_t size) {
+  const int slot = responses_ready_++;
+  std::memcpy(&response_peers_[slot], to, std::min<size_t>(to_len, sizeof(sockaddr_storage)));
+  responses_[slot].msg_hdr.msg_namelen = to_len;
+  response_iovs_[slot].iov_len = size;
+}
+
+void UdpListener::Flush() {
+  int sent = 0;
+  while (sent < responses_ready_) {
+    const int rc = sendmmsg(fd_, responses_.data() + sent, responses_ready_ - sent, MSG_DONTWAIT);
+    if (rc > 0) {
+      sent += rc;
+      continue;
+    }
+    const int err = errno;
+    if (err == EINTR) continue;
+    if (TransientSendError(err)) {
+      for (int i = sent; i < responses_ready_; ++i) {
+        const auto* base = static_cast<const uint8_t*>(response_iovs_[i].iov_base);
+        AddToBacklog(Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&response_peers_[i])),
+                     std::vector<uint8_t>(base, base + response_iovs_[i].iov_len));
+      }
+      break;
+    }
+    // This one datagram cannot go (its destination is unusable): skip it, send the rest.
+    LogSendError(err);
+    ++sent;
+  }
+  responses_ready_ = 0;
+  if (flush_armed_) {
+    uv_prepare_stop(&flush_before_poll_);
+    flush_armed_ = false;
+  }
+  UpdatePolling();
 }
 
 void UdpListener::Send(std::vector<uint8_t> bytes, const Endpoint& to) {
-  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(bytes.data()), bytes.size());
-  int rc = uv_udp_try_send(&handle_, &buf, 1, to.sockaddr_ptr());
-  if (rc >= 0) return;
-  if (rc == UV_EAGAIN) {
-    auto* queued = new QueuedSend{{}, std::move(bytes)};
-    queued->req.data = queued;
-    buf = uv_buf_init(reinterpret_cast<char*>(queued->bytes.data()), queued->bytes.size());
-    rc = uv_udp_send(&queued->req, &handle_, &buf, 1, to.sockaddr_ptr(),
-                     [](uv_udp_send_t* req, int) { delete static_cast<QueuedSend*>(req->data); });
-    if (rc == 0) return;
-    delete queued;
+  if (bytes.size() > response_slot_size_) return SendNow(std::move(bytes), to);
+  if (responses_ready_ == kBatch) Flush();
+  std::memcpy(NextResponseSlot().data(), bytes.data(), bytes.size());
+  CommitResponse(to.sockaddr_ptr(), to.sockaddr_len(), bytes.size());
+  // Inside ReceiveBatch the batch's own Flush sends it; otherwise the prepare phase does.
+  if (!in_batch_ && !flush_armed_) {
+    flush_armed_ = true;
+    uv_prepare_start(&flush_before_poll_,
+                     [](uv_prepare_t* h) { static_cast<UdpListener*>(h->data)->Flush(); });
   }
-  static RateLimiter limiter;
-  if (limiter.Allow()) Log(LogLevel::kDetail, "udp send to %s: %s", to.ToString(), uv_strerror(rc));
+}
+
+void UdpListener::SendNow(std::vector<uint8_t> bytes, const Endpoint& to) {
+  if (backlog_.empty()) {
+    const ssize_t rc =
+        sendto(fd_, bytes.data(), bytes.size(), MSG_DONTWAIT, to.sockaddr_ptr(), to.sockaddr_len());
+    if (rc >= 0) return;
+    if (!TransientSendError(errno)) return LogSendError(errno);
+  }
+  AddToBacklog(to, std::move(bytes));
+  UpdatePolling();
+}
+
+void UdpListener::AddToBacklog(Endpoint to, std::vector<uint8_t> bytes) {
+  if (backlog_.size() >= kMaxBacklog) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) Log(LogLevel::kOps, "udp send backlog full: dropping responses");
+    return;
+  }
+  backlog_.push_back({std::move(to), std::move(bytes)});
+}
+
+void UdpListener::DrainBacklog() {
+  while (!backlog_.empty()) {
+    const Backlogged& next = backlog_.front();
+    const ssize_t rc = sendto(fd_, next.bytes.data(), next.bytes.size(), MSG_DONTWAIT,
+                              next.to.sockaddr_ptr(), next.to.sockaddr_len());
+    if (rc < 0 && TransientSendError(errno)) break;
+    if (rc < 0) LogSendError(errno);
+    backlog_.pop_front();
+  }
+  UpdatePolling();
+}
+
+void UdpListener::UpdatePolling() {
+  const bool want_writable = !backlog_.empty();
+  if (want_writable == want_writable_) return;
+  want_writable_ = want_writable;
+  uv_poll_start(&poll_, UV_READABLE | (want_writable ? UV_WRITABLE : 0),
+                &UdpListener::PollCallback);
 }
 
 }  // namespace rebound

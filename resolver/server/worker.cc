@@ -1,11 +1,20 @@
 #include "resolver/server/worker.h"
 
+#include <algorithm>
+
+#include "absl/synchronization/mutex.h"
 #include "resolver/core/log.h"
 
 namespace rebound {
 
-Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages)
+Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
+               PacketCache* packet_cache)
     : config_(config) {
+  // Debian's Abseil is built without NDEBUG, which leaves absl::Mutex's deadlock detector on:
+  // every Lock then also updates a lock graph under one process-wide lock: half the user time
+  // of a packet cache hit (perf), and a lock all workers share. Abseil's own release default is
+  // off; the caches' shard locks are leaves, never held while taking another.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   uv_loop_init(&loop_);
   uv_async_init(&loop_, &stop_signal_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->Shutdown(); });
   stop_signal_.data = this;
@@ -15,8 +24,12 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
   std::vector<Stage*> stages;
   for (auto& stage : stages_) stages.push_back(stage.get());
   pipeline_ = std::make_unique<Pipeline>(std::move(stages));
-  handler_ = std::make_unique<QueryHandler>(&config->acl, pipeline_.get(), clock,
-                                            config->edns_buffer_size);
+  handler_ = std::make_unique<QueryHandler>(
+      &config->acl, pipeline_.get(), clock,
+      QueryHandlerOptions{.edns_buffer_size = config->edns_buffer_size,
+                          .packet_cache = packet_cache,
+                          .dns64_enabled = config->dns64.enabled,
+                          .dns64_clients = config->dns64.clients});
 }
 
 Worker::~Worker() {
@@ -27,17 +40,34 @@ Worker::~Worker() {
 absl::Status Worker::Listen() {
   const TcpLimits limits{.idle_timeout = config_->tcp_idle_timeout,
                          .max_connections = config_->incoming_num_tcp};
+  // Every thread binds every address: with several threads that needs SO_REUSEPORT whatever
+  // so-reuseport says (the loops share no socket).
+  const bool reuseport = config_->so_reuseport || config_->num_threads > 1;
+  // RFC 6891 6.2.5: never less than 512.
+  const size_t max_udp_response =
+      std::max<size_t>(config_->edns_buffer_size, QueryHandler::kMinOutSize);
   for (const Endpoint& address : config_->interfaces) {
     if (address.is_v6() ? !config_->do_ip6 : !config_->do_ip4) continue;
+    // As in unbound, an interface on https-port serves DNS over HTTPS (relay mode) only.
+    if (address.port() == config_->https_port) {
+      if (https_ == nullptr) {
+        absl::StatusOr<std::unique_ptr<HttpsListener>> https =
+            HttpsListener::Create(&loop_, *config_, handler_.get());
+        if (!https.ok()) return https.status();
+        https_ = *std::move(https);
+      }
+      if (absl::Status s = https_->Listen(address, reuseport); !s.ok()) return s;
+      continue;
+    }
     if (config_->do_udp) {
       absl::StatusOr<UdpListener*> udp =
-          UdpListener::Open(&loop_, address, config_->so_reuseport, handler_.get());
+          UdpListener::Open(&loop_, address, reuseport, handler_.get(), max_udp_response);
       if (!udp.ok()) return udp.status();
       udp_listeners_.push_back(*udp);
     }
     if (config_->do_tcp) {
       absl::StatusOr<TcpListener*> tcp =
-          TcpListener::Open(&loop_, address, config_->so_reuseport, handler_.get(), limits);
+          TcpListener::Open(&loop_, address, reuseport, handler_.get(), limits);
       if (!tcp.ok()) return tcp.status();
       tcp_listeners_.push_back(*tcp);
     }
@@ -61,10 +91,14 @@ void Worker::Stop() {
 }
 
 // Order matters: the transport first, so no upstream reply reaches a stage again; then the
-// pipeline, which drops pending requests unanswered; then the sockets, which no reply needs now.
+// pipeline, which drops pending requests unanswered; then the stages, whose own handles (the
+// bootstrap relays' connections) must close while the loop still runs; then the sockets, which
+// no reply needs now.
 void Worker::Shutdown() {
   transport_.reset();
+  https_.reset();  // its pending responders become no-ops
   pipeline_.reset();
+  stages_.clear();
   for (UdpListener* l : udp_listeners_) l->Close();
   for (TcpListener* l : tcp_listeners_) l->Close();
   udp_listeners_.clear();

@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "resolver/cache/packet_cache.h"
 #include "resolver/config/config.h"
 #include "resolver/core/pipeline.h"
 #include "resolver/core/stage.h"
+#include "resolver/server/https_listener.h"
 #include "resolver/server/query_handler.h"
 #include "resolver/server/tcp_listener.h"
 #include "resolver/server/udp_listener.h"
@@ -28,7 +30,9 @@ using StageFactory =
 
 class Worker {
  public:
-  Worker(const Config* config, const Clock* clock, const StageFactory& make_stages);
+  // `packet_cache` is shared by every worker and must outlive them; null: no packet cache.
+  Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
+         PacketCache* packet_cache = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -53,6 +57,7 @@ class Worker {
   std::unique_ptr<QueryHandler> handler_;
   std::vector<UdpListener*> udp_listeners_;  // each deletes itself after Close()
   std::vector<TcpListener*> tcp_listeners_;
+  std::unique_ptr<HttpsListener> https_;  // relay mode, when an interface is on https-port
 };
 
 }  // namespace rebound

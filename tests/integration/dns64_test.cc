@@ -424,6 +424,45 @@ TEST_F(Dns64Test, ClientOutsideDns64ClientsGetsThePlainAnswer) {
                {Line(n::kV4Only, "A", n::kV4OnlyA)});
 }
 
+TEST_F(Dns64Test, PacketCacheNeverServesOneViewsAnswerToTheOther) {
+  // The very same query bytes from a client inside dns64-clients and from one outside, three
+  // times each, alternating: from the second round on both are answered from the caches without
+  // a query to the hierarchy. Were the two views one packet cache entry, one client would get
+  // the other's answer. The letter case changes each round, as a 0x20 client's would.
+  // (The CNAME's target is compressed against the question, so it takes the question's case
+  // too, as in any freshly rendered response: the lines are compared without case.)
+  constexpr char kInsideClient[] = "127.0.0.2";
+  const std::vector<std::string> synthesized = {Lower(Line(n::kChain3, "CNAME", n::kV4Only)),
+                                                Lower(Line(n::kV4Only, "AAAA", "64:ff9b::506:708"))};
+  const std::vector<std::string> plain = {Lower(Line(n::kChain3, "CNAME", n::kV4Only))};
+  auto lowered = [](const LdnsPktPtr& reply) {
+    std::vector<std::string> lines = SectionLines(reply.get(), LDNS_SECTION_ANSWER);
+    for (std::string& line : lines) line = Lower(line);
+    return lines;
+  };
+  const std::string names[] = {std::string(n::kChain3), "CHAIN3.alpha.test.",
+                               "cHaIn3.AlPhA.tEsT."};
+  uint64_t after_first_round = 0;
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(names[round]);
+    LdnsPktPtr inside = AskFrom(kInsideClient, kWkpRebound, names[round], LDNS_RR_TYPE_AAAA);
+    ASSERT_NE(inside, nullptr);
+    EXPECT_EQ(ldns_pkt_get_rcode(inside.get()), LDNS_RCODE_NOERROR);
+    EXPECT_EQ(lowered(inside), synthesized) << PacketToString(inside.get());
+    EXPECT_EQ(QuestionName(*inside), names[round]);
+    LdnsPktPtr outside = AskFrom(kOutsideClient, kWkpRebound, names[round], LDNS_RR_TYPE_AAAA);
+    ASSERT_NE(outside, nullptr);
+    EXPECT_EQ(ldns_pkt_get_rcode(outside.get()), LDNS_RCODE_NOERROR);
+    EXPECT_EQ(lowered(outside), plain) << PacketToString(outside.get());
+    EXPECT_EQ(QuestionName(*outside), names[round]);
+    EXPECT_THAT(RdataStrings(outside.get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_SOA, n::kAlphaZone),
+                SizeIs(1))
+        << PacketToString(outside.get());
+    if (round == 0) after_first_round = AllNsdQueries();
+  }
+  EXPECT_EQ(AllNsdQueries(), after_first_round) << "later rounds were not answered from the cache";
+}
+
 TEST_F(Dns64Test, DnssecOkWithCheckingDisabledIsNotSynthesized) {
   // RFC 6147 5.5: a client that sets DO and CD validates itself; a synthesized record would fail
   // its validation. With CD clear the resolver answers for it, so it may synthesize.

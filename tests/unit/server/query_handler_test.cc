@@ -1,38 +1,110 @@
 #include "resolver/server/query_handler.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <optional>
+#include <string>
+
+#include "tests/unit/server/allocation_counter.h"
 
 namespace rebound {
 namespace {
 
-// Answers every query with one A record, so the tests see what reached the pipeline.
+using ::rebound::testing::AllocationCount;
+using ::testing::ElementsAre;
+
+constexpr char kDns64Clients[] = "10.1.0.0/16";
+constexpr char kDns64Client[] = "10.1.0.5@40000";
+constexpr char kPlainClient[] = "127.0.0.1@40000";
+
+// Answers every query from its lists, so the tests see what reached the pipeline. A client in
+// kDns64Clients gets `dns64_answer` instead, as DNS64 would give it an answer of its own.
 class AnsweringStage : public Stage {
  public:
   StageResult OnQuery(Request& req) override {
     ++calls;
     LdnsPktPtr answer(ldns_pkt_new());
-    ldns_rr* rr = nullptr;
-    ldns_rr_new_frm_str(&rr, "q.test. 300 IN A 192.0.2.1", 0, nullptr, nullptr);
-    ldns_pkt_push_rr(answer.get(), LDNS_SECTION_ANSWER, rr);
+    ldns_pkt_set_rcode(answer.get(), rcode);
+    const bool dns64 = req.client().address.AddressString().starts_with("10.1.");
+    for (const std::string& text : dns64 ? dns64_answer : this->answer)
+      Push(answer.get(), LDNS_SECTION_ANSWER, text);
+    for (const std::string& text : authority) Push(answer.get(), LDNS_SECTION_AUTHORITY, text);
+    for (const std::string& text : additional) Push(answer.get(), LDNS_SECTION_ADDITIONAL, text);
     req.set_answer(std::move(answer));
     return StageResult::kDone;
   }
+
   int calls = 0;
+  ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
+  std::vector<std::string> answer = {"q.test. 300 IN A 192.0.2.1"};
+  std::vector<std::string> dns64_answer = {"q.test. 300 IN AAAA 64:ff9b::c000:201"};
+  std::vector<std::string> authority;
+  std::vector<std::string> additional;
+
+ private:
+  static void Push(ldns_pkt* pkt, ldns_pkt_section section, const std::string& text) {
+    ldns_rr* rr = nullptr;
+    ASSERT_EQ(ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr), LDNS_STATUS_OK) << text;
+    ldns_pkt_push_rr(pkt, section, rr);
+  }
 };
 
-std::vector<uint8_t> Wire(const char* name, ldns_rr_type type, uint16_t edns_size = 0,
-                          ldns_pkt_opcode opcode = LDNS_PACKET_QUERY, uint16_t flags = LDNS_RD) {
-  LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN, flags));
-  ldns_pkt_set_id(q.get(), 0x1234);
-  ldns_pkt_set_opcode(q.get(), opcode);
-  if (edns_size) ldns_pkt_set_edns_udp_size(q.get(), edns_size);
+struct QuerySpec {
+  const char* name = "q.test.";
+  ldns_rr_type type = LDNS_RR_TYPE_A;
+  uint16_t id = 0x1234;
+  uint16_t edns_size = 0;  // 0: no OPT
+  bool dnssec_ok = false;
+  ldns_pkt_opcode opcode = LDNS_PACKET_QUERY;
+  uint16_t flags = LDNS_RD;
+};
+
+std::vector<uint8_t> Wire(const QuerySpec& spec) {
+  LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str(spec.name), spec.type, LDNS_RR_CLASS_IN,
+                                  spec.flags));
+  ldns_pkt_set_id(q.get(), spec.id);
+  ldns_pkt_set_opcode(q.get(), spec.opcode);
+  if (spec.edns_size != 0) {
+    ldns_pkt_set_edns_udp_size(q.get(), spec.edns_size);
+    ldns_pkt_set_edns_do(q.get(), spec.dnssec_ok);
+  }
   uint8_t* wire = nullptr;
   size_t size = 0;
   EXPECT_EQ(ldns_pkt2wire(&wire, q.get(), &size), LDNS_STATUS_OK);
   std::vector<uint8_t> out(wire, wire + size);
   free(wire);
+  return out;
+}
+
+std::vector<uint8_t> Wire(const char* name, ldns_rr_type type, uint16_t edns_size = 0,
+                          ldns_pkt_opcode opcode = LDNS_PACKET_QUERY, uint16_t flags = LDNS_RD) {
+  return Wire(QuerySpec{
+      .name = name, .type = type, .edns_size = edns_size, .opcode = opcode, .flags = flags});
+}
+
+LdnsPktPtr Parse(const std::vector<uint8_t>& wire) {
+  ldns_pkt* pkt = nullptr;
+  EXPECT_EQ(ldns_wire2pkt(&pkt, wire.data(), wire.size()), LDNS_STATUS_OK);
+  return LdnsPktPtr(pkt);
+}
+
+std::string QuestionName(const ldns_pkt* pkt) {
+  char* text = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(pkt), 0)));
+  std::string name(text);
+  free(text);
+  return name;
+}
+
+std::vector<std::string> AnswerTexts(const ldns_pkt* pkt) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_answer(pkt)); ++i) {
+    char* text = ldns_rr2str(ldns_rr_list_rr(ldns_pkt_answer(pkt), i));
+    out.emplace_back(text);
+    free(text);
+    while (!out.back().empty() && out.back().back() == '\n') out.back().pop_back();
+  }
   return out;
 }
 
@@ -42,28 +114,59 @@ class QueryHandlerTest : public ::testing::Test {
     EXPECT_TRUE(acl_.Add("192.0.2.0/24", AccessAction::kDeny).ok());
     EXPECT_TRUE(acl_.Add("10.0.0.1", AccessAction::kAllowSnoop).ok());
     EXPECT_TRUE(acl_.Add("10.0.0.2", AccessAction::kAllowSetRd).ok());
+    EXPECT_TRUE(acl_.Add(kDns64Clients, AccessAction::kAllow).ok());
   }
 
-  // Handles `packet` from `client` and returns the parsed response, or nothing if dropped.
-  std::optional<LdnsPktPtr> Ask(const std::vector<uint8_t>& packet,
-                                const char* client = "127.0.0.1@40000", bool tcp = false) {
-    std::optional<LdnsPktPtr> response;
-    bool replied = false;
-    const bool answered =
-        handler_.Handle(packet, {*Endpoint::Parse(client, 0), tcp}, [&](std::vector<uint8_t> r) {
-          replied = true;
-          ldns_pkt* pkt = nullptr;
-          EXPECT_EQ(ldns_wire2pkt(&pkt, r.data(), r.size()), LDNS_STATUS_OK);
-          response = LdnsPktPtr(pkt);
+  static QueryHandlerOptions Options(PacketCache* cache) {
+    return QueryHandlerOptions{.edns_buffer_size = 1232,
+                               .packet_cache = cache,
+                               .dns64_enabled = true,
+                               .dns64_clients = {*AddressRange::Parse(kDns64Clients)}};
+  }
+
+  // Handles `packet` from `client` and returns the response's bytes, or nothing if dropped.
+  // Checks that the handler kept its contract: an immediate answer runs no reply, a pending one
+  // exactly one (every stage here answers synchronously).
+  std::optional<std::vector<uint8_t>> AskRaw(const std::vector<uint8_t>& packet,
+                                             const char* client = kPlainClient, bool tcp = false) {
+    std::vector<uint8_t> out(tcp ? 65535 : 1232);
+    std::optional<std::vector<uint8_t>> response;
+    int replies = 0;
+    const QueryHandler::Handled handled =
+        handler_.Handle(packet, {*Endpoint::Parse(client, 0), tcp}, out, [&] {
+          return QueryHandler::Reply([&](std::vector<uint8_t> r) {
+            ++replies;
+            response = std::move(r);
+          });
         });
-    EXPECT_EQ(answered, replied);
+    switch (handled.outcome) {
+      case QueryHandler::Outcome::kDropped:
+        EXPECT_EQ(replies, 0);
+        break;
+      case QueryHandler::Outcome::kAnswered:
+        EXPECT_EQ(replies, 0);
+        response = std::vector<uint8_t>(out.begin(), out.begin() + handled.size);
+        break;
+      case QueryHandler::Outcome::kPending:
+        EXPECT_EQ(replies, 1);
+        break;
+    }
     return response;
+  }
+
+  std::optional<LdnsPktPtr> Ask(const std::vector<uint8_t>& packet,
+                                const char* client = kPlainClient, bool tcp = false) {
+    std::optional<std::vector<uint8_t>> raw = AskRaw(packet, client, tcp);
+    if (!raw.has_value()) return std::nullopt;
+    return Parse(*raw);
   }
 
   AnsweringStage stage_;
   Pipeline pipeline_{{&stage_}};
   AccessControlList acl_;
-  QueryHandler handler_{&acl_, &pipeline_, SystemClock::Get(), 1232};
+  FakeClock clock_;
+  PacketCache packet_cache_{PacketCacheOptions{}, &clock_};
+  QueryHandler handler_{&acl_, &pipeline_, &clock_, Options(&packet_cache_)};
 };
 
 TEST_F(QueryHandlerTest, AllowedClientGetsTheAnswerWithHeaderFromTheQuery) {
@@ -143,6 +246,209 @@ TEST_F(QueryHandlerTest, EdnsQueryGetsAnOptRecordBack) {
   auto edns = Ask(Wire("q.test.", LDNS_RR_TYPE_A, 4096));
   ASSERT_TRUE(edns.has_value());
   EXPECT_EQ(ldns_pkt_edns_udp_size(edns->get()), 1232);
+}
+
+TEST_F(QueryHandlerTest, OversizedDatagramGetsFormerrWithItsId) {
+  std::vector<uint8_t> head = Wire("q.test.", LDNS_RR_TYPE_A, 1232);
+  std::vector<uint8_t> out(512);
+  QueryHandler::Handled handled =
+      handler_.HandleOversized(head, {*Endpoint::Parse(kPlainClient, 0), false}, out);
+  ASSERT_EQ(handled.outcome, QueryHandler::Outcome::kAnswered);
+  LdnsPktPtr r = Parse(std::vector<uint8_t>(out.begin(), out.begin() + handled.size));
+  EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_FORMERR);
+  EXPECT_EQ(ldns_pkt_id(r.get()), 0x1234);
+  EXPECT_EQ(ldns_pkt_qdcount(r.get()), 0);
+  // A denied client is still dropped.
+  handled = handler_.HandleOversized(head, {*Endpoint::Parse("192.0.2.9@53", 0), false}, out);
+  EXPECT_EQ(handled.outcome, QueryHandler::Outcome::kDropped);
+  EXPECT_EQ(stage_.calls, 0);
+}
+
+// ---- The packet cache ------------------------------------------------------------------------
+
+TEST_F(QueryHandlerTest, RepeatedQueryIsAnsweredFromThePacketCacheWithItsOwnIdAndCase) {
+  auto first = AskRaw(Wire({.name = "q.test.", .id = 1}));
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(stage_.calls, 1);
+  EXPECT_EQ(packet_cache_.entries(), 1u);
+  clock_.Advance(absl::Seconds(20));
+  auto again = Ask(Wire({.name = "Q.tEsT.", .id = 0xabcd}));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(stage_.calls, 1) << "the second query reached the pipeline";
+  EXPECT_EQ(handler_.stats().packet_cache_hits, 1u);
+  EXPECT_EQ(ldns_pkt_id(again->get()), 0xabcd);
+  EXPECT_EQ(QuestionName(again->get()), "Q.tEsT.");
+  EXPECT_THAT(AnswerTexts(again->get()), ElementsAre("Q.tEsT.\t280\tIN\tA\t192.0.2.1"));
+  EXPECT_TRUE(ldns_pkt_rd(again->get()));
+  EXPECT_TRUE(ldns_pkt_ra(again->get()));
+  // Over TCP too: the same response fits any transport that takes its size.
+  auto tcp = Ask(Wire({.name = "q.test.", .id = 2}), kPlainClient, /*tcp=*/true);
+  ASSERT_TRUE(tcp.has_value());
+  EXPECT_EQ(stage_.calls, 1);
+  EXPECT_EQ(handler_.stats().packet_cache_hits, 2u);
+}
+
+TEST_F(QueryHandlerTest, PacketCacheHitAllocatesNothing) {
+  const std::vector<uint8_t> query = Wire({.name = "q.test.", .edns_size = 1232});
+  const size_t before_miss = AllocationCount();
+  ASSERT_TRUE(AskRaw(query).has_value());
+  if (AllocationCount() == before_miss) {
+    // valgrind puts its own operator new in place of allocation_counter.cc's.
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") FAIL() << "operator new is not counted";
+    GTEST_SKIP() << "operator new is not counted here (valgrind?): cannot check for allocations";
+  }
+  std::vector<uint8_t> out(1232);
+  const ClientInfo client{*Endpoint::Parse(kDns64Client, 0), false};
+  ASSERT_TRUE(AskRaw(query, kDns64Client).has_value());  // fills the DNS64 view's entry too
+  const size_t before = AllocationCount();
+  bool factory_called = false;
+  const QueryHandler::Handled handled = handler_.Handle(query, client, out, [&] {
+    factory_called = true;
+    return QueryHandler::Reply([](std::vector<uint8_t>) {});
+  });
+  const size_t allocations = AllocationCount() - before;
+  EXPECT_EQ(handled.outcome, QueryHandler::Outcome::kAnswered);
+  EXPECT_FALSE(factory_called);
+  EXPECT_EQ(allocations, 0u);
+  EXPECT_EQ(stage_.calls, 2);
+}
+
+TEST_F(QueryHandlerTest, EveryQueryBitThatChangesTheAnswerHasItsOwnEntry) {
+  const std::vector<QuerySpec> variants = {
+      {.name = "q.test."},
+      {.name = "q.test.", .type = LDNS_RR_TYPE_AAAA},
+      {.name = "q.test.", .edns_size = 1232},
+      {.name = "q.test.", .edns_size = 1232, .dnssec_ok = true},
+      {.name = "q.test.", .flags = LDNS_RD | LDNS_CD},
+      {.name = "r.test."},
+  };
+  for (const QuerySpec& spec : variants) ASSERT_TRUE(Ask(Wire(spec)).has_value());
+  EXPECT_EQ(stage_.calls, static_cast<int>(variants.size()));
+  EXPECT_EQ(packet_cache_.entries(), variants.size());
+  // Asked again, each finds its own entry, with its own flags and OPT.
+  for (const QuerySpec& spec : variants) {
+    auto r = Ask(Wire(spec));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(ldns_pkt_cd(r->get()), (spec.flags & LDNS_CD) != 0);
+    EXPECT_EQ(ldns_pkt_edns_udp_size(r->get()), spec.edns_size == 0 ? 0 : 1232);
+    EXPECT_EQ(ldns_pkt_edns_do(r->get()), spec.dnssec_ok);
+    EXPECT_EQ(ldns_pkt_get_opcode(r->get()), LDNS_PACKET_QUERY);
+  }
+  EXPECT_EQ(stage_.calls, static_cast<int>(variants.size()));
+  EXPECT_EQ(handler_.stats().packet_cache_hits, variants.size());
+}
+
+TEST_F(QueryHandlerTest, Dns64ViewsNeverShareAnEntry) {
+  // Each view asks twice, alternating: the second ask of each is a hit, of its own answer.
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    auto inside = Ask(Wire("q.test.", LDNS_RR_TYPE_AAAA), kDns64Client);
+    ASSERT_TRUE(inside.has_value());
+    EXPECT_THAT(AnswerTexts(inside->get()),
+                ElementsAre("q.test.\t300\tIN\tAAAA\t64:ff9b::c000:201"));
+    auto outside = Ask(Wire("q.test.", LDNS_RR_TYPE_AAAA), kPlainClient);
+    ASSERT_TRUE(outside.has_value());
+    EXPECT_THAT(AnswerTexts(outside->get()), ElementsAre("q.test.\t300\tIN\tA\t192.0.2.1"));
+  }
+  EXPECT_EQ(stage_.calls, 2);
+  EXPECT_EQ(handler_.stats().packet_cache_hits, 2u);
+  // Without DNS64 everyone is in the same view.
+  QueryHandler no_dns64(&acl_, &pipeline_, &clock_,
+                        QueryHandlerOptions{.packet_cache = &packet_cache_});
+  std::vector<uint8_t> out(1232);
+  for (const char* client : {kDns64Client, kPlainClient}) {
+    no_dns64.Handle(Wire("r.test.", LDNS_RR_TYPE_AAAA), {*Endpoint::Parse(client, 0), false}, out,
+                    [] { return QueryHandler::Reply([](std::vector<uint8_t>) {}); });
+  }
+  EXPECT_EQ(no_dns64.stats().packet_cache_hits, 1u);
+}
+
+TEST_F(QueryHandlerTest, ResponsesToQueriesTheAclDidNotPlainlyAllowAreNotStored) {
+  // allow_snoop with RD=1 and allow_setrd: answered through the pipeline, not stored.
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A), "10.0.0.1@53").has_value());
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A, 0, LDNS_PACKET_QUERY, 0), "10.0.0.2@53"));
+  EXPECT_EQ(packet_cache_.entries(), 0u);
+  EXPECT_EQ(stage_.calls, 2);
+  // Once a plainly allowed client has filled it, an allow_snoop client with RD=1 gets the same
+  // response; an allow_setrd query without RD still goes to the pipeline (its key has no RD).
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A)).has_value());
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A), "10.0.0.1@53").has_value());
+  auto setrd = Ask(Wire("q.test.", LDNS_RR_TYPE_A, 0, LDNS_PACKET_QUERY, 0), "10.0.0.2@53");
+  ASSERT_TRUE(setrd.has_value());
+  EXPECT_TRUE(ldns_pkt_rd(setrd->get()));
+  EXPECT_EQ(stage_.calls, 4);
+  EXPECT_EQ(handler_.stats().packet_cache_hits, 1u);
+}
+
+TEST_F(QueryHandlerTest, ServfailIsNeverServedFromThePacketCache) {
+  stage_.rcode = LDNS_RCODE_SERVFAIL;
+  stage_.answer.clear();
+  for (int i = 0; i < 3; ++i) {
+    auto r = Ask(Wire("q.test.", LDNS_RR_TYPE_A));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(ldns_pkt_get_rcode(r->get()), LDNS_RCODE_SERVFAIL);
+  }
+  EXPECT_EQ(stage_.calls, 3);
+  EXPECT_EQ(packet_cache_.entries(), 0u);
+}
+
+TEST_F(QueryHandlerTest, ExpiredEntryGoesBackToThePipeline) {
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A)).has_value());
+  clock_.Advance(absl::Seconds(299));
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A)).has_value());
+  EXPECT_EQ(stage_.calls, 1);
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A)).has_value());
+  EXPECT_EQ(stage_.calls, 2);
+}
+
+TEST_F(QueryHandlerTest, TruncatedResponseIsNotStoredAndABigEntryServesOnlyClientsItFits) {
+  // About 40 * 16 bytes of A records: over 512, under 1232.
+  stage_.answer.clear();
+  for (int i = 0; i < 40; ++i) {
+    stage_.answer.push_back("q.test. 300 IN A 192.0.2." + std::to_string(i));
+  }
+  const QuerySpec small{.name = "q.test.", .edns_size = 512};
+  auto truncated = Ask(Wire(small));
+  ASSERT_TRUE(truncated.has_value());
+  EXPECT_TRUE(ldns_pkt_tc(truncated->get()));
+  EXPECT_EQ(packet_cache_.entries(), 0u);
+  // A client that takes 1232 bytes gets it whole, and that is stored...
+  const QuerySpec big{.name = "q.test.", .edns_size = 4096};
+  auto whole = Ask(Wire(big));
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_FALSE(ldns_pkt_tc(whole->get()));
+  EXPECT_EQ(packet_cache_.entries(), 1u);
+  // ...but not sent to a client with a 512-byte buffer (same key): it gets TC from the pipeline.
+  auto truncated_again = Ask(Wire(small));
+  ASSERT_TRUE(truncated_again.has_value());
+  EXPECT_TRUE(ldns_pkt_tc(truncated_again->get()));
+  EXPECT_EQ(stage_.calls, 3);
+  auto hit = Ask(Wire(big));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(ldns_pkt_ancount(hit->get()), 40);
+  EXPECT_EQ(stage_.calls, 3);
+}
+
+TEST_F(QueryHandlerTest, ResponseWithoutTheAdditionalSectionIsNotStored) {
+  // RFC 2181 9: additional data that does not fit is left out without TC; such a response is
+  // not what a client with a larger buffer would get, so it is not stored.
+  for (int i = 0; i < 40; ++i) {
+    stage_.additional.push_back("ns.test. 300 IN A 192.0.2." + std::to_string(i));
+  }
+  auto cut = Ask(Wire("q.test.", LDNS_RR_TYPE_A));  // no EDNS: 512 bytes
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_FALSE(ldns_pkt_tc(cut->get()));
+  EXPECT_EQ(ldns_pkt_arcount(cut->get()), 0);
+  EXPECT_EQ(packet_cache_.entries(), 0u);
+  // Over TCP it is whole, stored, and served whole to the next TCP client.
+  ASSERT_TRUE(Ask(Wire("q.test.", LDNS_RR_TYPE_A), kPlainClient, /*tcp=*/true).has_value());
+  EXPECT_EQ(packet_cache_.entries(), 1u);
+  auto hit = Ask(Wire("q.test.", LDNS_RR_TYPE_A), kPlainClient, /*tcp=*/true);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(ldns_pkt_arcount(hit->get()), 40);
+  EXPECT_EQ(stage_.calls, 2);
 }
 
 }  // namespace

@@ -1,0 +1,424 @@
+// The bootstrap fallback end to end: rebound recursing over the loopback hierarchy, its ordinary
+// path broken in the ways a real host breaks, and unbound as a real DNS-over-HTTPS relay
+// (RFC 8484 over HTTP/2) with a certificate from a test CA the fixture makes.
+//
+// The relay answers a few names from local data with addresses the hierarchy does not have
+// (192.0.2.x), so every answer shows which path it came by.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "tests/common/temp_dir.h"
+#include "tests/common/test_ca.h"
+#include "tests/integration/fixture/dns_client.h"
+#include "tests/integration/fixture/dns_relay.h"
+#include "tests/integration/fixture/doh_relay_server.h"
+#include "tests/integration/fixture/hierarchy_names.h"
+#include "tests/integration/fixture/hierarchy_test_base.h"
+#include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/scripted_auth_server.h"
+#include "tests/integration/fixture/subprocess.h"
+
+namespace rebound::integration {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The relay: unbound's DoH on both families, with a certificate for kRelayName.
+constexpr char kRelayName[] = "relay.test";
+constexpr char kRelayV4[] = "127.0.0.80";
+constexpr char kRelayV6[] = "::1";
+constexpr uint16_t kHttpsPort = 443;
+// What the relay says, and the hierarchy says otherwise (or nothing).
+constexpr char kRelayedName[] = "www.beta.example.";
+constexpr char kRelayedA[] = "192.0.2.80";
+constexpr char kOrdinaryA[] = "20.30.40.50";  // www.beta.example. in the hierarchy
+constexpr char kRelayOnlyName[] = "ghost.beta.example.";  // NXDOMAIN in the hierarchy
+constexpr char kRelayOnlyA[] = "192.0.2.81";
+constexpr char kDeadZoneName[] = "www.alldead.test.";  // its servers refuse every packet
+constexpr char kDeadZoneRelayA[] = "192.0.2.82";
+
+// A root that swallows every packet: ordinary DNS is black-holed.
+constexpr char kBlackHoleRoot[] = "127.0.81.1";
+// An IPv4 network with an "unreachable" route: sends fail at once, as on a host whose IPv4 is
+// gone. The host story's root lives here.
+constexpr char kBrokenNet[] = "10.53.0.0/24";
+constexpr char kBrokenRoot[] = "10.53.0.1";
+constexpr char kDeadRelay[] = "10.53.0.9";
+// Accepts TCP connections and never speaks: a relay that hangs.
+constexpr char kHangingRelay[] = "127.0.0.83";
+
+// rebound waits this long for any reply before asking the relays (main.cc).
+constexpr absl::Duration kOrdinaryGiveUp = absl::Seconds(3);
+
+class BootstrapTest : public HierarchyTestBase {
+ public:
+  static void SetUpTestSuite() {
+    StartSharedHierarchy({"bash", "nsd", "unbound", "openssl", "ip"}, false);
+    if (!hierarchy_started()) return;
+    suite_ = new Suite;
+    suite_->status = StartSuite(*suite_);
+  }
+  static void TearDownTestSuite() {
+    delete suite_;
+    suite_ = nullptr;
+    StopSharedHierarchy();
+  }
+
+ protected:
+  struct Suite {
+    absl::Status status;
+    std::unique_ptr<testing::TempDir> dir;
+    std::optional<testing::TestCa> ca;
+    std::optional<testing::TestCa> unknown_ca;
+    testing::TestLeaf leaf;  // relay.test, signed by `ca`
+    std::unique_ptr<Subprocess> relay;
+    std::unique_ptr<ScriptedAuthServer> black_hole_root;
+    int hanging_relay_fd = -1;
+    ~Suite() {
+      if (hanging_relay_fd >= 0) close(hanging_relay_fd);
+    }
+  };
+
+  static absl::Status StartSuite(Suite& s) {
+    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("rebound-bootstrap-");
+    if (!dir.ok()) return dir.status();
+    s.dir = std::make_unique<testing::TempDir>(*std::move(dir));
+    absl::StatusOr<testing::TestCa> ca = testing::TestCa::Create(s.dir->path(), "ca");
+    if (!ca.ok()) return ca.status();
+    s.ca = *std::move(ca);
+    absl::StatusOr<testing::TestCa> unknown = testing::TestCa::Create(s.dir->path(), "unknown");
+    if (!unknown.ok()) return unknown.status();
+    s.unknown_ca = *std::move(unknown);
+    absl::StatusOr<testing::TestLeaf> leaf = s.ca->IssueLeaf(kRelayName, {kRelayV4, kRelayV6});
+    if (!leaf.ok()) return leaf.status();
+    s.leaf = *leaf;
+
+    absl::StatusOr<std::unique_ptr<Subprocess>> relay = StartDohRelay(
+        hierarchy(), "doh-relay",
+        {.listen = {EndpointAt(kRelayV4, kHttpsPort), EndpointAt(kRelayV6, kHttpsPort)},
+         .key_file = leaf->key_file,
+         .cert_file = leaf->cert_file,
+         .local_data = {absl::StrCat(kRelayedName, " 300 IN A ", kRelayedA),
+                        absl::StrCat(kRelayOnlyName, " 300 IN A ", kRelayOnlyA),
+                        absl::StrCat(kDeadZoneName, " 300 IN A ", kDeadZoneRelayA)}});
+    if (!relay.ok()) return relay.status();
+    s.relay = *std::move(relay);
+
+    absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> hole =
+        ScriptedAuthServer::Start(EndpointAt(kBlackHoleRoot));
+    if (!hole.ok()) return hole.status();
+    s.black_hole_root = *std::move(hole);
+
+    if (absl::Status st = RunToCompletion({"ip", "route", "add", "unreachable", kBrokenNet},
+                                          hierarchy().dir() + "/ip-route.log", absl::Seconds(5));
+        !st.ok()) {
+      return st;
+    }
+    return ListenWithoutSpeaking(EndpointAt(kHangingRelay, kHttpsPort), &s.hanging_relay_fd);
+  }
+
+  static absl::Status ListenWithoutSpeaking(const Endpoint& address, int* fd_out) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (fd < 0 || bind(fd, address.sockaddr_ptr(), address.sockaddr_len()) != 0 ||
+        listen(fd, 16) != 0) {
+      return absl::InternalError(absl::StrCat("cannot listen on ", address.ToString()));
+    }
+    *fd_out = fd;  // the kernel completes handshakes; nobody ever reads
+    return absl::OkStatus();
+  }
+
+  void SetUp() override {
+    HierarchyTestBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_NE(suite_, nullptr);
+    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
+  }
+
+  // Root hints naming one root server at `address`.
+  static std::string WriteRootHints(const std::string& name, absl::string_view address) {
+    const std::string path = absl::StrCat(hierarchy().dir(), "/", name, ".hints");
+    std::ofstream(path) << ". 3600000 IN NS a.root.test.\na.root.test. 3600000 IN A " << address
+                        << "\n";
+    return path;
+  }
+
+  static std::string RelayLine(absl::string_view address, absl::string_view tls_name = kRelayName,
+                               uint16_t port = kHttpsPort,
+                               absl::string_view form = "doh /dns-query") {
+    return absl::StrCat("\"", address, " ", port, " ", tls_name, " ", form, "\"");
+  }
+
+  // A rebound on `listen` with the given root hints, bootstrap on, the given relays only.
+  static std::string BootstrapConfig(absl::string_view listen, const std::string& hints,
+                                     const std::vector<std::string>& relays,
+                                     const std::string& extra = "") {
+    std::string config = absl::StrCat(
+        "server:\n"
+        "  interface: ", listen, "\n"
+        "  access-control: 127.0.0.0/8 allow\n"
+        "  access-control: ::1/128 allow\n"
+        "  verbosity: 2\n"
+        "  root-hints: \"", hints, "\"\n"
+        "  do-not-query-localhost: no\n"
+        "  bootstrap: yes\n"
+        "  bootstrap-relays-replace: yes\n"
+        "  bootstrap-ca-file: \"", suite_->ca->cert_file(), "\"\n");
+    for (const std::string& relay : relays) absl::StrAppend(&config, "  bootstrap-relay: ", relay, "\n");
+    return config + extra;
+  }
+
+  static std::unique_ptr<Subprocess> Start(absl::string_view name, absl::string_view listen,
+                                           const std::string& config) {
+    absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+        StartRebound(REBOUND_BINARY, hierarchy(), name, config, EndpointAt(listen));
+    EXPECT_TRUE(rebound.ok()) << rebound.status();
+    return rebound.ok() ? *std::move(rebound) : nullptr;
+  }
+
+  // The A addresses in an answer, or the RCODE's name when there is none.
+  static std::vector<std::string> Addresses(const absl::StatusOr<LdnsPktPtr>& reply) {
+    std::vector<std::string> out;
+    if (!reply.ok()) return {std::string(reply.status().message())};
+    if (ldns_pkt_get_rcode(reply->get()) != LDNS_RCODE_NOERROR) {
+      char* rcode = ldns_pkt_rcode2str(ldns_pkt_get_rcode(reply->get()));
+      out.push_back(rcode);
+      free(rcode);
+      return out;
+    }
+    const ldns_rr_list* answer = ldns_pkt_answer(reply->get());
+    for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+      const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+      if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A) continue;
+      char* text = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+      out.push_back(text);
+      free(text);
+    }
+    return out;
+  }
+
+  // The RFC 8914 INFO-CODE of the reply's Extended DNS Error, or -1.
+  static int ExtendedError(const absl::StatusOr<LdnsPktPtr>& reply) {
+    if (!reply.ok()) return -1;
+    ldns_edns_option_list* options = ldns_pkt_edns_get_option_list(reply->get());
+    for (size_t i = 0; options != nullptr && i < ldns_edns_option_list_get_count(options); ++i) {
+      ldns_edns_option* option = ldns_edns_option_list_get_option(options, i);
+      if (ldns_edns_get_code(option) != 15 || ldns_edns_get_size(option) < 2) continue;
+      const auto* data = static_cast<const uint8_t*>(ldns_edns_get_data(option));
+      return (data[0] << 8) | data[1];
+    }
+    return -1;
+  }
+
+  // dig's patience: one try of 5 s.
+  static absl::StatusOr<LdnsPktPtr> Dig(absl::string_view server, absl::string_view name) {
+    return Query(EndpointAt(server), name, LDNS_RR_TYPE_A, {.timeout = absl::Seconds(5)});
+  }
+
+  static Suite* suite_;
+};
+
+BootstrapTest::Suite* BootstrapTest::suite_ = nullptr;
+
+TEST_F(BootstrapTest, BlackHoledOrdinaryDnsIsAnsweredThroughTheRelay) {
+  auto rebound = Start("blackholed", "127.0.0.31",
+                       BootstrapConfig("127.0.0.31", WriteRootHints("blackholed", kBlackHoleRoot),
+                                       {RelayLine(kRelayV4)}));
+  ASSERT_NE(rebound, nullptr);
+  const absl::Time start = absl::Now();
+  EXPECT_THAT(Addresses(Dig("127.0.0.31", kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_GE(took, kOrdinaryGiveUp - absl::Milliseconds(100)) << "asked the relay too early";
+  EXPECT_LT(took, absl::Seconds(5)) << "dig's first try would have timed out";
+  // The relay's own recursion says NXDOMAIN for a name nobody has: that is what the client gets.
+  absl::StatusOr<LdnsPktPtr> nx = Dig("127.0.0.31", "nowhere.beta.example.");
+  ASSERT_TRUE(nx.ok()) << nx.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(nx->get()), LDNS_RCODE_NXDOMAIN);
+  // The relay's answer was cached: asked again, it comes at once.
+  const absl::Time again = absl::Now();
+  EXPECT_THAT(Addresses(Dig("127.0.0.31", kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  EXPECT_LT(absl::Now() - again, absl::Milliseconds(500));
+}
+
+TEST_F(BootstrapTest, AnswersFromAuthoritiesNeverGoToTheRelay) {
+  // Ordinary DNS works: the hierarchy's root.
+  auto rebound = Start("healthy", "127.0.0.32",
+                       BootstrapConfig("127.0.0.32", hierarchy().root_hints_path(),
+                                       {RelayLine(kRelayV4)}));
+  ASSERT_NE(rebound, nullptr);
+  EXPECT_THAT(Addresses(Dig("127.0.0.32", kRelayedName)), ::testing::ElementsAre(kOrdinaryA));
+  // NXDOMAIN from the zone's servers is the answer, though the relay would say otherwise.
+  EXPECT_THAT(Addresses(Dig("127.0.0.32", kRelayOnlyName)), ::testing::ElementsAre("NXDOMAIN"));
+  // So is SERVFAIL when the zone's own servers fail but the root and TLD answered.
+  EXPECT_THAT(Addresses(Dig("127.0.0.32", kDeadZoneName)), ::testing::ElementsAre("SERVFAIL"));
+}
+
+TEST_F(BootstrapTest, ARelayWithTheWrongCertificateIsNeverUsed) {
+  // The certificate is valid, but for relay.test, not for the name this line expects.
+  auto wrong_name = Start("wrongname", "127.0.0.33",
+                          BootstrapConfig("127.0.0.33", WriteRootHints("wrongname", kBlackHoleRoot),
+                                          {RelayLine(kRelayV4, "other.test")}));
+  ASSERT_NE(wrong_name, nullptr);
+  absl::StatusOr<LdnsPktPtr> failed = Dig("127.0.0.33", kRelayedName);
+  EXPECT_THAT(Addresses(failed), ::testing::ElementsAre("SERVFAIL"));
+  // dig shows why: RFC 8914 4.23, No Reachable Authority.
+  EXPECT_EQ(ExtendedError(failed), 22);
+  EXPECT_THAT(wrong_name->LogTail(), HasSubstr("other.test"));
+
+  // The right name, but rebound trusts another CA.
+  std::string config = BootstrapConfig("127.0.0.34", WriteRootHints("unknownca", kBlackHoleRoot),
+                                       {RelayLine(kRelayV4)});
+  absl::StrReplaceAll({{suite_->ca->cert_file(), suite_->unknown_ca->cert_file()}}, &config);
+  auto unknown_ca = Start("unknownca", "127.0.0.34", config);
+  ASSERT_NE(unknown_ca, nullptr);
+  EXPECT_THAT(Addresses(Dig("127.0.0.34", kRelayedName)), ::testing::ElementsAre("SERVFAIL"));
+  EXPECT_THAT(unknown_ca->LogTail(), HasSubstr("certificate verification failed"));
+}
+
+TEST_F(BootstrapTest, DeadAndHangingRelaysLoseTheRaceToALiveOne) {
+  auto rebound = Start(
+      "race", "127.0.0.35",
+      BootstrapConfig("127.0.0.35", WriteRootHints("race", kBlackHoleRoot),
+                      {RelayLine(kHangingRelay), RelayLine(kDeadRelay), RelayLine(kRelayV4)}));
+  ASSERT_NE(rebound, nullptr);
+  const absl::Time start = absl::Now();
+  EXPECT_THAT(Addresses(Dig("127.0.0.35", kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  // Hanging relay first, the unreachable one 250 ms later (it fails at once, so the live one
+  // starts then too): far less than the hanging relay's own timeout.
+  EXPECT_LT(absl::Now() - start, kOrdinaryGiveUp + absl::Milliseconds(1500));
+}
+
+TEST_F(BootstrapTest, RememberedAnswersSurviveARestartWhileBroken) {
+  const std::string state = hierarchy().dir() + "/bootstrap.state";
+  const std::string extra = absl::StrCat("  bootstrap-state-file: \"", state, "\"\n");
+  {
+    auto first = Start("state1", "127.0.0.36",
+                       BootstrapConfig("127.0.0.36", WriteRootHints("state", kBlackHoleRoot),
+                                       {RelayLine(kRelayV4)}, extra));
+    ASSERT_NE(first, nullptr);
+    EXPECT_THAT(Addresses(Dig("127.0.0.36", kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  }  // stopped: the state is on disk
+  // Restarted while still broken, and now no relay can be reached either.
+  auto second = Start("state2", "127.0.0.36",
+                      BootstrapConfig("127.0.0.36", WriteRootHints("state", kBlackHoleRoot),
+                                      {RelayLine(kDeadRelay)}, extra));
+  ASSERT_NE(second, nullptr);
+  const absl::Time start = absl::Now();
+  EXPECT_THAT(Addresses(Dig("127.0.0.36", kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500)) << "not answered from the state file";
+  EXPECT_THAT(second->LogTail(), HasSubstr("remembered relay answers"));
+
+  // A corrupt state file is a warning, not a failure to start.
+  std::ofstream(state) << "{\"version\": 1, \"answers\": [";
+  auto third = Start("state3", "127.0.0.37",
+                     BootstrapConfig("127.0.0.37", WriteRootHints("state3", kBlackHoleRoot),
+                                     {RelayLine(kRelayV4)}, extra));
+  ASSERT_NE(third, nullptr);
+  EXPECT_THAT(third->LogTail(), HasSubstr("starting without it"));
+}
+
+// Relay mode: a rebound that resolves ordinarily serves others over HTTPS, in both forms; a
+// rebound with `bootstrap: only` uses it.
+TEST_F(BootstrapTest, ReboundIsARelayForOthersInBothForms) {
+  constexpr char kRelayMode[] = "127.0.0.39";
+  constexpr uint16_t kRelayModePort = 8443;
+  const std::string relay_config = absl::StrCat(
+      RecursiveServerConfig(hierarchy(), kRelayMode),
+      "  interface: ", kRelayMode, "@", kRelayModePort, "\n",
+      "  https-port: ", kRelayModePort, "\n",
+      "  tls-service-key: \"", suite_->leaf.key_file, "\"\n",
+      "  tls-service-pem: \"", suite_->leaf.cert_file, "\"\n");
+  auto relay = Start("relaymode", kRelayMode, relay_config);
+  ASSERT_NE(relay, nullptr);
+
+  const std::string hints = WriteRootHints("relayclient", kBrokenRoot);
+  std::string json_only = BootstrapConfig(
+      "127.0.0.40", hints,
+      {RelayLine(kRelayMode, kRelayName, kRelayModePort, "json /bootstrap-dns")});
+  absl::StrReplaceAll({{"bootstrap: yes", "bootstrap: only"}}, &json_only);
+  auto json_client = Start("jsonclient", "127.0.0.40", json_only);
+  ASSERT_NE(json_client, nullptr);
+  // The relay resolved www.beta.example from the hierarchy, and said so in JSON.
+  EXPECT_THAT(Addresses(Dig("127.0.0.40", kRelayedName)), ::testing::ElementsAre(kOrdinaryA));
+  // The JSON form has addresses only: other types cannot be asked that way.
+  absl::StatusOr<LdnsPktPtr> txt = Query(EndpointAt("127.0.0.40"), kRelayedName,
+                                         LDNS_RR_TYPE_TXT, {.timeout = absl::Seconds(5)});
+  ASSERT_TRUE(txt.ok()) << txt.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(txt->get()), LDNS_RCODE_SERVFAIL);
+
+  std::string doh_only = BootstrapConfig(
+      "127.0.0.41", hints, {RelayLine(kRelayMode, kRelayName, kRelayModePort)});
+  absl::StrReplaceAll({{"bootstrap: yes", "bootstrap: only"}}, &doh_only);
+  auto doh_client = Start("dohclient", "127.0.0.41", doh_only);
+  ASSERT_NE(doh_client, nullptr);
+  EXPECT_THAT(Addresses(Dig("127.0.0.41", kRelayedName)), ::testing::ElementsAre(kOrdinaryA));
+  EXPECT_THAT(Addresses(Dig("127.0.0.41", kRelayOnlyName)), ::testing::ElementsAre("NXDOMAIN"));
+}
+
+// The host story: IPv4 is gone (sends to the root fail at once), IPv6 still works and reaches
+// the relay. rebound answers dig's first try, enters bootstrap mode, and once IPv4 returns it
+// goes back to the ordinary path, as the queries the root's stand-in passes on show.
+TEST_F(BootstrapTest, AHostWithoutIpv4ResolvesThroughAnIpv6RelayAndReturnsWhenIpv4Does) {
+  auto rebound =
+      Start("host", "127.0.0.38",
+            BootstrapConfig("127.0.0.38", WriteRootHints("host", kBrokenRoot),
+                            {RelayLine(kRelayV6)}, "  bootstrap-max-ttl: 1\n"));
+  ASSERT_NE(rebound, nullptr);
+  for (int i = 0; i < 4; ++i) {
+    const absl::Time start = absl::Now();
+    EXPECT_THAT(Addresses(Dig("127.0.0.38", kRelayedName)), ::testing::ElementsAre(kRelayedA))
+        << i;
+    EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << i;
+    absl::SleepFor(absl::Milliseconds(1100));  // past bootstrap-max-ttl: ask again
+  }
+  EXPECT_THAT(rebound->LogTail(), HasSubstr("asking relays first"));
+
+  // IPv4 comes back: the root's address is reachable again and leads to the real root.
+  ASSERT_TRUE(RunToCompletion({"ip", "route", "del", "unreachable", kBrokenNet},
+                              hierarchy().dir() + "/ip-route.log", absl::Seconds(5))
+                  .ok());
+  ASSERT_TRUE(RunToCompletion({"ip", "addr", "add", absl::StrCat(kBrokenRoot, "/32"), "dev", "lo"},
+                              hierarchy().dir() + "/ip-addr.log", absl::Seconds(5))
+                  .ok());
+  absl::StatusOr<std::unique_ptr<DnsRelay>> root = DnsRelay::Start(
+      {{EndpointAt(kBrokenRoot), EndpointAt(names::kRootServer1)}});
+  ASSERT_TRUE(root.ok()) << root.status();
+
+  const absl::Time restored = absl::Now();
+  bool ordinary = false;
+  while (!ordinary && absl::Now() - restored < absl::Seconds(30)) {
+    ordinary = Addresses(Dig("127.0.0.38", kRelayedName)) ==
+               std::vector<std::string>{kOrdinaryA};
+    if (!ordinary) absl::SleepFor(absl::Milliseconds(1100));
+  }
+  EXPECT_TRUE(ordinary) << "still answered by the relay 30 s after IPv4 returned";
+  EXPECT_GT((*root)->RelayedTotal().total(), 0u);
+  std::cout << "back to ordinary DNS " << absl::Now() - restored << " after IPv4 returned\n";
+
+  // Put the broken network back for the other tests.
+  (*root).reset();
+  RunToCompletion({"ip", "addr", "del", absl::StrCat(kBrokenRoot, "/32"), "dev", "lo"},
+                  hierarchy().dir() + "/ip-addr.log", absl::Seconds(5))
+      .IgnoreError();
+  RunToCompletion({"ip", "route", "add", "unreachable", kBrokenNet},
+                  hierarchy().dir() + "/ip-route.log", absl::Seconds(5))
+      .IgnoreError();
+}
+
+}  // namespace
+}  // namespace rebound::integration
