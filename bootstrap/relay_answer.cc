@@ -177,12 +177,7 @@ std::vector<uint8_t> RelayQueryWire(const ldns_rdf* qname, ldns_rr_type qtype) {
   if (pkt == nullptr) return {};
   ldns_pkt_set_id(pkt.get(), 0);  // RFC 8484 4.1
   ldns_pkt_set_edns_udp_size(pkt.get(), kRelayEdnsPayloadSize);
-  uint8_t* wire = nullptr;
-  size_t size = 0;
-  std::vector<uint8_t> out;
-  if (ldns_pkt2wire(&wire, pkt.get(), &size) == LDNS_STATUS_OK) out.assign(wire, wire + size);
-  LDNS_FREE(wire);
-  return out;
+  return PacketToWire(*pkt);
 }
 
 std::string DohGetPath(const Relay& relay, const ldns_rdf* qname, ldns_rr_type qtype) {

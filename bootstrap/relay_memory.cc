@@ -63,13 +63,9 @@ std::vector<PersistedAnswer> RelayMemory::Answers() const {
 
 void RelayMemory::RecordAnswer(const Relay& relay, const ldns_rdf* qname, ldns_rr_type qtype,
                                const ldns_pkt& answer) {
-  uint8_t* wire = nullptr;
-  size_t size = 0;
-  if (ldns_pkt2wire(&wire, &answer, &size) != LDNS_STATUS_OK) return;
   PersistedAnswer persisted{NameString(qname), static_cast<uint16_t>(qtype),
-                            clock_->Now() + Lifetime(answer),
-                            std::vector<uint8_t>(wire, wire + size)};
-  free(wire);
+                            clock_->Now() + Lifetime(answer), PacketToWire(answer)};
+  if (persisted.wire.empty()) return;
 
   std::optional<BootstrapState> to_save;
   uint64_t generation = 0;

@@ -113,15 +113,7 @@ absl::Status H2ClientSession::Receive(absl::string_view bytes) {
 }
 
 absl::Status H2ClientSession::TakeOutput(std::string* out) {
-  for (;;) {
-    const uint8_t* data = nullptr;
-    const ssize_t n = nghttp2_session_mem_send(session_, &data);
-    if (n < 0) {
-      return absl::InternalError(absl::StrCat("HTTP/2: ", nghttp2_strerror(static_cast<int>(n))));
-    }
-    if (n == 0) return absl::OkStatus();
-    out->append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
-  }
+  return TakeH2Output(session_, out);
 }
 
 bool H2ClientSession::accepts_requests() const {

@@ -9,6 +9,9 @@
 #include <cstring>
 #include <string>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
 namespace rebound {
 
 // A header field pointing at `name` and `value`; nghttp2 copies both when the frame is
@@ -17,6 +20,19 @@ inline nghttp2_nv H2Field(const std::string& name, const std::string& value) {
   return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
           NGHTTP2_NV_FLAG_NONE};
+}
+
+// Appends everything nghttp2 has ready to send on `session` to `out`.
+inline absl::Status TakeH2Output(nghttp2_session* session, std::string* out) {
+  for (;;) {
+    const uint8_t* data = nullptr;
+    const ssize_t n = nghttp2_session_mem_send(session, &data);
+    if (n < 0) {
+      return absl::InternalError(absl::StrCat("HTTP/2: ", nghttp2_strerror(static_cast<int>(n))));
+    }
+    if (n == 0) return absl::OkStatus();
+    out->append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+  }
 }
 
 // A message body nghttp2 pulls in DATA frames as flow control allows. It must stay at the same

@@ -84,15 +84,7 @@ bool H2ServerSession::Respond(int32_t stream_id, HttpsReply reply) {
 void H2ServerSession::GoAway() { nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR); }
 
 absl::Status H2ServerSession::TakeOutput(std::string* out) {
-  for (;;) {
-    const uint8_t* data = nullptr;
-    const ssize_t n = nghttp2_session_mem_send(session_, &data);
-    if (n < 0) {
-      return absl::InternalError(absl::StrCat("HTTP/2: ", nghttp2_strerror(static_cast<int>(n))));
-    }
-    if (n == 0) return absl::OkStatus();
-    out->append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
-  }
+  return TakeH2Output(session_, out);
 }
 
 bool H2ServerSession::finished() const {

@@ -110,12 +110,7 @@ class UdpTcpTransport::Exchange {
       ldns_pkt_set_edns_udp_size(pkt.get(), owner_->options_.edns_buffer_size);
       ldns_pkt_set_edns_do(pkt.get(), question_.dnssec_ok);
     }
-    uint8_t* wire = nullptr;
-    size_t size = 0;
-    std::vector<uint8_t> out;
-    if (ldns_pkt2wire(&wire, pkt.get(), &size) == LDNS_STATUS_OK) out.assign(wire, wire + size);
-    LDNS_FREE(wire);
-    return out;
+    return PacketToWire(*pkt);
   }
 
   // RFC 5452 9.1: accept only a reply to this exact question with the ID we chose.

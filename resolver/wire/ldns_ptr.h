@@ -10,7 +10,9 @@
 #include <ldns/ldns.h>
 // clang-format on
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace rebound {
 
@@ -43,6 +45,16 @@ inline void MoveToSection(LdnsRrListPtr list, ldns_pkt_section section, ldns_pkt
     ldns_pkt_push_rr(pkt, section, ldns_rr_list_rr(list.get(), i));
   }
   ldns_rr_list_free(list.release());  // shallow: the records belong to the packet now
+}
+
+// `pkt` in wire form; empty when ldns cannot render it.
+inline std::vector<uint8_t> PacketToWire(const ldns_pkt& pkt) {
+  uint8_t* wire = nullptr;
+  size_t size = 0;
+  std::vector<uint8_t> out;
+  if (ldns_pkt2wire(&wire, &pkt, &size) == LDNS_STATUS_OK) out.assign(wire, wire + size);
+  LDNS_FREE(wire);
+  return out;
 }
 
 }  // namespace rebound
