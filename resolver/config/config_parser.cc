@@ -20,10 +20,24 @@ namespace rebound {
 namespace config_internal {
 namespace {
 
+// No config file or included file is this large; a file that is has not been written by hand.
+constexpr uint64_t kMaxConfigFileSize = uint64_t{16} << 20;
+
 // POSIX I/O rather than iostreams: the message should say why a file could not be read.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot read"));
+  // A device or a pipe (include: /dev/zero, /dev/stdin) would never end, or never stop growing.
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxConfigFileSize) {
+    close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": larger than ", kMaxConfigFileSize, " bytes"));
+  }
   std::string text;
   char buf[16384];
   while (true) {
@@ -34,7 +48,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
       close(fd);
       return absl::ErrnoToStatus(saved, absl::StrCat(path, ": cannot read"));
     }
-    if (n == 0) break;
+    if (n == 0 || text.size() + static_cast<size_t>(n) > kMaxConfigFileSize) break;
     text.append(buf, static_cast<size_t>(n));
   }
   close(fd);

@@ -60,6 +60,15 @@ TEST_F(ConfigIncludeTest, RelativePathsFollowTheIncludingFile) {
   EXPECT_THAT(warnings_, IsEmpty());
 }
 
+TEST_F(ConfigIncludeTest, ADeviceIsNotAConfigFile) {
+  // /dev/zero never ends: reading it would hang and take all memory.
+  Write("main.conf", "server:\n  include: /dev/zero\n");
+  absl::StatusOr<Config> config = Load("main.conf");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("main.conf:2"));
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("not a regular file"));
+}
+
 TEST_F(ConfigIncludeTest, AbsolutePath) {
   std::string zones =
       Write("elsewhere/zones.conf", "forward-zone:\n  name: .\n  forward-addr: 192.0.2.1\n");
