@@ -11,6 +11,8 @@ namespace {
 // Which way a request took through this stage.
 struct StagePath {
   bool relays_asked = false;  // its answer is the relays' (or their failure): pass it on
+  // Bootstrap mode asked the relays first, they failed, and the iterator ran after all.
+  bool ordinary_after_relays = false;
 };
 
 // The names of the CNAME chain in `answer` that starts at `qname`: qname, its target, ...
@@ -88,6 +90,7 @@ StageResult BootstrapStage::OnQuery(Request& req) {
                 request->set_answer(*std::move(answer));
                 handle.Resume(StageResult::kDone);
               } else if (ordinary_allowed) {
+                request->Slot<StagePath>().ordinary_after_relays = true;
                 handle.Resume(StageResult::kContinue);  // the relays failed: try the iterator
               } else {
                 handle.Resume(StageResult::kDone);  // bootstrap: only; no answer is SERVFAIL
@@ -98,9 +101,15 @@ StageResult BootstrapStage::OnQuery(Request& req) {
 
 StageResult BootstrapStage::OnAnswer(Request& req) {
   StagePath& state = req.Slot<StagePath>();
-  if (state.relays_asked) return StageResult::kContinue;
   const std::optional<ExtendedDnsError>& error = req.extended_error();
-  if (!error.has_value() || error->info_code != kEdeNoReachableAuthority) {
+  const bool reached_authority = !error.has_value() || error->info_code != kEdeNoReachableAuthority;
+  if (state.relays_asked) {
+    // The relays failed and the iterator reached an authority: ordinary DNS is back, without
+    // waiting for the next probe.
+    if (state.ordinary_after_relays && reached_authority) health_->OrdinaryAnswered();
+    return StageResult::kContinue;
+  }
+  if (reached_authority) {
     health_->OrdinaryAnswered();
     return StageResult::kContinue;
   }

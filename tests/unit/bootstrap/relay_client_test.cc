@@ -316,6 +316,24 @@ TEST_F(BootstrapStageTest, UnreachableOrdinaryDnsFallsBackThenEntersAndLeavesBoo
   EXPECT_EQ(Ask(), "198.51.100.1");
 }
 
+TEST_F(BootstrapStageTest, WhenTheRelaysFailInBootstrapModeAnOrdinaryAnswerLeavesIt) {
+  DohRelay doh{.address = "192.0.2.1"};
+  auto server = StartServer(RelayLeaf(), doh.Handler());
+  ASSERT_NE(server, nullptr);
+  relays_ = {RelayAt(*server)};
+  MakeStage(BootstrapMode::kYes);
+  iterator_.unreachable = true;
+  for (int i = 0; i < HealthOptions{}.failures_to_enter; ++i) EXPECT_EQ(Ask(), "192.0.2.1") << i;
+  ASSERT_TRUE(health_->in_bootstrap());
+  // The relay goes away, the ordinary path comes back: the iterator's answer ends bootstrap
+  // mode at once, before any probe is due.
+  server.reset();
+  iterator_.unreachable = false;
+  EXPECT_EQ(Ask(), "198.51.100.1");
+  EXPECT_EQ(probes_, 0);
+  EXPECT_FALSE(health_->in_bootstrap());
+}
+
 TEST_F(BootstrapStageTest, BootstrapOnlyNeverAsksTheIteratorAndFailsWithTheRelays) {
   relays_ = {Relay{.address = Loopback(1), .tls_name = "relay.test"}};  // refuses connections
   MakeStage(BootstrapMode::kOnly);
