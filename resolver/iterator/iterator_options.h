@@ -38,7 +38,8 @@ struct IteratorOptions {
   int max_depth = 5;
 
   // ---- Limits per lookup --------------------------------------------------------------------
-  // CNAMEs followed (unbound stops after 11 restarts; RFC 1034 3.6.2 asks for a limit).
+  // CNAME links followed in one lookup, whether they came in one reply or in several (unbound
+  // stops after 11 restarts; RFC 1034 3.6.2 asks for a limit).
   int max_cname_chain = 12;
   // Sends to one server address for one question: a lost datagram is retried (with a longer
   // timeout, InfraCache backs off) once every address has had its first try.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/synchronization/mutex.h"
 #include "resolver/core/log.h"
 
 namespace rebound {
@@ -10,11 +9,6 @@ namespace rebound {
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
                PacketCache* packet_cache)
     : config_(config) {
-  // Debian's Abseil is built without NDEBUG, which leaves absl::Mutex's deadlock detector on:
-  // every Lock then also updates a lock graph under one process-wide lock: half the user time
-  // of a packet cache hit (perf), and a lock all workers share. Abseil's own release default is
-  // off; the caches' shard locks are leaves, never held while taking another.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   uv_loop_init(&loop_);
   uv_async_init(&loop_, &stop_signal_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->Shutdown(); });
   stop_signal_.data = this;
