@@ -27,11 +27,11 @@
 #include "tests/common/test_ca.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/doh_relay_server.h"
-#include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/host_namespace.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/subprocess.h"
+#include "tests/integration/fixture/suite_servers_test.h"
 
 namespace rebound::integration {
 namespace {
@@ -65,36 +65,27 @@ constexpr char kHangingRelay[] = "127.0.0.83";
 // rebound waits this long for any reply before asking the relays (main.cc).
 constexpr absl::Duration kOrdinaryGiveUp = absl::Seconds(3);
 
-class BootstrapTest : public HierarchyTestBase {
+struct BootstrapServers {
+  std::unique_ptr<testing::TempDir> dir;
+  std::optional<testing::TestCa> ca;
+  std::optional<testing::TestCa> unknown_ca;
+  testing::TestLeaf leaf;  // relay.test, signed by `ca`
+  std::unique_ptr<Subprocess> relay;
+  std::unique_ptr<ScriptedAuthServer> black_hole_root;
+  int hanging_relay_fd = -1;
+  ~BootstrapServers() {
+    if (hanging_relay_fd >= 0) close(hanging_relay_fd);
+  }
+};
+
+class BootstrapTest : public SuiteServersTest<BootstrapServers> {
  public:
   static void SetUpTestSuite() {
-    StartSharedHierarchy({"bash", "nsd", "unbound", "openssl", "ip"}, false);
-    if (!hierarchy_started()) return;
-    suite_ = new Suite;
-    suite_->status = StartSuite(*suite_);
-  }
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-    StopSharedHierarchy();
+    StartSuite({"bash", "nsd", "unbound", "openssl", "ip"}, false, &StartServers);
   }
 
  protected:
-  struct Suite {
-    absl::Status status;
-    std::unique_ptr<testing::TempDir> dir;
-    std::optional<testing::TestCa> ca;
-    std::optional<testing::TestCa> unknown_ca;
-    testing::TestLeaf leaf;  // relay.test, signed by `ca`
-    std::unique_ptr<Subprocess> relay;
-    std::unique_ptr<ScriptedAuthServer> black_hole_root;
-    int hanging_relay_fd = -1;
-    ~Suite() {
-      if (hanging_relay_fd >= 0) close(hanging_relay_fd);
-    }
-  };
-
-  static absl::Status StartSuite(Suite& s) {
+  static absl::Status StartServers(BootstrapServers& s) {
     absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("rebound-bootstrap-");
     if (!dir.ok()) return dir.status();
     s.dir = std::make_unique<testing::TempDir>(*std::move(dir));
@@ -144,13 +135,6 @@ class BootstrapTest : public HierarchyTestBase {
     return absl::OkStatus();
   }
 
-  void SetUp() override {
-    HierarchyTestBase::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_NE(suite_, nullptr);
-    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
-  }
-
   // Root hints naming one root server at `address`.
   static std::string WriteRootHints(const std::string& name, absl::string_view address) {
     const std::string path = absl::StrCat(hierarchy().dir(), "/", name, ".hints");
@@ -179,7 +163,7 @@ class BootstrapTest : public HierarchyTestBase {
         "  do-not-query-localhost: no\n"
         "  bootstrap: yes\n"
         "  bootstrap-relays-replace: yes\n"
-        "  bootstrap-ca-file: \"", suite_->ca->cert_file(), "\"\n");
+        "  bootstrap-ca-file: \"", servers().ca->cert_file(), "\"\n");
     for (const std::string& relay : relays) absl::StrAppend(&config, "  bootstrap-relay: ", relay, "\n");
     return config + extra;
   }
@@ -230,11 +214,7 @@ class BootstrapTest : public HierarchyTestBase {
   static absl::StatusOr<LdnsPktPtr> Dig(absl::string_view server, absl::string_view name) {
     return Query(EndpointAt(server), name, LDNS_RR_TYPE_A, {.timeout = absl::Seconds(5)});
   }
-
-  static Suite* suite_;
 };
-
-BootstrapTest::Suite* BootstrapTest::suite_ = nullptr;
 
 TEST_F(BootstrapTest, BlackHoledOrdinaryDnsIsAnsweredThroughTheRelay) {
   auto rebound = Start("blackholed", "127.0.0.31",
@@ -284,7 +264,7 @@ TEST_F(BootstrapTest, ARelayWithTheWrongCertificateIsNeverUsed) {
   // The right name, but rebound trusts another CA.
   std::string config = BootstrapConfig("127.0.0.34", WriteRootHints("unknownca", kBlackHoleRoot),
                                        {RelayLine(kRelayV4)});
-  absl::StrReplaceAll({{suite_->ca->cert_file(), suite_->unknown_ca->cert_file()}}, &config);
+  absl::StrReplaceAll({{servers().ca->cert_file(), servers().unknown_ca->cert_file()}}, &config);
   auto unknown_ca = Start("unknownca", "127.0.0.34", config);
   ASSERT_NE(unknown_ca, nullptr);
   EXPECT_THAT(Addresses(Dig("127.0.0.34", kRelayedName)), ::testing::ElementsAre("SERVFAIL"));
@@ -342,8 +322,8 @@ TEST_F(BootstrapTest, ReboundIsARelayForOthersInBothForms) {
       RecursiveServerConfig(hierarchy(), kRelayMode),
       "  interface: ", kRelayMode, "@", kRelayModePort, "\n",
       "  https-port: ", kRelayModePort, "\n",
-      "  tls-service-key: \"", suite_->leaf.key_file, "\"\n",
-      "  tls-service-pem: \"", suite_->leaf.cert_file, "\"\n");
+      "  tls-service-key: \"", servers().leaf.key_file, "\"\n",
+      "  tls-service-pem: \"", servers().leaf.cert_file, "\"\n");
   auto relay = Start("relaymode", kRelayMode, relay_config);
   ASSERT_NE(relay, nullptr);
 
@@ -382,8 +362,8 @@ TEST_F(BootstrapTest, AnIpv6OnlyHostResolvesThroughARelayAndReturnsWhenIpv4Does)
   absl::StatusOr<std::unique_ptr<Subprocess>> relay = StartDohRelay(
       hierarchy(), "host-relay",
       {.listen = {EndpointAt(HostNamespace::kNetworkV6, kHttpsPort)},
-       .key_file = suite_->leaf.key_file,
-       .cert_file = suite_->leaf.cert_file,
+       .key_file = servers().leaf.key_file,
+       .cert_file = servers().leaf.cert_file,
        .local_data = {absl::StrCat(kRelayedName, " 300 IN A ", kRelayedA)},
        .allow = {HostNamespace::kHostV6Prefix}});
   ASSERT_TRUE(relay.ok()) << relay.status();

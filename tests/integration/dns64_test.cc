@@ -30,10 +30,10 @@
 #include "absl/time/time.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
-#include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/subprocess.h"
+#include "tests/integration/fixture/suite_servers_test.h"
 
 namespace rebound::integration {
 namespace {
@@ -217,13 +217,18 @@ std::string Line(absl::string_view owner, absl::string_view type, absl::string_v
   return absl::StrCat(Lower(owner), " ", type, " ", rdata);
 }
 
-class Dns64Test : public HierarchyTestBase {
+struct Dns64Servers {
+  std::unique_ptr<Subprocess> wkp, two_prefixes, layouts;
+};
+
+class Dns64Test : public SuiteServersTest<Dns64Servers> {
  public:
   static void SetUpTestSuite() {
     // No reference unbound: the root's counters must show only rebound's queries.
-    StartSharedHierarchy({"bash", "nsd"}, /*with_unbound=*/false);
-    suite_ = new Suite;
-    if (!hierarchy_started()) return;
+    StartSuite({"bash", "nsd"}, /*with_unbound=*/false, &StartServers);
+  }
+
+  static absl::Status StartServers(Dns64Servers& s) {
     const std::string dns64 = "  module-config: \"dns64 iterator\"\n";
     struct Wanted {
       std::unique_ptr<Subprocess>* slot;
@@ -232,19 +237,19 @@ class Dns64Test : public HierarchyTestBase {
       std::string options;
     };
     const Wanted wanted[] = {
-        {&suite_->wkp, "rebound-dns64-wkp", kWkpRebound,
+        {&s.wkp, "rebound-dns64-wkp", kWkpRebound,
          absl::StrCat(dns64,
                       "  dns64-prefix: 64:ff9b::/96\n"
                       "  dns64-synthall: no\n"
                       "  dns64-exclude: ::ffff:0:0/96\n"
                       "  dns64-clients: ",
                       kInsideClients, "\n")},
-        {&suite_->two_prefixes, "rebound-dns64-two-prefixes", kTwoPrefixRebound,
+        {&s.two_prefixes, "rebound-dns64-two-prefixes", kTwoPrefixRebound,
          absl::StrCat(dns64, "  dns64-prefix: 64:ff9b::/96\n  dns64-prefix: ", kNsp96,
                       "\n"
                       // Any case, no final dot: still the name.
                       "  dns64-ignore-aaaa: DUAL.alpha.test\n")},
-        {&suite_->layouts, "rebound-dns64-layouts", kLayoutRebound,
+        {&s.layouts, "rebound-dns64-layouts", kLayoutRebound,
          absl::StrCat(dns64, "  dns64-prefix: ", kNsp32, "\n  dns64-prefix: ", kNsp40,
                       "\n  dns64-prefix: ", kNsp48, "\n  dns64-prefix: ", kNsp56,
                       "\n  dns64-prefix: ", kNsp64,
@@ -253,39 +258,22 @@ class Dns64Test : public HierarchyTestBase {
                       "  dns64-mapped: 5.6.7.0/24\n")},
     };
     for (const Wanted& w : wanted) {
-      absl::StatusOr<std::unique_ptr<Subprocess>> rebound = StartRebound(
-          REBOUND_BINARY, hierarchy(), w.name,
-          absl::StrCat(RecursiveServerConfig(hierarchy(), w.address), w.options), At(w.address));
-      if (!rebound.ok()) {
-        suite_->status = rebound.status();
-        return;
+      if (absl::Status st = MoveInto(
+              StartRebound(REBOUND_BINARY, hierarchy(), w.name,
+                           absl::StrCat(RecursiveServerConfig(hierarchy(), w.address), w.options),
+                           At(w.address)),
+              w.slot);
+          !st.ok()) {
+        return st;
       }
-      *w.slot = *std::move(rebound);
     }
-  }
-
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-    StopSharedHierarchy();
+    return absl::OkStatus();
   }
 
  protected:
-  struct Suite {
-    absl::Status status;
-    std::unique_ptr<Subprocess> wkp, two_prefixes, layouts;
-  };
-
-  void SetUp() override {
-    HierarchyTestBase::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_NE(suite_, nullptr);
-    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
-  }
-
   void TearDown() override {
-    if (HasFailure() && suite_ != nullptr) {
-      for (const auto* p : {&suite_->wkp, &suite_->two_prefixes, &suite_->layouts}) {
+    if (HasFailure()) {
+      for (const auto* p : {&servers().wkp, &servers().two_prefixes, &servers().layouts}) {
         if (*p != nullptr) std::cerr << "rebound log: " << (*p)->log_path() << "\n";
       }
     }
@@ -296,11 +284,7 @@ class Dns64Test : public HierarchyTestBase {
     EXPECT_TRUE(stats.ok()) << stats.status();
     return stats.ok() ? stats->queries : 0;
   }
-
-  static Suite* suite_;
 };
-
-Dns64Test::Suite* Dns64Test::suite_ = nullptr;
 
 // ---- Synthesis under the Well-Known Prefix ---------------------------------------------------
 

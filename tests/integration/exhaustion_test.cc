@@ -32,10 +32,10 @@
 #include "tests/integration/fixture/client_from.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
-#include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/subprocess.h"
+#include "tests/integration/fixture/suite_servers_test.h"
 
 namespace rebound::integration {
 namespace {
@@ -201,68 +201,49 @@ bool ClosedByPeer(int fd) {
   return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
-class ExhaustionTest : public HierarchyTestBase {
- public:
-  static void SetUpTestSuite() {
-    StartSharedHierarchy({"bash", "nsd"}, /*with_unbound=*/false);
-    suite_ = new Suite;
-    if (!hierarchy_started()) return;
-    absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> scripted =
-        ScriptedAuthServer::Start(EndpointAt(n::kScriptedServer));
-    if (!scripted.ok()) {
-      suite_->status = scripted.status();
-      return;
-    }
-    suite_->scripted = *std::move(scripted);
-    absl::StatusOr<std::unique_ptr<Subprocess>> rebound = StartRebound(
-        REBOUND_BINARY, hierarchy(), "rebound-exhaustion",
-        absl::StrCat(RecursiveServerConfig(hierarchy(), kRebound),
-                     "  num-threads: 1\n"
-                     "  verbosity: 1\n"
-                     "  incoming-num-tcp: ",
-                     kIncomingNumTcp, "\n",
-                     "  tcp-idle-timeout: ", absl::ToInt64Milliseconds(kTcpIdleTimeout), "\n",
-                     "  rrset-cache-size: ", kRrsetCacheBytes, "\n",
-                     "  msg-cache-size: ", kMsgCacheBytes, "\n"),
-        Rebound());
-    if (!rebound.ok()) {
-      suite_->status = rebound.status();
-      return;
-    }
-    suite_->rebound = *std::move(rebound);
-  }
+struct ExhaustionServers {
+  std::unique_ptr<ScriptedAuthServer> scripted;
+  std::unique_ptr<Subprocess> rebound;
+};
 
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-    StopSharedHierarchy();
+class ExhaustionTest : public SuiteServersTest<ExhaustionServers> {
+ public:
+  static void SetUpTestSuite() { StartSuite({"bash", "nsd"}, /*with_unbound=*/false, &StartServers); }
+
+  static absl::Status StartServers(ExhaustionServers& s) {
+    if (absl::Status st =
+            MoveInto(ScriptedAuthServer::Start(EndpointAt(n::kScriptedServer)), &s.scripted);
+        !st.ok()) {
+      return st;
+    }
+    return MoveInto(
+        StartRebound(REBOUND_BINARY, hierarchy(), "rebound-exhaustion",
+                     absl::StrCat(RecursiveServerConfig(hierarchy(), kRebound),
+                                  "  num-threads: 1\n"
+                                  "  verbosity: 1\n"
+                                  "  incoming-num-tcp: ",
+                                  kIncomingNumTcp, "\n",
+                                  "  tcp-idle-timeout: ", absl::ToInt64Milliseconds(kTcpIdleTimeout),
+                                  "\n",
+                                  "  rrset-cache-size: ", kRrsetCacheBytes, "\n",
+                                  "  msg-cache-size: ", kMsgCacheBytes, "\n"),
+                     Rebound()),
+        &s.rebound);
   }
 
  protected:
-  struct Suite {
-    absl::Status status;
-    std::unique_ptr<ScriptedAuthServer> scripted;
-    std::unique_ptr<Subprocess> rebound;
-  };
-
   void SetUp() override {
-    HierarchyTestBase::SetUp();
+    SuiteServersTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_NE(suite_, nullptr);
-    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
-    ASSERT_NE(suite_->rebound, nullptr);
-    suite_->scripted->SetHandler(nullptr);
-    suite_->scripted->ClearQueries();
+    servers().scripted->SetHandler(nullptr);
+    servers().scripted->ClearQueries();
   }
 
   void TearDown() override {
-    if (HasFailure() && suite_ != nullptr && suite_->rebound != nullptr) {
-      std::cerr << "rebound log: " << suite_->rebound->log_path() << "\n";
-    }
+    if (IsSkipped() || servers().rebound == nullptr) return;
+    if (HasFailure()) std::cerr << "rebound log: " << servers().rebound->log_path() << "\n";
     // Whatever a test did, rebound must still be there.
-    if (suite_ != nullptr && suite_->rebound != nullptr) {
-      EXPECT_TRUE(suite_->rebound->Running()) << "rebound died:\n" << suite_->rebound->LogTail();
-    }
+    EXPECT_TRUE(servers().rebound->Running()) << "rebound died:\n" << servers().rebound->LogTail();
   }
 
   static LdnsPktPtr Ask(absl::string_view name, ldns_rr_type type, bool tcp = false,
@@ -274,11 +255,7 @@ class ExhaustionTest : public HierarchyTestBase {
     EXPECT_TRUE(reply.ok()) << name << ": " << reply.status();
     return reply.ok() ? *std::move(reply) : nullptr;
   }
-
-  static Suite* suite_;
 };
-
-ExhaustionTest::Suite* ExhaustionTest::suite_ = nullptr;
 
 // ---- TCP connections ---------------------------------------------------------------------------
 
@@ -354,7 +331,7 @@ TEST_F(ExhaustionTest, IdleTcpFloodHitsTheConnectionLimitAndTheIdleTimeout) {
 // ---- Memory -------------------------------------------------------------------------------------
 
 TEST_F(ExhaustionTest, FloodOfDistinctNamesKeepsMemoryBounded) {
-  const pid_t pid = suite_->rebound->pid();
+  const pid_t pid = servers().rebound->pid();
   auto names = [](int from, int count) {
     std::vector<std::string> out;
     for (int i = from; i < from + count; ++i) {
@@ -413,7 +390,7 @@ TEST_F(ExhaustionTest, FloodOfDistinctNamesKeepsMemoryBounded) {
 // ---- CNAME chains -------------------------------------------------------------------------------
 
 TEST_F(ExhaustionTest, ChainWithinLimitsInOneReplyIsAnsweredWhole) {
-  suite_->scripted->SetHandler(ChainServer("short", kShortChainLinks));
+  servers().scripted->SetHandler(ChainServer("short", kShortChainLinks));
   LdnsPktPtr r = Ask(ChainLink("short", 0), LDNS_RR_TYPE_A);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_NOERROR) << PacketToString(r.get());
@@ -423,13 +400,13 @@ TEST_F(ExhaustionTest, ChainWithinLimitsInOneReplyIsAnsweredWhole) {
 }
 
 TEST_F(ExhaustionTest, OverlongChainInOneReplyIsServfailWithBoundedWork) {
-  suite_->scripted->SetHandler(ChainServer("long", kLongChainLinks));
+  servers().scripted->SetHandler(ChainServer("long", kLongChainLinks));
   const absl::Time start = absl::Now();
   LdnsPktPtr r = Ask(ChainLink("long", 0), LDNS_RR_TYPE_A);
   const absl::Duration took = absl::Now() - start;
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_SERVFAIL) << PacketToString(r.get());
-  const size_t asked = suite_->scripted->queries().size();
+  const size_t asked = servers().scripted->queries().size();
   std::cout << "overlong chain (" << kLongChainLinks << " links in one reply): SERVFAIL after "
             << took << " and " << asked << " queries to the server (the iterator's "
             << "max_cname_chain of 12 counts the links each reply brings, 16 at a time)\n";
@@ -438,12 +415,12 @@ TEST_F(ExhaustionTest, OverlongChainInOneReplyIsServfailWithBoundedWork) {
   EXPECT_LT(took, absl::Seconds(3));
 
   // Again, now that part of the chain is cached: the cache does not lengthen the walk.
-  suite_->scripted->ClearQueries();
+  servers().scripted->ClearQueries();
   const absl::Time again_start = absl::Now();
   LdnsPktPtr again = Ask(ChainLink("long", 0), LDNS_RR_TYPE_A);
   ASSERT_NE(again, nullptr);
   EXPECT_EQ(ldns_pkt_get_rcode(again.get()), LDNS_RCODE_SERVFAIL) << PacketToString(again.get());
-  EXPECT_LE(suite_->scripted->queries().size(), 6u);
+  EXPECT_LE(servers().scripted->queries().size(), 6u);
   EXPECT_LT(absl::Now() - again_start, absl::Seconds(3));
   // Entered near its end the same chain is short enough, and answered.
   LdnsPktPtr tail = Ask(ChainLink("long", kLongChainLinks - 5), LDNS_RR_TYPE_A);

@@ -29,9 +29,9 @@
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/dns_relay.h"
 #include "tests/integration/fixture/hierarchy_names.h"
-#include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/subprocess.h"
+#include "tests/integration/fixture/suite_servers_test.h"
 
 namespace rebound::integration {
 namespace {
@@ -92,33 +92,22 @@ std::vector<std::string> A(const LdnsPktPtr& reply) {
   return RdataStrings(reply.get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A);
 }
 
-class Nat64Test : public HierarchyTestBase {
+struct Nat64Servers {
+  std::unique_ptr<DnsRelay> relay;
+  // NSD's counters per instance before rebound started (the hierarchy's readiness probes are in
+  // them; nothing after this reaches NSD except through the relay).
+  std::map<std::string, NsdQueryStats> before;
+  std::unique_ptr<Subprocess> rebound;
+};
+
+class Nat64Test : public SuiteServersTest<Nat64Servers> {
  public:
   static void SetUpTestSuite() {
     // No reference unbound: NSD's counters must show only what came through the relay.
-    StartSharedHierarchy({"bash", "nsd", "ip"}, /*with_unbound=*/false);
-    suite_ = new Suite;
-    if (!hierarchy_started()) return;
-    suite_->status = StartTranslatorAndRebound();
+    StartSuite({"bash", "nsd", "ip"}, /*with_unbound=*/false, &StartTranslatorAndRebound);
   }
 
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-    StopSharedHierarchy();
-  }
-
- protected:
-  struct Suite {
-    absl::Status status;
-    std::unique_ptr<DnsRelay> relay;
-    // NSD's counters per instance before rebound started (the hierarchy's readiness probes
-    // are in them; nothing after this reaches NSD except through the relay).
-    std::map<std::string, NsdQueryStats> before;
-    std::unique_ptr<Subprocess> rebound;
-  };
-
-  static absl::Status StartTranslatorAndRebound() {
+  static absl::Status StartTranslatorAndRebound(Nat64Servers& servers) {
     std::vector<DnsRelay::Route> routes;
     for (const Server& s : HierarchyServers()) {
       // nodad: usable at once, without waiting for duplicate address detection.
@@ -130,33 +119,23 @@ class Nat64Test : public HierarchyTestBase {
       }
       routes.push_back({EndpointAt(s.nat64), EndpointAt(s.ipv4)});
     }
-    absl::StatusOr<std::unique_ptr<DnsRelay>> relay = DnsRelay::Start(routes);
-    if (!relay.ok()) return relay.status();
-    suite_->relay = *std::move(relay);
+    if (absl::Status st = MoveInto(DnsRelay::Start(routes), &servers.relay); !st.ok()) return st;
     for (const n::NsdInstance& i : n::kNsdInstances) {
       absl::StatusOr<NsdQueryStats> stats = hierarchy().QueryStats(i.instance);
       if (!stats.ok()) return stats.status();
-      suite_->before[std::string(i.instance)] = *stats;
+      servers.before[std::string(i.instance)] = *stats;
     }
-    absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+    return MoveInto(
         StartRebound(REBOUND_BINARY, hierarchy(), "rebound-nat64",
                      absl::StrCat(RecursiveServerConfig(hierarchy(), kNat64Rebound), kNat64Options),
-                     Nat64Rebound());
-    if (!rebound.ok()) return rebound.status();
-    suite_->rebound = *std::move(rebound);
-    return absl::OkStatus();
+                     Nat64Rebound()),
+        &servers.rebound);
   }
 
-  void SetUp() override {
-    HierarchyTestBase::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_NE(suite_, nullptr);
-    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
-  }
-
+ protected:
   void TearDown() override {
-    if (HasFailure() && suite_ != nullptr && suite_->rebound != nullptr) {
-      std::cerr << "rebound log: " << suite_->rebound->log_path() << "\n";
+    if (HasFailure() && !IsSkipped() && servers().rebound != nullptr) {
+      std::cerr << "rebound log: " << servers().rebound->log_path() << "\n";
     }
   }
 
@@ -175,7 +154,7 @@ class Nat64Test : public HierarchyTestBase {
     DnsRelay::Counts out;
     for (const Server& s : HierarchyServers()) {
       if (s.instance != instance) continue;
-      DnsRelay::Counts c = suite_->relay->Relayed(EndpointAt(s.nat64));
+      DnsRelay::Counts c = servers().relay->Relayed(EndpointAt(s.nat64));
       out.udp += c.udp;
       out.tcp += c.tcp;
     }
@@ -192,7 +171,7 @@ class Nat64Test : public HierarchyTestBase {
         out.push_back(absl::StrCat(i.instance, ": ", now.status().ToString()));
         continue;
       }
-      const NsdQueryStats& before = suite_->before[std::string(i.instance)];
+      const NsdQueryStats& before = servers().before[std::string(i.instance)];
       const uint64_t seen = now->queries - before.queries;
       const uint64_t seen_tcp = now->tcp_queries - before.tcp_queries;
       const DnsRelay::Counts relayed = RelayedTo(i.instance);
@@ -216,11 +195,7 @@ class Nat64Test : public HierarchyTestBase {
     }
     return left;
   }
-
-  static Suite* suite_;
 };
-
-Nat64Test::Suite* Nat64Test::suite_ = nullptr;
 
 TEST_F(Nat64Test, ResolvesAnIpv4OnlyNameThroughTheTranslator) {
   for (int round = 0; round < 2; ++round) {  // the second round comes from the cache
@@ -311,7 +286,7 @@ TEST_F(Nat64Test, EveryQueryTheServersSawCameThroughTheTranslator) {
   LdnsPktPtr r = Ask(Nat64Rebound(), n::kBetaWww, LDNS_RR_TYPE_A);
   ASSERT_NE(r, nullptr);
   EXPECT_THAT(A(r), ElementsAre(n::kBetaWwwA)) << PacketToString(r.get());
-  EXPECT_THAT(suite_->relay->RelayedTotal().total(), Gt(0u));
+  EXPECT_THAT(servers().relay->RelayedTotal().total(), Gt(0u));
   // rebound sent nothing to the servers' IPv4 addresses itself: every query NSD received (UDP
   // and TCP alike) is one the relay passed on.
   EXPECT_THAT(SettledDisagreements(), IsEmpty());
@@ -320,7 +295,7 @@ TEST_F(Nat64Test, EveryQueryTheServersSawCameThroughTheTranslator) {
 TEST_F(Nat64Test, WithoutNat64AnIpv6OnlyResolverHasNoServerToAsk) {
   // Let the other rebound's last queries land, then take the counts this one must not change.
   ASSERT_THAT(SettledDisagreements(), IsEmpty());
-  const uint64_t relayed_before = suite_->relay->RelayedTotal().total();
+  const uint64_t relayed_before = servers().relay->RelayedTotal().total();
   const uint64_t nsd_before = AllNsdQueries();
 
   const Endpoint listen = EndpointAt("::1", kPlainV6ReboundPort);
@@ -339,7 +314,7 @@ TEST_F(Nat64Test, WithoutNat64AnIpv6OnlyResolverHasNoServerToAsk) {
   EXPECT_THAT(A(r), IsEmpty());
 
   (*plain)->Stop();
-  EXPECT_EQ(suite_->relay->RelayedTotal().total(), relayed_before);
+  EXPECT_EQ(servers().relay->RelayedTotal().total(), relayed_before);
   EXPECT_EQ(AllNsdQueries(), nsd_before);
 }
 

@@ -28,11 +28,11 @@
 #include "absl/strings/str_cat.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
-#include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/off_path_spoofer.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/subprocess.h"
+#include "tests/integration/fixture/suite_servers_test.h"
 
 namespace rebound::integration {
 namespace {
@@ -103,71 +103,51 @@ struct Forgery {
 // Makes one respect of a correct forgery wrong (or none, for the control).
 using Spoil = std::function<void(Forgery&, const ScriptedAuthServer::ReceivedQuery&)>;
 
-class PoisoningTest : public HierarchyTestBase {
+struct PoisoningServers {
+  std::unique_ptr<OffPathSpoofer> spoofer;
+  std::unique_ptr<ScriptedAuthServer> scripted;
+  std::unique_ptr<Subprocess> rebound;
+};
+
+class PoisoningTest : public SuiteServersTest<PoisoningServers> {
  public:
   static void SetUpTestSuite() {
-    StartSharedHierarchy({"bash", "nsd"}, /*with_unbound=*/false);
-    suite_ = new Suite;
-    if (!hierarchy_started()) return;
-    absl::StatusOr<std::unique_ptr<OffPathSpoofer>> spoofer = OffPathSpoofer::Open();
-    if (!spoofer.ok()) {
-      suite_->status = spoofer.status();
-      return;
-    }
-    suite_->spoofer = *std::move(spoofer);
-    absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> scripted =
-        ScriptedAuthServer::Start(EndpointAt(n::kScriptedServer));
-    if (!scripted.ok()) {
-      suite_->status = scripted.status();
-      return;
-    }
-    suite_->scripted = *std::move(scripted);
-    ResetHandler();
-    // 0x20 explicitly: the wrong-case test depends on it.
-    absl::StatusOr<std::unique_ptr<Subprocess>> rebound = StartRebound(
-        REBOUND_BINARY, hierarchy(), "rebound-poisoning",
-        absl::StrCat(RecursiveServerConfig(hierarchy(), kRebound), "  use-caps-for-id: yes\n"),
-        EndpointAt(kRebound));
-    if (!rebound.ok()) {
-      suite_->status = rebound.status();
-      return;
-    }
-    suite_->rebound = *std::move(rebound);
+    StartSuite({"bash", "nsd"}, /*with_unbound=*/false, &StartServers);
   }
 
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-    StopSharedHierarchy();
+  static absl::Status StartServers(PoisoningServers& s) {
+    if (absl::Status st = MoveInto(OffPathSpoofer::Open(), &s.spoofer); !st.ok()) return st;
+    if (absl::Status st =
+            MoveInto(ScriptedAuthServer::Start(EndpointAt(n::kScriptedServer)), &s.scripted);
+        !st.ok()) {
+      return st;
+    }
+    ResetHandler(s);
+    // 0x20 explicitly: the wrong-case test depends on it.
+    return MoveInto(
+        StartRebound(REBOUND_BINARY, hierarchy(), "rebound-poisoning",
+                     absl::StrCat(RecursiveServerConfig(hierarchy(), kRebound),
+                                  "  use-caps-for-id: yes\n"),
+                     EndpointAt(kRebound)),
+        &s.rebound);
   }
 
  protected:
-  struct Suite {
-    absl::Status status;
-    std::unique_ptr<OffPathSpoofer> spoofer;
-    std::unique_ptr<ScriptedAuthServer> scripted;
-    std::unique_ptr<Subprocess> rebound;
-  };
-
-  static void ResetHandler() {
+  static void ResetHandler(PoisoningServers& s) {
     StaticZone zone = ScriptedZone();
-    suite_->scripted->SetHandler([zone](const ldns_pkt& q) { return zone.Answer(q); });
+    s.scripted->SetHandler([zone](const ldns_pkt& q) { return zone.Answer(q); });
   }
 
   void SetUp() override {
-    HierarchyTestBase::SetUp();
+    SuiteServersTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_NE(suite_, nullptr);
-    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
-    ASSERT_NE(suite_->rebound, nullptr);
-    suite_->scripted->ClearQueries();
+    servers().scripted->ClearQueries();
   }
 
   void TearDown() override {
-    if (suite_ != nullptr && suite_->scripted != nullptr) ResetHandler();
-    if (HasFailure() && suite_ != nullptr && suite_->rebound != nullptr) {
-      std::cerr << "rebound log: " << suite_->rebound->log_path() << "\n";
-    }
+    if (IsSkipped() || servers().rebound == nullptr) return;
+    ResetHandler(servers());
+    if (HasFailure()) std::cerr << "rebound log: " << servers().rebound->log_path() << "\n";
   }
 
   static LdnsPktPtr Ask(absl::string_view name, ldns_rr_type type) {
@@ -205,8 +185,8 @@ class PoisoningTest : public HierarchyTestBase {
   static std::shared_ptr<std::atomic<int>> SpoofAnswersFor(const std::string& target, Spoil spoil) {
     auto sent = std::make_shared<std::atomic<int>>(0);
     StaticZone zone = ScriptedZone();
-    ScriptedAuthServer* server = suite_->scripted.get();
-    const OffPathSpoofer* spoofer = suite_->spoofer.get();
+    ScriptedAuthServer* server = servers().scripted.get();
+    const OffPathSpoofer* spoofer = servers().spoofer.get();
     server->SetHandler([=](const ldns_pkt& query) {
       LdnsPktPtr real = zone.Answer(query);
       if (Lower(QuestionName(query)) != target || QuestionType(query) != LDNS_RR_TYPE_A) {
@@ -239,14 +219,10 @@ class PoisoningTest : public HierarchyTestBase {
     std::shared_ptr<std::atomic<int>> sent = SpoofAnswersFor(name, std::move(spoil));
     ExpectRealA(name, kLegitA);
     EXPECT_GE(sent->load(), 1) << "no forgery was sent: the test tested nothing";
-    ResetHandler();
+    ResetHandler(servers());
     ExpectRealA(name, kLegitA);  // cached
   }
-
-  static Suite* suite_;
 };
-
-PoisoningTest::Suite* PoisoningTest::suite_ = nullptr;
 
 // ---- The off-path spoofer -----------------------------------------------------------------------
 
@@ -321,7 +297,7 @@ TEST_F(PoisoningTest, ForgeryWithTheWrongLetterCaseIsIgnored) {
   });
   // The server did echo the case, so rebound still asks it with 0x20.
   bool mixed = false;
-  for (const auto& q : suite_->scripted->queries()) {
+  for (const auto& q : servers().scripted->queries()) {
     mixed |= q.qname != Lower(q.qname);
   }
   EXPECT_TRUE(mixed) << "rebound stopped using 0x20 with a server that echoes the case";
@@ -336,7 +312,7 @@ TEST_F(PoisoningTest, UnsolicitedRecordsOfTheZoneAreNotCached) {
   const std::string in_answer = Scripted("unasked-answer");
   const std::string in_additional = Scripted("unasked-additional");
   StaticZone zone = ScriptedZone();
-  suite_->scripted->SetHandler([=](const ldns_pkt& query) {
+  servers().scripted->SetHandler([=](const ldns_pkt& query) {
     LdnsPktPtr reply = zone.Answer(query);
     if (Lower(QuestionName(query)) == name) {
       AddRecord(reply.get(), LDNS_SECTION_ANSWER, absl::StrCat(in_answer, " 3600 IN A ", kBogusA));
@@ -348,7 +324,7 @@ TEST_F(PoisoningTest, UnsolicitedRecordsOfTheZoneAreNotCached) {
     return reply;
   });
   ExpectRealA(name, kLegitA);
-  ResetHandler();
+  ResetHandler(servers());
   ExpectNoSuchData(in_answer, LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN);
   ExpectNoSuchData(in_additional, LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN);
   ExpectNoSuchData(n::kScriptedNs, LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR);
@@ -360,7 +336,7 @@ TEST_F(PoisoningTest, ParentZoneHijackIsIgnored) {
   const std::string name = Scripted("parent-hijack");
   const std::string tld_ns = "ns1.nic.test.";
   StaticZone zone = ScriptedZone();
-  suite_->scripted->SetHandler([=](const ldns_pkt& query) {
+  servers().scripted->SetHandler([=](const ldns_pkt& query) {
     LdnsPktPtr reply = zone.Answer(query);
     if (Lower(QuestionName(query)) == name) {
       AddRecord(reply.get(), LDNS_SECTION_AUTHORITY, absl::StrCat("test. 3600 IN NS ", tld_ns));
@@ -377,7 +353,7 @@ TEST_F(PoisoningTest, ParentZoneHijackIsIgnored) {
   ExpectRealA(n::kHalfdeadWww, n::kHalfdeadWwwA);
   ExpectRealA(n::kGluelessWww, n::kGluelessWwwA);
   ExpectRealA(tld_ns, n::kTestTldServer);
-  for (const auto& q : suite_->scripted->queries()) {
+  for (const auto& q : servers().scripted->queries()) {
     EXPECT_TRUE(absl::EndsWith(Lower(q.qname), n::kScriptedZone))
         << "rebound asked the hijacker about " << q.qname;
   }
@@ -389,7 +365,7 @@ TEST_F(PoisoningTest, ParentZoneHijackIsIgnored) {
 TEST_F(PoisoningTest, OutOfBailiwickGlueInAReferralIsIgnored) {
   const std::string child = Scripted("glue-hijack");
   const std::string beta_ns = absl::StrCat("ns1.", n::kBetaZone);
-  suite_->scripted->SetHandler([=](const ldns_pkt& query) {
+  servers().scripted->SetHandler([=](const ldns_pkt& query) {
     if (!absl::EndsWith(Lower(QuestionName(query)), child)) return ScriptedZone().Answer(query);
     LdnsPktPtr referral = ReplyTo(query);
     ldns_pkt_set_aa(referral.get(), false);
@@ -404,7 +380,7 @@ TEST_F(PoisoningTest, OutOfBailiwickGlueInAReferralIsIgnored) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(ldns_pkt_ancount(r.get()), 0) << PacketToString(r.get());
   EXPECT_THAT(PacketToString(r.get()), Not(HasSubstr(kBogusA)));
-  ResetHandler();
+  ResetHandler(servers());
   ExpectRealA(beta_ns, n::kBetaServer);
 }
 

@@ -12,8 +12,6 @@
 
 namespace rebound::integration::recursion_test {
 
-RecursionTest::Suite* RecursionTest::suite_ = nullptr;
-
 // ---- Basics -------------------------------------------------------------------------------------
 
 // First in the file: by the end of the shared rebound's first question it must have primed.
@@ -23,7 +21,7 @@ TEST_F(RecursionTest, PrimingAsksTheRootForItsNsSet) {
   ExpectSingleA(Ask(Rebound(), n::kV4Only, LDNS_RR_TYPE_A), n::kV4Only, n::kV4OnlyA);
   NsdQueryStats root = Stats("root");
   // RFC 8109 3: the resolver asks a root server for ". NS" before relying on the hints.
-  EXPECT_GT(Count(root, "NS"), Count(suite_->root_before_start, "NS"))
+  EXPECT_GT(Count(root, "NS"), Count(servers().root_before_start, "NS"))
       << "the root NSD saw no NS query: rebound did not prime";
 }
 
@@ -205,13 +203,13 @@ TEST_F(RecursionTest, BlackHoleOnlyZoneIsServfailWithinTheBudget) {
   ASSERT_NE(t.reply, nullptr) << "no answer within " << kPatience;
   EXPECT_EQ(Rcode(t.reply), LDNS_RCODE_SERVFAIL) << PacketToString(t.reply.get());
   EXPECT_LE(t.took, kClientBudget) << "took " << t.took;
-  EXPECT_THAT(suite_->blackhole->queries(), Not(IsEmpty())) << "the black hole was never asked";
+  EXPECT_THAT(servers().blackhole->queries(), Not(IsEmpty())) << "the black hole was never asked";
   std::cout << "black hole: SERVFAIL after " << t.took << ", queries it received:\n"
-            << Describe(suite_->blackhole->queries());
+            << Describe(servers().blackhole->queries());
 }
 
 TEST_F(RecursionTest, ZoneWithOneBlackHoleAnswersAndRemembersIt) {
-  ScriptedAuthServer& hole = *suite_->halfblack_hole;
+  ScriptedAuthServer& hole = *servers().halfblack_hole;
   // Fresh names (the zone has a wildcard) until rebound has tried the black hole once.
   int next = 0;
   absl::Duration slow;
@@ -315,7 +313,7 @@ TEST_F(RecursionTest, QueryNamesHaveRandomizedLetterCase) {
   }
   // draft-vixie-dnsext-dns0x20: random case in every query; all-lowercase in six names of 16
   // letters each would be chance 2^-96.
-  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = suite_->scripted->queries();
+  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = servers().scripted->queries();
   EXPECT_TRUE(
       std::any_of(seen.begin(), seen.end(), [](const auto& q) { return HasUpper(q.qname); }))
       << "scripted.test's server saw only lowercase names:\n"
@@ -324,7 +322,7 @@ TEST_F(RecursionTest, QueryNamesHaveRandomizedLetterCase) {
 
 TEST_F(RecursionTest, ServerThatDoesNotEchoTheCaseIsStillUsable) {
   StaticZone zone = ScriptedZone();
-  suite_->scripted->SetHandler([zone](const ldns_pkt& query) {
+  servers().scripted->SetHandler([zone](const ldns_pkt& query) {
     LdnsPktPtr reply = zone.Answer(query);
     ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(reply.get()), 0);
     ldns_dname2canonical(ldns_rr_owner(question));  // lowercases in place
@@ -332,7 +330,7 @@ TEST_F(RecursionTest, ServerThatDoesNotEchoTheCaseIsStillUsable) {
   });
   TimedReply t = TimedAsk(Rebound(), kNoCaseName, LDNS_RR_TYPE_A);
   ExpectSingleA(t.reply, kNoCaseName, kNoCaseA);
-  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = suite_->scripted->queries();
+  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = servers().scripted->queries();
   EXPECT_TRUE(
       std::any_of(seen.begin(), seen.end(), [](const auto& q) { return HasUpper(q.qname); }))
       << "no mixed-case query reached the server, so no fallback was needed:\n"
@@ -342,7 +340,7 @@ TEST_F(RecursionTest, ServerThatDoesNotEchoTheCaseIsStillUsable) {
 
 TEST_F(RecursionTest, FallsBackToPlainDnsWhenEdnsGetsFormerr) {
   StaticZone zone = ScriptedZone();
-  suite_->scripted->SetHandler([zone](const ldns_pkt& query) {
+  servers().scripted->SetHandler([zone](const ldns_pkt& query) {
     if (!ldns_pkt_edns(&query)) return zone.Answer(query);
     // A pre-EDNS server: FORMERR, and no OPT of its own (RFC 6891 7).
     LdnsPktPtr formerr = ReplyTo(query, LDNS_RCODE_FORMERR);
@@ -351,7 +349,7 @@ TEST_F(RecursionTest, FallsBackToPlainDnsWhenEdnsGetsFormerr) {
   });
   TimedReply t = TimedAsk(Rebound(), kNoEdnsName, LDNS_RR_TYPE_A);
   ExpectSingleA(t.reply, kNoEdnsName, kNoEdnsA);
-  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = suite_->scripted->queries();
+  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = servers().scripted->queries();
   auto first_edns = std::find_if(seen.begin(), seen.end(), [](const auto& q) { return q.edns; });
   EXPECT_NE(first_edns, seen.end()) << "rebound never sent EDNS:\n" << Describe(seen);
   EXPECT_TRUE(std::any_of(first_edns, seen.end(), [](const auto& q) { return !q.edns; }))
@@ -360,7 +358,7 @@ TEST_F(RecursionTest, FallsBackToPlainDnsWhenEdnsGetsFormerr) {
 
 TEST_F(RecursionTest, QnameMinimisationAsksForShorterNamesFirst) {
   ExpectSingleA(Ask(Rebound(), kDeepName, LDNS_RR_TYPE_A), kDeepName, kDeepA);
-  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = suite_->scripted->queries();
+  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = servers().scripted->queries();
   auto full = std::find_if(seen.begin(), seen.end(),
                            [](const auto& q) { return Lower(q.qname) == kDeepName; });
   ASSERT_NE(full, seen.end()) << Describe(seen);
@@ -380,9 +378,9 @@ TEST_F(RecursionTest, WithoutQnameMinimisationTheFullNameIsSent) {
       StartOwnRebound("rebound-noqmin", kNoQminRebound, "  qname-minimisation: no\n");
   ASSERT_NE(rebound, nullptr);
   SCOPED_TRACE(absl::StrCat("rebound log: ", rebound->log_path()));
-  suite_->scripted->ClearQueries();
+  servers().scripted->ClearQueries();
   ExpectSingleA(Ask(At(kNoQminRebound), kDeepName, LDNS_RR_TYPE_A, Patient()), kDeepName, kDeepA);
-  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = suite_->scripted->queries();
+  const std::vector<ScriptedAuthServer::ReceivedQuery> seen = servers().scripted->queries();
   std::vector<std::string> below_zone;
   for (const auto& q : seen) {
     const std::string name = Lower(q.qname);
@@ -395,7 +393,7 @@ TEST_F(RecursionTest, WithoutQnameMinimisationTheFullNameIsSent) {
 TEST_F(RecursionTest, KeepsOnlyInBailiwickRecordsFromAPoisoningServer) {
   StaticZone zone = ScriptedZone();
   const std::string victim = S(n::kPrivate192);  // asked by no other test
-  suite_->scripted->SetHandler([zone, victim](const ldns_pkt& query) {
+  servers().scripted->SetHandler([zone, victim](const ldns_pkt& query) {
     const std::string qname = Lower(QuestionName(query));
     if (UnderZone(qname, n::kAlphaZone)) {
       // Only a resolver that believed the poisoned delegation would ask us about alpha.test.
@@ -430,7 +428,7 @@ TEST_F(RecursionTest, KeepsOnlyInBailiwickRecordsFromAPoisoningServer) {
   ExpectSingleA(
       Ask(At(kPoisonRebound), absl::StrCat("ns1.", n::kAlphaZone), LDNS_RR_TYPE_A, Patient()),
       absl::StrCat("ns1.", n::kAlphaZone), n::kAlphaServer);
-  for (const auto& q : suite_->scripted->queries()) {
+  for (const auto& q : servers().scripted->queries()) {
     EXPECT_FALSE(UnderZone(q.qname, n::kAlphaZone))
         << "rebound asked the poisoning server about " << q.qname;
   }
@@ -452,11 +450,11 @@ void ExpectBadServerIsSkipped(const Endpoint& rebound, ScriptedAuthServer& bad,
 }
 
 TEST_F(RecursionTest, RefusingServerIsSkippedForTheOtherOne) {
-  ExpectBadServerIsSkipped(Rebound(), *suite_->refused_bad, n::kRefusedZone);
+  ExpectBadServerIsSkipped(Rebound(), *servers().refused_bad, n::kRefusedZone);
 }
 
 TEST_F(RecursionTest, ServfailingServerIsSkippedForTheOtherOne) {
-  ExpectBadServerIsSkipped(Rebound(), *suite_->servfail_bad, n::kServfailZone);
+  ExpectBadServerIsSkipped(Rebound(), *servers().servfail_bad, n::kServfailZone);
 }
 
 // Last of the scripted.test tests: the timeout may make rebound think less of that server.
@@ -465,7 +463,7 @@ TEST_F(RecursionTest, RetriesWhenTheOnlyServerDropsOneQuery) {
   // client's budget leaves room to ask again.
   StaticZone zone = ScriptedZone();
   auto dropped = std::make_shared<std::atomic<int>>(0);
-  suite_->scripted->SetHandler([zone, dropped](const ldns_pkt& query) -> LdnsPktPtr {
+  servers().scripted->SetHandler([zone, dropped](const ldns_pkt& query) -> LdnsPktPtr {
     if (Lower(QuestionName(query)) == kLossyName && dropped->fetch_add(1) == 0) return nullptr;
     return zone.Answer(query);
   });
@@ -473,7 +471,7 @@ TEST_F(RecursionTest, RetriesWhenTheOnlyServerDropsOneQuery) {
   ExpectSingleA(t.reply, kLossyName, kLossyA);
   EXPECT_LE(t.took, kClientBudget);
   std::cout << "one dropped query: answered after " << t.took << ", server saw:\n"
-            << Describe(suite_->scripted->queries());
+            << Describe(servers().scripted->queries());
 }
 
 // ---- Cache --------------------------------------------------------------------------------------
@@ -542,7 +540,7 @@ TEST_F(RecursionTest, ForwardZoneAndRecursionSideBySide) {
   // Forwarded: the forwarder's (deliberately different) answer, asked with RD=1.
   ExpectSingleA(Ask(At(kMixedRebound), n::kBetaWww, LDNS_RR_TYPE_A, Patient()), n::kBetaWww,
                 kForwardedA);
-  const std::vector<ScriptedAuthServer::ReceivedQuery> forwarded = suite_->forwarder->queries();
+  const std::vector<ScriptedAuthServer::ReceivedQuery> forwarded = servers().forwarder->queries();
   ASSERT_THAT(forwarded, Not(IsEmpty()));
   EXPECT_EQ(Lower(forwarded[0].qname), n::kBetaWww);
   EXPECT_TRUE(forwarded[0].rd) << "a query to a forwarder asks for recursion";
@@ -550,8 +548,8 @@ TEST_F(RecursionTest, ForwardZoneAndRecursionSideBySide) {
   // Recursed: the real answer, and the forwarder was not asked.
   ExpectSingleA(Ask(At(kMixedRebound), n::kCrossEnd, LDNS_RR_TYPE_A, Patient()), n::kCrossEnd,
                 n::kCrossEndA);
-  EXPECT_THAT(suite_->forwarder->queries(), SizeIs(forwarded.size()))
-      << Describe(suite_->forwarder->queries());
+  EXPECT_THAT(servers().forwarder->queries(), SizeIs(forwarded.size()))
+      << Describe(servers().forwarder->queries());
 }
 
 }  // namespace rebound::integration::recursion_test

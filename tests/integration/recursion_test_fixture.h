@@ -25,10 +25,10 @@
 #include "absl/time/clock.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
-#include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/subprocess.h"
+#include "tests/integration/fixture/suite_servers_test.h"
 
 namespace rebound::integration::recursion_test {
 
@@ -237,87 +237,66 @@ void ExpectSingleA(const LdnsPktPtr& reply, absl::string_view name, absl::string
       << PacketToString(reply.get());
 }
 
-class RecursionTest : public HierarchyTestBase {
+struct RecursionServers {
+  std::unique_ptr<Subprocess> rebound;
+  NsdQueryStats root_before_start;
+  std::unique_ptr<ScriptedAuthServer> scripted, blackhole, halfblack_hole, refused_bad,
+      refused_good, servfail_bad, servfail_good, forwarder;
+};
+
+class RecursionTest : public SuiteServersTest<RecursionServers> {
  public:
   static void SetUpTestSuite() {
     // No reference unbound: the root's query counters must show only rebound's priming.
-    StartSharedHierarchy({"bash", "nsd"}, /*with_unbound=*/false);
-    suite_ = new Suite;
-    if (!hierarchy_started()) return;
-    suite_->status = StartScriptedServers();
-    if (!suite_->status.ok()) return;
-    // Before start-up: rebound may prime at once or when the first question needs the root.
-    absl::StatusOr<NsdQueryStats> root = hierarchy().QueryStats("root");
-    if (!root.ok()) {
-      suite_->status = root.status();
-      return;
-    }
-    suite_->root_before_start = *root;
-    // Explicit where rebound's default might differ: the tests below depend on these.
-    absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
-        StartRebound(REBOUND_BINARY, hierarchy(), "rebound-recursive",
-                     absl::StrCat(RecursiveServerConfig(hierarchy(), kSharedRebound),
-                                  "  qname-minimisation: yes\n"
-                                  "  edns-buffer-size: 1232\n"),
-                     At(kSharedRebound));
-    if (!rebound.ok()) {
-      suite_->status = rebound.status();
-      return;
-    }
-    suite_->rebound = *std::move(rebound);
+    StartSuite({"bash", "nsd"}, /*with_unbound=*/false, &StartServers);
   }
 
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-    StopSharedHierarchy();
-  }
-
- protected:
-  struct Suite {
-    absl::Status status;
-    std::unique_ptr<Subprocess> rebound;
-    NsdQueryStats root_before_start;
-    std::unique_ptr<ScriptedAuthServer> scripted, blackhole, halfblack_hole, refused_bad,
-        refused_good, servfail_bad, servfail_good, forwarder;
-  };
-
-  static absl::Status StartScriptedServers() {
+  static absl::Status StartServers(RecursionServers& s) {
     struct Wanted {
       std::unique_ptr<ScriptedAuthServer>* slot;
       absl::string_view address;
     };
-    for (const Wanted& w : {Wanted{&suite_->scripted, n::kScriptedServer},
-                            Wanted{&suite_->blackhole, n::kBlackholeServer},
-                            Wanted{&suite_->halfblack_hole, n::kHalfblackHoleServer},
-                            Wanted{&suite_->refused_bad, n::kRefusedBadServer},
-                            Wanted{&suite_->refused_good, n::kRefusedGoodServer},
-                            Wanted{&suite_->servfail_bad, n::kServfailBadServer},
-                            Wanted{&suite_->servfail_good, n::kServfailGoodServer},
-                            Wanted{&suite_->forwarder, kFakeForwarder}}) {
-      absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> server =
-          ScriptedAuthServer::Start(At(w.address));
-      if (!server.ok()) return server.status();
-      *w.slot = *std::move(server);
+    for (const Wanted& w : {Wanted{&s.scripted, n::kScriptedServer},
+                            Wanted{&s.blackhole, n::kBlackholeServer},
+                            Wanted{&s.halfblack_hole, n::kHalfblackHoleServer},
+                            Wanted{&s.refused_bad, n::kRefusedBadServer},
+                            Wanted{&s.refused_good, n::kRefusedGoodServer},
+                            Wanted{&s.servfail_bad, n::kServfailBadServer},
+                            Wanted{&s.servfail_good, n::kServfailGoodServer},
+                            Wanted{&s.forwarder, kFakeForwarder}}) {
+      if (absl::Status st = MoveInto(ScriptedAuthServer::Start(At(w.address)), w.slot); !st.ok()) {
+        return st;
+      }
     }
-    ResetHandlers();
-    return absl::OkStatus();
+    ResetHandlers(s);
+    // Before start-up: rebound may prime at once or when the first question needs the root.
+    absl::StatusOr<NsdQueryStats> root = hierarchy().QueryStats("root");
+    if (!root.ok()) return root.status();
+    s.root_before_start = *root;
+    // Explicit where rebound's default might differ: the tests below depend on these.
+    return MoveInto(StartRebound(REBOUND_BINARY, hierarchy(), "rebound-recursive",
+                                 absl::StrCat(RecursiveServerConfig(hierarchy(), kSharedRebound),
+                                              "  qname-minimisation: yes\n"
+                                              "  edns-buffer-size: 1232\n"),
+                                 At(kSharedRebound)),
+                    &s.rebound);
   }
 
+ protected:
   // The behaviour every test starts from: scripted.test answers correctly, the black holes are
   // silent, ns1 of refused.test / servfail.test misbehave and ns2 answers, the fake forwarder
   // says kForwardedA for www.beta.example and REFUSED for the rest.
-  static void ResetHandlers() {
-    suite_->scripted->SetHandler(Answering(ScriptedZone()));
-    suite_->blackhole->SetHandler(nullptr);
-    suite_->halfblack_hole->SetHandler(nullptr);
-    suite_->refused_bad->SetHandler(Failing(LDNS_RCODE_REFUSED));
-    suite_->refused_good->SetHandler(
+  static void ResetHandlers(RecursionServers& s) {
+    s.scripted->SetHandler(Answering(ScriptedZone()));
+    s.blackhole->SetHandler(nullptr);
+    s.halfblack_hole->SetHandler(nullptr);
+    s.refused_bad->SetHandler(Failing(LDNS_RCODE_REFUSED));
+    s.refused_good->SetHandler(
         Answering(FlakyZone(n::kRefusedZone, n::kRefusedBadServer, n::kRefusedGoodServer)));
-    suite_->servfail_bad->SetHandler(Failing(LDNS_RCODE_SERVFAIL));
-    suite_->servfail_good->SetHandler(
+    s.servfail_bad->SetHandler(Failing(LDNS_RCODE_SERVFAIL));
+    s.servfail_good->SetHandler(
         Answering(FlakyZone(n::kServfailZone, n::kServfailBadServer, n::kServfailGoodServer)));
-    suite_->forwarder->SetHandler([](const ldns_pkt& query) {
+    s.forwarder->SetHandler([](const ldns_pkt& query) {
       if (Lower(QuestionName(query)) != Lower(n::kBetaWww) ||
           QuestionType(query) != LDNS_RR_TYPE_A) {
         LdnsPktPtr refused = ReplyTo(query, LDNS_RCODE_REFUSED);
@@ -335,25 +314,21 @@ class RecursionTest : public HierarchyTestBase {
   }
 
   void SetUp() override {
-    HierarchyTestBase::SetUp();
+    SuiteServersTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_NE(suite_, nullptr);
-    ASSERT_TRUE(suite_->status.ok()) << suite_->status;
-    ASSERT_NE(suite_->rebound, nullptr);
     for (ScriptedAuthServer* s : Scripted()) s->ClearQueries();
   }
 
   void TearDown() override {
-    if (suite_ != nullptr && suite_->scripted != nullptr) ResetHandlers();
-    if (HasFailure() && suite_ != nullptr && suite_->rebound != nullptr) {
-      std::cerr << "shared rebound's log: " << suite_->rebound->log_path() << "\n";
-    }
+    if (IsSkipped() || servers().rebound == nullptr) return;
+    ResetHandlers(servers());
+    if (HasFailure()) std::cerr << "shared rebound's log: " << servers().rebound->log_path() << "\n";
   }
 
   static std::vector<ScriptedAuthServer*> Scripted() {
-    return {suite_->scripted.get(),      suite_->blackhole.get(),    suite_->halfblack_hole.get(),
-            suite_->refused_bad.get(),   suite_->refused_good.get(), suite_->servfail_bad.get(),
-            suite_->servfail_good.get(), suite_->forwarder.get()};
+    return {servers().scripted.get(),      servers().blackhole.get(),    servers().halfblack_hole.get(),
+            servers().refused_bad.get(),   servers().refused_good.get(), servers().servfail_bad.get(),
+            servers().servfail_good.get(), servers().forwarder.get()};
   }
 
   static Endpoint Rebound() { return At(kSharedRebound); }
@@ -375,8 +350,6 @@ class RecursionTest : public HierarchyTestBase {
     EXPECT_TRUE(stats.ok()) << stats.status();
     return stats.ok() ? *stats : NsdQueryStats{};
   }
-
-  static Suite* suite_;
 };
 
 }  // namespace rebound::integration::recursion_test
