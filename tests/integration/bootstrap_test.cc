@@ -210,6 +210,13 @@ class BootstrapTest : public SuiteServersTest<BootstrapServers> {
     return -1;
   }
 
+  // Queries the hierarchy's NSD `instance` has received so far.
+  static uint64_t NsdQueries(absl::string_view instance) {
+    absl::StatusOr<NsdQueryStats> stats = hierarchy().QueryStats(instance);
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? stats->queries : 0;
+  }
+
   // dig's patience: one try of 5 s.
   static absl::StatusOr<LdnsPktPtr> Dig(absl::string_view server, absl::string_view name) {
     return Query(EndpointAt(server), name, LDNS_RR_TYPE_A, {.timeout = absl::Seconds(5)});
@@ -378,6 +385,7 @@ TEST_F(BootstrapTest, AnIpv6OnlyHostResolvesThroughARelayAndReturnsWhenIpv4Does)
                                    "  bootstrap-max-ttl: 1\n")),
       EndpointAt(listen), absl::Seconds(10), host->get());
   ASSERT_TRUE(rebound.ok()) << rebound.status();
+  const uint64_t root_before = NsdQueries("root");
   absl::Duration slowest;
   for (int i = 0; i < 4; ++i) {
     const absl::Time start = absl::Now();
@@ -388,7 +396,9 @@ TEST_F(BootstrapTest, AnIpv6OnlyHostResolvesThroughARelayAndReturnsWhenIpv4Does)
   EXPECT_LT(slowest, absl::Seconds(5)) << "dig would have given up";
   std::cout << "IPv6 only: the slowest of 4 answers took " << slowest << "\n";
   EXPECT_THAT((*rebound)->LogTail(), HasSubstr("asking relays first"));
+  EXPECT_EQ(NsdQueries("root"), root_before) << "a packet reached the root without IPv4";
 
+  const uint64_t beta_before = NsdQueries("beta.example");
   ASSERT_TRUE((*host)->RestoreIpv4().ok());
   const absl::Time restored = absl::Now();
   bool ordinary = false;
@@ -397,6 +407,8 @@ TEST_F(BootstrapTest, AnIpv6OnlyHostResolvesThroughARelayAndReturnsWhenIpv4Does)
     if (!ordinary) absl::SleepFor(absl::Milliseconds(1100));
   }
   EXPECT_TRUE(ordinary) << "still answered by the relay 30 s after IPv4 returned";
+  EXPECT_GT(NsdQueries("root"), root_before);
+  EXPECT_GT(NsdQueries("beta.example"), beta_before);
   EXPECT_THAT((*rebound)->LogTail(), HasSubstr("ordinary DNS answers again"));
   std::cout << "back to ordinary DNS " << absl::Now() - restored << " after IPv4 returned\n";
 }
