@@ -23,8 +23,6 @@ LogSink& Sink() {
   return *sink;
 }
 
-std::atomic<int> g_verbosity{1};
-
 const char* LevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kError:
@@ -38,8 +36,12 @@ const char* LevelName(LogLevel level) {
 
 }  // namespace
 
+namespace log_internal {
+std::atomic<int> verbosity{1};
+}  // namespace log_internal
+
 absl::Status ConfigureLog(int verbosity, const std::string& path) {
-  g_verbosity.store(verbosity);
+  log_internal::verbosity.store(verbosity);
   if (path.empty()) return absl::OkStatus();
   FILE* file = std::fopen(path.c_str(), "a");
   if (file == nullptr) {
@@ -52,8 +54,6 @@ absl::Status ConfigureLog(int verbosity, const std::string& path) {
   Sink().file = file;
   return absl::OkStatus();
 }
-
-bool LogEnabled(LogLevel level) { return static_cast<int>(level) <= g_verbosity.load(); }
 
 void LogLine(LogLevel level, absl::string_view message) {
   const std::string stamp =

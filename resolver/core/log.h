@@ -15,11 +15,21 @@ namespace rebound {
 
 enum class LogLevel { kError = 0, kOps = 1, kDetail = 2, kQuery = 3, kAlgo = 4 };
 
+namespace log_internal {
+// The configured verbosity; read with LogEnabled.
+extern std::atomic<int> verbosity;
+}  // namespace log_internal
+
 // Opens `path` for appending ("" means stderr) and sets the verbosity.
 absl::Status ConfigureLog(int verbosity, const std::string& path);
-bool LogEnabled(LogLevel level);
+// Inline, so a hot path pays one relaxed load for a line that is off.
+inline bool LogEnabled(LogLevel level) {
+  return static_cast<int>(level) <= log_internal::verbosity.load(std::memory_order_relaxed);
+}
 void LogLine(LogLevel level, absl::string_view message);
 
+// Log's arguments are evaluated before it runs: where building them costs (ToString, NameString)
+// on a per-query path, guard the call with `if (LogEnabled(level))`.
 template <typename... Args>
 void Log(LogLevel level, const absl::FormatSpec<Args...>& format, const Args&... args) {
   if (LogEnabled(level)) LogLine(level, absl::StrFormat(format, args...));

@@ -177,9 +177,11 @@ void Lookup::UseDelegation(DelegationFinder::Start start) {
       }
     }
   }
-  Log(LogLevel::kAlgo, "iterator: %s %s: delegation %s (%d servers)", NameString(name_.get()),
-      TypeString(type_), NameString(delegation.zone()),
-      static_cast<int>(delegation.servers().size()));
+  if (LogEnabled(LogLevel::kAlgo)) {
+    Log(LogLevel::kAlgo, "iterator: %s %s: delegation %s (%d servers)", NameString(name_.get()),
+        TypeString(type_), NameString(delegation.zone()),
+        static_cast<int>(delegation.servers().size()));
+  }
   delegation_ = std::move(delegation);
   ++delegation_generation_;
   configured_ = start.configured;
@@ -356,8 +358,10 @@ void Lookup::Send(const Endpoint& server) {
   q.edns = !context_.infra->EdnsUnsupported(server);
   q.randomize_case = context_.options.use_0x20 && !context_.infra->CaseNotEchoed(server);
   Sent sent{server, now, q.edns, minimised};
-  Log(LogLevel::kAlgo, "iterator: asking %s for %s %s (zone %s)", server.ToString(),
-      NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
+  if (LogEnabled(LogLevel::kAlgo)) {
+    Log(LogLevel::kAlgo, "iterator: asking %s for %s %s (zone %s)", server.ToString(),
+        NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
+  }
   step_ = Step::kAwaitReply;
   context_.transport->Query(
       server, q, std::min(context_.infra->Timeout(server), left),
@@ -379,7 +383,9 @@ void Lookup::OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply) {
 }
 
 void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
-  Log(LogLevel::kAlgo, "iterator: %s: %s", sent.server.ToString(), error.ToString());
+  if (LogEnabled(LogLevel::kAlgo)) {
+    Log(LogLevel::kAlgo, "iterator: %s: %s", sent.server.ToString(), error.ToString());
+  }
   if (absl::IsFailedPrecondition(error)) {
     // The server does not echo 0x20 case (or someone tried to spoof us): ask it again plainly.
     context_.infra->SetCaseNotEchoed(sent.server);
@@ -540,8 +546,10 @@ void Lookup::Finish(ldns_pkt_rcode rcode, LdnsRrListPtr authority) {
 }
 
 void Lookup::Fail(std::string why) {
-  Log(LogLevel::kDetail, "iterator: SERVFAIL for %s %s: %s", NameString(chain_names_[0].get()),
-      TypeString(type_), why);
+  if (LogEnabled(LogLevel::kDetail)) {
+    Log(LogLevel::kDetail, "iterator: SERVFAIL for %s %s: %s", NameString(chain_names_[0].get()),
+        TypeString(type_), why);
+  }
   result_.failure = std::move(why);
   result_.no_reachable_authority = budget_->replies == 0;
   result_.answer.reset(ldns_rr_list_new());  // a partial chain is no answer
