@@ -1,20 +1,32 @@
 #include "resolver/transport/udp_tcp_transport.h"
 
 #include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstring>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/random.h"
+#include "resolver/wire/wire_format.h"
 
 namespace rebound {
 namespace {
 
 constexpr int kPortBindAttempts = 8;
+// Events taken from the epoll set per epoll_wait.
+constexpr int kEventBatch = 64;
+// Header, name, QTYPE and QCLASS, and an OPT without options.
+constexpr size_t kMaxQuerySize =
+    wire::kHeaderSize + wire::kMaxNameLength + wire::kQuestionFixedSize + wire::kEmptyOptSize;
 
+// `code` is a libuv error, which on Unix is -errno.
 absl::Status UvError(absl::string_view what, int code) {
   const std::string message = absl::StrCat(what, ": ", uv_strerror(code));
   switch (code) {
@@ -31,86 +43,234 @@ absl::Status UvError(absl::string_view what, int code) {
   }
 }
 
+absl::Status ErrnoError(absl::string_view what) { return UvError(what, -errno); }
+
+// Wire-format names compare without case: the letters are ASCII (RFC 4343) and a label length
+// (at most 63) is never one.
+bool SameNameIgnoringCase(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size) {
+  if (a_size != b_size) return false;
+  for (size_t i = 0; i < a_size; ++i) {
+    if (std::tolower(a[i]) != std::tolower(b[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-// One question to one server: its sockets, its timer and the callback. Deletes itself once its
-// handles are closed; libuv runs every pending request's callback (with UV_ECANCELED) before a
-// handle's close callback, so nothing touches the Exchange after it is gone.
-class UdpTcpTransport::Exchange {
+struct UdpTcpTransport::LoopHandles {
+  uv_poll_t poll;
+  uv_timer_t timer;
+  int open = 0;  // handles not yet closed; the struct is freed when the last one is
+};
+
+// One question to one server: its UDP socket, its deadline and the callback, and after a
+// truncated reply its TCP connection. Freed by Finish().
+class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
  public:
-  Exchange(UdpTcpTransport* owner, const Endpoint& server, const UpstreamQuestion& q,
-           absl::Duration timeout, Callback cb)
+  Exchange(UdpTcpTransport* owner, uint64_t number, const Endpoint& server,
+           const UpstreamQuestion& q, absl::Duration timeout, Callback cb)
       : owner_(owner),
+        number_(number),
         server_(server),
-        name_(ldns_rdf_clone(q.name)),
         question_(q),
-        timeout_(timeout),
+        timeout_ms_(static_cast<uint64_t>(absl::ToInt64Milliseconds(timeout))),
         cb_(std::move(cb)) {
-    if (q.randomize_case) RandomizeCase(name_.get());
-    question_.name = name_.get();
-    udp_.data = tcp_.data = timer_.data = this;
-    udp_send_.data = tcp_connect_.data = tcp_write_.data = this;
+    question_.name = nullptr;  // the caller's: Start copies it into name_
   }
 
-  void Start() {
-    uv_timer_init(owner_->loop_, &timer_);
-    ++open_handles_;
-    StartTimer(timeout_);
-    if (absl::Status s = StartUdp(); !s.ok()) FailSoon(std::move(s));
+  ~Exchange() { CloseUdp(); }
+
+  // `name` is the question's name; it is copied.
+  void Start(const ldns_rdf* name) {
+    owner_->deadlines_.Set(this, uv_now(owner_->loop_) + timeout_ms_);
+    if (absl::Status s = StartUdp(name); !s.ok()) FailSoon(std::move(s));
   }
 
-  // The transport is going away: never call back, just release the handles.
+  // The transport is going away: never call back, just release the sockets.
   void Abandon() {
     cb_ = nullptr;
     Finish(absl::CancelledError("transport destroyed"));
   }
 
- private:
-  absl::Status StartUdp() {
-    int rc = uv_udp_init_ex(owner_->loop_, &udp_, server_.family());
-    if (rc != 0) return UvError("udp socket", rc);
-    ++open_handles_;
-    udp_open_ = true;
-    if (absl::Status s = BindRandomPort(); !s.ok()) return s;
-    // A connected socket makes the kernel drop datagrams from any other address or port.
-    if ((rc = uv_udp_connect(&udp_, server_.sockaddr_ptr())) != 0) return UvError("connect", rc);
-    out_ = BuildQuery();
-    uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(out_.data()), out_.size());
-    if ((rc = uv_udp_send(&udp_send_, &udp_, &buf, 1, nullptr, OnUdpSent)) != 0) {
-      return UvError("send", rc);
+  // What epoll reported for the UDP socket. May finish (and free) the exchange.
+  void OnSocketEvents(uint32_t events) {
+    if ((events & EPOLLOUT) && send_pending_) {
+      if (absl::Status s = SendUdp(); !s.ok()) return Finish(std::move(s));
+      if (send_pending_) return;
     }
-    if ((rc = uv_udp_recv_start(&udp_, OnAlloc, OnUdpRead)) != 0) return UvError("recv", rc);
+    // EPOLLERR is a queued ICMP error, which recvfrom reports.
+    if (events & (EPOLLIN | EPOLLERR)) ReceiveUdp();
+  }
+
+  void OnDeadline() {
+    if (!pending_error_.ok()) return Finish(pending_error_);
+    Finish(absl::DeadlineExceededError(absl::StrCat("no answer from ", server_.ToString())));
+  }
+
+ private:
+  // The TCP retry: libuv handles, freed by their close callback, which may come after the
+  // exchange is gone (exchange is then null).
+  struct TcpRetry {
+    uv_tcp_t handle;
+    uv_connect_t connect;
+    uv_write_t write;
+    Exchange* exchange = nullptr;
+    std::vector<uint8_t> out;  // the query in flight; must outlive the write request
+    std::vector<uint8_t> in;   // bytes received so far
+    std::array<char, 16384> chunk;
+  };
+
+  absl::Status StartUdp(const ldns_rdf* name) {
+    if (owner_->epoll_fd_ < 0) return absl::InternalError("no epoll set for upstream sockets");
+    if (absl::Status s = CopyName(name); !s.ok()) return s;
+    if (question_.randomize_case) RandomizeCase();
+    fd_ = socket(server_.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return ErrnoError("udp socket");
+    if (server_.is_v6()) {
+      // The port is taken for IPv6 only, as unbound does: no IPv4 port is held by it.
+      const int on = 1;
+      if (setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) {
+        return ErrnoError("udp socket");
+      }
+    }
+    if (absl::Status s = BindRandomPort(); !s.ok()) return s;
+    // A connected socket makes the kernel drop datagrams from any other address or port, and
+    // report an ICMP port unreachable as ECONNREFUSED, so a dead server is skipped at once.
+    if (connect(fd_, server_.sockaddr_ptr(), server_.sockaddr_len()) != 0) {
+      return ErrnoError("connect");
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = number_;
+    if (epoll_ctl(owner_->epoll_fd_, EPOLL_CTL_ADD, fd_, &event) != 0) {
+      return ErrnoError("epoll_ctl");
+    }
+    query_size_ = BuildQuery(query_.data());
+    return SendUdp();
+  }
+
+  absl::Status CopyName(const ldns_rdf* name) {
+    if (name == nullptr) return absl::InvalidArgumentError("no query name");
+    const size_t size = ldns_rdf_size(name);
+    if (size == 0 || size > name_.size()) {
+      return absl::InvalidArgumentError("query name longer than 255 octets");
+    }
+    std::memcpy(name_.data(), ldns_rdf_data(name), size);
+    name_size_ = size;
     return absl::OkStatus();
   }
 
   // RFC 5452 4.5: the source port is part of what a spoofer must guess, so pick it ourselves
   // from the whole unprivileged range instead of trusting the kernel's ephemeral choice.
   absl::Status BindRandomPort() {
-    Endpoint local = *Endpoint::Parse(server_.is_v6() ? "::" : "0.0.0.0", 0);
-    const unsigned flags = server_.is_v6() ? UV_UDP_IPV6ONLY : 0;
+    sockaddr_storage local{};
+    socklen_t local_size;
+    in_port_t* port;
+    if (server_.is_v6()) {
+      auto* sin6 = reinterpret_cast<sockaddr_in6*>(&local);
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_addr = in6addr_any;
+      port = &sin6->sin6_port;
+      local_size = sizeof *sin6;
+    } else {
+      auto* sin = reinterpret_cast<sockaddr_in*>(&local);
+      sin->sin_family = AF_INET;
+      sin->sin_addr.s_addr = htonl(INADDR_ANY);
+      port = &sin->sin_port;
+      local_size = sizeof *sin;
+    }
     for (int attempt = 0; attempt <= kPortBindAttempts; ++attempt) {
       // The last attempt lets the kernel choose, so a crowded port range still works.
-      local.set_port(attempt < kPortBindAttempts ? 1024 + SecureRandomBelow(65536 - 1024) : 0);
-      const int rc = uv_udp_bind(&udp_, local.sockaddr_ptr(), flags);
-      if (rc == 0) return absl::OkStatus();
-      if (rc != UV_EADDRINUSE && rc != UV_EACCES) return UvError("bind", rc);
+      *port = htons(attempt < kPortBindAttempts
+                        ? static_cast<uint16_t>(1024 + SecureRandomBelow(65536 - 1024))
+                        : 0);
+      if (bind(fd_, reinterpret_cast<const sockaddr*>(&local), local_size) == 0) {
+        return absl::OkStatus();
+      }
+      if (errno != EADDRINUSE && errno != EACCES) return ErrnoError("bind");
     }
     return absl::UnavailableError("no free source port");
   }
 
-  std::vector<uint8_t> BuildQuery() {
+  // The query with a fresh random ID (RFC 5452 4.3), written straight to wire format: a header,
+  // the question and, unless the server rejected EDNS, an OPT record (RFC 6891 6.1.2).
+  size_t BuildQuery(uint8_t* out) {
     id_ = SecureRandomU16();
-    uint16_t flags = 0;
-    if (question_.recursion_desired) flags |= LDNS_RD;
-    if (question_.checking_disabled) flags |= LDNS_CD;
-    LdnsPktPtr pkt(ldns_pkt_query_new(ldns_rdf_clone(question_.name), question_.type,
-                                      question_.qclass, flags));
-    ldns_pkt_set_id(pkt.get(), id_);
+    std::memset(out, 0, wire::kHeaderSize);
+    out[wire::kIdOffset] = static_cast<uint8_t>(id_ >> 8);
+    out[wire::kIdOffset + 1] = static_cast<uint8_t>(id_);
+    if (question_.recursion_desired) out[wire::kFlags1Offset] |= wire::kRdBit;
+    if (question_.checking_disabled) out[wire::kFlags2Offset] |= wire::kCdBit;
+    out[wire::kQdcountOffset + 1] = 1;
+    if (question_.edns) out[wire::kArcountOffset + 1] = 1;
+    uint8_t* p = out + wire::kHeaderSize;
+    std::memcpy(p, name_.data(), name_size_);
+    p += name_size_;
+    p = Put16(p, static_cast<uint16_t>(question_.type));
+    p = Put16(p, static_cast<uint16_t>(question_.qclass));
     if (question_.edns) {
-      ldns_pkt_set_edns_udp_size(pkt.get(), owner_->options_.edns_buffer_size);
-      ldns_pkt_set_edns_do(pkt.get(), question_.dnssec_ok);
+      *p++ = 0;  // the root name
+      p = Put16(p, wire::kTypeOpt);
+      p = Put16(p, owner_->options_.edns_buffer_size);  // CLASS: the UDP payload size
+      *p++ = 0;                                          // extended RCODE
+      *p++ = 0;                                          // version 0
+      p = Put16(p, question_.dnssec_ok ? static_cast<uint16_t>(wire::kEdnsDoBit) : 0);
+      p = Put16(p, 0);  // RDLENGTH: no options
     }
-    return PacketToWire(*pkt);
+    return static_cast<size_t>(p - out);
+  }
+
+  static uint8_t* Put16(uint8_t* p, uint16_t value) {
+    p[0] = static_cast<uint8_t>(value >> 8);
+    p[1] = static_cast<uint8_t>(value);
+    return p + 2;
+  }
+
+  absl::Status SendUdp() {
+    const ssize_t sent = send(fd_, query_.data(), query_size_, 0);
+    if (sent >= 0) {
+      if (send_pending_) SetSocketEvents(EPOLLIN);
+      send_pending_ = false;
+      return absl::OkStatus();
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return ErrnoError("send");
+    // The socket buffer is full (it hardly ever is for a fresh socket): send when it drains.
+    if (!send_pending_) SetSocketEvents(EPOLLIN | EPOLLOUT);
+    send_pending_ = true;
+    return absl::OkStatus();
+  }
+
+  void SetSocketEvents(uint32_t events) {
+    epoll_event event{};
+    event.events = events;
+    event.data.u64 = number_;
+    epoll_ctl(owner_->epoll_fd_, EPOLL_CTL_MOD, fd_, &event);
+  }
+
+  // One datagram per readiness: the set is level-triggered, so another waiting datagram is
+  // reported again.
+  void ReceiveUdp() {
+    sockaddr_storage from{};
+    socklen_t from_size = sizeof from;
+    const ssize_t size = recvfrom(fd_, owner_->udp_buffer_.data(), owner_->udp_buffer_.size(), 0,
+                                  reinterpret_cast<sockaddr*>(&from), &from_size);
+    if (size < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+      return Finish(ErrnoError("recv"));
+    }
+    // The connected socket filters already; checked again so a reply is never taken from
+    // anyone but the server, whatever the kernel does.
+    if (!(Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&from)) == server_)) return;
+    OnUdpReply(owner_->udp_buffer_.data(), static_cast<size_t>(size));
+  }
+
+  // RFC 5452 9.1: the ID, QR and the question count, from the raw bytes before any parsing,
+  // so a spoof or a stale reply costs no parse.
+  bool HeaderMatches(const uint8_t* data, size_t size) const {
+    return size >= wire::kHeaderSize &&
+           wire::Load16({data, size}, wire::kIdOffset) == id_ &&
+           (data[wire::kFlags1Offset] & wire::kQrBit) != 0 &&
+           wire::Load16({data, size}, wire::kQdcountOffset) == 1;
   }
 
   // RFC 5452 9.1: accept only a reply to this exact question with the ID we chose.
@@ -118,23 +278,26 @@ class UdpTcpTransport::Exchange {
     if (ldns_pkt_id(&reply) != id_ || !ldns_pkt_qr(&reply)) return false;
     if (ldns_pkt_qdcount(&reply) != 1) return false;
     const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(&reply), 0);
-    return q != nullptr && ldns_rr_get_type(q) == question_.type &&
-           ldns_rr_get_class(q) == question_.qclass &&
-           ldns_dname_compare(ldns_rr_owner(q), question_.name) == 0;
+    if (q == nullptr || ldns_rr_get_type(q) != question_.type ||
+        ldns_rr_get_class(q) != question_.qclass) {
+      return false;
+    }
+    const ldns_rdf* owner = ldns_rr_owner(q);
+    return owner != nullptr && SameNameIgnoringCase(ldns_rdf_data(owner), ldns_rdf_size(owner),
+                                                    name_.data(), name_size_);
   }
 
   // 0x20: the name as sent, byte for byte (Matches compares without case).
   bool EchoesCase(const ldns_pkt& reply) const {
     const ldns_rdf* echoed = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(&reply), 0));
-    return ldns_rdf_size(echoed) == ldns_rdf_size(question_.name) &&
-           std::memcmp(ldns_rdf_data(echoed), ldns_rdf_data(question_.name),
-                       ldns_rdf_size(echoed)) == 0;
+    return ldns_rdf_size(echoed) == name_size_ &&
+           std::memcmp(ldns_rdf_data(echoed), name_.data(), name_size_) == 0;
   }
 
-  // Flips the case of each letter of a wire-format name at random.
-  static void RandomizeCase(ldns_rdf* name) {
-    uint8_t* data = ldns_rdf_data(name);
-    const size_t size = ldns_rdf_size(name);
+  // Flips the case of each letter of the wire-format name at random.
+  void RandomizeCase() {
+    uint8_t* data = name_.data();
+    const size_t size = name_size_;
     uint16_t bits = 0;
     int bits_left = 0;
     for (size_t label = 0; label < size && data[label] != 0; label += data[label] + 1) {
@@ -144,7 +307,7 @@ class UdpTcpTransport::Exchange {
           bits = SecureRandomU16();
           bits_left = 16;
         }
-        data[i] = (bits & 1) ? std::toupper(data[i]) : std::tolower(data[i]);
+        data[i] = static_cast<uint8_t>((bits & 1) ? std::toupper(data[i]) : std::tolower(data[i]));
         bits >>= 1;
         --bits_left;
       }
@@ -152,10 +315,11 @@ class UdpTcpTransport::Exchange {
   }
 
   void OnUdpReply(const uint8_t* data, size_t size) {
+    if (!HeaderMatches(data, size)) return;  // a spoof or a stale reply: keep waiting for ours
     ldns_pkt* raw = nullptr;
     if (ldns_wire2pkt(&raw, data, size) != LDNS_STATUS_OK) return;  // garbage: keep waiting
     LdnsPktPtr reply(raw);
-    if (!Matches(*reply)) return;  // a spoof or a stale reply: keep waiting for ours
+    if (!Matches(*reply)) return;
     if (question_.randomize_case && !EchoesCase(*reply)) {
       // A spoof, or a server that does not keep the case: keep waiting, and if nothing better
       // comes say so, so the caller can ask again without 0x20.
@@ -163,41 +327,46 @@ class UdpTcpTransport::Exchange {
           absl::StrCat(server_.ToString(), " did not echo the query name's case"));
       return;
     }
-    if (ldns_pkt_tc(reply.get())) {
-      StartTcp();
-      return;
-    }
+    if (ldns_pkt_tc(reply.get())) return StartTcp();
     Finish(std::move(reply));
   }
 
   void StartTcp() {
-    uv_udp_recv_stop(&udp_);
-    StartTimer(timeout_);
-    int rc = uv_tcp_init_ex(owner_->loop_, &tcp_, server_.family());
-    if (rc != 0) return Finish(UvError("tcp socket", rc));
-    ++open_handles_;
-    tcp_open_ = true;
-    rc = uv_tcp_connect(&tcp_connect_, &tcp_, server_.sockaddr_ptr(), OnTcpConnected);
+    CloseUdp();  // no UDP reply is wanted any more
+    owner_->deadlines_.Set(this, uv_now(owner_->loop_) + timeout_ms_);
+    tcp_ = new TcpRetry;
+    tcp_->exchange = this;
+    tcp_->handle.data = tcp_->connect.data = tcp_->write.data = tcp_;
+    int rc = uv_tcp_init_ex(owner_->loop_, &tcp_->handle, server_.family());
+    if (rc != 0) {
+      delete std::exchange(tcp_, nullptr);  // never became a handle: nothing to close
+      return Finish(UvError("tcp socket", rc));
+    }
+    rc = uv_tcp_connect(&tcp_->connect, &tcp_->handle, server_.sockaddr_ptr(), OnTcpConnected);
     if (rc != 0) Finish(UvError("tcp connect", rc));
   }
 
   void OnTcpConnected() {
-    std::vector<uint8_t> query = BuildQuery();  // a fresh ID for the new connection
-    out_.assign({static_cast<uint8_t>(query.size() >> 8), static_cast<uint8_t>(query.size())});
-    out_.insert(out_.end(), query.begin(), query.end());
-    uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(out_.data()), out_.size());
-    int rc = uv_write(&tcp_write_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, OnTcpWritten);
-    if (rc == 0) rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), OnAlloc, OnTcpRead);
+    std::array<uint8_t, 2 + kMaxQuerySize> query{};
+    const size_t size = BuildQuery(query.data() + 2);  // a fresh ID for the new connection
+    query[0] = static_cast<uint8_t>(size >> 8);
+    query[1] = static_cast<uint8_t>(size);
+    tcp_->out.assign(query.begin(), query.begin() + 2 + size);
+    uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(tcp_->out.data()), tcp_->out.size());
+    auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_->handle);
+    int rc = uv_write(&tcp_->write, stream, &buf, 1, OnTcpWritten);
+    if (rc == 0) rc = uv_read_start(stream, OnTcpAlloc, OnTcpRead);
     if (rc != 0) Finish(UvError("tcp write", rc));
   }
 
   void OnTcpData(const char* data, size_t size) {
-    in_.insert(in_.end(), data, data + size);
-    if (in_.size() < 2) return;
-    const size_t length = (size_t{in_[0]} << 8) | in_[1];
-    if (in_.size() < 2 + length) return;
+    std::vector<uint8_t>& in = tcp_->in;
+    in.insert(in.end(), data, data + size);
+    if (in.size() < 2) return;
+    const size_t length = (size_t{in[0]} << 8) | in[1];
+    if (in.size() < 2 + length) return;
     ldns_pkt* raw = nullptr;
-    if (ldns_wire2pkt(&raw, in_.data() + 2, length) != LDNS_STATUS_OK) {
+    if (ldns_wire2pkt(&raw, in.data() + 2, length) != LDNS_STATUS_OK) {
       return Finish(absl::DataLossError("unparseable TCP reply"));
     }
     LdnsPktPtr reply(raw);
@@ -206,109 +375,164 @@ class UdpTcpTransport::Exchange {
     Finish(std::move(reply));
   }
 
-  void StartTimer(absl::Duration d) {
-    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(absl::ToInt64Milliseconds(d)), 0);
-  }
-
   // Errors found inside Query() are reported from the loop, as the Transport contract says.
   void FailSoon(absl::Status status) {
     pending_error_ = std::move(status);
-    uv_timer_start(&timer_, OnTimer, 0, 0);
+    owner_->deadlines_.Set(this, uv_now(owner_->loop_));
   }
 
+  void CloseUdp() {
+    // Closing removes the socket from the epoll set too (nothing else holds it: CLOEXEC, no dup).
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+
+  // Reports `result` and frees the exchange; the caller must not touch it afterwards.
   void Finish(absl::StatusOr<LdnsPktPtr> result) {
-    if (finished_) return;
-    finished_ = true;
-    owner_->exchanges_.erase(this);
-    uv_timer_stop(&timer_);
-    Close(reinterpret_cast<uv_handle_t*>(&timer_));
-    if (udp_open_) Close(reinterpret_cast<uv_handle_t*>(&udp_));
-    if (tcp_open_) Close(reinterpret_cast<uv_handle_t*>(&tcp_));
-    if (cb_) std::exchange(cb_, nullptr)(std::move(result));
+    owner_->exchanges_.erase(number_);
+    if (owner_->exchanges_.empty()) owner_->SetKeepsLoopAlive(false);
+    owner_->deadlines_.Remove(this);
+    if (tcp_ != nullptr) {
+      tcp_->exchange = nullptr;
+      uv_close(reinterpret_cast<uv_handle_t*>(&tcp_->handle),
+               [](uv_handle_t* h) { delete static_cast<TcpRetry*>(h->data); });
+    }
+    Callback cb = std::move(cb_);
+    delete this;  // closes the UDP socket
+    if (cb) cb(std::move(result));
   }
 
-  void Close(uv_handle_t* handle) {
-    uv_close(handle, [](uv_handle_t* h) {
-      auto* self = static_cast<Exchange*>(h->data);
-      if (--self->open_handles_ == 0) delete self;
-    });
-  }
-
-  static void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-    auto* self = static_cast<Exchange*>(handle->data);
-    *buf = uv_buf_init(self->owner_->udp_buffer_.data(), self->owner_->udp_buffer_.size());
-  }
-  static void OnUdpSent(uv_udp_send_t* req, int status) {
-    auto* self = static_cast<Exchange*>(req->data);
-    if (status < 0 && status != UV_ECANCELED) self->Finish(UvError("send", status));
-  }
-  static void OnUdpRead(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr,
-                        unsigned) {
-    auto* self = static_cast<Exchange*>(handle->data);
-    if (nread < 0) return self->Finish(UvError("recv", static_cast<int>(nread)));
-    if (nread == 0) return;  // nothing more to read now
-    if (addr != nullptr && !(Endpoint::FromSockaddr(addr) == self->server_)) return;
-    self->OnUdpReply(reinterpret_cast<const uint8_t*>(buf->base), static_cast<size_t>(nread));
+  static void OnTcpAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+    auto* tcp = static_cast<TcpRetry*>(handle->data);
+    *buf = uv_buf_init(tcp->chunk.data(), tcp->chunk.size());
   }
   static void OnTcpConnected(uv_connect_t* req, int status) {
-    auto* self = static_cast<Exchange*>(req->data);
-    if (status == UV_ECANCELED) return;
+    Exchange* self = static_cast<TcpRetry*>(req->data)->exchange;
+    if (self == nullptr || status == UV_ECANCELED) return;
     if (status < 0) return self->Finish(UvError("tcp connect", status));
     self->OnTcpConnected();
   }
   static void OnTcpWritten(uv_write_t* req, int status) {
-    auto* self = static_cast<Exchange*>(req->data);
-    if (status < 0 && status != UV_ECANCELED) self->Finish(UvError("tcp write", status));
+    Exchange* self = static_cast<TcpRetry*>(req->data)->exchange;
+    if (self == nullptr || status == UV_ECANCELED) return;
+    if (status < 0) self->Finish(UvError("tcp write", status));
   }
   static void OnTcpRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-    auto* self = static_cast<Exchange*>(stream->data);
+    Exchange* self = static_cast<TcpRetry*>(stream->data)->exchange;
+    if (self == nullptr) return;
     if (nread == UV_EOF) return self->Finish(absl::UnavailableError("tcp closed by server"));
     if (nread < 0) return self->Finish(UvError("tcp read", static_cast<int>(nread)));
     self->OnTcpData(buf->base, static_cast<size_t>(nread));
   }
-  static void OnTimer(uv_timer_t* timer) {
-    auto* self = static_cast<Exchange*>(timer->data);
-    if (!self->pending_error_.ok()) return self->Finish(self->pending_error_);
-    self->Finish(
-        absl::DeadlineExceededError(absl::StrCat("no answer from ", self->server_.ToString())));
-  }
 
   UdpTcpTransport* owner_;
+  uint64_t number_;
   Endpoint server_;
-  LdnsRdfPtr name_;
   UpstreamQuestion question_;
-  absl::Duration timeout_;
+  uint64_t timeout_ms_;
   Callback cb_;
+  int fd_ = -1;
+  bool send_pending_ = false;
   uint16_t id_ = 0;
-  std::vector<uint8_t> out_;    // the query in flight; must outlive the send request
-  std::vector<uint8_t> in_;     // TCP bytes received so far
-  absl::Status pending_error_;  // an error to report when the timer fires
-  bool finished_ = false;
-  bool udp_open_ = false;
-  bool tcp_open_ = false;
-  int open_handles_ = 0;
-  uv_timer_t timer_;
-  uv_udp_t udp_;
-  uv_udp_send_t udp_send_;
-  uv_tcp_t tcp_;
-  uv_connect_t tcp_connect_;
-  uv_write_t tcp_write_;
+  absl::Status pending_error_;  // an error to report when the deadline comes
+  std::array<uint8_t, wire::kMaxNameLength> name_;  // wire format, letter case as sent
+  size_t name_size_ = 0;
+  std::array<uint8_t, kMaxQuerySize> query_;  // the UDP query, kept for a send that must wait
+  size_t query_size_ = 0;
+  TcpRetry* tcp_ = nullptr;
 };
 
 UdpTcpTransport::UdpTcpTransport(uv_loop_t* loop, UdpTcpTransportOptions options)
-    : loop_(loop), options_(options) {}
+    : loop_(loop), options_(options), handles_(new LoopHandles) {
+  handles_->poll.data = handles_->timer.data = this;
+  uv_timer_init(loop_, &handles_->timer);
+  ++handles_->open;
+  // Without an epoll set every query fails (from the loop, with the reason); nothing else does.
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ >= 0 && uv_poll_init(loop_, &handles_->poll, epoll_fd_) == 0) {
+    ++handles_->open;
+    uv_poll_start(&handles_->poll, UV_READABLE, [](uv_poll_t* poll, int, int) {
+      static_cast<UdpTcpTransport*>(poll->data)->OnSocketsReady();
+    });
+  } else if (epoll_fd_ >= 0) {
+    close(std::exchange(epoll_fd_, -1));
+  }
+  SetKeepsLoopAlive(false);
+}
 
 UdpTcpTransport::~UdpTcpTransport() {
-  // Abandon() erases from the set, so iterate over a copy.
-  std::vector<Exchange*> live(exchanges_.begin(), exchanges_.end());
+  // Abandon() erases from the map, so iterate over a copy.
+  std::vector<Exchange*> live;
+  live.reserve(exchanges_.size());
+  for (const auto& [number, exchange] : exchanges_) live.push_back(exchange);
   for (Exchange* e : live) e->Abandon();
+  // The handles outlive the transport until closed: they point at their struct from now on.
+  handles_->poll.data = handles_->timer.data = handles_;
+  auto close_handle = [](uv_handle_t* h) {
+    auto* handles = static_cast<LoopHandles*>(h->data);
+    if (--handles->open == 0) delete handles;
+  };
+  // uv_close stops the poll at once, so the epoll set can be closed right after.
+  if (epoll_fd_ >= 0) uv_close(reinterpret_cast<uv_handle_t*>(&handles_->poll), close_handle);
+  uv_close(reinterpret_cast<uv_handle_t*>(&handles_->timer), close_handle);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
 void UdpTcpTransport::Query(const Endpoint& server, const UpstreamQuestion& q,
                             absl::Duration timeout, Callback cb) {
-  auto* exchange = new Exchange(this, server, q, timeout, std::move(cb));
-  exchanges_.insert(exchange);
-  exchange->Start();
+  const uint64_t number = next_exchange_++;
+  auto* exchange = new Exchange(this, number, server, q, timeout, std::move(cb));
+  if (exchanges_.empty()) SetKeepsLoopAlive(true);
+  exchanges_.emplace(number, exchange);
+  exchange->Start(q.name);
+  if (deadlines_.Earliest() == exchange) ArmTimer();
+}
+
+void UdpTcpTransport::SetKeepsLoopAlive(bool alive) {
+  auto set = [alive](uv_handle_t* h) {
+    if (alive) {
+      uv_ref(h);
+    } else {
+      uv_unref(h);
+    }
+  };
+  set(reinterpret_cast<uv_handle_t*>(&handles_->timer));
+  if (epoll_fd_ >= 0) set(reinterpret_cast<uv_handle_t*>(&handles_->poll));
+}
+
+void UdpTcpTransport::OnSocketsReady() {
+  epoll_event events[kEventBatch];
+  int n;
+  do {
+    n = epoll_wait(epoll_fd_, events, kEventBatch, 0);
+    for (int i = 0; i < n; ++i) {
+      // An exchange finished earlier in this batch finds nothing here.
+      auto it = exchanges_.find(events[i].data.u64);
+      if (it != exchanges_.end()) it->second->OnSocketEvents(events[i].events);
+    }
+  } while (n == kEventBatch);
+}
+
+void UdpTcpTransport::OnTimer() {
+  const uint64_t now = uv_now(loop_);
+  while (DeadlineHeap::Entry* earliest = deadlines_.Earliest()) {
+    if (earliest->deadline() > now) break;
+    static_cast<Exchange*>(earliest)->OnDeadline();  // finishes it, which leaves the heap
+  }
+  ArmTimer();
+}
+
+void UdpTcpTransport::ArmTimer() {
+  const DeadlineHeap::Entry* earliest = deadlines_.Earliest();
+  if (earliest == nullptr) {
+    uv_timer_stop(&handles_->timer);
+    return;
+  }
+  const uint64_t now = uv_now(loop_);
+  const uint64_t delay = earliest->deadline() > now ? earliest->deadline() - now : 0;
+  uv_timer_start(
+      &handles_->timer,
+      [](uv_timer_t* timer) { static_cast<UdpTcpTransport*>(timer->data)->OnTimer(); }, delay, 0);
 }
 
 }  // namespace rebound
