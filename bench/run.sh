@@ -3,7 +3,7 @@
 # many names; prints each figure for both, and their ratio. See bench/README.md.
 #
 # usage: bench/run.sh [--duration S] [--reps N] [--latency-qps Q] [--zone-names N]
-#                     [--miss-names N] [--hit-names N] [--keep]
+#                     [--miss-names N] [--hit-names N] [--only PARTS] [--perf] [--keep]
 #   --duration S      seconds per cache-hit dnsperf run (default 10)
 #   --reps N          repetitions of every measurement; medians are reported (default 3)
 #   --latency-qps Q   offered load of the latency runs (default 20000 queries/s)
@@ -11,6 +11,10 @@
 #   --zone-names N    A records in the bench zone (default 110000)
 #   --miss-names N    distinct names of the cache-miss / memory run (default 100000)
 #   --hit-names N     distinct names of the cache-hit set, each asked for A and AAAA (default 1000)
+#   --only PARTS      run only these parts, comma-separated: hit1 (figure a and the reflector),
+#                     hit2 (figure b), miss (figures c and d); default hit1,hit2,miss
+#   --perf            record `perf record -g` of each resolver during its first miss run into the
+#                     work directory (perf-rebound.data, perf-unbound.data); implies --keep
 #   --keep            keep the work directory (configs, logs, raw dnsperf output)
 #
 # Needs root: everything runs in a private network namespace (unshare --net) where only loopback
@@ -29,6 +33,8 @@ latency_duration=5
 zone_names=110000
 miss_names=100000
 hit_names=1000
+only=hit1,hit2,miss
+perf=0
 keep=0
 while (($#)); do
   case $1 in
@@ -39,8 +45,10 @@ while (($#)); do
     --zone-names) zone_names=$2; shift 2 ;;
     --miss-names) miss_names=$2; shift 2 ;;
     --hit-names) hit_names=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --perf) perf=1; keep=1; shift ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "$0: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,16 +56,17 @@ done
   echo "$0: --miss-names and --hit-names must not exceed --zone-names" >&2
   exit 2
 }
+for part in ${only//,/ }; do
+  case $part in hit1 | hit2 | miss) ;; *) echo "$0: --only: unknown part $part" >&2; exit 2 ;; esac
+done
+# selected PART: whether --only includes PART.
+selected() { [[ ,$only, == *,$1,* ]]; }
 
 if [[ ${REBOUND_BENCH_IN_NAMESPACE:-} != 1 ]]; then
   [[ $(id -u) == 0 ]] || { echo "$0: needs root (network namespace, port 53)" >&2; exit 1; }
-  for tool in nsd unbound dnsperf taskset dig cc unshare ip; do
-    command -v "$tool" >/dev/null || { echo "$0: $tool not found in PATH" >&2; exit 1; }
-  done
-  if [[ ! -x $build/resolver/rebound ]]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$build" -j2 --target rebound
-  fi
+  bench_require_tools nsd unbound dnsperf taskset dig cc unshare ip
+  ((perf)) && bench_require_tools perf
+  bench_build_rebound "$build"
   work=$(mktemp -d /tmp/rebound-bench.XXXXXX)
   cc -O2 -Wall -o "$work/reflector" "$root/bench/reflector.c"
   # Everything below runs where only loopback exists: no packet can leave the machine.
@@ -219,6 +228,22 @@ udp_rcvbuf_errors() {
                       else print $c }' /proc/net/snmp
 }
 drops_of() { awk '/UDP receive buffer drops/ { print $NF }' "$1"; }
+completed_of() { awk '/Queries completed:/ { print $3 }' "$1"; }
+# UDP datagrams delivered to sockets in the namespace so far (Udp InDatagrams).
+udp_in_datagrams() {
+  awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "InDatagrams") c = i; h = 1 }
+                      else print $c }' /proc/net/snmp
+}
+# start_perf NAME PID: samples PID with call graphs into WORK/perf-NAME.data until stop_perf.
+start_perf() {
+  perf record -q -g -p "$2" -o "$work/perf-$1.data" >"$work/perf-$1.log" 2>&1 &
+  perf_pid=$!
+  sleep 0.5  # perf attaches before the load starts
+}
+stop_perf() {
+  kill -INT "$perf_pid"
+  wait "$perf_pid" || true
+}
 # From dnsperf -v's per-query lines ("> NOERROR name type seconds"): average and 99th percentile.
 latency_stats() {
   awk '$1 == ">" { print $5 * 1000 }' "$1" | sort -g | awk '
@@ -249,65 +274,79 @@ cache_hit() {
 }
 
 # (a) one resolver thread on CPU 0, dnsperf on CPU 1; the reflector likewise.
-say "(a) cache hits, 1 thread: warming, then $reps x ${duration}s QPS + ${latency_duration}s latency runs"
-taskset -c "$RESOLVER_CPU" "$work/reflector" $REFLECTOR_ADDR 53 &
-reflector_pid=$!
-pid_of[reflector]=$reflector_pid
-started_pids+=("$reflector_pid")
-start_resolver rebound 1 "$RESOLVER_CPU"; rebound_pid=$RESOLVER_PID
-start_resolver unbound 1 "$RESOLVER_CPU"; unbound_pid=$RESOLVER_PID
-for server in rebound unbound; do
-  dnsperf_run "$work/warm-$server-1.out" "$server" -d "$work/hit.txt" -n 1
-  dnsperf_run "$work/warm2-$server-1.out" "$server" -d "$work/hit.txt" -n 1
-done
-for ((rep = 1; rep <= reps; rep++)); do
-  for server in reflector rebound unbound; do cache_hit hit1 "$server" "$rep"; done
-done
-stop_resolver "$rebound_pid"
-stop_resolver "$unbound_pid"
-stop_resolver "$reflector_pid"
+if selected hit1; then
+  say "(a) cache hits, 1 thread: warming, then $reps x ${duration}s QPS + ${latency_duration}s latency runs"
+  taskset -c "$RESOLVER_CPU" "$work/reflector" $REFLECTOR_ADDR 53 &
+  reflector_pid=$!
+  pid_of[reflector]=$reflector_pid
+  started_pids+=("$reflector_pid")
+  start_resolver rebound 1 "$RESOLVER_CPU"; rebound_pid=$RESOLVER_PID
+  start_resolver unbound 1 "$RESOLVER_CPU"; unbound_pid=$RESOLVER_PID
+  for server in rebound unbound; do
+    dnsperf_run "$work/warm-$server-1.out" "$server" -d "$work/hit.txt" -n 1
+    dnsperf_run "$work/warm2-$server-1.out" "$server" -d "$work/hit.txt" -n 1
+  done
+  for ((rep = 1; rep <= reps; rep++)); do
+    for server in reflector rebound unbound; do cache_hit hit1 "$server" "$rep"; done
+  done
+  stop_resolver "$rebound_pid"
+  stop_resolver "$unbound_pid"
+  stop_resolver "$reflector_pid"
+fi
 
 # (b) two resolver threads on CPUs 0 and 1: they share CPU 1 with dnsperf.
-say "(b) cache hits, 2 threads (resolver on CPUs 0+1, sharing CPU 1 with dnsperf)"
-start_resolver rebound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; rebound_pid=$RESOLVER_PID
-start_resolver unbound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; unbound_pid=$RESOLVER_PID
-for server in rebound unbound; do
-  dnsperf_run "$work/warm-$server-2.out" "$server" -d "$work/hit.txt" -n 1
-  dnsperf_run "$work/warm2-$server-2.out" "$server" -d "$work/hit.txt" -n 1
-done
-for ((rep = 1; rep <= reps; rep++)); do
-  for server in rebound unbound; do cache_hit hit2 "$server" "$rep"; done
-done
-stop_resolver "$rebound_pid"
-stop_resolver "$unbound_pid"
+if selected hit2; then
+  say "(b) cache hits, 2 threads (resolver on CPUs 0+1, sharing CPU 1 with dnsperf)"
+  start_resolver rebound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; rebound_pid=$RESOLVER_PID
+  start_resolver unbound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; unbound_pid=$RESOLVER_PID
+  for server in rebound unbound; do
+    dnsperf_run "$work/warm-$server-2.out" "$server" -d "$work/hit.txt" -n 1
+    dnsperf_run "$work/warm2-$server-2.out" "$server" -d "$work/hit.txt" -n 1
+  done
+  for ((rep = 1; rep <= reps; rep++)); do
+    for server in rebound unbound; do cache_hit hit2 "$server" "$rep"; done
+  done
+  stop_resolver "$rebound_pid"
+  stop_resolver "$unbound_pid"
+fi
 
 # (c)+(d) a fresh resolver per repetition: every one of miss_names distinct names once (each a
-# cache miss that goes to the bench NSD), then the resident memory holding them all.
-say "(c,d) cache misses: $reps x $miss_names distinct names per resolver, fresh each time"
-for ((rep = 1; rep <= reps; rep++)); do
-  for server in rebound unbound; do
-    start_resolver "$server" 1 "$RESOLVER_CPU"
-    pid=$RESOLVER_PID
-    record rss_idle_mb "$server" "$(awk -v k="$(rss_kb "$pid")" 'BEGIN { printf "%.1f", k / 1024 }')"
-    out=$work/miss-$server-$rep.out
-    dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
-    record miss.qps "$server" "$(qps_of "$out")"
-    record miss.cpu_us "$server" "$(cpu_us_of "$out")"
-    record miss.avg_ms "$server" "$(avg_ms_of "$out")"
-    record miss.lost "$server" "$(lost_of "$out")"
-    record miss.drops "$server" "$(drops_of "$out")"
-    record rss_loaded_mb "$server" "$(awk -v k="$(rss_kb "$pid")" 'BEGIN { printf "%.1f", k / 1024 }')"
-    # Second pass over the same names: now all cached (a hit set far larger than the CPU caches).
-    out=$work/miss2-$server-$rep.out
-    dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
-    record bighit.qps "$server" "$(qps_of "$out")"
-    record bighit.cpu_us "$server" "$(cpu_us_of "$out")"
-    record bighit.lost "$server" "$(lost_of "$out")"
-    record bighit.drops "$server" "$(drops_of "$out")"
-    record bighit.sdrops "$server" "$(sdrops_of "$out")"
-    stop_resolver "$pid"
+# cache miss that goes to the bench NSD), then the resident memory holding them all. The UDP
+# datagrams the namespace received during the miss run count the resolver's upstream queries: each
+# miss is the client's query and its answer plus a query and a reply per upstream exchange.
+if selected miss; then
+  say "(c,d) cache misses: $reps x $miss_names distinct names per resolver, fresh each time"
+  for ((rep = 1; rep <= reps; rep++)); do
+    for server in rebound unbound; do
+      start_resolver "$server" 1 "$RESOLVER_CPU"
+      pid=$RESOLVER_PID
+      record rss_idle_mb "$server" "$(awk -v k="$(rss_kb "$pid")" 'BEGIN { printf "%.1f", k / 1024 }')"
+      out=$work/miss-$server-$rep.out
+      ((perf && rep == 1)) && start_perf "$server" "$pid"
+      datagrams_before=$(udp_in_datagrams)
+      dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
+      datagrams_after=$(udp_in_datagrams)
+      ((perf && rep == 1)) && stop_perf
+      record miss.upstream_per_miss "$server" "$(awk -v d="$((datagrams_after - datagrams_before))" \
+        -v n="$(completed_of "$out")" 'BEGIN { if (n > 0) printf "%.3f\n", (d - 2 * n) / (2 * n) }')"
+      record miss.qps "$server" "$(qps_of "$out")"
+      record miss.cpu_us "$server" "$(cpu_us_of "$out")"
+      record miss.avg_ms "$server" "$(avg_ms_of "$out")"
+      record miss.lost "$server" "$(lost_of "$out")"
+      record miss.drops "$server" "$(drops_of "$out")"
+      record rss_loaded_mb "$server" "$(awk -v k="$(rss_kb "$pid")" 'BEGIN { printf "%.1f", k / 1024 }')"
+      # Second pass over the same names: now all cached (a hit set far larger than the CPU caches).
+      out=$work/miss2-$server-$rep.out
+      dnsperf_run "$out" "$server" -d "$work/miss.txt" -n 1
+      record bighit.qps "$server" "$(qps_of "$out")"
+      record bighit.cpu_us "$server" "$(cpu_us_of "$out")"
+      record bighit.lost "$server" "$(lost_of "$out")"
+      record bighit.drops "$server" "$(drops_of "$out")"
+      record bighit.sdrops "$server" "$(sdrops_of "$out")"
+      stop_resolver "$pid"
+    done
   done
-done
+fi
 
 # ---- report ----------------------------------------------------------------------------------
 median() { # of the values of FIGURE for SERVER ("-" when none)
@@ -342,16 +381,19 @@ row "(b) p99 latency at $latency_qps qps, ms" hit2.lat_p99_ms "%s"
 row "(c) cache-miss QPS, $miss_names names" miss.qps "%.0f"
 row "(c) avg latency of a miss, ms" miss.avg_ms "%s"
 row "(c) server CPU per miss, us" miss.cpu_us "%.1f"
+row "(c) upstream queries per miss (UDP)" miss.upstream_per_miss "%.2f"
 row "    QPS, same $miss_names names cached" bighit.qps "%.0f"
 row "    server CPU per hit, same names, us" bighit.cpu_us "%.2f"
 row "(d) RSS at start, MB" rss_idle_mb "%s"
 row "(d) RSS with $miss_names names cached, MB" rss_loaded_mb "%s"
 echo
-ceiling=$(median hit1.qps reflector)
-echo "ceiling: the UDP reflector (bench/reflector.c, CPU $RESOLVER_CPU) answered $(printf %.0f "$ceiling") qps;" \
-  "rebound reached $(awk -v a="$(median hit1.qps rebound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }'), unbound" \
-  "$(awk -v a="$(median hit1.qps unbound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }') of it;" \
-  "it used $(median hit1.cpu_us reflector) us of CPU per query."
+if selected hit1; then
+  ceiling=$(median hit1.qps reflector)
+  echo "ceiling: the UDP reflector (bench/reflector.c, CPU $RESOLVER_CPU) answered $(printf %.0f "$ceiling") qps;" \
+    "rebound reached $(awk -v a="$(median hit1.qps rebound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }'), unbound" \
+    "$(awk -v a="$(median hit1.qps unbound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }') of it;" \
+    "it used $(median hit1.cpu_us reflector) us of CPU per query."
+fi
 echo "queries lost (all runs): rebound hit1 $(total hit1.lost rebound), hit2 $(total hit2.lost rebound)," \
   "miss $(total miss.lost rebound), cached $(total bighit.lost rebound);" \
   "unbound hit1 $(total hit1.lost unbound), hit2 $(total hit2.lost unbound), miss $(total miss.lost unbound)," \
