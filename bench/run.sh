@@ -252,6 +252,16 @@ latency_stats() {
           i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f %.3f\n", s / NR, v[i] }'
 }
 
+# warm_hit_set THREADS: both resolvers asked every hit question twice, so the runs after are all hits.
+warm_hit_set() {
+  local threads=$1 server pass
+  for server in rebound unbound; do
+    for pass in 1 2; do
+      dnsperf_run "$work/warm$pass-$server-$threads.out" "$server" -d "$work/hit.txt" -n 1
+    done
+  done
+}
+
 # cache_hit TAG SERVER: one QPS run (closed loop, as fast as the server answers) and one latency run
 # at a fixed offered load.
 cache_hit() {
@@ -282,10 +292,7 @@ if selected hit1; then
   started_pids+=("$reflector_pid")
   start_resolver rebound 1 "$RESOLVER_CPU"; rebound_pid=$RESOLVER_PID
   start_resolver unbound 1 "$RESOLVER_CPU"; unbound_pid=$RESOLVER_PID
-  for server in rebound unbound; do
-    dnsperf_run "$work/warm-$server-1.out" "$server" -d "$work/hit.txt" -n 1
-    dnsperf_run "$work/warm2-$server-1.out" "$server" -d "$work/hit.txt" -n 1
-  done
+  warm_hit_set 1
   for ((rep = 1; rep <= reps; rep++)); do
     for server in reflector rebound unbound; do cache_hit hit1 "$server" "$rep"; done
   done
@@ -299,10 +306,7 @@ if selected hit2; then
   say "(b) cache hits, 2 threads (resolver on CPUs 0+1, sharing CPU 1 with dnsperf)"
   start_resolver rebound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; rebound_pid=$RESOLVER_PID
   start_resolver unbound 2 "$RESOLVER_CPU,$LOADGEN_CPU"; unbound_pid=$RESOLVER_PID
-  for server in rebound unbound; do
-    dnsperf_run "$work/warm-$server-2.out" "$server" -d "$work/hit.txt" -n 1
-    dnsperf_run "$work/warm2-$server-2.out" "$server" -d "$work/hit.txt" -n 1
-  done
+  warm_hit_set 2
   for ((rep = 1; rep <= reps; rep++)); do
     for server in rebound unbound; do cache_hit hit2 "$server" "$rep"; done
   done
