@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/core/pipeline.h"
+#include "tests/unit/cache/stage_over_caches_test.h"
 #include "tests/unit/cache/test_records.h"
 
 namespace rebound {
@@ -29,25 +30,7 @@ constexpr char kSigOverMx[] =
     "www.example.com. 300 IN RRSIG MX 8 3 300 20300101000000 20200101000000 1 example.com. "
     "AQID";
 
-class AnyQueryStageTest : public ::testing::Test {
- protected:
-  std::unique_ptr<Request> Query(const std::string& qname, ldns_rr_type qtype,
-                                 bool dnssec_ok = false) {
-    return MakeRequest(qname, qtype, clock_.Now(), dnssec_ok);
-  }
-  void InsertRrset(const std::vector<std::string>& texts) {
-    ASSERT_TRUE(rrsets_.Insert(*RrList(texts), Trust::kAnswer));
-  }
-  StageResult Answer(Request& req, LdnsPktPtr answer) {
-    req.set_answer(std::move(answer));
-    return stage_.OnAnswer(req);
-  }
-
-  FakeClock clock_;
-  RrsetCache rrsets_{RrsetCacheOptions{}, &clock_};
-  NegativeCache negatives_{NegativeCacheOptions{}, &clock_};
-  AnyQueryStage stage_{&rrsets_, &negatives_};
-};
+using AnyQueryStageTest = testing::StageOverCachesTest<AnyQueryStage>;
 
 // A name with several RRsets, as an authority answers ANY for it in full.
 LdnsPktPtr FullAnyAnswer() {

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/core/pipeline.h"
+#include "tests/unit/cache/stage_over_caches_test.h"
 #include "tests/unit/cache/test_records.h"
 
 namespace rebound {
@@ -27,28 +28,7 @@ constexpr char kSoa[] =
 constexpr char kSoaText[] =
     "example.com.\t300\tIN\tSOA\tns1.example.com. host.example.com. 7 3600 600 86400 300";
 
-class CacheStageTest : public ::testing::Test {
- protected:
-  std::unique_ptr<Request> Query(const std::string& qname, ldns_rr_type qtype,
-                                 bool dnssec_ok = false) {
-    return MakeRequest(qname, qtype, clock_.Now(), dnssec_ok);
-  }
-
-  void InsertRrset(const std::vector<std::string>& texts) {
-    ASSERT_TRUE(rrsets_.Insert(*RrList(texts), Trust::kAnswer));
-  }
-
-  // Runs the upstream half: `answer` arrives for `req` and goes back through OnAnswer.
-  StageResult Answer(Request& req, LdnsPktPtr answer) {
-    req.set_answer(std::move(answer));
-    return stage_.OnAnswer(req);
-  }
-
-  FakeClock clock_;
-  RrsetCache rrsets_{RrsetCacheOptions{}, &clock_};
-  NegativeCache negatives_{NegativeCacheOptions{}, &clock_};
-  CacheStage stage_{&rrsets_, &negatives_};
-};
+using CacheStageTest = testing::StageOverCachesTest<CacheStage>;
 
 TEST_F(CacheStageTest, MissContinues) {
   auto req = Query("www.example.com.", LDNS_RR_TYPE_A);
