@@ -69,6 +69,7 @@ if [[ ${REBOUND_BENCH_IN_NAMESPACE:-} != 1 ]]; then
   bench_build_rebound "$build"
   work=$(mktemp -d /tmp/rebound-bench.XXXXXX)
   cc -O2 -Wall -o "$work/reflector" "$root/bench/reflector.c"
+  cc -O2 -Wall -o "$work/loadgen" "$root/bench/loadgen.c"
   # Everything below runs where only loopback exists: no packet can leave the machine.
   exec unshare --net env REBOUND_BENCH_IN_NAMESPACE=1 BENCH_WORK="$work" BUILD_DIR="$build" "$0" "${orig_args[@]}"
 fi
@@ -189,15 +190,20 @@ results=$work/results
 : >"$results"
 record() { echo "$1 $2 $3" >>"$results"; }
 
-# dnsperf_run OUTFILE SERVER ARGS...: runs dnsperf on the load-generator CPU.
-dnsperf_run() {
-  local out=$1 server=$2
-  shift 2
+# dnsperf_run OUTFILE SERVER ARGS...: runs dnsperf on the load-generator CPU, and adds to its
+# output the drops and the server CPU time during the run.
+dnsperf_run() { generator_run dnsperf "$@"; }
+# loadgen_run OUTFILE SERVER ARGS...: the same with bench/loadgen, which batches its system calls
+# and so can keep a server busy where dnsperf cannot (see bench/README.md).
+loadgen_run() { generator_run "$work/loadgen" "$@"; }
+generator_run() {
+  local generator=$1 out=$2 server=$3
+  shift 3
   local before after sbefore safter cbefore cafter
   before=$(udp_rcvbuf_errors)
   sbefore=$(socket_drops "$(addr_of "$server")")
   cbefore=$(cpu_ticks "${pid_of[$server]}")
-  taskset -c "$LOADGEN_CPU" dnsperf -s "$(addr_of "$server")" "${DNSPERF_ARGS[@]}" "$@" >"$out" 2>&1 || true
+  taskset -c "$LOADGEN_CPU" "$generator" -s "$(addr_of "$server")" "${DNSPERF_ARGS[@]}" "$@" >"$out" 2>&1 || true
   cafter=$(cpu_ticks "${pid_of[$server]}")
   after=$(udp_rcvbuf_errors)
   safter=$(socket_drops "$(addr_of "$server")")
@@ -262,8 +268,8 @@ warm_hit_set() {
   done
 }
 
-# cache_hit TAG SERVER: one QPS run (closed loop, as fast as the server answers) and one latency run
-# at a fixed offered load.
+# cache_hit TAG SERVER REP: QPS runs (closed loop, as fast as the server answers) with dnsperf and
+# with bench/loadgen, and one latency run at a fixed offered load.
 cache_hit() {
   local tag=$1 server=$2 rep=$3 out
   out=$work/$tag-$server-$rep-qps.out
@@ -271,6 +277,13 @@ cache_hit() {
   record "$tag.qps" "$server" "$(qps_of "$out")"
   record "$tag.cpu_us" "$server" "$(cpu_us_of "$out")"
   record "$tag.avg_ms_at_max" "$server" "$(avg_ms_of "$out")"
+  record "$tag.lost" "$server" "$(lost_of "$out")"
+  record "$tag.drops" "$server" "$(drops_of "$out")"
+  record "$tag.sdrops" "$server" "$(sdrops_of "$out")"
+  out=$work/$tag-$server-$rep-loadgen.out
+  loadgen_run "$out" "$server" -d "$work/hit.txt" -l "$duration"
+  record "$tag.lg_qps" "$server" "$(qps_of "$out")"
+  record "$tag.lg_cpu_us" "$server" "$(cpu_us_of "$out")"
   record "$tag.lost" "$server" "$(lost_of "$out")"
   record "$tag.drops" "$server" "$(drops_of "$out")"
   record "$tag.sdrops" "$server" "$(sdrops_of "$out")"
@@ -378,10 +391,13 @@ printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1.
 row "(a) cache-hit QPS, 1 thread" hit1.qps "%.0f"
 row "(a) server CPU per hit, us" hit1.cpu_us "%.2f"
 row "(a) avg latency at that max load, ms" hit1.avg_ms_at_max "%s"
+row "(a) cache-hit QPS, 1 thread, bench/loadgen" hit1.lg_qps "%.0f"
+row "(a) server CPU per hit under loadgen, us" hit1.lg_cpu_us "%.2f"
 row "(a) avg latency at $latency_qps qps, ms" hit1.lat_avg_ms "%s"
 row "(a) p99 latency at $latency_qps qps, ms" hit1.lat_p99_ms "%s"
 row "(b) cache-hit QPS, 2 threads (share CPU 1)" hit2.qps "%.0f"
 row "(b) p99 latency at $latency_qps qps, ms" hit2.lat_p99_ms "%s"
+row "(b) cache-hit QPS, 2 threads, bench/loadgen" hit2.lg_qps "%.0f"
 row "(c) cache-miss QPS, $miss_names names" miss.qps "%.0f"
 row "(c) avg latency of a miss, ms" miss.avg_ms "%s"
 row "(c) server CPU per miss, us" miss.cpu_us "%.1f"
@@ -390,13 +406,21 @@ row "    QPS, same $miss_names names cached" bighit.qps "%.0f"
 row "    server CPU per hit, same names, us" bighit.cpu_us "%.2f"
 row "(d) RSS at start, MB" rss_idle_mb "%s"
 row "(d) RSS with $miss_names names cached, MB" rss_loaded_mb "%s"
+# ceiling_line GENERATOR FIGURE: the reflector's QPS under one load generator, and each resolver's
+# share of it.
+ceiling_line() {
+  local ceiling
+  ceiling=$(median "$2" reflector)
+  echo "ceiling with $1: the UDP reflector (bench/reflector.c, CPU $RESOLVER_CPU) answered" \
+    "$(printf %.0f "$ceiling") qps; rebound reached $(percent "$(median "$2" rebound)" "$ceiling")," \
+    "unbound $(percent "$(median "$2" unbound)" "$ceiling") of it; it used" \
+    "$(median "${2%qps}cpu_us" reflector) us of CPU per query."
+}
+percent() { awk -v a="$1" -v c="$2" 'BEGIN { printf "%.0f%%", 100 * a / c }'; }
 echo
 if selected hit1; then
-  ceiling=$(median hit1.qps reflector)
-  echo "ceiling: the UDP reflector (bench/reflector.c, CPU $RESOLVER_CPU) answered $(printf %.0f "$ceiling") qps;" \
-    "rebound reached $(awk -v a="$(median hit1.qps rebound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }'), unbound" \
-    "$(awk -v a="$(median hit1.qps unbound)" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }') of it;" \
-    "it used $(median hit1.cpu_us reflector) us of CPU per query."
+  ceiling_line dnsperf hit1.qps
+  ceiling_line bench/loadgen hit1.lg_qps
 fi
 echo "queries lost (all runs): rebound hit1 $(total hit1.lost rebound), hit2 $(total hit2.lost rebound)," \
   "miss $(total miss.lost rebound), cached $(total bighit.lost rebound);" \
