@@ -13,8 +13,9 @@
 #   --hit-names N     distinct names of the cache-hit set, each asked for A and AAAA (default 1000)
 #   --only PARTS      run only these parts, comma-separated: hit1 (figure a and the reflector),
 #                     hit2 (figure b), miss (figures c and d); default hit1,hit2,miss
-#   --perf            record `perf record -g` of each resolver during its first miss run into the
-#                     work directory (perf-rebound.data, perf-unbound.data); implies --keep
+#   --perf            record `perf record -g` of each resolver during its first miss run and its
+#                     first 1-thread loadgen hit run into the work directory (perf-rebound.data,
+#                     perf-rebound-hit.data, and the same for unbound); implies --keep
 #   --keep            keep the work directory (configs, logs, raw dnsperf output)
 #
 # Needs root: everything runs in a private network namespace (unshare --net) where only loopback
@@ -48,7 +49,7 @@ while (($#)); do
     --only) only=$2; shift 2 ;;
     --perf) perf=1; keep=1; shift ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "$0: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -281,7 +282,11 @@ cache_hit() {
   record "$tag.drops" "$server" "$(drops_of "$out")"
   record "$tag.sdrops" "$server" "$(sdrops_of "$out")"
   out=$work/$tag-$server-$rep-loadgen.out
+  local profile=0
+  [[ $perf == 1 && $rep == 1 && $tag == hit1 && $server != reflector ]] && profile=1
+  ((profile)) && start_perf "$server-hit" "${pid_of[$server]}"
   loadgen_run "$out" "$server" -d "$work/hit.txt" -l "$duration"
+  ((profile)) && stop_perf
   record "$tag.lg_qps" "$server" "$(qps_of "$out")"
   record "$tag.lg_cpu_us" "$server" "$(cpu_us_of "$out")"
   record "$tag.lost" "$server" "$(lost_of "$out")"
