@@ -53,10 +53,11 @@ class ShardedLruMap {
   bool Insert(std::string key, V value, absl::Time expiry, absl::Time now, size_t payload_bytes,
               ReplacePredicate replace) {
     const size_t charge = payload_bytes + key.size() + kEntryOverhead;
-    Shard& shard = ShardFor(key);
+    const size_t hash = NodeHash()(std::string_view(key));
+    Shard& shard = ShardFor(hash);
     absl::MutexLock lock(&shard.mu);
     if (charge > shard.max_bytes) return false;
-    auto found = shard.index.find(std::string_view(key));
+    auto found = shard.index.find(std::string_view(key), hash);
     if (found != shard.index.end()) {
       const Node& old = **found;
       if (old.expiry > now && !replace(old.value)) return false;
@@ -72,9 +73,10 @@ class ShardedLruMap {
   // The entry under `key`, or nothing when there is none or it has expired (an expired entry is
   // removed here: expiry is lazy, as no timer walks the map). A hit becomes most recently used.
   std::optional<Hit> Lookup(std::string_view key, absl::Time now) {
-    Shard& shard = ShardFor(key);
+    const size_t hash = NodeHash()(key);
+    Shard& shard = ShardFor(hash);
     absl::MutexLock lock(&shard.mu);
-    auto found = shard.index.find(key);
+    auto found = shard.index.find(key, hash);
     if (found == shard.index.end()) return std::nullopt;
     const NodeIt node = *found;
     if (node->expiry <= now) {
@@ -91,9 +93,10 @@ class ShardedLruMap {
   // buffer and must not allocate. `read` must be short and must not call back into the map.
   template <typename Reader>
   bool Read(std::string_view key, absl::Time now, Reader read) {
-    Shard& shard = ShardFor(key);
+    const size_t hash = NodeHash()(key);
+    Shard& shard = ShardFor(hash);
     absl::MutexLock lock(&shard.mu);
-    auto found = shard.index.find(key);
+    auto found = shard.index.find(key, hash);
     if (found == shard.index.end()) return false;
     const NodeIt node = *found;
     if (node->expiry <= now) {
@@ -170,12 +173,13 @@ class ShardedLruMap {
     size_t bytes ABSL_GUARDED_BY(mu) = 0;
   };
 
-  Shard& ShardFor(std::string_view key) const {
-    // The index hashes the same key with the same function and takes its bucket from the hash's
-    // bits, so the shard comes from a multiplicative remix: otherwise every key in a shard would
-    // share bits the index relies on to spread them.
-    const uint64_t h = absl::Hash<std::string_view>()(key);
-    return shards_[((h * 0x9E3779B97F4A7C15ull) >> 32) & shard_mask_];
+  // `hash` is NodeHash of the key, computed once per call and handed to the index's find as
+  // well, so a lookup hashes its key once.
+  Shard& ShardFor(uint64_t hash) const {
+    // The index takes its bucket from the same hash's bits, so the shard comes from a
+    // multiplicative remix: otherwise every key in a shard would share bits the index relies on
+    // to spread them.
+    return shards_[((hash * 0x9E3779B97F4A7C15ull) >> 32) & shard_mask_];
   }
 
   const size_t shard_mask_;
