@@ -120,6 +120,7 @@ common_conf() {
   cat <<EOF
   num-threads: $threads
   so-reuseport: yes
+  so-rcvbuf: 4m
   rrset-cache-size: 64m
   msg-cache-size: 32m
   module-config: "dns64 iterator"

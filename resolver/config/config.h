@@ -117,6 +117,10 @@ struct Config {
   absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
   int incoming_num_tcp = 100;  // per thread
   bool so_reuseport = true;
+  // unbound's so-rcvbuf and so-sndbuf: the buffer sizes asked for the UDP listening sockets
+  // (0: the system's default), so a burst of queries is not dropped at a full buffer.
+  size_t so_rcvbuf = 0;
+  size_t so_sndbuf = 0;
   std::string pidfile;  // empty: no pid file
   // As in unbound: an interface whose port is https_port serves DNS over HTTPS (RFC 8484) with
   // this key and certificate chain (PEM files); rebound then acts as a bootstrap relay.

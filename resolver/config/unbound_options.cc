@@ -235,8 +235,6 @@ constexpr auto kUnsupportedOptions = std::to_array<absl::string_view>({
     "serve-original-ttl",
     "server-cert-file",
     "server-key-file",
-    "so-rcvbuf",
-    "so-sndbuf",
     "sock-queue-timeout",
     "ssl-cert-bundle",
     "ssl-port",

@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +32,18 @@ absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reu
         absl::StrCat("cannot listen on ", address.ToString(), " (", kind, "): ", std::strerror(err)));
   }
   return fd;
+}
+
+size_t SetSocketBufferSize(int fd, int option, size_t bytes) {
+  const int forced = option == SO_RCVBUF ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
+  const int requested = static_cast<int>(std::min<size_t>(bytes, INT_MAX / 2));
+  if (setsockopt(fd, SOL_SOCKET, forced, &requested, sizeof requested) != 0) {
+    setsockopt(fd, SOL_SOCKET, option, &requested, sizeof requested);
+  }
+  int doubled = 0;
+  socklen_t length = sizeof doubled;
+  if (getsockopt(fd, SOL_SOCKET, option, &doubled, &length) != 0) return 0;
+  return static_cast<size_t>(doubled) / 2;
 }
 
 }  // namespace rebound

@@ -12,6 +12,13 @@ namespace rebound {
 // IPv4 and IPv6 wildcard addresses can both be configured. The caller owns the descriptor.
 absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reuseport);
 
+// Asks for a socket buffer of `bytes` (`option` is SO_RCVBUF or SO_SNDBUF), as unbound's
+// so-rcvbuf and so-sndbuf do. With CAP_NET_ADMIN the request passes over the system's cap
+// (net.core.rmem_max / wmem_max, through SO_RCVBUFFORCE / SO_SNDBUFFORCE); without it the kernel
+// caps it there. Returns the size granted: what getsockopt reports, halved, since Linux doubles
+// the request to allow for its own bookkeeping (socket(7)).
+size_t SetSocketBufferSize(int fd, int option, size_t bytes);
+
 }  // namespace rebound
 
 #endif  // REBOUND_RESOLVER_CORE_LISTEN_SOCKET_H_

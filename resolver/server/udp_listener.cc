@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -24,6 +25,19 @@ constexpr int kMaxBatchesPerWakeup = 8;
 // The socket's buffer is full for now: try again when it is writable.
 bool TransientSendError(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS; }
 
+// Asks for a buffer of `bytes`, and says so when the kernel grants less.
+void SetBufferSize(int fd, int option, const char* name, size_t bytes) {
+  if (bytes == 0) return;
+  const size_t granted = SetSocketBufferSize(fd, option, bytes);
+  if (granted >= bytes) return;
+  // Every worker's socket gets the same answer: one warning per option is enough.
+  static std::atomic<bool> warned[2];
+  if (warned[option == SO_RCVBUF ? 0 : 1].exchange(true)) return;
+  Log(LogLevel::kError, "warning: %s %d: the kernel granted %d; raise %s or run as root",
+      name, bytes, granted,
+      option == SO_RCVBUF ? "net.core.rmem_max" : "net.core.wmem_max");
+}
+
 void LogSendError(int err) {
   static RateLimiter limiter;
   if (limiter.Allow()) Log(LogLevel::kDetail, "udp send: %s", std::strerror(err));
@@ -33,9 +47,11 @@ void LogSendError(int err) {
 
 absl::StatusOr<UdpListener*> UdpListener::Open(uv_loop_t* loop, const Endpoint& address,
                                                bool reuseport, QueryHandler* handler,
-                                               size_t max_response_size) {
+                                               size_t max_response_size, UdpBufferSizes buffers) {
   absl::StatusOr<int> fd = OpenListenSocket(address, SOCK_DGRAM, reuseport);
   if (!fd.ok()) return fd.status();
+  SetBufferSize(*fd, SO_RCVBUF, "so-rcvbuf", buffers.receive);
+  SetBufferSize(*fd, SO_SNDBUF, "so-sndbuf", buffers.send);
   auto* listener = new UdpListener(handler, *fd, max_response_size);
   int rc = uv_poll_init_socket(loop, &listener->poll_, *fd);
   if (rc != 0) {

@@ -24,6 +24,12 @@
 
 namespace rebound {
 
+// A UDP listening socket's buffer sizes (so-rcvbuf, so-sndbuf); 0 leaves the system's default.
+struct UdpBufferSizes {
+  size_t receive = 0;
+  size_t send = 0;
+};
+
 class UdpListener {
  public:
   // Datagrams taken per recvmmsg, and responses per sendmmsg.
@@ -34,9 +40,11 @@ class UdpListener {
 
   // Binds `address` (SO_REUSEPORT when asked, so every worker can bind it) and starts reading.
   // `max_response_size` is the largest response ever sent over UDP: the larger of 512 and
-  // edns-buffer-size (RFC 6891 6.2.5).
+  // edns-buffer-size (RFC 6891 6.2.5). A buffer size the kernel grants only in part is logged,
+  // not an error, as in unbound.
   static absl::StatusOr<UdpListener*> Open(uv_loop_t* loop, const Endpoint& address, bool reuseport,
-                                           QueryHandler* handler, size_t max_response_size);
+                                           QueryHandler* handler, size_t max_response_size,
+                                           UdpBufferSizes buffers = {});
   UdpListener(const UdpListener&) = delete;
   UdpListener& operator=(const UdpListener&) = delete;
 

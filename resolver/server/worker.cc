@@ -55,7 +55,8 @@ absl::Status Worker::Listen() {
     }
     if (config_->do_udp) {
       absl::StatusOr<UdpListener*> udp =
-          UdpListener::Open(&loop_, address, reuseport, handler_.get(), max_udp_response);
+          UdpListener::Open(&loop_, address, reuseport, handler_.get(), max_udp_response,
+                            {.receive = config_->so_rcvbuf, .send = config_->so_sndbuf});
       if (!udp.ok()) return udp.status();
       udp_listeners_.push_back(*udp);
     }

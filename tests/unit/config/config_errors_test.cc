@@ -58,6 +58,7 @@ TEST(ConfigErrorsTest, BadValues) {
               StartsWith("test.conf:2: msg-cache-size:"));
   EXPECT_THAT(ErrorOf("server:\n rrset-cache-size: 4t\n"),
               StartsWith("test.conf:2: rrset-cache-size:"));
+  EXPECT_THAT(ErrorOf("server:\n so-rcvbuf: big\n"), StartsWith("test.conf:2: so-rcvbuf:"));
   EXPECT_THAT(ErrorOf("server:\n tcp-idle-timeout: 1s\n"),
               StartsWith("test.conf:2: tcp-idle-timeout: expected a number"));
   EXPECT_THAT(ErrorOf("server:\n interface: eth0\n"), StartsWith("test.conf:2: interface:"));

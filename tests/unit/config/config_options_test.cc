@@ -58,6 +58,8 @@ TEST(ConfigOptionsTest, DefaultValuesAreUnbounds) {
   EXPECT_EQ(c.tcp_idle_timeout, absl::Seconds(30));
   EXPECT_EQ(c.incoming_num_tcp, 100);
   EXPECT_TRUE(c.so_reuseport);
+  EXPECT_EQ(c.so_rcvbuf, 0u);  // the system's default
+  EXPECT_EQ(c.so_sndbuf, 0u);
   EXPECT_EQ(c.pidfile, "");
   EXPECT_TRUE(c.qname_minimisation);
   EXPECT_TRUE(c.use_caps_for_id);
@@ -96,6 +98,8 @@ TEST(ConfigOptionsTest, EveryServerOption) {
     tcp-idle-timeout: 1500
     incoming-num-tcp: 7
     so-reuseport: no
+    so-rcvbuf: 4m
+    so-sndbuf: 262144
     pidfile: "/run/rebound.pid"
 )",
                        &warnings);
@@ -117,6 +121,8 @@ TEST(ConfigOptionsTest, EveryServerOption) {
   EXPECT_EQ(c.cache_max_negative_ttl, 300u);
   EXPECT_EQ(c.msg_cache_size, 16u << 20);
   EXPECT_EQ(c.rrset_cache_size, size_t{1} << 30);
+  EXPECT_EQ(c.so_rcvbuf, 4u << 20);
+  EXPECT_EQ(c.so_sndbuf, 262144u);
   EXPECT_EQ(c.edns_buffer_size, 1400);
   EXPECT_EQ(c.verbosity, 3);
   EXPECT_EQ(c.logfile, "/var/log/rebound.log");
