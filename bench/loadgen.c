@@ -5,7 +5,12 @@
  * and checks every answer: the ID must be one in flight on that socket and the question the one
  * sent. It prints its results with dnsperf's labels, so the same parsing reads both.
  *
+ * With -Q it is an open loop instead: queries go out evenly spaced at RATE per second, each as it
+ * falls due (a query that finds its socket's window full is skipped, and counted), which is how
+ * latency is measured at a fixed load.
+ *
  * usage: loadgen -s ADDR -d FILE [-p PORT] [-l SECONDS] [-c SOCKETS] [-q IN_FLIGHT] [-t TIMEOUT]
+ *                [-Q RATE]
  *   ADDR an IPv4 or IPv6 address; PORT 53; SECONDS 10; SOCKETS 4; IN_FLIGHT 200 in all, shared
  *   evenly by the sockets; TIMEOUT 5 seconds, after which a query counts as lost and is replaced.
  * Queries carry RD and no EDNS, as dnsperf's do without -e. Single-threaded. */
@@ -14,12 +19,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,7 +36,7 @@ enum {
   kBufSize = 4096,
   kHeaderSize = 12,
   kIds = 65536,
-  kLatencyBuckets = 100000, /* 10 us each, up to 1 s; slower answers go in the last */
+  kLatencyBuckets = 100000, /* 1 us each, up to 100 ms; slower answers go in the last */
 };
 
 /* ---- the query file, encoded once -------------------------------------------------------- */
@@ -148,6 +155,7 @@ struct Socket {
 
 static struct {
   uint64_t sent, completed, lost, unexpected;
+  uint64_t skipped; /* open loop: sends that fell due while their socket's window was full */
   uint64_t rcodes[16];
   uint64_t latency_sum_ns;
   uint64_t last_answer_ns;
@@ -174,16 +182,18 @@ static void ExpireOld(struct Socket* s, uint64_t now, uint64_t timeout_ns) {
   }
 }
 
-/* Sends queries until the socket has its window in flight (or the kernel takes no more). */
-static void Refill(struct Socket* s, uint64_t now) {
+/* Sends up to `limit` queries, and no more than make the socket's window full (or than the
+ * kernel takes). Returns how many went. */
+static unsigned Refill(struct Socket* s, uint64_t now, unsigned limit) {
   struct mmsghdr msgs[kBatch];
   struct iovec iovs[kBatch][2];
   uint8_t ids[kBatch][2];
   uint16_t id_of[kBatch];
-  while (s->in_flight < s->window) {
+  unsigned total = 0;
+  while (s->in_flight < s->window && total < limit) {
     unsigned n = 0;
     size_t first_query = next_query;
-    while (n < kBatch && s->in_flight + n < s->window) {
+    while (n < kBatch && s->in_flight + n < s->window && total + n < limit) {
       uint16_t id = s->next_id++;
       if (s->ids[id].in_use) continue; /* still in flight: window < 65536, so this ends */
       const struct Query* q = &queries[(first_query + n) % query_count];
@@ -198,7 +208,7 @@ static void Refill(struct Socket* s, uint64_t now) {
       n++;
     }
     int sent = sendmmsg(s->fd, msgs, n, MSG_DONTWAIT);
-    if (sent <= 0) return; /* EAGAIN: the next answer makes room */
+    if (sent <= 0) return total; /* EAGAIN: the next answer makes room */
     for (int i = 0; i < sent; i++) {
       struct InFlight* f = &s->ids[id_of[i]];
       f->in_use = 1;
@@ -208,8 +218,10 @@ static void Refill(struct Socket* s, uint64_t now) {
     s->in_flight += (unsigned)sent;
     stats.sent += (uint64_t)sent;
     next_query = (first_query + (size_t)sent) % query_count;
-    if ((unsigned)sent < n) return;
+    total += (unsigned)sent;
+    if ((unsigned)sent < n) return total;
   }
+  return total;
 }
 
 /* Whether ANSWER (SIZE bytes) is an answer to QUERY: QR set and the same question (the name
@@ -257,11 +269,23 @@ static void Receive(struct Socket* s) {
       uint64_t latency = now - f->sent_ns;
       stats.latency_sum_ns += latency;
       stats.last_answer_ns = now;
-      uint64_t bucket = latency / 10000;
+      uint64_t bucket = latency / 1000;
       stats.latency_buckets[bucket < kLatencyBuckets ? bucket : kLatencyBuckets - 1]++;
     }
     if (n < kBatch) return;
   }
+}
+
+/* The latency below which `percent` of the answers came, in nanoseconds, to the next 1 us (the
+ * last bucket holds everything slower than 100 ms). */
+static uint64_t Percentile(double percent) {
+  if (stats.completed == 0) return 0;
+  uint64_t seen = 0;
+  for (int b = 0; b < kLatencyBuckets; b++) {
+    seen += stats.latency_buckets[b];
+    if ((double)seen >= (double)stats.completed * percent / 100.0) return (uint64_t)(b + 1) * 1000;
+  }
+  return 0;
 }
 
 static int OpenSocket(const struct sockaddr_storage* server, socklen_t server_len) {
@@ -279,7 +303,7 @@ static int OpenSocket(const struct sockaddr_storage* server, socklen_t server_le
 static void Usage(const char* argv0) {
   fprintf(stderr,
           "usage: %s -s ADDR -d FILE [-p PORT] [-l SECONDS] [-c SOCKETS] [-q IN_FLIGHT] "
-          "[-t TIMEOUT]\n",
+          "[-t TIMEOUT] [-Q RATE]\n",
           argv0);
   exit(2);
 }
@@ -294,9 +318,9 @@ static const char* RcodeName(int rcode) {
 int main(int argc, char** argv) {
   const char *address = NULL, *file = NULL;
   int port = 53, sockets = 4, in_flight = 200;
-  double seconds = 10, timeout = 5;
+  double seconds = 10, timeout = 5, rate = 0;
   int opt;
-  while ((opt = getopt(argc, argv, "s:d:p:l:c:q:t:")) != -1) {
+  while ((opt = getopt(argc, argv, "s:d:p:l:c:q:t:Q:")) != -1) {
     switch (opt) {
       case 's': address = optarg; break;
       case 'd': file = optarg; break;
@@ -305,11 +329,12 @@ int main(int argc, char** argv) {
       case 'c': sockets = atoi(optarg); break;
       case 'q': in_flight = atoi(optarg); break;
       case 't': timeout = atof(optarg); break;
+      case 'Q': rate = atof(optarg); break;
       default: Usage(argv[0]);
     }
   }
   if (!address || !file || port <= 0 || port > 65535 || sockets <= 0 || in_flight < sockets ||
-      in_flight / sockets >= kIds || seconds <= 0 || timeout <= 0) {
+      in_flight / sockets >= kIds || seconds <= 0 || timeout <= 0 || rate < 0) {
     Usage(argv[0]);
   }
   struct sockaddr_storage server;
@@ -345,28 +370,49 @@ int main(int argc, char** argv) {
   }
 
   const uint64_t timeout_ns = (uint64_t)(timeout * 1e9);
+  /* Open loop: the timer slack (50 us by default) would bunch the evenly spaced sends. */
+  if (rate > 0) prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   const uint64_t start = NowNs();
   const uint64_t end = start + (uint64_t)(seconds * 1e9);
   uint64_t now = start, last_expiry = start;
-  for (int i = 0; i < sockets; i++) Refill(&socks[i], now);
+  uint64_t due_sent = 0; /* open loop: sends that have fallen due, whether they went or not */
+  unsigned next_socket = 0;
+  if (rate == 0) {
+    for (int i = 0; i < sockets; i++) Refill(&socks[i], now, UINT_MAX);
+  }
   /* The run, then a drain: no more sends, and up to TIMEOUT for what is still in flight. */
   int sending = 1;
   for (;;) {
     struct epoll_event events[16];
-    int n = epoll_wait(epoll_fd, events, 16, 10);
+    /* Sleep until an answer comes, or the next open-loop send is due (at most 10 ms). */
+    uint64_t wait_ns = 10000000u;
+    if (sending && rate > 0) {
+      const uint64_t next_due = start + (uint64_t)((double)due_sent * 1e9 / rate);
+      wait_ns = next_due > now ? (next_due - now < wait_ns ? next_due - now : wait_ns) : 0;
+    }
+    const struct timespec wait = {(time_t)(wait_ns / 1000000000u), (long)(wait_ns % 1000000000u)};
+    int n = epoll_pwait2(epoll_fd, events, 16, &wait, NULL);
     now = NowNs();
     if (sending && now >= end) sending = 0;
     for (int i = 0; i < n; i++) {
       struct Socket* s = events[i].data.ptr;
       Receive(s);
-      if (sending) Refill(s, now);
+      if (sending && rate == 0) Refill(s, now, UINT_MAX);
+    }
+    if (sending && rate > 0) {
+      /* Every send due by now, one at a time, the sockets in turn. */
+      const uint64_t due = (uint64_t)((double)(now - start) * rate / 1e9) + 1;
+      for (; due_sent < due; due_sent++) {
+        if (Refill(&socks[next_socket], now, 1) == 0) stats.skipped++;
+        next_socket = (next_socket + 1) % (unsigned)sockets;
+      }
     }
     if (now - last_expiry >= 100000000u || !sending) {
       last_expiry = now;
       unsigned still = 0;
       for (int i = 0; i < sockets; i++) {
         ExpireOld(&socks[i], now, timeout_ns);
-        if (sending) Refill(&socks[i], now);
+        if (sending && rate == 0) Refill(&socks[i], now, UINT_MAX);
         still += socks[i].in_flight;
       }
       if (!sending && (still == 0 || now - end >= timeout_ns)) {
@@ -380,22 +426,18 @@ int main(int argc, char** argv) {
   uint64_t last = stats.last_answer_ns > end ? stats.last_answer_ns : end;
   double run_time = (double)(last - start) / 1e9;
 
-  uint64_t p99 = 0, seen = 0;
-  for (int b = 0; b < kLatencyBuckets; b++) {
-    seen += stats.latency_buckets[b];
-    if (seen * 100 >= stats.completed * 99) {
-      p99 = (uint64_t)(b + 1) * 10000;
-      break;
-    }
-  }
-  printf("Statistics (loadgen, %d sockets, %d in flight, %zu questions in the file):\n\n",
-         sockets, in_flight, query_count);
+  printf("Statistics (loadgen, %d sockets, %d in flight at most, %zu questions in the file, %s):\n\n",
+         sockets, in_flight, query_count, rate > 0 ? "open loop" : "closed loop");
   printf("  Queries sent:         %llu\n", (unsigned long long)stats.sent);
   printf("  Queries completed:    %llu (%.2f%%)\n", (unsigned long long)stats.completed,
          stats.sent ? 100.0 * (double)stats.completed / (double)stats.sent : 0.0);
   printf("  Queries lost:         %llu (%.2f%%)\n", (unsigned long long)stats.lost,
          stats.sent ? 100.0 * (double)stats.lost / (double)stats.sent : 0.0);
-  printf("  Unexpected answers:   %llu\n\n", (unsigned long long)stats.unexpected);
+  printf("  Unexpected answers:   %llu\n", (unsigned long long)stats.unexpected);
+  if (rate > 0) {
+    printf("  Sends skipped:        %llu (the window was full)\n", (unsigned long long)stats.skipped);
+  }
+  printf("\n");
   printf("  Response codes:      ");
   const char* separator = " ";
   for (int r = 0; r < 16; r++) {
@@ -408,6 +450,8 @@ int main(int argc, char** argv) {
   printf("  Queries per second:   %.6f\n\n", (double)stats.completed / run_time);
   printf("  Average Latency (s):  %.6f\n",
          stats.completed ? (double)stats.latency_sum_ns / (double)stats.completed / 1e9 : 0.0);
-  printf("  Latency p99 (s):      %.5f (to the next 10 us)\n", (double)p99 / 1e9);
+  printf("  Latency p50 (s):      %.6f\n", (double)Percentile(50.0) / 1e9);
+  printf("  Latency p99 (s):      %.6f\n", (double)Percentile(99.0) / 1e9);
+  printf("  Latency p99.9 (s):    %.6f\n", (double)Percentile(99.9) / 1e9);
   return 0;
 }

@@ -252,6 +252,8 @@ stop_perf() {
   kill -INT "$perf_pid"
   wait "$perf_pid" || true
 }
+# latency_ms_of FILE p50|p99: a percentile of the latency from loadgen's output, in ms.
+latency_ms_of() { awk -v p="$2" '$1 == "Latency" && $2 == p { printf "%.3f\n", $4 * 1000 }' "$1"; }
 # From dnsperf -v's per-query lines ("> NOERROR name type seconds"): average and 99th percentile.
 latency_stats() {
   awk '$1 == ">" { print $5 * 1000 }' "$1" | sort -g | awk '
@@ -293,6 +295,11 @@ cache_hit() {
   record "$tag.lost" "$server" "$(lost_of "$out")"
   record "$tag.drops" "$server" "$(drops_of "$out")"
   record "$tag.sdrops" "$server" "$(sdrops_of "$out")"
+  out=$work/$tag-$server-$rep-loadgen-lat.out
+  loadgen_run "$out" "$server" -d "$work/hit.txt" -l "$latency_duration" -Q "$latency_qps"
+  record "$tag.lg_lat_p50_ms" "$server" "$(latency_ms_of "$out" p50)"
+  record "$tag.lg_lat_p99_ms" "$server" "$(latency_ms_of "$out" p99)"
+  record "$tag.lost" "$server" "$(lost_of "$out")"
   [[ $server == reflector ]] && return
   out=$work/$tag-$server-$rep-lat.out
   dnsperf_run "$out" "$server" -d "$work/hit.txt" -l "$latency_duration" -Q "$latency_qps" -v
@@ -401,8 +408,11 @@ row "(a) cache-hit QPS, 1 thread, bench/loadgen" hit1.lg_qps "%.0f"
 row "(a) server CPU per hit under loadgen, us" hit1.lg_cpu_us "%.2f"
 row "(a) avg latency at $latency_qps qps, ms" hit1.lat_avg_ms "%s"
 row "(a) p99 latency at $latency_qps qps, ms" hit1.lat_p99_ms "%s"
+row "(a) p50 latency at $latency_qps qps, loadgen, ms" hit1.lg_lat_p50_ms "%s"
+row "(a) p99 latency at $latency_qps qps, loadgen, ms" hit1.lg_lat_p99_ms "%s"
 row "(b) cache-hit QPS, 2 threads (share CPU 1)" hit2.qps "%.0f"
 row "(b) p99 latency at $latency_qps qps, ms" hit2.lat_p99_ms "%s"
+row "(b) p99 latency at $latency_qps qps, loadgen, ms" hit2.lg_lat_p99_ms "%s"
 row "(b) cache-hit QPS, 2 threads, bench/loadgen" hit2.lg_qps "%.0f"
 row "(c) cache-miss QPS, $miss_names names" miss.qps "%.0f"
 row "(c) avg latency of a miss, ms" miss.avg_ms "%s"
@@ -427,6 +437,8 @@ echo
 if selected hit1; then
   ceiling_line dnsperf hit1.qps
   ceiling_line bench/loadgen hit1.lg_qps
+  echo "latency floor: the reflector's p50 and p99 at $latency_qps qps under loadgen were" \
+    "$(median hit1.lg_lat_p50_ms reflector) and $(median hit1.lg_lat_p99_ms reflector) ms."
 fi
 echo "queries lost (all runs): rebound hit1 $(total hit1.lost rebound), hit2 $(total hit2.lost rebound)," \
   "miss $(total miss.lost rebound), cached $(total bighit.lost rebound);" \
