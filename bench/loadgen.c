@@ -18,8 +18,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,9 +54,9 @@ static int TypeCode(const char* name) {
   static const struct {
     const char* name;
     int code;
-  } kTypes[] = {{"A", 1},    {"NS", 2},   {"CNAME", 5}, {"SOA", 6},   {"PTR", 12},
-                {"MX", 15},  {"TXT", 16}, {"AAAA", 28}, {"SRV", 33},  {"NAPTR", 35},
-                {"DS", 43},  {"DNSKEY", 48}, {"HTTPS", 65}, {"ANY", 255}};
+  } kTypes[] = {{"A", 1},   {"NS", 2},      {"CNAME", 5},  {"SOA", 6},  {"PTR", 12},
+                {"MX", 15}, {"TXT", 16},    {"AAAA", 28},  {"SRV", 33}, {"NAPTR", 35},
+                {"DS", 43}, {"DNSKEY", 48}, {"HTTPS", 65}, {"ANY", 255}};
   for (size_t i = 0; i < sizeof kTypes / sizeof kTypes[0]; i++) {
     if (strcasecmp(name, kTypes[i].name) == 0) return kTypes[i].code;
   }
@@ -322,15 +322,32 @@ int main(int argc, char** argv) {
   int opt;
   while ((opt = getopt(argc, argv, "s:d:p:l:c:q:t:Q:")) != -1) {
     switch (opt) {
-      case 's': address = optarg; break;
-      case 'd': file = optarg; break;
-      case 'p': port = atoi(optarg); break;
-      case 'l': seconds = atof(optarg); break;
-      case 'c': sockets = atoi(optarg); break;
-      case 'q': in_flight = atoi(optarg); break;
-      case 't': timeout = atof(optarg); break;
-      case 'Q': rate = atof(optarg); break;
-      default: Usage(argv[0]);
+      case 's':
+        address = optarg;
+        break;
+      case 'd':
+        file = optarg;
+        break;
+      case 'p':
+        port = atoi(optarg);
+        break;
+      case 'l':
+        seconds = atof(optarg);
+        break;
+      case 'c':
+        sockets = atoi(optarg);
+        break;
+      case 'q':
+        in_flight = atoi(optarg);
+        break;
+      case 't':
+        timeout = atof(optarg);
+        break;
+      case 'Q':
+        rate = atof(optarg);
+        break;
+      default:
+        Usage(argv[0]);
     }
   }
   if (!address || !file || port <= 0 || port > 65535 || sockets <= 0 || in_flight < sockets ||
@@ -426,8 +443,9 @@ int main(int argc, char** argv) {
   uint64_t last = stats.last_answer_ns > end ? stats.last_answer_ns : end;
   double run_time = (double)(last - start) / 1e9;
 
-  printf("Statistics (loadgen, %d sockets, %d in flight at most, %zu questions in the file, %s):\n\n",
-         sockets, in_flight, query_count, rate > 0 ? "open loop" : "closed loop");
+  printf(
+      "Statistics (loadgen, %d sockets, %d in flight at most, %zu questions in the file, %s):\n\n",
+      sockets, in_flight, query_count, rate > 0 ? "open loop" : "closed loop");
   printf("  Queries sent:         %llu\n", (unsigned long long)stats.sent);
   printf("  Queries completed:    %llu (%.2f%%)\n", (unsigned long long)stats.completed,
          stats.sent ? 100.0 * (double)stats.completed / (double)stats.sent : 0.0);
@@ -435,7 +453,8 @@ int main(int argc, char** argv) {
          stats.sent ? 100.0 * (double)stats.lost / (double)stats.sent : 0.0);
   printf("  Unexpected answers:   %llu\n", (unsigned long long)stats.unexpected);
   if (rate > 0) {
-    printf("  Sends skipped:        %llu (the window was full)\n", (unsigned long long)stats.skipped);
+    printf("  Sends skipped:        %llu (the window was full)\n",
+           (unsigned long long)stats.skipped);
   }
   printf("\n");
   printf("  Response codes:      ");
