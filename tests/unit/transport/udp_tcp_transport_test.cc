@@ -139,6 +139,15 @@ class UdpTcpTransportTest : public ::testing::Test {
     servers_.push_back(std::make_unique<FakeUdpServer>(&loop_, port));
     return *servers_.back();
   }
+  // A server that answers every query with an A record of `address`.
+  FakeUdpServer& AnsweringServer(const char* address) {
+    FakeUdpServer& server = Server();
+    server.on_query = [&server, address](const std::vector<uint8_t>& query,
+                                         const sockaddr_storage& from) {
+      server.SendTo(ReplyTo(query, address), from);
+    };
+    return server;
+  }
 
   UpstreamQuestion Question(const LdnsRdfPtr& name) {
     UpstreamQuestion q;
@@ -171,10 +180,7 @@ class UdpTcpTransportTest : public ::testing::Test {
 };
 
 TEST_F(UdpTcpTransportTest, SendsAWellFormedQueryAndReturnsTheMatchingReply) {
-  FakeUdpServer& server = Server();
-  server.on_query = [&](const std::vector<uint8_t>& query, const sockaddr_storage& from) {
-    server.SendTo(ReplyTo(query, "192.0.2.1"), from);
-  };
+  FakeUdpServer& server = AnsweringServer("192.0.2.1");
   LdnsRdfPtr name = Name(kName);
   UpstreamQuestion q = Question(name);
   q.recursion_desired = true;
@@ -204,10 +210,7 @@ TEST_F(UdpTcpTransportTest, SendsAWellFormedQueryAndReturnsTheMatchingReply) {
 }
 
 TEST_F(UdpTcpTransportTest, WithoutEdnsSendsNoOptRecord) {
-  FakeUdpServer& server = Server();
-  server.on_query = [&](const std::vector<uint8_t>& query, const sockaddr_storage& from) {
-    server.SendTo(ReplyTo(query, "192.0.2.1"), from);
-  };
+  FakeUdpServer& server = AnsweringServer("192.0.2.1");
   LdnsRdfPtr name = Name(kName);
   UpstreamQuestion q = Question(name);
   q.edns = false;
