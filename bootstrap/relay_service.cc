@@ -27,7 +27,8 @@ HttpsReply Error(int status, std::string why) {
 // The value of `key` in a URI query string ("dns=...&x=y"), not yet percent-decoded.
 std::optional<std::string> QueryParameter(absl::string_view query, absl::string_view key) {
   for (absl::string_view pair : absl::StrSplit(query, '&')) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
     if (kv.first == key) return std::string(kv.second);
   }
   return std::nullopt;
@@ -41,13 +42,21 @@ std::optional<std::string> PercentDecode(absl::string_view in) {
       out.push_back(in[i] == '+' ? ' ' : in[i]);
       continue;
     }
-    if (i + 2 >= in.size() || !absl::ascii_isxdigit(in[i + 1]) || !absl::ascii_isxdigit(in[i + 2])) {
+    if (i + 2 >= in.size() || !absl::ascii_isxdigit(in[i + 1]) ||
+        !absl::ascii_isxdigit(in[i + 2])) {
       return std::nullopt;
     }
     out.push_back(static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
     i += 2;
   }
   return out;
+}
+
+// The JSON form answers under the name as asked, and JSON strings must be valid UTF-8 (RFC 8259
+// 8.1): a name is taken only in printable ASCII, where a byte outside it can still be asked for
+// in the master-file escape \DDD (RFC 1035 5.1).
+bool PrintableAscii(absl::string_view name) {
+  return std::all_of(name.begin(), name.end(), [](char c) { return c > ' ' && c < 0x7f; });
 }
 
 LdnsPktPtr Parse(const std::vector<uint8_t>& wire) {
@@ -75,8 +84,9 @@ uint32_t SmallestTtl(const ldns_pkt& pkt) {
 void RelayService::Handle(const HttpsRequest& request, HttpsResponder respond) {
   const size_t question_mark = request.path.find('?');
   const std::string path = request.path.substr(0, question_mark);
-  const absl::string_view query =
-      question_mark == std::string::npos ? "" : absl::string_view(request.path).substr(question_mark + 1);
+  const absl::string_view query = question_mark == std::string::npos
+                                      ? ""
+                                      : absl::string_view(request.path).substr(question_mark + 1);
   if (path == kDohPath) {
     if (request.method == "POST") {
       // RFC 8484 4.1: a POST carries the message as application/dns-message.
@@ -100,6 +110,7 @@ void RelayService::Handle(const HttpsRequest& request, HttpsResponder respond) {
     std::optional<std::string> q = QueryParameter(query, "q");
     std::optional<std::string> name = q ? PercentDecode(*q) : std::nullopt;
     if (!name || name->empty()) return respond(Error(400, "missing or malformed q= parameter"));
+    if (!PrintableAscii(*name)) return respond(Error(400, "name must be printable ASCII"));
     return HandleJson(request, *name, std::move(respond));
   }
   respond(Error(404, "not found"));
@@ -160,10 +171,13 @@ void RelayService::HandleJson(const HttpsRequest& request, const std::string& na
                                                        : Error(502, "no answer for this name"));
               }
               nlohmann::json body = {{gather->name, gather->addresses}};
-              gather->respond(HttpsReply{.status = 200,
-                                         .content_type = "application/json",
-                                         .body = body.dump(),
-                                         .max_age = gather->max_age.value_or(0)});
+              // The name is printable ASCII and the addresses are ldns's text, so nothing needs
+              // replacing; `replace` makes sure dump() cannot throw all the same.
+              gather->respond(HttpsReply{
+                  .status = 200,
+                  .content_type = "application/json",
+                  .body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  .max_age = gather->max_age.value_or(0)});
             });
   }
 }

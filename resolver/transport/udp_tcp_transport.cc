@@ -9,11 +9,13 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/random.h"
+#include "resolver/wire/message_check.h"
 #include "resolver/wire/wire_format.h"
 
 namespace rebound {
@@ -316,9 +318,9 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
 
   void OnUdpReply(const uint8_t* data, size_t size) {
     if (!HeaderMatches(data, size)) return;  // a spoof or a stale reply: keep waiting for ours
-    ldns_pkt* raw = nullptr;
-    if (ldns_wire2pkt(&raw, data, size) != LDNS_STATUS_OK) return;  // garbage: keep waiting
-    LdnsPktPtr reply(raw);
+    // Garbage, or what ldns would mishandle (message_check.h): keep waiting.
+    LdnsPktPtr reply = ParseMessage(std::span<const uint8_t>(data, size));
+    if (reply == nullptr) return;
     if (!Matches(*reply)) return;
     if (question_.randomize_case && !EchoesCase(*reply)) {
       // A spoof, or a server that does not keep the case: keep waiting, and if nothing better
@@ -365,11 +367,8 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
     if (in.size() < 2) return;
     const size_t length = (size_t{in[0]} << 8) | in[1];
     if (in.size() < 2 + length) return;
-    ldns_pkt* raw = nullptr;
-    if (ldns_wire2pkt(&raw, in.data() + 2, length) != LDNS_STATUS_OK) {
-      return Finish(absl::DataLossError("unparseable TCP reply"));
-    }
-    LdnsPktPtr reply(raw);
+    LdnsPktPtr reply = ParseMessage(std::span<const uint8_t>(in.data() + 2, length));
+    if (reply == nullptr) return Finish(absl::DataLossError("unparseable TCP reply"));
     // Over TCP nobody can inject a reply, so a mismatch means a broken server.
     if (!Matches(*reply)) return Finish(absl::DataLossError("TCP reply to another question"));
     Finish(std::move(reply));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "resolver/wire/record_walk.h"
 #include "resolver/wire/wire_format.h"
 
 namespace rebound {
@@ -9,10 +10,6 @@ namespace {
 
 using wire::Load16;
 using wire::Load32;
-
-// A name has at most 127 non-root labels, and a well-formed compressed name needs at most one
-// pointer per label; more hops than that can only be an attack.
-constexpr int kMaxPointerHops = 127;
 
 void ReadHeader(std::span<const uint8_t> p, QueryView* out) {
   out->id = Load16(p, wire::kIdOffset);
@@ -49,37 +46,6 @@ std::optional<size_t> ReadPlainName(std::span<const uint8_t> p, size_t pos) {
   return std::nullopt;  // ran off the end
 }
 
-// Skips a possibly compressed name at `pos` and returns the offset just past it in the record
-// stream, or nullopt when it is truncated, too long or points anywhere but strictly backwards.
-// Following the pointers (rather than stopping at the first) checks the whole name the way a
-// full parser will, so a query that passes here does not fail there on its names.
-std::optional<size_t> SkipName(std::span<const uint8_t> p, size_t pos) {
-  std::optional<size_t> end;  // set at the first pointer
-  size_t name_length = 0;
-  int hops = 0;
-  while (pos < p.size()) {
-    const uint8_t label = p[pos];
-    if ((label & wire::kLabelTypeMask) == wire::kPointerLabel) {
-      if (pos + 1 >= p.size()) return std::nullopt;
-      const size_t target = Load16(p, pos) & wire::kPointerOffsetMask;
-      // RFC 1035 4.1.4: a pointer refers to a prior occurrence. Requiring every hop to go
-      // strictly backwards (and past the header) rules out loops; the hop cap bounds the work.
-      if (target < wire::kHeaderSize || target >= pos || ++hops > kMaxPointerHops) {
-        return std::nullopt;
-      }
-      if (!end) end = pos + 2;
-      pos = target;
-      continue;
-    }
-    if ((label & wire::kLabelTypeMask) != 0) return std::nullopt;
-    name_length += 1 + label;
-    if (name_length > wire::kMaxNameLength) return std::nullopt;
-    if (label == 0) return end ? *end : pos + 1;
-    pos += 1 + label;
-  }
-  return std::nullopt;
-}
-
 // RFC 6891 6.1.2: the OPT RDATA is a sequence of {code, length, data} options that must fill it
 // exactly.
 bool OptOptionsWellFormed(std::span<const uint8_t> p, size_t pos, size_t end) {
@@ -112,22 +78,21 @@ bool ReadOpt(std::span<const uint8_t> p, size_t owner, size_t fixed, size_t rdat
 }
 
 // Walks `count` resource records from `*pos`, checking each is complete. `additional` says
-// whether they are in the additional section, the only place an OPT may be (RFC 6891 6.1.1).
+// whether they are in the additional section. A query's additional section may hold one OPT
+// (RFC 6891 6.1.1) and nothing else: rebound supports neither TSIG (RFC 8945) nor SIG(0), and
+// ldns mishandles a second TSIG (it overwrites and leaks the first), so such a query is a
+// FORMERR before ldns sees it.
 bool WalkRecords(std::span<const uint8_t> p, size_t* pos, uint32_t count, bool additional,
                  QueryView* out) {
   for (uint32_t i = 0; i < count; ++i) {
-    const size_t owner = *pos;
-    const std::optional<size_t> fixed = SkipName(p, owner);
-    if (!fixed || p.size() - *fixed < wire::kRrFixedSize) return false;
-    const uint16_t type = Load16(p, *fixed);
-    const size_t rdlength = Load16(p, *fixed + 8);
-    const size_t rdata_start = *fixed + wire::kRrFixedSize;
-    if (p.size() - rdata_start < rdlength) return false;
-    const size_t rdata_end = rdata_start + rdlength;
-    if (type == wire::kTypeOpt) {
-      if (!additional || !ReadOpt(p, owner, *fixed, rdata_end, out)) return false;
+    const std::optional<wire::RecordExtent> record = wire::ReadRecordExtent(p, *pos);
+    if (!record) return false;
+    if (record->type == wire::kTypeOpt) {
+      if (!additional || !ReadOpt(p, record->owner, record->fixed, record->end, out)) return false;
+    } else if (additional) {
+      return false;
     }
-    *pos = rdata_end;
+    *pos = record->end;
   }
   return true;
 }

@@ -81,8 +81,7 @@ class RelayServiceTest : public ::testing::Test {
 TEST_F(RelayServiceTest, DohGetIsAnsweredWithTheResolversMessage) {
   LdnsRdfPtr name = Name("www.example.");
   const std::vector<uint8_t> query = RelayQueryWire(name.get(), LDNS_RR_TYPE_A);
-  const std::string encoded =
-      absl::WebSafeBase64Escape(std::string(query.begin(), query.end()));
+  const std::string encoded = absl::WebSafeBase64Escape(std::string(query.begin(), query.end()));
   HttpsReply reply = Request("GET", "/dns-query?dns=" + encoded);
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.content_type, "application/dns-message");
@@ -91,8 +90,7 @@ TEST_F(RelayServiceTest, DohGetIsAnsweredWithTheResolversMessage) {
   EXPECT_EQ(asked_[0], query);
   EXPECT_EQ(peers_[0].AddressString(), "192.0.2.200") << "access-control needs the real peer";
   const std::vector<uint8_t> body(reply.body.begin(), reply.body.end());
-  absl::StatusOr<LdnsPktPtr> accepted =
-      AcceptDohResponse(body, name.get(), LDNS_RR_TYPE_A, 300);
+  absl::StatusOr<LdnsPktPtr> accepted = AcceptDohResponse(body, name.get(), LDNS_RR_TYPE_A, 300);
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(ldns_rr_list_rr_count(ldns_pkt_answer(accepted->get())), 2u);
 }
@@ -124,8 +122,8 @@ TEST_F(RelayServiceTest, JsonFormListsBothFamiliesUnderTheNameAsked) {
   EXPECT_EQ(reply.content_type, "application/json");
   EXPECT_EQ(reply.max_age, 60u);
   nlohmann::json body = nlohmann::json::parse(reply.body);
-  EXPECT_EQ(body, nlohmann::json::parse(
-                      R"({"www.example": ["192.0.2.1", "192.0.2.2", "2001:db8::1"]})"));
+  EXPECT_EQ(body,
+            nlohmann::json::parse(R"({"www.example": ["192.0.2.1", "192.0.2.2", "2001:db8::1"]})"));
   EXPECT_EQ(asked_.size(), 2u);
   // What rebound's own client makes of it.
   LdnsRdfPtr name = Name("www.example.");
@@ -133,6 +131,20 @@ TEST_F(RelayServiceTest, JsonFormListsBothFamiliesUnderTheNameAsked) {
       AcceptJsonResponse(reply.body, name.get(), LDNS_RR_TYPE_AAAA, 300);
   ASSERT_TRUE(aaaa.ok()) << aaaa.status();
   EXPECT_EQ(ldns_rr_list_rr_count(ldns_pkt_answer(aaaa->get())), 1u);
+}
+
+// A name that is not valid UTF-8 made json::dump() throw inside a libuv callback, which ended
+// the process (issue 15 item 1). It is refused before the resolver is asked.
+TEST_F(RelayServiceTest, JsonFormRefusesANameThatIsNotPrintableAscii) {
+  EXPECT_EQ(Request("GET", "/bootstrap-dns?q=%FF.some.name").status, 400);
+  EXPECT_EQ(Request("GET", "/bootstrap-dns?q=caf%C3%A9.example").status, 400);
+  EXPECT_EQ(Request("GET", "/bootstrap-dns?q=a%00b.example").status, 400);
+  EXPECT_TRUE(asked_.empty());
+  // The same byte in the master-file escape is asked, and answered under the name as asked.
+  HttpsReply escaped = Request("GET", "/bootstrap-dns?q=%5C255.some.name");
+  EXPECT_EQ(escaped.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(escaped.body),
+            nlohmann::json::parse(R"({"\\255.some.name": []})"));
 }
 
 TEST_F(RelayServiceTest, JsonFormOfANameThatDoesNotExistIsAnEmptyList) {
@@ -146,8 +158,8 @@ TEST_F(RelayServiceTest, ADroppedQueryIsForbidden) {
   drop_ = true;
   LdnsRdfPtr name = Name("www.example.");
   const std::vector<uint8_t> query = RelayQueryWire(name.get(), LDNS_RR_TYPE_A);
-  EXPECT_EQ(Request("GET", "/dns-query?dns=" + absl::WebSafeBase64Escape(
-                                                   std::string(query.begin(), query.end())))
+  EXPECT_EQ(Request("GET", "/dns-query?dns=" +
+                               absl::WebSafeBase64Escape(std::string(query.begin(), query.end())))
                 .status,
             403);
   EXPECT_EQ(Request("GET", "/bootstrap-dns?q=www.example").status, 403);

@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "resolver/wire/message_check.h"
 #include "tests/unit/wire/test_queries.h"
 
 namespace rebound {
@@ -14,10 +15,10 @@ using testing::Append;
 using testing::BuildQuery;
 using testing::EncodeName;
 using testing::EncodeOpt;
-using wire::Append16;
-using wire::Append32;
 using testing::QuerySpec;
 using testing::SetCount;
+using wire::Append16;
+using wire::Append32;
 
 constexpr size_t kArcount = 10;
 constexpr size_t kAncount = 6;
@@ -335,6 +336,31 @@ TEST(QueryReaderTest, RejectsTrailingBytes) {
   }
 }
 
+// A query's additional section may hold one OPT and nothing else: two TSIGs and an A made ldns
+// 1.8.3 leak the first TSIG, about 127 bytes per query (issue 15 item 2).
+TEST(QueryReaderTest, RejectsEveryAdditionalRecordButOneOpt) {
+  std::vector<uint8_t> packet = BuildQuery(QuerySpec{});
+  Append(packet, Record({0}, {}));
+  SetCount(packet, kArcount, 1);
+  QueryView view;
+  EXPECT_EQ(Read(packet, &view), QueryCheck::kFormErr);
+
+  QuerySpec spec;
+  spec.edns = true;
+  packet = BuildQuery(spec);
+  std::vector<uint8_t> tsig = Record({0}, {0});
+  tsig[2] = 250;  // TYPE TSIG (RFC 8945 4.2), in place of the private type's low byte
+  tsig[1] = 0;
+  Append(packet, tsig);
+  Append(packet, tsig);
+  SetCount(packet, kArcount, 3);
+  EXPECT_EQ(Read(packet, &view), QueryCheck::kFormErr);
+  EXPECT_FALSE(SafeForLdns(packet));
+}
+
+// Pointers in the records after the question are followed by the walk that SafeForLdns and
+// ReadQuery share (record_walk.h); here they are in records of a private type, which a query
+// may not carry but a response may.
 TEST(QueryReaderTest, FollowsBackwardPointersInAdditional) {
   std::vector<uint8_t> packet = BuildQuery(QuerySpec{});
   Append(packet, Record(Pointer(12), {}));
@@ -343,8 +369,7 @@ TEST(QueryReaderTest, FollowsBackwardPointersInAdditional) {
   Append(owner, Pointer(16));
   Append(packet, Record(owner, {9, 9}));
   SetCount(packet, kArcount, 2);
-  QueryView view;
-  EXPECT_EQ(Read(packet, &view), QueryCheck::kOk);
+  EXPECT_TRUE(SafeForLdns(packet));
 }
 
 TEST(QueryReaderTest, RejectsPointerLoopsInAdditional) {
@@ -376,8 +401,7 @@ TEST(QueryReaderTest, CapsPointerHops) {
     Append(packet, Record({0}, chain));
     Append(packet, Record(Pointer(rdata_start + 2 * (hops - 1)), {}));
     SetCount(packet, kArcount, 2);
-    QueryView view;
-    EXPECT_EQ(Read(packet, &view), hops < 127 ? QueryCheck::kOk : QueryCheck::kFormErr) << hops;
+    EXPECT_EQ(SafeForLdns(packet), hops < 127) << hops;
   }
 }
 
