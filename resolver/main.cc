@@ -168,7 +168,13 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
           std::make_unique<RelayClient>(loop, b.tls.get(), &b.config->relays, b.memory.get(),
                                         SystemClock::Get(),
                                         RelayClientOptions{.max_ttl = b.config->max_ttl}),
-          [resolver](std::function<void(bool)> done) { resolver->Probe(std::move(done)); });
+          [resolver](std::function<void(ProbeOutcome)> done) {
+            resolver->Probe([done = std::move(done)](IterativeResolver::ProbeReport report) {
+              done(report.reached          ? ProbeOutcome::kReached
+                   : report.failed_locally ? ProbeOutcome::kInconclusive
+                                           : ProbeOutcome::kUnreachable);
+            });
+          });
     }
     if (shared->dns64) {
       // Ahead of the cache, so that it synthesizes after the cache stored the real answer.

@@ -396,6 +396,7 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
     return;  // may be asked again
   }
   if (absl::IsUnavailable(error)) context_.infra->RecordUnreachable(sent.server);
+  if (absl::IsInternal(error)) ++budget_->local_failures;
   AttemptsAt(sent.server).done = true;
 }
 
