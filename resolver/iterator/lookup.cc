@@ -349,15 +349,17 @@ void Lookup::Send(const Endpoint& server) {
   LdnsRdfPtr asked =
       minimised ? Suffix(name_.get(), minimise_labels_) : LdnsRdfPtr(ldns_rdf_clone(name_.get()));
   if (minimised) ++minimise_steps_;
-  ++AttemptsAt(server).sends;
+  Attempts& attempts = AttemptsAt(server);
+  ++attempts.sends;
   UpstreamQuestion q;
   q.name = asked.get();
   q.type = minimised ? LDNS_RR_TYPE_A : type_;
   q.qclass = class_;
   q.recursion_desired = forwarding_;
   q.edns = !context_.infra->EdnsUnsupported(server);
-  q.randomize_case = context_.options.use_0x20 && !context_.infra->CaseNotEchoed(server);
-  Sent sent{server, now, q.edns, minimised};
+  q.randomize_case =
+      context_.options.use_0x20 && !attempts.plain_case && !context_.infra->CaseNotEchoed(server);
+  Sent sent{server, now, q.edns, minimised, q.randomize_case};
   if (LogEnabled(LogLevel::kAlgo)) {
     Log(LogLevel::kAlgo, "iterator: asking %s for %s %s (zone %s)", server.ToString(),
         NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
@@ -379,6 +381,7 @@ void Lookup::OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply) {
   if (reply.ok() || absl::IsFailedPrecondition(reply.status())) ++budget_->replies;
   if (!reply.ok()) return OnTransportError(sent, reply.status());
   context_.infra->RecordReply(sent.server, context_.clock->Now() - sent.at);
+  if (sent.randomized_case) context_.infra->RecordCaseEchoed(sent.server);
   HandleResponse(sent, **reply);
 }
 
@@ -387,8 +390,11 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
     Log(LogLevel::kAlgo, "iterator: %s: %s", sent.server.ToString(), error.ToString());
   }
   if (absl::IsFailedPrecondition(error)) {
-    // The server does not echo 0x20 case (or someone tried to spoof us): ask it again plainly.
-    context_.infra->SetCaseNotEchoed(sent.server);
+    // The server does not echo 0x20 case, or a blind forger guessed wrong and the real reply
+    // was lost: ask it again plainly for this lookup, and let the infra cache weigh the
+    // evidence before 0x20 is turned off for everyone's queries to it.
+    context_.infra->RecordCaseMismatch(sent.server);
+    AttemptsAt(sent.server).plain_case = true;
     return;
   }
   if (absl::IsDeadlineExceeded(error)) {

@@ -55,8 +55,8 @@ std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(s); }
 // rebound the suite shares never holds a name before its test asks it.
 const std::vector<std::string>& ScriptedNames() {
   static const auto* names = new std::vector<std::string>{
-      "wrong-id",   "wrong-port", "wrong-address", "other-name",   "other-type",
-      "wrong-case", "control",    "unsolicited",   "parent-hijack"};
+      "wrong-id",   "wrong-port", "wrong-address", "other-name",    "other-type",
+      "wrong-case", "control",    "unsolicited",   "parent-hijack", "wrong-case-then-lost"};
   return *names;
 }
 std::string Scripted(absl::string_view label) { return absl::StrCat(label, ".", n::kScriptedZone); }
@@ -301,6 +301,38 @@ TEST_F(PoisoningTest, ForgeryWithTheWrongLetterCaseIsIgnored) {
     mixed |= q.qname != Lower(q.qname);
   }
   EXPECT_TRUE(mixed) << "rebound stopped using 0x20 with a server that echoes the case";
+}
+
+// Issue 15 item 7: a blind forger who guesses the case wrong, while the real reply is lost,
+// must not switch 0x20 off for the server: the next queries to it still carry random case.
+TEST_F(PoisoningTest, OneWrongCaseForgeryAndALostReplyLeave0x20On) {
+  const std::string name = Scripted("wrong-case-then-lost");
+  std::shared_ptr<std::atomic<int>> forged = std::make_shared<std::atomic<int>>(0);
+  StaticZone zone = ScriptedZone();
+  ScriptedAuthServer* server = servers().scripted.get();
+  const OffPathSpoofer* spoofer = servers().spoofer.get();
+  server->SetHandler([=](const ldns_pkt& query) -> LdnsPktPtr {
+    LdnsPktPtr real = zone.Answer(query);
+    if (Lower(QuestionName(query)) != name || forged->load() > 0) return real;
+    const ScriptedAuthServer::ReceivedQuery seen = server->queries().back();
+    Forgery forgery{ReplyTo(query), server->endpoint()};
+    SetQuestion(forgery.reply.get(), FlipCase(seen.qname), LDNS_RR_TYPE_A);
+    AddRecord(forgery.reply.get(), LDNS_SECTION_ANSWER,
+              absl::StrCat(seen.qname, " 3600 IN A ", kBogusA));
+    forged->fetch_add(1);
+    if (absl::Status st = spoofer->Send(forgery.source, seen.from, *forgery.reply); !st.ok()) {
+      std::cerr << "spoofer: " << st << "\n";
+    }
+    return nullptr;  // and the real reply is lost
+  });
+  ExpectRealA(name, kLegitA);
+  ASSERT_EQ(forged->load(), 1);
+  ResetHandler(servers());
+  servers().scripted->ClearQueries();
+  ExpectNoSuchData(Scripted("after-the-wrong-case-forgery"), LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN);
+  bool mixed = false;
+  for (const auto& q : servers().scripted->queries()) mixed |= q.qname != Lower(q.qname);
+  EXPECT_TRUE(mixed) << "one forged reply turned 0x20 off for the server";
 }
 
 // ---- A lying authority -----------------------------------------------------------------------

@@ -233,6 +233,11 @@ TEST_F(IterativeResolverTest, ServerThatDoesNotEchoCaseIsAskedAgainWithout0x20) 
   ASSERT_EQ(transport_.outstanding(), 1u);
   EXPECT_FALSE(transport_.front().randomize_case);
   EXPECT_EQ(transport_.front().server.AddressString(), "192.0.2.1");
+  Expect("192.0.2.1", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  // One mismatch is this lookup's reason to ask plainly, not yet the server's verdict.
+  EXPECT_FALSE(infra_.CaseNotEchoed(*Endpoint::Parse("192.0.2.1", 53)));
 }
 
 TEST_F(IterativeResolverTest, RefusingServerIsSkipped) {
