@@ -216,6 +216,9 @@ std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
       if (!Reachable(known)) continue;
       // do-nat64: an IPv4 server is reached through the translator.
       const Endpoint address = !known.is_v6() && !options.do_ip4 ? options.nat64(known) : known;
+      // Glue may say anything: 0.0.0.0 or "::" would reach this host whatever
+      // do-not-query-localhost says, and no server has a multicast address.
+      if (!MayBeServerAddress(known) || !MayBeServerAddress(address)) continue;
       // The server's own address decides, also when NAT64 would carry the query there.
       if (options.do_not_query_localhost && (known.IsLoopback() || address.IsLoopback())) continue;
       auto asked = std::find_if(attempts_.begin(), attempts_.end(),

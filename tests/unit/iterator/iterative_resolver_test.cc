@@ -291,6 +291,29 @@ TEST_F(IterativeResolverTest, Nat64DoesNotCarryQueriesToLocalhost) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
 }
 
+// Issue 15 item 7: glue "A 0.0.0.0" or "AAAA ::" reaches this host (the kernel takes the
+// unspecified address as the local one), past do-not-query-localhost.
+TEST_F(IterativeResolverTest, UnspecifiedGlueIsNeverAsked) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  options_.do_not_query_localhost = true;
+  options_.do_ip6 = true;
+  Resolve("www.evil.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "www.evil.test.", LDNS_RR_TYPE_A,
+         Referral(
+             {"evil.test. NS ns.evil.test."},
+             {"ns.evil.test. A 0.0.0.0", "ns.evil.test. AAAA ::", "ns.evil.test. A 224.0.0.251"}));
+  for (int i = 0; i < 10 && transport_.outstanding() > 0; ++i) {
+    const std::string to = transport_.front().server.AddressString();
+    EXPECT_NE(to, "0.0.0.0");
+    EXPECT_NE(to, "::");
+    EXPECT_NE(to, "224.0.0.251");
+    transport_.Reply(absl::DeadlineExceededError("no answer"));
+  }
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+}
+
 TEST_F(IterativeResolverTest, GluelessNameServerIsResolvedFirst) {
   PrimeCache();
   options_.qname_minimisation = false;
