@@ -7,11 +7,11 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "bootstrap/bootstrap_stage.h"
 #include "bootstrap/health_monitor.h"
@@ -25,6 +25,7 @@
 #include "resolver/config/config.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
+#include "resolver/core/owned_file.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -311,7 +312,14 @@ int Run(const Config& config) {
       return 1;
     }
   }
-  if (!config.pidfile.empty()) std::ofstream(config.pidfile) << getpid() << "\n";
+  if (!config.pidfile.empty()) {
+    // As root: atomically, never through a symlink, in a directory others cannot change.
+    if (absl::Status s = WriteOwnedFileAtomically(config.pidfile, absl::StrCat(getpid(), "\n"));
+        !s.ok()) {
+      Log(LogLevel::kError, "pidfile: %s", s.message());
+      return 1;
+    }
+  }
   for (auto& worker : workers) worker->Start();
   Log(LogLevel::kOps, "rebound started: %d thread(s), %d interface(s)", config.num_threads,
       static_cast<int>(config.interfaces.size()));
