@@ -17,6 +17,7 @@
 #include "bootstrap/health_monitor.h"
 #include "bootstrap/relay_client.h"
 #include "bootstrap/relay_memory.h"
+#include "bootstrap/remembered_answer.h"
 #include "dns64/dns64_stage.h"
 #include "resolver/cache/any_query_stage.h"
 #include "resolver/cache/cache_stage.h"
@@ -191,27 +192,15 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
 }
 
 // Relay answers remembered in bootstrap-state-file go into the cache with the TTL they have left,
-// so that a host restarting while its DNS is still broken answers the names it used at once.
-void WarmCacheWithRelayAnswers(const RelayMemory& memory, RrsetCache* rrsets) {
+// so that a host restarting while its DNS is still broken answers the names it used at once;
+// never longer than bootstrap-max-ttl as configured now.
+void WarmCacheWithRelayAnswers(const RelayMemory& memory, uint32_t max_ttl, RrsetCache* rrsets) {
   const absl::Time now = absl::Now();
   int loaded = 0;
   for (const PersistedAnswer& persisted : memory.Answers()) {
-    ldns_pkt* raw = nullptr;
-    if (ldns_wire2pkt(&raw, persisted.wire.data(), persisted.wire.size()) != LDNS_STATUS_OK) {
-      continue;
-    }
-    LdnsPktPtr relay_answer(raw);
-    LdnsRdfPtr qname(ldns_dname_new_frm_str(persisted.qname.c_str()));
-    if (qname == nullptr) continue;
-    LdnsPktPtr answer = AnswerFromRelay(*relay_answer, qname.get(),
-                                        static_cast<ldns_rr_type>(persisted.qtype));
-    const auto left = static_cast<uint32_t>(absl::ToInt64Seconds(persisted.expires - now));
-    ldns_rr_list* records = ldns_pkt_answer(answer.get());
-    for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
-      ldns_rr* rr = ldns_rr_list_rr(records, i);
-      ldns_rr_set_ttl(rr, std::min(ldns_rr_ttl(rr), left));
-    }
-    rrsets->InsertRecords(records, Trust::kAnswer);
+    LdnsRrListPtr records = RememberedAnswerRecords(persisted, now, max_ttl);
+    if (ldns_rr_list_rr_count(records.get()) == 0) continue;
+    rrsets->InsertRecords(records.get(), Trust::kAnswer);
     ++loaded;
   }
   if (loaded > 0) Log(LogLevel::kOps, "bootstrap: %d remembered relay answers cached", loaded);
@@ -296,7 +285,7 @@ int Run(const Config& config) {
         std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
         *std::move(tls),
         std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
-    WarmCacheWithRelayAnswers(*shared.bootstrap->memory, &shared.rrsets);
+    WarmCacheWithRelayAnswers(*shared.bootstrap->memory, config.bootstrap.max_ttl, &shared.rrsets);
     if (config.bootstrap.mode == BootstrapMode::kYes) {
       shared.iterator_options.budget_without_reply = kBudgetWithoutReply;
     }

@@ -329,6 +329,32 @@ TEST_F(BootstrapTest, RememberedAnswersSurviveARestartWhileBroken) {
   EXPECT_THAT(third->LogTail(), HasSubstr("starting without it"));
 }
 
+// Issue 15 item 7: a warm start applies the bootstrap-max-ttl configured now to remembered
+// answers, not the one they were saved under.
+TEST_F(BootstrapTest, AWarmStartAppliesABootstrapMaxTtlLoweredSince) {
+  constexpr char kListen[] = "127.0.0.44";
+  const std::string state = hierarchy().dir() + "/lowered-ttl.state";
+  const std::string hints = WriteRootHints("loweredttl", kBlackHoleRoot);
+  const std::string file = absl::StrCat("  bootstrap-state-file: \"", state, "\"\n");
+  {
+    auto first = Start("loweredttl1", kListen,
+                       BootstrapConfig(kListen, hints, {RelayLine(kRelayV4)},
+                                       file + "  bootstrap-max-ttl: 3600\n"));
+    ASSERT_NE(first, nullptr);
+    EXPECT_THAT(Addresses(Dig(kListen, kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  }
+  auto second = Start(
+      "loweredttl2", kListen,
+      BootstrapConfig(kListen, hints, {RelayLine(kDeadRelay)}, file + "  bootstrap-max-ttl: 5\n"));
+  ASSERT_NE(second, nullptr);
+  absl::StatusOr<LdnsPktPtr> warm = Dig(kListen, kRelayedName);
+  EXPECT_THAT(Addresses(warm), ::testing::ElementsAre(kRelayedA));
+  ASSERT_TRUE(warm.ok());
+  ASSERT_GE(ldns_pkt_ancount(warm->get()), 1);
+  EXPECT_LE(ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(warm->get()), 0)), 5u)
+      << "the remembered answer kept the TTL of the earlier bootstrap-max-ttl";
+}
+
 // Issue 15 item 6: bootstrap mode sends every client's queries to third-party relays, so no
 // client may be able to cause it. One client asks names under blackhole.test., whose only
 // server swallows every query: each such query finds no server reachable (the delegation is
