@@ -405,7 +405,9 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
     return;  // may be asked again
   }
   if (absl::IsUnavailable(error)) context_.infra->RecordUnreachable(sent.server);
-  if (absl::IsInternal(error)) ++budget_->local_failures;
+  // Not sent at all: says nothing about the server (the bootstrap probe must not read an
+  // outage into a descriptor or socket limit a client's flood can reach).
+  if (absl::IsInternal(error) || absl::IsResourceExhausted(error)) ++budget_->local_failures;
   AttemptsAt(sent.server).done = true;
 }
 

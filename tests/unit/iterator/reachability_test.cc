@@ -128,6 +128,22 @@ TEST_F(IterativeResolverTest, AProbeThatFailedLocallySaysSo) {
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->reached);
   EXPECT_TRUE(report->failed_locally);
+  // The same for a cap on upstream sockets; only timeouts and unreachability are an outage.
+  report.reset();
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { report = r; });
+  while (transport_.outstanding() > 0) {
+    transport_.Reply(absl::ResourceExhaustedError("outgoing-range reached"));
+  }
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->failed_locally);
+  report.reset();
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { report = r; });
+  while (transport_.outstanding() > 0) {
+    transport_.Reply(absl::DeadlineExceededError("no answer"));
+  }
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->reached);
+  EXPECT_FALSE(report->failed_locally);
 }
 
 }  // namespace
