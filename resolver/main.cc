@@ -340,8 +340,10 @@ int Run(const Config& config) {
     const RelayMemory::Counters relays = shared.bootstrap->memory->counters();
     Log(LogLevel::kOps,
         "bootstrap: %d relay answers, %d failed relay attempts; ordinary DNS unreachable for %d "
-        "queries, bootstrap mode entered %d times",
-        relays.answers, relays.failures, health.unreachable, health.entered);
+        "queries, root servers probed for them %d times and found answering %d times, "
+        "bootstrap mode entered %d times",
+        relays.answers, relays.failures, health.unreachable, health.verifications, health.dismissed,
+        health.entered);
   }
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   Log(LogLevel::kOps, "rebound stopped");
