@@ -65,15 +65,18 @@ absl::Status CheckDirectoryFor(const std::string& path) {
 
 absl::StatusOr<int> OpenOwnedFileForAppend(const std::string& path) {
   if (absl::Status s = CheckDirectoryFor(path); !s.ok()) return s;
-  const int fd =
-      open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, kFileMode);
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
+  // Created here, or opened as it is: only a file rebound made gets rebound's mode.
+  int fd = open(path.c_str(), kFlags | O_CREAT | O_EXCL, kFileMode);
+  const bool created = fd >= 0;
+  if (!created && errno == EEXIST) fd = open(path.c_str(), kFlags);
   if (fd < 0) return ErrnoStatus("cannot open", path);  // ELOOP: a symlink
   if (absl::Status s = CheckOpenedFile(fd, path); !s.ok()) {
     close(fd);
     return s;
   }
   // O_CREAT's mode is cut by the umask; the file is meant to be readable by all.
-  fchmod(fd, kFileMode);
+  if (created) fchmod(fd, kFileMode);
   return fd;
 }
 

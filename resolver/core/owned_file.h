@@ -3,7 +3,7 @@
 // final component is never followed as a symlink (O_NOFOLLOW), the directory it lives in must
 // be one only root or the daemon's own user can change (or sticky, as /tmp, where nobody can
 // replace another's file), a file found there must be a plain file of the daemon's user with no
-// other links, and a new one is created 0644 whatever the umask.
+// other links, and a new one is created 0644 whatever the umask (an existing one keeps its mode).
 #ifndef REBOUND_RESOLVER_CORE_OWNED_FILE_H_
 #define REBOUND_RESOLVER_CORE_OWNED_FILE_H_
 

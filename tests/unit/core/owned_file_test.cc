@@ -65,6 +65,16 @@ TEST_F(OwnedFileTest, NewFilesAre0644WhateverTheUmask) {
   EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
+TEST_F(OwnedFileTest, AnExistingLogFileKeepsTheModeItsOwnerGaveIt) {
+  ASSERT_EQ(chmod(victim_.c_str(), 0600), 0);
+  absl::StatusOr<int> fd = OpenOwnedFileForAppend(victim_);
+  ASSERT_TRUE(fd.ok()) << fd.status();
+  close(*fd);
+  struct stat st;
+  ASSERT_EQ(stat(victim_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 TEST_F(OwnedFileTest, AHardLinkIsRefused) {
   const std::string log = dir_ + "/linked.log";
   ASSERT_EQ(link(victim_.c_str(), log.c_str()), 0);
