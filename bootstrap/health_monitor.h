@@ -42,10 +42,10 @@ enum class ProbeOutcome {
 
 // For statistics and the log.
 struct HealthCounters {
-  uint64_t entered = 0;      // times bootstrap state was entered
-  uint64_t left = 0;         // times it was left because ordinary DNS answered
-  uint64_t unreachable = 0;  // client queries that found ordinary DNS unreachable
-  uint64_t probes = 0;       // probes of the ordinary path granted by ClaimProbe
+  uint64_t entered = 0;        // times bootstrap state was entered
+  uint64_t left = 0;           // times it was left because ordinary DNS answered
+  uint64_t unreachable = 0;    // client queries that found ordinary DNS unreachable
+  uint64_t probes = 0;         // probes of the ordinary path granted by ClaimProbe
   uint64_t verifications = 0;  // probes started because a client query found nothing reachable
   uint64_t dismissed = 0;      // of those, the ones that found the root servers reachable
   bool operator==(const HealthCounters&) const = default;
