@@ -416,5 +416,40 @@ TEST_F(PoisoningTest, OutOfBailiwickGlueInAReferralIsIgnored) {
   ExpectRealA(beta_ns, n::kBetaServer);
 }
 
+// Issue 15 item 7: glue "A 0.0.0.0" reaches this host, whose kernel takes the unspecified
+// address as its own (a UDP socket connected to 0.0.0.0 talks to 127.0.0.1), past
+// do-not-query-localhost, which looked only for 127/8 and ::1. This rebound has
+// do-not-query-localhost off (its whole hierarchy is on loopback), so what it shows is that
+// 0.0.0.0 is never asked, whatever that option says: a local service on 127.0.0.1:53 hears
+// nothing and its answer never reaches the client.
+TEST_F(PoisoningTest, GlueForTheUnspecifiedAddressIsNeverAsked) {
+  absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> local =
+      ScriptedAuthServer::Start(EndpointAt("127.0.0.1"), [](const ldns_pkt& query) {
+        LdnsPktPtr lie = ReplyTo(query);
+        ldns_pkt_set_aa(lie.get(), true);
+        AddRecord(lie.get(), LDNS_SECTION_ANSWER,
+                  absl::StrCat(QuestionName(query), " 3600 IN A ", kBogusA));
+        return lie;
+      });
+  ASSERT_TRUE(local.ok()) << local.status();
+  const std::string child = Scripted("unspecified-glue");
+  const std::string child_ns = absl::StrCat("ns.", child);
+  servers().scripted->SetHandler([=](const ldns_pkt& query) {
+    if (!absl::EndsWith(Lower(QuestionName(query)), child)) return ScriptedZone().Answer(query);
+    LdnsPktPtr referral = ReplyTo(query);
+    ldns_pkt_set_aa(referral.get(), false);
+    AddRecord(referral.get(), LDNS_SECTION_AUTHORITY,
+              absl::StrCat(child, " 3600 IN NS ", child_ns));
+    AddRecord(referral.get(), LDNS_SECTION_ADDITIONAL,
+              absl::StrCat(child_ns, " 3600 IN A 0.0.0.0"));
+    return referral;
+  });
+  LdnsPktPtr r = Ask(absl::StrCat("www.", child), LDNS_RR_TYPE_A);
+  ASSERT_NE(r, nullptr);
+  EXPECT_THAT(PacketToString(r.get()), Not(HasSubstr(kBogusA)));
+  EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_SERVFAIL) << PacketToString(r.get());
+  EXPECT_THAT((*local)->queries(), ::testing::IsEmpty()) << "a query went to 0.0.0.0";
+}
+
 }  // namespace
 }  // namespace rebound::integration
