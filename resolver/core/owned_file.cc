@@ -14,8 +14,10 @@ namespace {
 
 constexpr mode_t kFileMode = 0644;
 
+// The errno's own code (ENOENT is NotFound), for the caller that tells a missing file apart.
 absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
-  return absl::FailedPreconditionError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  const int error = errno;
+  return absl::ErrnoToStatus(error, absl::StrCat(what, " ", path));
 }
 
 std::string DirectoryOf(const std::string& path) {
@@ -77,6 +79,17 @@ absl::StatusOr<int> OpenOwnedFileForAppend(const std::string& path) {
   }
   // O_CREAT's mode is cut by the umask; the file is meant to be readable by all.
   if (created) fchmod(fd, kFileMode);
+  return fd;
+}
+
+absl::StatusOr<int> OpenOwnedFileForReading(const std::string& path) {
+  if (absl::Status s = CheckDirectoryFor(path); !s.ok()) return s;
+  const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open", path);
+  if (absl::Status s = CheckOpenedFile(fd, path); !s.ok()) {
+    close(fd);
+    return s;
+  }
   return fd;
 }
 

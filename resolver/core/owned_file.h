@@ -23,6 +23,11 @@ absl::Status CheckDirectoryFor(const std::string& path);
 // above; never truncates what is there.
 absl::StatusOr<int> OpenOwnedFileForAppend(const std::string& path);
 
+// A descriptor open for reading `path`, after the same checks: a file whose content rebound
+// trusts (the bootstrap state it warms its cache with) must be one nobody else could have put
+// there. NotFoundError when there is no such file.
+absl::StatusOr<int> OpenOwnedFileForReading(const std::string& path);
+
 // Replaces `path` with a file holding `contents`, 0644: written to a new file in the same
 // directory, then renamed over `path`, so a reader sees the old content or the new, never a
 // part, and a symlink at `path` is replaced rather than followed.
