@@ -113,7 +113,8 @@ StageResult BootstrapStage::OnAnswer(Request& req) {
     health_->OrdinaryAnswered();
     return StageResult::kContinue;
   }
-  health_->OrdinaryUnreachable();
+  // Only a suspicion: a client chooses its names, and so whose servers fail to answer.
+  if (health_->OrdinaryUnreachable()) RunProbe();
   if (!health_->MayUseRelays()) return StageResult::kContinue;
   state.relays_asked = true;
   AskRelays(req.qname(), req.qtype(), [handle = req.handle()](absl::StatusOr<LdnsPktPtr> answer) {
@@ -143,10 +144,11 @@ void BootstrapStage::AskRelays(const ldns_rdf* name, ldns_rr_type type,
 }
 
 void BootstrapStage::MaybeProbe() {
-  if (!health_->ClaimProbe()) return;
-  probe_([health = health_](bool reached) {
-    if (reached) health->OrdinaryAnswered();
-  });
+  if (health_->ClaimProbe()) RunProbe();
+}
+
+void BootstrapStage::RunProbe() {
+  probe_([health = health_](ProbeOutcome outcome) { health->ProbeDone(outcome); });
 }
 
 }  // namespace rebound

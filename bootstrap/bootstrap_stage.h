@@ -2,10 +2,12 @@
 //
 //  - ordinary state: queries go on to the iterator; when one comes back SERVFAIL because no
 //    server could be reached at all (RFC 8914 EDE 22, set by IteratorStage), the relays are
-//    asked before the client gets SERVFAIL, and the HealthMonitor counts the failure;
-//  - bootstrap state (after repeated such failures) and `bootstrap: only`: the relays are asked
-//    first; in bootstrap state one query now and then also probes the ordinary path, and the
-//    first probe that hears back returns the resolver to ordinary state.
+//    asked for that query before the client gets SERVFAIL, and the HealthMonitor may have the
+//    root servers probed: only their silence enters bootstrap state, one zone's dead servers
+//    do not;
+//  - bootstrap state and `bootstrap: only`: the relays are asked first; in bootstrap state one
+//    query now and then also probes the ordinary path, and the first probe that hears back
+//    returns the resolver to ordinary state.
 //
 // A server's own SERVFAIL or NXDOMAIN is an answer, not a reason to ask the relays. Relay
 // answers go back through the cache like any other (their TTLs already capped at
@@ -25,8 +27,9 @@ namespace rebound {
 
 class BootstrapStage : public Stage {
  public:
-  // Asks the ordinary servers something past every cache and says whether any replied.
-  using Probe = std::function<void(std::function<void(bool reached)>)>;
+  // Asks the root servers (or the forwarders for ".") something past every cache, the same
+  // question whoever asked what, and says what came back.
+  using Probe = std::function<void(std::function<void(ProbeOutcome)>)>;
 
   // `health` is shared and must outlive the stage; `relays` is this worker's.
   BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayClient> relays, Probe probe);
@@ -43,6 +46,8 @@ class BootstrapStage : public Stage {
  private:
   // In bootstrap state, lets one query in a while find out whether ordinary DNS works again.
   void MaybeProbe();
+  // Runs the probe and tells the monitor what it found.
+  void RunProbe();
 
   HealthMonitor* health_;
   std::unique_ptr<RelayClient> relays_;

@@ -1,7 +1,5 @@
 #include "bootstrap/health_monitor.h"
 
-#include <algorithm>
-
 #include "resolver/core/log.h"
 
 namespace rebound {
@@ -9,28 +7,56 @@ namespace rebound {
 HealthMonitor::HealthMonitor(BootstrapMode mode, const Clock* clock, HealthOptions options)
     : mode_(mode), clock_(clock), options_(options) {}
 
-void HealthMonitor::OrdinaryUnreachable() {
+bool HealthMonitor::OrdinaryUnreachable() {
   absl::MutexLock lock(&mu_);
   ++counters_.unreachable;
-  ++consecutive_unreachable_;
-  failing_.store(true, std::memory_order_relaxed);
-  if (mode_ != BootstrapMode::kYes || in_bootstrap_.load(std::memory_order_relaxed)) return;
-  if (consecutive_unreachable_ < std::max(options_.failures_to_enter, 1)) return;
+  if (mode_ != BootstrapMode::kYes || in_bootstrap_.load(std::memory_order_relaxed)) return false;
+  const absl::Time now = clock_->Now();
+  if (verifying_ && now < verify_started_ + options_.probe_lost_after) return false;
+  if (now < verify_started_ + options_.verify_interval) return false;
+  verifying_ = true;
+  verify_started_ = now;
+  ++counters_.verifications;
+  return true;
+}
+
+void HealthMonitor::ProbeDone(ProbeOutcome outcome) {
+  if (outcome == ProbeOutcome::kReached) OrdinaryAnswered();
+  absl::MutexLock lock(&mu_);
+  const bool verification = verifying_;
+  verifying_ = false;
+  if (!verification || in_bootstrap_.load(std::memory_order_relaxed)) return;
+  switch (outcome) {
+    case ProbeOutcome::kReached:
+      ++counters_.dismissed;
+      Log(LogLevel::kDetail,
+          "bootstrap: a query found no server reachable, but the root servers answer: staying "
+          "with ordinary DNS");
+      return;
+    case ProbeOutcome::kInconclusive:
+      Log(LogLevel::kOps,
+          "bootstrap: the probe of the root servers failed locally; not counted as an outage");
+      return;
+    case ProbeOutcome::kUnreachable:
+      if (mode_ == BootstrapMode::kYes) EnterLocked();
+      return;
+  }
+}
+
+void HealthMonitor::EnterLocked() {
   in_bootstrap_.store(true, std::memory_order_release);
   ++counters_.entered;
-  // The ordinary path just failed several times; give it one interval before the first probe.
+  // The ordinary path just failed; give it one interval before the first probe.
   next_probe_ = clock_->Now() + options_.probe_interval;
   Log(LogLevel::kOps,
-      "bootstrap: ordinary DNS unreachable (failures in a row: %d); asking relays first",
-      consecutive_unreachable_);
+      "bootstrap: ordinary DNS unreachable (no root server or forwarder answered the resolver's "
+      "probe); asking relays first");
 }
 
 void HealthMonitor::OrdinaryAnswered() {
   // The common case, every ordinary answer while all is well, takes no lock.
-  if (!failing_.load(std::memory_order_relaxed) && !in_bootstrap()) return;
+  if (!in_bootstrap()) return;
   absl::MutexLock lock(&mu_);
-  consecutive_unreachable_ = 0;
-  failing_.store(false, std::memory_order_relaxed);
   if (!in_bootstrap_.load(std::memory_order_relaxed)) return;
   in_bootstrap_.store(false, std::memory_order_release);
   ++counters_.left;

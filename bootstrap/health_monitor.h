@@ -1,7 +1,13 @@
 // Decides when ordinary DNS counts as failed and queries go to the bootstrap relays first, and
-// when to try the ordinary path again. Only reachability counts: a query that found no ordinary
-// server reachable is a failure; any answer from an ordinary server, SERVFAIL and NXDOMAIN
-// included, shows the path works. One monitor is shared by every worker thread.
+// when to try the ordinary path again. One monitor is shared by every worker thread.
+//
+// Bootstrap state sends every client's queries to third-party relays, so it is entered only on
+// evidence no client can manufacture: the resolver's own probe of the root servers (or of the
+// forwarders for "."), a question that does not depend on any client's names, finding none of
+// them reachable. A client query that found no server reachable is only a reason to run that
+// probe (rate-limited): any client can produce such failures with names under a zone whose
+// servers drop queries (issue 15 item 6). Any answer from an ordinary server, SERVFAIL and
+// NXDOMAIN included, shows the path works.
 #ifndef REBOUND_BOOTSTRAP_HEALTH_MONITOR_H_
 #define REBOUND_BOOTSTRAP_HEALTH_MONITOR_H_
 
@@ -17,19 +23,31 @@
 namespace rebound {
 
 struct HealthOptions {
-  // Consecutive client queries that found ordinary DNS unreachable before bootstrap state is
-  // entered; values below 1 count as 1.
-  int failures_to_enter = 3;
+  // In ordinary state, how long after one probe the next client failure may start another: a
+  // client can make lookups fail as fast as it likes, the root servers must not hear of it.
+  absl::Duration verify_interval = absl::Seconds(5);
   // In bootstrap state, how often one query may probe the ordinary path.
   absl::Duration probe_interval = absl::Seconds(5);
+  // A probe that has not reported after this long is taken as lost (its worker stopped), so
+  // that it cannot keep every later probe from starting.
+  absl::Duration probe_lost_after = absl::Seconds(30);
+};
+
+// What the resolver's own probe of the root servers (or forwarders) found.
+enum class ProbeOutcome {
+  kReached,       // at least one of them sent something back
+  kUnreachable,   // every one asked timed out or could not be reached
+  kInconclusive,  // a local failure (no socket, no descriptor) kept some from being asked
 };
 
 // For statistics and the log.
 struct HealthCounters {
-  uint64_t entered = 0;      // times bootstrap state was entered
-  uint64_t left = 0;         // times it was left because ordinary DNS answered
-  uint64_t unreachable = 0;  // client queries that found ordinary DNS unreachable
-  uint64_t probes = 0;       // probes of the ordinary path granted by ClaimProbe
+  uint64_t entered = 0;        // times bootstrap state was entered
+  uint64_t left = 0;           // times it was left because ordinary DNS answered
+  uint64_t unreachable = 0;    // client queries that found ordinary DNS unreachable
+  uint64_t probes = 0;         // probes of the ordinary path granted by ClaimProbe
+  uint64_t verifications = 0;  // probes started because a client query found nothing reachable
+  uint64_t dismissed = 0;      // of those, the ones that found the root servers reachable
   bool operator==(const HealthCounters&) const = default;
 };
 
@@ -49,11 +67,15 @@ class HealthMonitor {
   bool OrdinaryAllowed() const { return mode_ != BootstrapMode::kOnly; }
 
   // A client query found no ordinary server reachable (every server timed out or the network
-  // was unreachable). failures_to_enter of these in a row, with no ordinary answer between,
-  // enter bootstrap state (in mode `yes`; the other modes only count them).
-  void OrdinaryUnreachable();
-  // An ordinary server answered, whatever the rcode: the count starts over and bootstrap state
-  // is left.
+  // was unreachable). Counted, and nothing more, unless it returns true: then (mode `yes`, in
+  // ordinary state, no probe running and none in the last verify_interval) the caller must
+  // probe the root servers and report with ProbeDone. Exactly one of concurrent callers wins.
+  bool OrdinaryUnreachable();
+  // The outcome of a probe started because OrdinaryUnreachable or ClaimProbe said so.
+  // kUnreachable in ordinary state enters bootstrap state (mode `yes`); kReached is an
+  // ordinary answer; kInconclusive changes nothing.
+  void ProbeDone(ProbeOutcome outcome);
+  // An ordinary server answered, whatever the rcode: bootstrap state is left.
   void OrdinaryAnswered();
   // In bootstrap state (mode `yes` only): true at most once per probe_interval, the first
   // probe_interval after entering, for the one caller that should send a query the ordinary
@@ -64,18 +86,20 @@ class HealthMonitor {
   HealthCounters counters() const;
 
  private:
+  void EnterLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   const BootstrapMode mode_;
   const Clock* const clock_;
   const HealthOptions options_;
 
   mutable absl::Mutex mu_;
-  int consecutive_unreachable_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time next_probe_ ABSL_GUARDED_BY(mu_);
+  // When the last verification probe started; verifying_ while it has not reported.
+  absl::Time verify_started_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool verifying_ ABSL_GUARDED_BY(mu_) = false;
   HealthCounters counters_ ABSL_GUARDED_BY(mu_);
-  // Written under mu_; read without it, so the per-query questions cost no lock. failing_ is
-  // consecutive_unreachable_ > 0, which lets OrdinaryAnswered skip the lock when all is well.
+  // Written under mu_; read without it, so the per-query questions cost no lock.
   std::atomic<bool> in_bootstrap_{false};
-  std::atomic<bool> failing_{false};
 };
 
 }  // namespace rebound

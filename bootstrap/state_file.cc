@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "nlohmann/json.hpp"
+#include "resolver/core/owned_file.h"
 
 namespace rebound {
 namespace {
@@ -120,12 +121,14 @@ absl::Status ReplaceFile(const std::string& path, absl::string_view text) {
 }
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    const int error = errno;
-    if (error == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no state file"));
-    return absl::ErrnoToStatus(error, absl::StrCat(path, ": cannot read"));
+  // Its answers go into the cache: a symlink, another user's file or a directory others may
+  // write to could hand rebound answers nobody asked a relay for.
+  absl::StatusOr<int> opened = OpenOwnedFileForReading(path);
+  if (absl::IsNotFound(opened.status())) {
+    return absl::NotFoundError(absl::StrCat(path, ": no state file"));
   }
+  if (!opened.ok()) return opened.status();
+  FileDescriptor fd(*opened);
   std::string text;
   char buf[16384];
   while (true) {

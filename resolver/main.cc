@@ -7,16 +7,17 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "bootstrap/bootstrap_stage.h"
 #include "bootstrap/health_monitor.h"
 #include "bootstrap/relay_client.h"
 #include "bootstrap/relay_memory.h"
+#include "bootstrap/remembered_answer.h"
 #include "dns64/dns64_stage.h"
 #include "resolver/cache/any_query_stage.h"
 #include "resolver/cache/cache_stage.h"
@@ -25,6 +26,7 @@
 #include "resolver/config/config.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
+#include "resolver/core/owned_file.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -168,7 +170,13 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
           std::make_unique<RelayClient>(loop, b.tls.get(), &b.config->relays, b.memory.get(),
                                         SystemClock::Get(),
                                         RelayClientOptions{.max_ttl = b.config->max_ttl}),
-          [resolver](std::function<void(bool)> done) { resolver->Probe(std::move(done)); });
+          [resolver](std::function<void(ProbeOutcome)> done) {
+            resolver->Probe([done = std::move(done)](IterativeResolver::ProbeReport report) {
+              done(report.reached          ? ProbeOutcome::kReached
+                   : report.failed_locally ? ProbeOutcome::kInconclusive
+                                           : ProbeOutcome::kUnreachable);
+            });
+          });
     }
     if (shared->dns64) {
       // Ahead of the cache, so that it synthesizes after the cache stored the real answer.
@@ -184,27 +192,15 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
 }
 
 // Relay answers remembered in bootstrap-state-file go into the cache with the TTL they have left,
-// so that a host restarting while its DNS is still broken answers the names it used at once.
-void WarmCacheWithRelayAnswers(const RelayMemory& memory, RrsetCache* rrsets) {
+// so that a host restarting while its DNS is still broken answers the names it used at once;
+// never longer than bootstrap-max-ttl as configured now.
+void WarmCacheWithRelayAnswers(const RelayMemory& memory, uint32_t max_ttl, RrsetCache* rrsets) {
   const absl::Time now = absl::Now();
   int loaded = 0;
   for (const PersistedAnswer& persisted : memory.Answers()) {
-    ldns_pkt* raw = nullptr;
-    if (ldns_wire2pkt(&raw, persisted.wire.data(), persisted.wire.size()) != LDNS_STATUS_OK) {
-      continue;
-    }
-    LdnsPktPtr relay_answer(raw);
-    LdnsRdfPtr qname(ldns_dname_new_frm_str(persisted.qname.c_str()));
-    if (qname == nullptr) continue;
-    LdnsPktPtr answer = AnswerFromRelay(*relay_answer, qname.get(),
-                                        static_cast<ldns_rr_type>(persisted.qtype));
-    const auto left = static_cast<uint32_t>(absl::ToInt64Seconds(persisted.expires - now));
-    ldns_rr_list* records = ldns_pkt_answer(answer.get());
-    for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
-      ldns_rr* rr = ldns_rr_list_rr(records, i);
-      ldns_rr_set_ttl(rr, std::min(ldns_rr_ttl(rr), left));
-    }
-    rrsets->InsertRecords(records, Trust::kAnswer);
+    LdnsRrListPtr records = RememberedAnswerRecords(persisted, now, max_ttl);
+    if (ldns_rr_list_rr_count(records.get()) == 0) continue;
+    rrsets->InsertRecords(records.get(), Trust::kAnswer);
     ++loaded;
   }
   if (loaded > 0) Log(LogLevel::kOps, "bootstrap: %d remembered relay answers cached", loaded);
@@ -289,7 +285,7 @@ int Run(const Config& config) {
         std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
         *std::move(tls),
         std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
-    WarmCacheWithRelayAnswers(*shared.bootstrap->memory, &shared.rrsets);
+    WarmCacheWithRelayAnswers(*shared.bootstrap->memory, config.bootstrap.max_ttl, &shared.rrsets);
     if (config.bootstrap.mode == BootstrapMode::kYes) {
       shared.iterator_options.budget_without_reply = kBudgetWithoutReply;
     }
@@ -305,7 +301,14 @@ int Run(const Config& config) {
       return 1;
     }
   }
-  if (!config.pidfile.empty()) std::ofstream(config.pidfile) << getpid() << "\n";
+  if (!config.pidfile.empty()) {
+    // As root: atomically, never through a symlink, in a directory others cannot change.
+    if (absl::Status s = WriteOwnedFileAtomically(config.pidfile, absl::StrCat(getpid(), "\n"));
+        !s.ok()) {
+      Log(LogLevel::kError, "pidfile: %s", s.message());
+      return 1;
+    }
+  }
   for (auto& worker : workers) worker->Start();
   Log(LogLevel::kOps, "rebound started: %d thread(s), %d interface(s)", config.num_threads,
       static_cast<int>(config.interfaces.size()));
@@ -337,8 +340,10 @@ int Run(const Config& config) {
     const RelayMemory::Counters relays = shared.bootstrap->memory->counters();
     Log(LogLevel::kOps,
         "bootstrap: %d relay answers, %d failed relay attempts; ordinary DNS unreachable for %d "
-        "queries, bootstrap mode entered %d times",
-        relays.answers, relays.failures, health.unreachable, health.entered);
+        "queries, root servers probed for them %d times and found answering %d times, "
+        "bootstrap mode entered %d times",
+        relays.answers, relays.failures, health.unreachable, health.verifications, health.dismissed,
+        health.entered);
   }
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   Log(LogLevel::kOps, "rebound stopped");

@@ -1,5 +1,7 @@
 #include "resolver/core/log.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -8,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "resolver/core/owned_file.h"
 
 namespace rebound {
 namespace {
@@ -43,8 +46,14 @@ std::atomic<int> verbosity{1};
 absl::Status ConfigureLog(int verbosity, const std::string& path) {
   log_internal::verbosity.store(verbosity);
   if (path.empty()) return absl::OkStatus();
-  FILE* file = std::fopen(path.c_str(), "a");
+  // Opened as root: no symlink followed, nothing truncated, a checked directory.
+  absl::StatusOr<int> fd = OpenOwnedFileForAppend(path);
+  if (!fd.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("logfile: ", fd.status().message()));
+  }
+  FILE* file = fdopen(*fd, "a");
   if (file == nullptr) {
+    close(*fd);
     return absl::InvalidArgumentError(
         absl::StrCat("cannot open logfile ", path, ": ", std::strerror(errno)));
   }

@@ -5,6 +5,31 @@
 #include <cstring>
 
 namespace rebound {
+namespace {
+
+// `v4` in host order.
+bool MayBeServerAddressV4(uint32_t v4) {
+  const uint32_t first_octet = v4 >> 24;
+  return first_octet != 0 && first_octet < 224;
+}
+
+}  // namespace
+
+bool MayBeServerAddress(const Endpoint& address) {
+  if (address.family() == AF_INET) {
+    return MayBeServerAddressV4(
+        ntohl(reinterpret_cast<const sockaddr_in*>(address.sockaddr_ptr())->sin_addr.s_addr));
+  }
+  if (address.family() != AF_INET6) return false;
+  const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(address.sockaddr_ptr())->sin6_addr;
+  if (IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_MULTICAST(&a)) return false;
+  if (IN6_IS_ADDR_V4MAPPED(&a)) {
+    uint32_t v4;
+    std::memcpy(&v4, &a.s6_addr[12], sizeof v4);
+    return MayBeServerAddressV4(ntohl(v4));
+  }
+  return true;
+}
 
 std::optional<Endpoint> AddressOfRecord(const ldns_rr* rr) {
   const ldns_rr_type type = ldns_rr_get_type(rr);

@@ -58,6 +58,14 @@ class DelegationPoint {
 // The address in an A or AAAA record, port 53; nothing for other records or bad rdata.
 std::optional<Endpoint> AddressOfRecord(const ldns_rr* rr);
 
+// Whether a name server can have this address at all. Never: the unspecified addresses
+// (0.0.0.0/8, RFC 1122 3.2.1.3: a source only; "::", RFC 4291 2.5.2), which the kernel takes as
+// this host, so glue "A 0.0.0.0" would reach a local service past do-not-query-localhost;
+// multicast (224.0.0.0/4, RFC 5771; ff00::/8, RFC 4291 2.7); 240.0.0.0/4 and the limited
+// broadcast 255.255.255.255 (RFC 1112 4, RFC 919 7); and the IPv4-mapped forms of these. Loopback
+// is not decided here: do-not-query-localhost decides.
+bool MayBeServerAddress(const Endpoint& address);
+
 }  // namespace rebound
 
 #endif  // REBOUND_RESOLVER_ITERATOR_DELEGATION_POINT_H_

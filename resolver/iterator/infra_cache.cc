@@ -227,16 +227,35 @@ void InfraCache::SetEdnsUnsupported(const Endpoint& server) {
 bool InfraCache::CaseNotEchoed(const Endpoint& server) const {
   const HostKey key = KeyOf(server);
   const Shard& shard = ShardFor(key);
+  const absl::Time now = clock_->Now();
   absl::ReaderMutexLock lock(&shard.mu);
-  const HostEntry* entry = Find(shard, key, clock_->Now());
-  return entry != nullptr && entry->case_not_echoed;
+  const HostEntry* entry = Find(shard, key, now);
+  return entry != nullptr && entry->case_off_until > now;
 }
 
-void InfraCache::SetCaseNotEchoed(const Endpoint& server) {
+void InfraCache::RecordCaseMismatch(const Endpoint& server) {
+  const HostKey key = KeyOf(server);
+  Shard& shard = ShardFor(key);
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&shard.mu);
+  HostEntry& entry = FindOrCreate(shard, key, now);
+  if (entry.case_off_until > now) return;  // off already
+  if (entry.case_mismatches == 0 ||
+      now - entry.first_case_mismatch > options_.case_mismatch_window) {
+    entry.case_mismatches = 0;
+    entry.first_case_mismatch = now;
+  }
+  if (++entry.case_mismatches < std::max(options_.case_mismatches_to_disable, 1)) return;
+  entry.case_mismatches = 0;
+  entry.case_off_until = now + options_.case_off_time;
+}
+
+void InfraCache::RecordCaseEchoed(const Endpoint& server) {
   const HostKey key = KeyOf(server);
   Shard& shard = ShardFor(key);
   absl::MutexLock lock(&shard.mu);
-  FindOrCreate(shard, key, clock_->Now()).case_not_echoed = true;
+  auto it = shard.hosts.find(key);
+  if (it != shard.hosts.end()) it->second.case_mismatches = 0;
 }
 
 void InfraCache::SetLame(const Endpoint& server, const ldns_rdf* zone) {
@@ -276,7 +295,8 @@ std::optional<InfraServerInfo> InfraCache::Lookup(const Endpoint& server) const 
   info.consecutive_timeouts = entry->consecutive_timeouts;
   info.down = entry->down_until > now;
   info.edns_unsupported = entry->edns_unsupported;
-  info.case_not_echoed = entry->case_not_echoed;
+  info.case_not_echoed = entry->case_off_until > now;
+  info.case_mismatches = entry->case_mismatches;
   info.lame_zones = entry->lame_zones.size();
   info.expiry = entry->expiry;
   return info;

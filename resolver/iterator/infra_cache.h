@@ -45,6 +45,15 @@ struct InfraCacheOptions {
   absl::Duration host_ttl = absl::Minutes(15);
   // Bounded memory: beyond this many addresses the oldest entries are dropped.
   size_t max_hosts = 10000;
+  // 0x20 is given up for a server only on repeated evidence, as unbound falls back from caps
+  // for id only after checking: this many queries whose only replies had the wrong letter
+  // case, within case_mismatch_window and with no reply echoing the case between them. One
+  // such reply may be a blind forger's (the real one lost or late), and must not switch off the
+  // protection for everyone else (issue 15 item 7).
+  int case_mismatches_to_disable = 3;
+  absl::Duration case_mismatch_window = absl::Minutes(2);
+  // How long 0x20 then stays off for the server; the next query after it tries 0x20 again.
+  absl::Duration case_off_time = absl::Minutes(5);
   // Zones remembered as lame per address; beyond it the oldest is forgotten.
   size_t max_lame_zones_per_host = 16;
   // Rounded down to a power of two, at most max_hosts; tests use 1 to see exact eviction order.
@@ -58,7 +67,8 @@ struct InfraServerInfo {
   int consecutive_timeouts = 0;
   bool down = false;
   bool edns_unsupported = false;
-  bool case_not_echoed = false;
+  bool case_not_echoed = false;  // 0x20 is off for it now
+  int case_mismatches = 0;       // evidence towards turning it off
   size_t lame_zones = 0;
   absl::Time expiry;
 };
@@ -99,9 +109,14 @@ class InfraCache {
   bool EdnsUnsupported(const Endpoint& server) const;
   void SetEdnsUnsupported(const Endpoint& server);
   // The server does not echo the question name's letter case, so 0x20 randomization cannot be
-  // checked against it (draft-vixie-dnsext-dns0x20).
+  // checked against it (draft-vixie-dnsext-dns0x20): on for case_off_time once
+  // RecordCaseMismatch has seen enough evidence.
   bool CaseNotEchoed(const Endpoint& server) const;
-  void SetCaseNotEchoed(const Endpoint& server);
+  // A query with 0x20 got replies from the server, none of them with the case it was sent in.
+  void RecordCaseMismatch(const Endpoint& server);
+  // A reply to a query with 0x20 echoed the case: whatever mismatches came before were not
+  // the server's doing.
+  void RecordCaseEchoed(const Endpoint& server);
   // The server answered for `zone` without authority (a lame delegation, RFC 8499 7): not
   // asked about that zone again while the entry lives. Names compare case-insensitively.
   void SetLame(const Endpoint& server, const ldns_rdf* zone);
@@ -123,7 +138,9 @@ class InfraCache {
     int consecutive_timeouts = 0;
     absl::Time down_until = absl::InfinitePast();
     bool edns_unsupported = false;
-    bool case_not_echoed = false;
+    absl::Time case_off_until = absl::InfinitePast();
+    int case_mismatches = 0;  // in the window that started at the first of them
+    absl::Time first_case_mismatch;
     std::vector<std::string> lame_zones;  // lowercased wire names, oldest first
   };
 

@@ -36,14 +36,16 @@ void IterativeResolver::Prime() {
         });
 }
 
-void IterativeResolver::Probe(std::function<void(bool reached)> done) {
+void IterativeResolver::Probe(std::function<void(ProbeReport)> done) {
   LdnsRdfPtr root(ldns_dname_new_frm_str("."));
   std::optional<DelegationFinder::Start> start = context_.delegations->Find(root.get(),
                                                                             LDNS_RR_CLASS_IN);
   if (!start) start = DelegationFinder::Start{context_.delegations->Hints()};
   std::shared_ptr<QueryBudget> budget = NewBudget();
   Start(root.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, budget, 0, std::move(start), 0,
-        [budget, done = std::move(done)](const LookupResult&) { done(budget->replies > 0); });
+        [budget, done = std::move(done)](const LookupResult&) {
+          done({.reached = budget->replies > 0, .failed_locally = budget->local_failures > 0});
+        });
 }
 
 uint64_t IterativeResolver::Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,

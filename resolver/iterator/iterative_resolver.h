@@ -54,10 +54,18 @@ class IterativeResolver {
   // with the first client query; a failure is only logged, the next query primes again.
   void Prime();
 
+  // What a Probe found.
+  struct ProbeReport {
+    bool reached = false;  // some server sent something back
+    // Some server could not be asked for a local reason (no descriptor, no socket): a probe
+    // that reached nobody then says nothing about the network.
+    bool failed_locally = false;
+  };
   // Asks the servers for "." (the root servers from the cache or the hints, or a forward-zone's
   // resolvers) for its NS RRset, past the cache, and tells whether any of them sent anything
-  // back: how the bootstrap health monitor learns that ordinary DNS works again.
-  void Probe(std::function<void(bool reached)> done);
+  // back: how the bootstrap health monitor learns whether ordinary DNS works, from a question
+  // that depends on no client's names.
+  void Probe(std::function<void(ProbeReport)> done);
 
   size_t lookups_in_progress() const { return lookups_.size(); }
 

@@ -216,6 +216,9 @@ std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
       if (!Reachable(known)) continue;
       // do-nat64: an IPv4 server is reached through the translator.
       const Endpoint address = !known.is_v6() && !options.do_ip4 ? options.nat64(known) : known;
+      // Glue may say anything: 0.0.0.0 or "::" would reach this host whatever
+      // do-not-query-localhost says, and no server has a multicast address.
+      if (!MayBeServerAddress(known) || !MayBeServerAddress(address)) continue;
       // The server's own address decides, also when NAT64 would carry the query there.
       if (options.do_not_query_localhost && (known.IsLoopback() || address.IsLoopback())) continue;
       auto asked = std::find_if(attempts_.begin(), attempts_.end(),
@@ -349,15 +352,17 @@ void Lookup::Send(const Endpoint& server) {
   LdnsRdfPtr asked =
       minimised ? Suffix(name_.get(), minimise_labels_) : LdnsRdfPtr(ldns_rdf_clone(name_.get()));
   if (minimised) ++minimise_steps_;
-  ++AttemptsAt(server).sends;
+  Attempts& attempts = AttemptsAt(server);
+  ++attempts.sends;
   UpstreamQuestion q;
   q.name = asked.get();
   q.type = minimised ? LDNS_RR_TYPE_A : type_;
   q.qclass = class_;
   q.recursion_desired = forwarding_;
   q.edns = !context_.infra->EdnsUnsupported(server);
-  q.randomize_case = context_.options.use_0x20 && !context_.infra->CaseNotEchoed(server);
-  Sent sent{server, now, q.edns, minimised};
+  q.randomize_case =
+      context_.options.use_0x20 && !attempts.plain_case && !context_.infra->CaseNotEchoed(server);
+  Sent sent{server, now, q.edns, minimised, q.randomize_case};
   if (LogEnabled(LogLevel::kAlgo)) {
     Log(LogLevel::kAlgo, "iterator: asking %s for %s %s (zone %s)", server.ToString(),
         NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
@@ -379,6 +384,7 @@ void Lookup::OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply) {
   if (reply.ok() || absl::IsFailedPrecondition(reply.status())) ++budget_->replies;
   if (!reply.ok()) return OnTransportError(sent, reply.status());
   context_.infra->RecordReply(sent.server, context_.clock->Now() - sent.at);
+  if (sent.randomized_case) context_.infra->RecordCaseEchoed(sent.server);
   HandleResponse(sent, **reply);
 }
 
@@ -387,8 +393,11 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
     Log(LogLevel::kAlgo, "iterator: %s: %s", sent.server.ToString(), error.ToString());
   }
   if (absl::IsFailedPrecondition(error)) {
-    // The server does not echo 0x20 case (or someone tried to spoof us): ask it again plainly.
-    context_.infra->SetCaseNotEchoed(sent.server);
+    // The server does not echo 0x20 case, or a blind forger guessed wrong and the real reply
+    // was lost: ask it again plainly for this lookup, and let the infra cache weigh the
+    // evidence before 0x20 is turned off for everyone's queries to it.
+    context_.infra->RecordCaseMismatch(sent.server);
+    AttemptsAt(sent.server).plain_case = true;
     return;
   }
   if (absl::IsDeadlineExceeded(error)) {
@@ -396,6 +405,9 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
     return;  // may be asked again
   }
   if (absl::IsUnavailable(error)) context_.infra->RecordUnreachable(sent.server);
+  // Not sent at all: says nothing about the server (the bootstrap probe must not read an
+  // outage into a descriptor or socket limit a client's flood can reach).
+  if (absl::IsInternal(error) || absl::IsResourceExhausted(error)) ++budget_->local_failures;
   AttemptsAt(sent.server).done = true;
 }
 

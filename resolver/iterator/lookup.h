@@ -53,6 +53,7 @@ class Lookup {
     absl::Time at;
     bool edns = true;
     bool minimised = false;
+    bool randomized_case = false;  // sent with 0x20
   };
 
   bool CheckCache();
@@ -111,6 +112,9 @@ class Lookup {
     Endpoint address;
     int sends = 0;
     bool done = false;
+    // Its reply had the wrong letter case: this lookup asks it again without 0x20, whether or
+    // not the infra cache has seen enough to turn 0x20 off for the server.
+    bool plain_case = false;
   };
   Attempts& AttemptsAt(const Endpoint& address);
   std::vector<Attempts> attempts_;

@@ -32,6 +32,10 @@ struct QueryBudget {
   int queries_left = 0;
   int ns_lookups_left = 0;
   int replies = 0;  // responses received from any server, whatever they said
+  // Queries the transport could not send for a local reason (InternalError: no descriptor, no
+  // socket; ResourceExhausted: a limit on upstream sockets), which say nothing about whether
+  // the server can be reached.
+  int local_failures = 0;
 
   absl::Time Deadline() const {
     return replies > 0 ? deadline : std::min(deadline, deadline_without_reply);

@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -27,6 +29,7 @@
 #include "tests/common/test_ca.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/doh_relay_server.h"
+#include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/host_namespace.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
@@ -72,6 +75,8 @@ struct BootstrapServers {
   testing::TestLeaf leaf;  // relay.test, signed by `ca`
   std::unique_ptr<Subprocess> relay;
   std::unique_ptr<ScriptedAuthServer> black_hole_root;
+  // ns1.blackhole.test.: blackhole.test.'s only server, swallowing every query.
+  std::unique_ptr<ScriptedAuthServer> black_hole_zone;
   int hanging_relay_fd = -1;
   ~BootstrapServers() {
     if (hanging_relay_fd >= 0) close(hanging_relay_fd);
@@ -114,6 +119,10 @@ class BootstrapTest : public SuiteServersTest<BootstrapServers> {
         ScriptedAuthServer::Start(EndpointAt(kBlackHoleRoot));
     if (!hole.ok()) return hole.status();
     s.black_hole_root = *std::move(hole);
+    absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> zone_hole =
+        ScriptedAuthServer::Start(EndpointAt(names::kBlackholeServer));
+    if (!zone_hole.ok()) return zone_hole.status();
+    s.black_hole_zone = *std::move(zone_hole);
 
     if (absl::Status st = RunToCompletion({"ip", "route", "add", "unreachable", kBrokenNet},
                                           hierarchy().dir() + "/ip-route.log", absl::Seconds(5));
@@ -318,6 +327,91 @@ TEST_F(BootstrapTest, RememberedAnswersSurviveARestartWhileBroken) {
                                      {RelayLine(kRelayV4)}, extra));
   ASSERT_NE(third, nullptr);
   EXPECT_THAT(third->LogTail(), HasSubstr("starting without it"));
+}
+
+// Issue 15 item 7: a warm start applies the bootstrap-max-ttl configured now to remembered
+// answers, not the one they were saved under.
+TEST_F(BootstrapTest, AWarmStartAppliesABootstrapMaxTtlLoweredSince) {
+  constexpr char kListen[] = "127.0.0.44";
+  const std::string state = hierarchy().dir() + "/lowered-ttl.state";
+  const std::string hints = WriteRootHints("loweredttl", kBlackHoleRoot);
+  const std::string file = absl::StrCat("  bootstrap-state-file: \"", state, "\"\n");
+  {
+    auto first = Start("loweredttl1", kListen,
+                       BootstrapConfig(kListen, hints, {RelayLine(kRelayV4)},
+                                       file + "  bootstrap-max-ttl: 3600\n"));
+    ASSERT_NE(first, nullptr);
+    EXPECT_THAT(Addresses(Dig(kListen, kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  }
+  auto second = Start(
+      "loweredttl2", kListen,
+      BootstrapConfig(kListen, hints, {RelayLine(kDeadRelay)}, file + "  bootstrap-max-ttl: 5\n"));
+  ASSERT_NE(second, nullptr);
+  absl::StatusOr<LdnsPktPtr> warm = Dig(kListen, kRelayedName);
+  EXPECT_THAT(Addresses(warm), ::testing::ElementsAre(kRelayedA));
+  ASSERT_TRUE(warm.ok());
+  ASSERT_GE(ldns_pkt_ancount(warm->get()), 1);
+  EXPECT_LE(ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(warm->get()), 0)), 5u)
+      << "the remembered answer kept the TTL of the earlier bootstrap-max-ttl";
+}
+
+// Issue 15 item 6: bootstrap mode sends every client's queries to third-party relays, so no
+// client may be able to cause it. One client asks names under blackhole.test., whose only
+// server swallows every query: each such query finds no server reachable (the delegation is
+// cached after the first). The root and test. keep answering, so another client's query must
+// still be resolved from the hierarchy, not by the relay.
+TEST_F(BootstrapTest, NamesUnderADeadZoneDoNotSendOtherClientsToTheRelay) {
+  constexpr char kListen[] = "127.0.0.42";
+  auto rebound =
+      Start("lamezone", kListen,
+            BootstrapConfig(kListen, hierarchy().root_hints_path(), {RelayLine(kRelayV4)}));
+  ASSERT_NE(rebound, nullptr);
+  // The first one also learns the delegation from the root and test.: the answers it gets
+  // there are replies, so this one is no "unreachable" failure.
+  (void)Dig(kListen, "www.blackhole.test.");
+  constexpr int kAttackQueries = 12;
+  std::atomic<int> servfails = 0;
+  for (int round = 0; round < 2; ++round) {  // past the monitor's rate limit on probes
+    std::vector<std::thread> attacker;
+    for (int i = 0; i < kAttackQueries / 2; ++i) {
+      attacker.emplace_back([&, i] {
+        const std::string name = absl::StrCat("n", round, "-", i, ".blackhole.test.");
+        absl::StatusOr<LdnsPktPtr> reply = Dig(kListen, name);
+        if (reply.ok() && ldns_pkt_get_rcode(reply->get()) == LDNS_RCODE_SERVFAIL) ++servfails;
+      });
+    }
+    for (std::thread& t : attacker) t.join();
+  }
+  EXPECT_GT(servfails.load(), 0) << "the attack queries did not fail as the attack needs";
+  // The other client: www.beta.example. from its own servers (the relay would say 192.0.2.80).
+  const uint64_t beta_before = NsdQueries("beta.example");
+  EXPECT_THAT(Addresses(Dig(kListen, kRelayedName)), ::testing::ElementsAre(kOrdinaryA));
+  EXPECT_GT(NsdQueries("beta.example"), beta_before);
+  EXPECT_THAT(rebound->LogTail(1 << 20), ::testing::Not(HasSubstr("asking relays first")));
+  EXPECT_THAT(rebound->LogTail(1 << 20), ::testing::Not(HasSubstr("ordinary DNS answers again")));
+  // The failures did have the root probed, and the root's answer dismissed them.
+  EXPECT_THAT(rebound->LogTail(1 << 20), HasSubstr("but the root servers answer"));
+}
+
+// The other side of the same decision: when the root itself is silent, the resolver's own probe
+// finds it so and bootstrap mode starts, relays first, without waiting for the ordinary path.
+TEST_F(BootstrapTest, ASilentRootStillEntersBootstrapMode) {
+  constexpr char kListen[] = "127.0.0.43";
+  auto rebound = Start("silentroot", kListen,
+                       BootstrapConfig(kListen, WriteRootHints("silentroot", kBlackHoleRoot),
+                                       {RelayLine(kRelayV4)}));
+  ASSERT_NE(rebound, nullptr);
+  EXPECT_THAT(Addresses(Dig(kListen, kRelayedName)), ::testing::ElementsAre(kRelayedA));
+  const absl::Time asked = absl::Now();
+  while (!absl::StrContains(rebound->LogTail(1 << 20), "asking relays first") &&
+         absl::Now() - asked < absl::Seconds(10)) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_THAT(rebound->LogTail(1 << 20), HasSubstr("asking relays first"));
+  std::cout << "bootstrap mode " << absl::Now() - asked << " after the first relayed answer\n";
+  const absl::Time start = absl::Now();
+  EXPECT_THAT(Addresses(Dig(kListen, kRelayOnlyName)), ::testing::ElementsAre(kRelayOnlyA));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1)) << "the ordinary path was tried first";
 }
 
 // Relay mode: a rebound that resolves ordinarily serves others over HTTPS, in both forms; a

@@ -55,8 +55,8 @@ std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(s); }
 // rebound the suite shares never holds a name before its test asks it.
 const std::vector<std::string>& ScriptedNames() {
   static const auto* names = new std::vector<std::string>{
-      "wrong-id",   "wrong-port", "wrong-address", "other-name",   "other-type",
-      "wrong-case", "control",    "unsolicited",   "parent-hijack"};
+      "wrong-id",   "wrong-port", "wrong-address", "other-name",    "other-type",
+      "wrong-case", "control",    "unsolicited",   "parent-hijack", "wrong-case-then-lost"};
   return *names;
 }
 std::string Scripted(absl::string_view label) { return absl::StrCat(label, ".", n::kScriptedZone); }
@@ -303,6 +303,38 @@ TEST_F(PoisoningTest, ForgeryWithTheWrongLetterCaseIsIgnored) {
   EXPECT_TRUE(mixed) << "rebound stopped using 0x20 with a server that echoes the case";
 }
 
+// Issue 15 item 7: a blind forger who guesses the case wrong, while the real reply is lost,
+// must not switch 0x20 off for the server: the next queries to it still carry random case.
+TEST_F(PoisoningTest, OneWrongCaseForgeryAndALostReplyLeave0x20On) {
+  const std::string name = Scripted("wrong-case-then-lost");
+  std::shared_ptr<std::atomic<int>> forged = std::make_shared<std::atomic<int>>(0);
+  StaticZone zone = ScriptedZone();
+  ScriptedAuthServer* server = servers().scripted.get();
+  const OffPathSpoofer* spoofer = servers().spoofer.get();
+  server->SetHandler([=](const ldns_pkt& query) -> LdnsPktPtr {
+    LdnsPktPtr real = zone.Answer(query);
+    if (Lower(QuestionName(query)) != name || forged->load() > 0) return real;
+    const ScriptedAuthServer::ReceivedQuery seen = server->queries().back();
+    Forgery forgery{ReplyTo(query), server->endpoint()};
+    SetQuestion(forgery.reply.get(), FlipCase(seen.qname), LDNS_RR_TYPE_A);
+    AddRecord(forgery.reply.get(), LDNS_SECTION_ANSWER,
+              absl::StrCat(seen.qname, " 3600 IN A ", kBogusA));
+    forged->fetch_add(1);
+    if (absl::Status st = spoofer->Send(forgery.source, seen.from, *forgery.reply); !st.ok()) {
+      std::cerr << "spoofer: " << st << "\n";
+    }
+    return nullptr;  // and the real reply is lost
+  });
+  ExpectRealA(name, kLegitA);
+  ASSERT_EQ(forged->load(), 1);
+  ResetHandler(servers());
+  servers().scripted->ClearQueries();
+  ExpectNoSuchData(Scripted("after-the-wrong-case-forgery"), LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN);
+  bool mixed = false;
+  for (const auto& q : servers().scripted->queries()) mixed |= q.qname != Lower(q.qname);
+  EXPECT_TRUE(mixed) << "one forged reply turned 0x20 off for the server";
+}
+
 // ---- A lying authority -----------------------------------------------------------------------
 
 // In-bailiwick lies the bailiwick rule alone does not stop: records of the server's own zone
@@ -382,6 +414,41 @@ TEST_F(PoisoningTest, OutOfBailiwickGlueInAReferralIsIgnored) {
   EXPECT_THAT(PacketToString(r.get()), Not(HasSubstr(kBogusA)));
   ResetHandler(servers());
   ExpectRealA(beta_ns, n::kBetaServer);
+}
+
+// Issue 15 item 7: glue "A 0.0.0.0" reaches this host, whose kernel takes the unspecified
+// address as its own (a UDP socket connected to 0.0.0.0 talks to 127.0.0.1), past
+// do-not-query-localhost, which looked only for 127/8 and ::1. This rebound has
+// do-not-query-localhost off (its whole hierarchy is on loopback), so what it shows is that
+// 0.0.0.0 is never asked, whatever that option says: a local service on 127.0.0.1:53 hears
+// nothing and its answer never reaches the client.
+TEST_F(PoisoningTest, GlueForTheUnspecifiedAddressIsNeverAsked) {
+  absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> local =
+      ScriptedAuthServer::Start(EndpointAt("127.0.0.1"), [](const ldns_pkt& query) {
+        LdnsPktPtr lie = ReplyTo(query);
+        ldns_pkt_set_aa(lie.get(), true);
+        AddRecord(lie.get(), LDNS_SECTION_ANSWER,
+                  absl::StrCat(QuestionName(query), " 3600 IN A ", kBogusA));
+        return lie;
+      });
+  ASSERT_TRUE(local.ok()) << local.status();
+  const std::string child = Scripted("unspecified-glue");
+  const std::string child_ns = absl::StrCat("ns.", child);
+  servers().scripted->SetHandler([=](const ldns_pkt& query) {
+    if (!absl::EndsWith(Lower(QuestionName(query)), child)) return ScriptedZone().Answer(query);
+    LdnsPktPtr referral = ReplyTo(query);
+    ldns_pkt_set_aa(referral.get(), false);
+    AddRecord(referral.get(), LDNS_SECTION_AUTHORITY,
+              absl::StrCat(child, " 3600 IN NS ", child_ns));
+    AddRecord(referral.get(), LDNS_SECTION_ADDITIONAL,
+              absl::StrCat(child_ns, " 3600 IN A 0.0.0.0"));
+    return referral;
+  });
+  LdnsPktPtr r = Ask(absl::StrCat("www.", child), LDNS_RR_TYPE_A);
+  ASSERT_NE(r, nullptr);
+  EXPECT_THAT(PacketToString(r.get()), Not(HasSubstr(kBogusA)));
+  EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_SERVFAIL) << PacketToString(r.get());
+  EXPECT_THAT((*local)->queries(), ::testing::IsEmpty()) << "a query went to 0.0.0.0";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The health monitor's states: entering bootstrap state after repeated unreachable failures,
-// probing the ordinary path on a fake clock, leaving on an ordinary answer, and the modes.
+// The health monitor's states: a client's "no reachable authority" only asks for a probe of the
+// root servers (rate-limited), the probe's silence enters bootstrap state, probing the ordinary
+// path on a fake clock, leaving on an ordinary answer, and the modes.
 #include "bootstrap/health_monitor.h"
 
 #include <atomic>
@@ -11,6 +12,13 @@
 
 namespace rebound {
 namespace {
+
+// A client failure that is granted a probe, and the probe finding the root silent.
+void EnterByRootOutage(HealthMonitor& m) {
+  ASSERT_TRUE(m.OrdinaryUnreachable());
+  m.ProbeDone(ProbeOutcome::kUnreachable);
+  ASSERT_TRUE(m.in_bootstrap());
+}
 
 TEST(HealthMonitorTest, StartsOrdinary) {
   FakeClock clock;
@@ -24,74 +32,95 @@ TEST(HealthMonitorTest, StartsOrdinary) {
   EXPECT_EQ(m.counters(), HealthCounters{});
 }
 
-TEST(HealthMonitorTest, EntersAfterConsecutiveFailures) {
+// Issue 15 item 6: any client can make its own lookups fail; that alone must never enter.
+TEST(HealthMonitorTest, ClientFailuresAloneNeverEnter) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock, {.failures_to_enter = 3});
-  m.OrdinaryUnreachable();
-  m.OrdinaryUnreachable();
+  HealthMonitor m(BootstrapMode::kYes, &clock);
+  for (int i = 0; i < 1000; ++i) m.OrdinaryUnreachable();
+  clock.Advance(absl::Hours(1));
+  for (int i = 0; i < 1000; ++i) m.OrdinaryUnreachable();
   EXPECT_FALSE(m.in_bootstrap());
   EXPECT_FALSE(m.RelaysFirst());
-  m.OrdinaryUnreachable();
+  EXPECT_EQ(m.counters().unreachable, 2000u);
+  EXPECT_EQ(m.counters().entered, 0u);
+}
+
+TEST(HealthMonitorTest, ASilentRootEntersAndARootThatAnswersDoesNot) {
+  FakeClock clock;
+  HealthMonitor m(BootstrapMode::kYes, &clock);
+  ASSERT_TRUE(m.OrdinaryUnreachable());
+  m.ProbeDone(ProbeOutcome::kReached);  // one zone's servers are dead, the root is fine
+  EXPECT_FALSE(m.in_bootstrap());
+  EXPECT_EQ(m.counters().dismissed, 1u);
+  clock.Advance(HealthOptions{}.verify_interval);
+  ASSERT_TRUE(m.OrdinaryUnreachable());
+  m.ProbeDone(ProbeOutcome::kUnreachable);
   EXPECT_TRUE(m.in_bootstrap());
   EXPECT_TRUE(m.RelaysFirst());
   EXPECT_TRUE(m.OrdinaryAllowed());
-  m.OrdinaryUnreachable();  // more failures change nothing
-  EXPECT_TRUE(m.in_bootstrap());
   const HealthCounters c = m.counters();
   EXPECT_EQ(c.entered, 1u);
-  EXPECT_EQ(c.left, 0u);
-  EXPECT_EQ(c.unreachable, 4u);
+  EXPECT_EQ(c.verifications, 2u);
+  EXPECT_EQ(c.unreachable, 2u);
 }
 
-TEST(HealthMonitorTest, AnAnswerBetweenFailuresStartsTheCountOver) {
+TEST(HealthMonitorTest, ALocalFailureOfTheProbeIsNoOutage) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock, {.failures_to_enter = 3});
-  m.OrdinaryUnreachable();
-  m.OrdinaryUnreachable();
-  m.OrdinaryAnswered();  // e.g. an authority's SERVFAIL or NXDOMAIN: the path works
-  m.OrdinaryUnreachable();
-  m.OrdinaryUnreachable();
+  HealthMonitor m(BootstrapMode::kYes, &clock);
+  ASSERT_TRUE(m.OrdinaryUnreachable());
+  m.ProbeDone(ProbeOutcome::kInconclusive);
   EXPECT_FALSE(m.in_bootstrap());
-  m.OrdinaryUnreachable();
-  EXPECT_TRUE(m.in_bootstrap());
-  EXPECT_EQ(m.counters().unreachable, 5u);
+}
+
+TEST(HealthMonitorTest, ProbesForClientFailuresAreRateLimitedAndOneAtATime) {
+  FakeClock clock;
+  HealthMonitor m(BootstrapMode::kYes, &clock, {.verify_interval = absl::Seconds(5)});
+  EXPECT_TRUE(m.OrdinaryUnreachable());
+  EXPECT_FALSE(m.OrdinaryUnreachable()) << "a second probe while the first runs";
+  clock.Advance(absl::Seconds(10));
+  EXPECT_FALSE(m.OrdinaryUnreachable()) << "a second probe while the first runs";
+  m.ProbeDone(ProbeOutcome::kReached);
+  EXPECT_TRUE(m.OrdinaryUnreachable());  // the interval since the start has passed
+  m.ProbeDone(ProbeOutcome::kReached);
+  clock.Advance(absl::Milliseconds(4999));
+  EXPECT_FALSE(m.OrdinaryUnreachable());
+  clock.Advance(absl::Milliseconds(1));
+  EXPECT_TRUE(m.OrdinaryUnreachable());
+  EXPECT_EQ(m.counters().verifications, 3u);
+}
+
+TEST(HealthMonitorTest, AProbeThatNeverReportsIsTakenAsLost) {
+  FakeClock clock;
+  HealthMonitor m(BootstrapMode::kYes, &clock, {.probe_lost_after = absl::Seconds(30)});
+  EXPECT_TRUE(m.OrdinaryUnreachable());
+  clock.Advance(absl::Seconds(29));
+  EXPECT_FALSE(m.OrdinaryUnreachable());
+  clock.Advance(absl::Seconds(1));
+  EXPECT_TRUE(m.OrdinaryUnreachable());
 }
 
 TEST(HealthMonitorTest, LeavesWhenOrdinaryAnswers) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock, {.failures_to_enter = 1});
-  m.OrdinaryUnreachable();
-  ASSERT_TRUE(m.in_bootstrap());
+  HealthMonitor m(BootstrapMode::kYes, &clock);
+  EnterByRootOutage(m);
   m.OrdinaryAnswered();
   EXPECT_FALSE(m.in_bootstrap());
   EXPECT_FALSE(m.RelaysFirst());
   EXPECT_FALSE(m.ClaimProbe());
   // And back in, and out again: each transition counted.
-  m.OrdinaryUnreachable();
-  EXPECT_TRUE(m.in_bootstrap());
+  clock.Advance(HealthOptions{}.verify_interval);
+  EnterByRootOutage(m);
   m.OrdinaryAnswered();
   m.OrdinaryAnswered();
   const HealthCounters c = m.counters();
   EXPECT_EQ(c.entered, 2u);
   EXPECT_EQ(c.left, 2u);
-  EXPECT_EQ(c.unreachable, 2u);
-}
-
-TEST(HealthMonitorTest, FailuresToEnterBelowOneCountsAsOne) {
-  FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock, {.failures_to_enter = 0});
-  EXPECT_FALSE(m.in_bootstrap());
-  m.OrdinaryUnreachable();
-  EXPECT_TRUE(m.in_bootstrap());
 }
 
 TEST(HealthMonitorTest, ProbesOncePerInterval) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock,
-                  {.failures_to_enter = 2, .probe_interval = absl::Seconds(5)});
-  m.OrdinaryUnreachable();
-  m.OrdinaryUnreachable();
-  ASSERT_TRUE(m.in_bootstrap());
+  HealthMonitor m(BootstrapMode::kYes, &clock, {.probe_interval = absl::Seconds(5)});
+  EnterByRootOutage(m);
   // Not at once: the path has just failed.
   EXPECT_FALSE(m.ClaimProbe());
   clock.Advance(absl::Seconds(4));
@@ -103,38 +132,28 @@ TEST(HealthMonitorTest, ProbesOncePerInterval) {
   EXPECT_FALSE(m.ClaimProbe());
   clock.Advance(absl::Milliseconds(1));
   EXPECT_TRUE(m.ClaimProbe());
-  // A probe that fails is one more unreachable failure; the state stays.
-  m.OrdinaryUnreachable();
+  // A probe that fails changes nothing; neither do client failures in bootstrap state.
+  m.ProbeDone(ProbeOutcome::kUnreachable);
+  EXPECT_FALSE(m.OrdinaryUnreachable());
   EXPECT_TRUE(m.in_bootstrap());
   clock.Advance(absl::Minutes(10));  // a long quiet spell grants one probe, not many
   EXPECT_TRUE(m.ClaimProbe());
   EXPECT_FALSE(m.ClaimProbe());
   EXPECT_EQ(m.counters().probes, 3u);
   // A probe that succeeds ends bootstrap state, and with it the probes.
-  m.OrdinaryAnswered();
+  m.ProbeDone(ProbeOutcome::kReached);
+  EXPECT_FALSE(m.in_bootstrap());
   clock.Advance(absl::Minutes(1));
   EXPECT_FALSE(m.ClaimProbe());
 }
 
-TEST(HealthMonitorTest, ReenteringWaitsAFullIntervalBeforeProbing) {
-  FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock,
-                  {.failures_to_enter = 1, .probe_interval = absl::Seconds(5)});
-  m.OrdinaryUnreachable();
-  m.OrdinaryAnswered();
-  clock.Advance(absl::Seconds(30));
-  m.OrdinaryUnreachable();
-  EXPECT_FALSE(m.ClaimProbe());
-  clock.Advance(absl::Seconds(5));
-  EXPECT_TRUE(m.ClaimProbe());
-}
-
 TEST(HealthMonitorTest, ModeNoNeverUsesRelays) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kNo, &clock, {.failures_to_enter = 1});
+  HealthMonitor m(BootstrapMode::kNo, &clock);
   EXPECT_FALSE(m.MayUseRelays());
   EXPECT_TRUE(m.OrdinaryAllowed());
-  for (int i = 0; i < 10; ++i) m.OrdinaryUnreachable();
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(m.OrdinaryUnreachable());
+  m.ProbeDone(ProbeOutcome::kUnreachable);
   EXPECT_FALSE(m.in_bootstrap());
   EXPECT_FALSE(m.RelaysFirst());
   clock.Advance(absl::Hours(1));
@@ -145,11 +164,11 @@ TEST(HealthMonitorTest, ModeNoNeverUsesRelays) {
 
 TEST(HealthMonitorTest, ModeOnlyAlwaysRelaysAndNeverProbes) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kOnly, &clock, {.failures_to_enter = 1});
+  HealthMonitor m(BootstrapMode::kOnly, &clock);
   EXPECT_TRUE(m.MayUseRelays());
   EXPECT_TRUE(m.RelaysFirst());
   EXPECT_FALSE(m.OrdinaryAllowed());
-  m.OrdinaryUnreachable();
+  EXPECT_FALSE(m.OrdinaryUnreachable());
   clock.Advance(absl::Hours(1));
   EXPECT_FALSE(m.ClaimProbe());
   EXPECT_FALSE(m.in_bootstrap());
@@ -160,12 +179,23 @@ TEST(HealthMonitorTest, ModeOnlyAlwaysRelaysAndNeverProbes) {
 
 TEST(HealthMonitorTest, ExactlyOneThreadWinsEachProbe) {
   FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock,
-                  {.failures_to_enter = 1, .probe_interval = absl::Seconds(5)});
-  m.OrdinaryUnreachable();
+  HealthMonitor m(BootstrapMode::kYes, &clock, {.probe_interval = absl::Seconds(5)});
+  std::atomic<int> verifiers{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&m, &verifiers] {
+      for (int i = 0; i < 1000; ++i) {
+        if (m.OrdinaryUnreachable()) verifiers.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(verifiers.load(), 1);
+  m.ProbeDone(ProbeOutcome::kUnreachable);
+  ASSERT_TRUE(m.in_bootstrap());
   clock.Advance(absl::Seconds(5));
   std::atomic<int> winners{0};
-  std::vector<std::thread> threads;
+  threads.clear();
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&m, &winners] {
       for (int i = 0; i < 1000; ++i) {
@@ -177,35 +207,8 @@ TEST(HealthMonitorTest, ExactlyOneThreadWinsEachProbe) {
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(winners.load(), 1);
   EXPECT_TRUE(m.in_bootstrap());
-  EXPECT_EQ(m.counters().unreachable, 8001u);
+  EXPECT_EQ(m.counters().unreachable, 16000u);
   EXPECT_EQ(m.counters().entered, 1u);
-}
-
-TEST(HealthMonitorTest, ConcurrentAnswersAndFailuresKeepCountersConsistent) {
-  FakeClock clock;
-  HealthMonitor m(BootstrapMode::kYes, &clock, {.failures_to_enter = 2});
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&m, t] {
-      for (int i = 0; i < 2000; ++i) {
-        if (t % 2 == 0) {
-          m.OrdinaryUnreachable();
-        } else {
-          m.OrdinaryAnswered();
-        }
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  const HealthCounters c = m.counters();
-  EXPECT_EQ(c.unreachable, 4000u);
-  // Every exit follows an entry; at most one entry is still open.
-  EXPECT_GE(c.entered, c.left);
-  EXPECT_LE(c.entered - c.left, 1u);
-  EXPECT_EQ(m.in_bootstrap(), c.entered > c.left);
-  m.OrdinaryAnswered();
-  EXPECT_FALSE(m.in_bootstrap());
-  EXPECT_EQ(m.counters().entered, m.counters().left);
 }
 
 }  // namespace

@@ -254,5 +254,21 @@ TEST_F(StateFileTest, RelativePathInTheCurrentDirectory) {
   EXPECT_EQ(*read, Sample());
 }
 
+// The state file's answers warm the cache at start (issue 15 item 7, the same class as the pid
+// and log files): one planted by someone else is refused, not read.
+TEST_F(StateFileTest, APlantedStateFileIsRefused) {
+  ASSERT_TRUE(WriteStateFile(Path("real.json"), Sample()).ok());
+  ASSERT_EQ(symlink(Path("real.json").c_str(), Path("link.json").c_str()), 0);
+  absl::StatusOr<BootstrapState> via_link = ReadStateFile(Path("link.json"));
+  EXPECT_FALSE(via_link.ok());
+  EXPECT_NE(via_link.status().code(), absl::StatusCode::kNotFound);
+  ASSERT_EQ(chown(Path("real.json").c_str(), 65534, 65534), 0) << "needs root";
+  EXPECT_FALSE(ReadStateFile(Path("real.json")).ok()) << "read another user's state file";
+  ASSERT_EQ(chown(Path("real.json").c_str(), geteuid(), getegid()), 0);
+  ASSERT_TRUE(ReadStateFile(Path("real.json")).ok());
+  std::filesystem::permissions(dir_, std::filesystem::perms::all);  // 0777, not sticky
+  EXPECT_FALSE(ReadStateFile(Path("real.json")).ok()) << "read from a directory anyone can write";
+}
+
 }  // namespace
 }  // namespace rebound

@@ -62,5 +62,19 @@ TEST(DelegationPointTest, ClosestFromCacheWalksUpToTheNearestCachedZone) {
   EXPECT_EQ(dp->servers()[0].addresses[0].ToString(), "127.0.1.1@53");
 }
 
+// Issue 15 item 7: addresses no server can have, which glue can still claim.
+TEST(DelegationPointTest, AddressesNoServerCanHave) {
+  for (const char* text :
+       {"0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255",
+        "::", "ff02::1", "::ffff:0.0.0.0", "::ffff:224.0.0.1"}) {
+    EXPECT_FALSE(MayBeServerAddress(*Endpoint::Parse(text, 53))) << text;
+  }
+  // Loopback is do-not-query-localhost's to decide; the rest are ordinary unicast.
+  for (const char* text : {"127.0.0.1", "::1", "192.0.2.1", "1.0.0.1", "223.255.255.255",
+                           "2001:db8::1", "::ffff:192.0.2.1", "64:ff9b::1"}) {
+    EXPECT_TRUE(MayBeServerAddress(*Endpoint::Parse(text, 53))) << text;
+  }
+}
+
 }  // namespace
 }  // namespace rebound

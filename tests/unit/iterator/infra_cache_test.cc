@@ -233,7 +233,9 @@ TEST_F(InfraCacheTest, ProtocolFlagsArePerServer) {
   EXPECT_FALSE(cache_.EdnsUnsupported(a_));
   EXPECT_FALSE(cache_.CaseNotEchoed(a_));
   cache_.SetEdnsUnsupported(a_);
-  cache_.SetCaseNotEchoed(b_);
+  for (int i = 0; i < options_.case_mismatches_to_disable; ++i) {
+    cache_.RecordCaseMismatch(b_);
+  }
   EXPECT_TRUE(cache_.EdnsUnsupported(a_));
   EXPECT_FALSE(cache_.CaseNotEchoed(a_));
   EXPECT_FALSE(cache_.EdnsUnsupported(b_));
@@ -243,6 +245,51 @@ TEST_F(InfraCacheTest, ProtocolFlagsArePerServer) {
   cache_.RecordTimeout(b_);
   EXPECT_TRUE(cache_.EdnsUnsupported(a_));
   EXPECT_TRUE(cache_.CaseNotEchoed(b_));
+}
+
+// Issue 15 item 7: one reply with the wrong case, then the real one lost, is what a blind
+// forger can produce; it must not turn 0x20 off for the server.
+TEST_F(InfraCacheTest, OneCaseMismatchDoesNotTurn0x20Off) {
+  cache_.RecordCaseMismatch(a_);
+  EXPECT_FALSE(cache_.CaseNotEchoed(a_));
+  cache_.RecordCaseMismatch(a_);
+  EXPECT_FALSE(cache_.CaseNotEchoed(a_));
+  EXPECT_EQ(cache_.Lookup(a_)->case_mismatches, 2);
+  cache_.RecordCaseMismatch(a_);
+  EXPECT_TRUE(cache_.CaseNotEchoed(a_));
+  EXPECT_TRUE(cache_.Lookup(a_)->case_not_echoed);
+}
+
+TEST_F(InfraCacheTest, AnEchoedReplyClearsTheCaseEvidence) {
+  cache_.RecordCaseMismatch(a_);
+  cache_.RecordCaseMismatch(a_);
+  cache_.RecordCaseEchoed(a_);  // the server does echo: those two were forgeries
+  cache_.RecordCaseMismatch(a_);
+  cache_.RecordCaseMismatch(a_);
+  EXPECT_FALSE(cache_.CaseNotEchoed(a_));
+}
+
+TEST_F(InfraCacheTest, CaseMismatchesCountOnlyWithinTheWindow) {
+  const InfraCacheOptions& defaults = options_;
+  cache_.RecordCaseMismatch(a_);
+  cache_.RecordCaseMismatch(a_);
+  clock_.Advance(defaults.case_mismatch_window + absl::Seconds(1));
+  cache_.RecordCaseMismatch(a_);  // a new window starts here
+  EXPECT_FALSE(cache_.CaseNotEchoed(a_));
+  cache_.RecordCaseMismatch(a_);
+  cache_.RecordCaseMismatch(a_);
+  EXPECT_TRUE(cache_.CaseNotEchoed(a_));
+}
+
+TEST_F(InfraCacheTest, ZeroXTwentyComesBackAfterTheOffTime) {
+  const InfraCacheOptions& defaults = options_;
+  for (int i = 0; i < defaults.case_mismatches_to_disable; ++i) cache_.RecordCaseMismatch(a_);
+  ASSERT_TRUE(cache_.CaseNotEchoed(a_));
+  EXPECT_LT(defaults.case_off_time, defaults.host_ttl) << "no shorter than the old 15 minutes";
+  clock_.Advance(defaults.case_off_time - absl::Seconds(1));
+  EXPECT_TRUE(cache_.CaseNotEchoed(a_));
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_FALSE(cache_.CaseNotEchoed(a_));
 }
 
 TEST_F(InfraCacheTest, LamenessIsPerServerAndZone) {

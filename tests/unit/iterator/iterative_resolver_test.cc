@@ -233,6 +233,11 @@ TEST_F(IterativeResolverTest, ServerThatDoesNotEchoCaseIsAskedAgainWithout0x20) 
   ASSERT_EQ(transport_.outstanding(), 1u);
   EXPECT_FALSE(transport_.front().randomize_case);
   EXPECT_EQ(transport_.front().server.AddressString(), "192.0.2.1");
+  Expect("192.0.2.1", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  // One mismatch is this lookup's reason to ask plainly, not yet the server's verdict.
+  EXPECT_FALSE(infra_.CaseNotEchoed(*Endpoint::Parse("192.0.2.1", 53)));
 }
 
 TEST_F(IterativeResolverTest, RefusingServerIsSkipped) {
@@ -282,6 +287,29 @@ TEST_F(IterativeResolverTest, Nat64DoesNotCarryQueriesToLocalhost) {
   PrimeCache({"a.root.test. A 127.0.0.1"});
   Resolve("www.test.", LDNS_RR_TYPE_A);
   EXPECT_EQ(transport_.outstanding(), 0u);
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
+}
+
+// Issue 15 item 7: glue "A 0.0.0.0" or "AAAA ::" reaches this host (the kernel takes the
+// unspecified address as the local one), past do-not-query-localhost.
+TEST_F(IterativeResolverTest, UnspecifiedGlueIsNeverAsked) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  options_.do_not_query_localhost = true;
+  options_.do_ip6 = true;
+  Resolve("www.evil.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "www.evil.test.", LDNS_RR_TYPE_A,
+         Referral(
+             {"evil.test. NS ns.evil.test."},
+             {"ns.evil.test. A 0.0.0.0", "ns.evil.test. AAAA ::", "ns.evil.test. A 224.0.0.251"}));
+  for (int i = 0; i < 10 && transport_.outstanding() > 0; ++i) {
+    const std::string to = transport_.front().server.AddressString();
+    EXPECT_NE(to, "0.0.0.0");
+    EXPECT_NE(to, "::");
+    EXPECT_NE(to, "224.0.0.251");
+    transport_.Reply(absl::DeadlineExceededError("no answer"));
+  }
   ASSERT_TRUE(result_);
   EXPECT_EQ(result_->rcode, LDNS_RCODE_SERVFAIL);
 }

@@ -78,7 +78,7 @@ TEST_F(IterativeResolverTest, ProbeAsksTheRootPastTheCache) {
   Resolve("www.test.", LDNS_RR_TYPE_A);  // builds the resolver
   transport_.Reply(absl::UnavailableError("network unreachable"));
   std::optional<bool> reached;
-  resolver_->Probe([&](bool r) { reached = r; });
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { reached = r.reached; });
   ASSERT_EQ(transport_.outstanding(), 1u) << "the cached root NS RRset must not answer a probe";
   Expect("192.0.2.1", ".", LDNS_RR_TYPE_NS, Answer({". NS a.root.test."}));
   ASSERT_TRUE(reached);
@@ -89,7 +89,7 @@ TEST_F(IterativeResolverTest, ProbeWithNoServerReachableSaysSo) {
   Resolve("www.test.", LDNS_RR_TYPE_A);
   while (transport_.outstanding() > 0) transport_.Reply(absl::UnavailableError("unreachable"));
   std::optional<bool> reached;
-  resolver_->Probe([&](bool r) { reached = r; });
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { reached = r.reached; });
   while (transport_.outstanding() > 0) {
     EXPECT_EQ(transport_.front().name, ".");
     transport_.Reply(absl::DeadlineExceededError("no answer"));
@@ -103,12 +103,47 @@ TEST_F(IterativeResolverTest, ProbeAsksTheRootForwardersWithRecursionDesired) {
   Resolve("www.test.", LDNS_RR_TYPE_A);
   Expect("192.0.2.77", "www.test.", LDNS_RR_TYPE_A, Answer({"www.test. A 198.51.100.1"}));
   std::optional<bool> reached;
-  resolver_->Probe([&](bool r) { reached = r; });
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { reached = r.reached; });
   ASSERT_EQ(transport_.outstanding(), 1u);
   EXPECT_TRUE(transport_.front().recursion_desired);
   Expect("192.0.2.77", ".", LDNS_RR_TYPE_NS, Rcode(LDNS_RCODE_REFUSED));
   ASSERT_TRUE(reached);
   EXPECT_TRUE(*reached) << "any reply, whatever its RCODE, shows the path works";
+}
+
+// A probe that could not send for a local reason (descriptors used up, perhaps by a client's
+// flood) must not read as an outage of the root servers.
+TEST_F(IterativeResolverTest, AProbeThatFailedLocallySaysSo) {
+  PrimeCache({"a.root.test. A 192.0.2.1", "a.root.test. A 192.0.2.9"});
+  Resolve("www.test.", LDNS_RR_TYPE_A);  // builds the resolver
+  while (transport_.outstanding() > 0) transport_.Reply(absl::UnavailableError("unreachable"));
+  std::optional<IterativeResolver::ProbeReport> report;
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { report = r; });
+  bool first = true;
+  while (transport_.outstanding() > 0) {
+    transport_.Reply(first ? absl::InternalError("udp socket: too many open files")
+                           : absl::DeadlineExceededError("no answer"));
+    first = false;
+  }
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->reached);
+  EXPECT_TRUE(report->failed_locally);
+  // The same for a cap on upstream sockets; only timeouts and unreachability are an outage.
+  report.reset();
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { report = r; });
+  while (transport_.outstanding() > 0) {
+    transport_.Reply(absl::ResourceExhaustedError("outgoing-range reached"));
+  }
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->failed_locally);
+  report.reset();
+  resolver_->Probe([&](IterativeResolver::ProbeReport r) { report = r; });
+  while (transport_.outstanding() > 0) {
+    transport_.Reply(absl::DeadlineExceededError("no answer"));
+  }
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->reached);
+  EXPECT_FALSE(report->failed_locally);
 }
 
 }  // namespace

@@ -1,0 +1,33 @@
+#include "bootstrap/remembered_answer.h"
+
+#include <algorithm>
+
+#include "bootstrap/bootstrap_stage.h"
+
+namespace rebound {
+
+LdnsRrListPtr RememberedAnswerRecords(const PersistedAnswer& persisted, absl::Time now,
+                                      uint32_t max_ttl) {
+  LdnsRrListPtr records(ldns_rr_list_new());
+  const int64_t left = absl::ToInt64Seconds(persisted.expires - now);
+  if (left <= 0) return records;
+  ldns_pkt* raw = nullptr;
+  if (ldns_wire2pkt(&raw, persisted.wire.data(), persisted.wire.size()) != LDNS_STATUS_OK) {
+    return records;
+  }
+  LdnsPktPtr relay_answer(raw);
+  LdnsRdfPtr qname(ldns_dname_new_frm_str(persisted.qname.c_str()));
+  if (qname == nullptr) return records;
+  LdnsPktPtr answer =
+      AnswerFromRelay(*relay_answer, qname.get(), static_cast<ldns_rr_type>(persisted.qtype));
+  const uint32_t cap = static_cast<uint32_t>(std::min<int64_t>(left, max_ttl));
+  ldns_rr_list* kept = ldns_pkt_answer(answer.get());
+  for (size_t i = 0; i < ldns_rr_list_rr_count(kept); ++i) {
+    ldns_rr* rr = ldns_rr_clone(ldns_rr_list_rr(kept, i));
+    ldns_rr_set_ttl(rr, std::min(ldns_rr_ttl(rr), cap));
+    ldns_rr_list_push_rr(records.get(), rr);
+  }
+  return records;
+}
+
+}  // namespace rebound
