@@ -173,7 +173,8 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     if (closed_) return;
     if (h2_ == nullptr) return Close();  // the handshake never completed
     // The handler is still working: the next wait starts with the last response (Respond).
-    if (h2_->awaiting_reply() > 0) return;
+    // Look again later all the same, for a request that ends without one (its stream reset).
+    if (h2_->awaiting_reply() > 0) return StartWaiting();
     h2_->GoAway();  // RFC 9113 6.8: tell the client which streams were processed
     Flush();
     Close();

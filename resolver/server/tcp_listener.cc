@@ -216,7 +216,7 @@ class TcpListener::Connection {
   // RFC 7766 6.2.3: a connection is idle only when no query is outstanding; one that has queries
   // in flight waits for their answers, and its next wait starts with the last of them.
   void OnDeadline() {
-    if (pending_ > 0) return;
+    if (pending_ > 0) return StartWaiting();  // looked at again; Reply starts the real wait
     Close();
   }
 
