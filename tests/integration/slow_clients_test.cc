@@ -5,6 +5,7 @@
 //   - five dripping connections from one netblock hold no more than its tcp-connection-limit, and
 //     DNS over TCP from others is answered meanwhile;
 //   - as the slots fill, connections that send nothing are closed sooner (RFC 7766 6.2.3);
+//   - the same over HTTPS: HTTP/2 bytes in one TLS record each do not keep a connection;
 //   - access-control deny (TCP) and deny or refuse (HTTPS) close the connection at accept;
 //   - interface-action opens one interface to clients access-control does not cover, and only
 //     that one.
@@ -13,6 +14,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -82,9 +84,13 @@ int ConnectFrom(const Endpoint& source, const Endpoint& server) {
 bool ClosedByPeer(int fd, absl::Duration wait = absl::ZeroDuration()) {
   pollfd p{fd, POLLIN, 0};
   if (poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(wait))) <= 0) return false;
-  char byte;
-  const ssize_t got = recv(fd, &byte, 1, MSG_DONTWAIT);
-  return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  // What the server sent before closing (a GOAWAY, a close_notify) is read and dropped.
+  char buffer[4096];
+  for (;;) {
+    const ssize_t got = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (got > 0) continue;
+    return got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+  }
 }
 
 // How long after `since` the server closed `fd`, waiting up to `limit`; nullopt if it did not.
@@ -221,6 +227,60 @@ TEST_F(SlowClientsTest, DrippingConnectionIsClosedAtTheMessageDeadline) {
             << " (tcp-idle-timeout: " << kTcpIdleTimeout << ")\n";
   ASSERT_TRUE(lifetime.has_value()) << "the drip kept the connection open";
   EXPECT_GE(*lifetime, kTcpIdleTimeout - absl::Milliseconds(300));
+  EXPECT_LE(*lifetime, kTcpIdleTimeout + absl::Milliseconds(600));
+}
+
+// A TLS client that completes the handshake (ALPN h2, no certificate check: the test only
+// needs the connection) and then sends the HTTP/2 preface a byte per TLS record, each record
+// reaching the server as plaintext of its own.
+class TlsDripper {
+ public:
+  explicit TlsDripper(int fd) : fd_(fd) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    static const unsigned char kH2[] = {2, 'h', '2'};
+    SSL_CTX_set_alpn_protos(ctx_, kH2, sizeof kH2);
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    established_ = SSL_connect(ssl_) == 1;
+  }
+  ~TlsDripper() {
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+    close(fd_);
+  }
+  bool established() const { return established_; }
+  // One more byte; false once the server has closed the connection.
+  bool Drip() {
+    static constexpr char kPreface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    if (ClosedByPeer(fd_)) return false;
+    if (sent_ >= sizeof kPreface - 1) return true;
+    return SSL_write(ssl_, &kPreface[sent_++], 1) == 1;
+  }
+
+ private:
+  int fd_;
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  bool established_ = false;
+  size_t sent_ = 0;
+};
+
+TEST_F(SlowClientsTest, DrippingHttpsConnectionIsClosedAtTheRequestDeadline) {
+  const int fd = ConnectFrom(EndpointAt("127.0.0.1", 0), EndpointAt(kRebound, kHttpsPort));
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  const absl::Time opened = absl::Now();
+  TlsDripper drip(fd);
+  ASSERT_TRUE(drip.established());
+  std::optional<absl::Duration> lifetime;
+  while (!lifetime && absl::Now() - opened < 4 * kTcpIdleTimeout) {
+    if (!drip.Drip()) lifetime = absl::Now() - opened;
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  std::cout << "slow drip (HTTPS): a connection sending a TLS record of one byte every 250 ms "
+            << "was closed after "
+            << (lifetime ? absl::FormatDuration(*lifetime) : "never (4 idle timeouts)")
+            << " (tcp-idle-timeout: " << kTcpIdleTimeout << ")\n";
+  ASSERT_TRUE(lifetime.has_value()) << "the drip kept the connection open";
   EXPECT_LE(*lifetime, kTcpIdleTimeout + absl::Milliseconds(600));
 }
 
