@@ -403,10 +403,16 @@ TEST_F(SlowClientsTest, InterfaceActionOpensOnlyItsInterface) {
     LdnsPktPtr packet = ParseReply(*reply);
     return packet == nullptr ? -1 : static_cast<int>(ldns_pkt_get_rcode(packet.get()));
   };
+  std::string rcodes;
   for (bool tcp : {false, true}) {
-    EXPECT_EQ(rcode(kOpenInterface, tcp), LDNS_RCODE_NOERROR) << "tcp " << tcp;
-    EXPECT_EQ(rcode(kClosedInterface, tcp), LDNS_RCODE_REFUSED) << "tcp " << tcp;
-    EXPECT_EQ(rcode(kRebound, tcp), LDNS_RCODE_REFUSED) << "tcp " << tcp;
+    const int open = rcode(kOpenInterface, tcp);
+    const int closed = rcode(kClosedInterface, tcp);
+    const int port53 = rcode(kRebound, tcp);
+    absl::StrAppend(&rcodes, tcp ? "; TCP " : "UDP ", "rcode ", open, " on ", kOpenInterface, ", ",
+                    closed, " on ", kClosedInterface, ", ", port53, " on ", kRebound);
+    EXPECT_EQ(open, LDNS_RCODE_NOERROR) << "tcp " << tcp;
+    EXPECT_EQ(closed, LDNS_RCODE_REFUSED) << "tcp " << tcp;
+    EXPECT_EQ(port53, LDNS_RCODE_REFUSED) << "tcp " << tcp;
   }
   // HTTPS: the closed interface turns the public client away at accept.
   const int open_fd = ConnectFrom(source, EndpointAt(kOpenInterface, kHttpsPort));
@@ -418,9 +424,10 @@ TEST_F(SlowClientsTest, InterfaceActionOpensOnlyItsInterface) {
   const bool open_closed = ClosedAfter(open_fd, at, absl::Milliseconds(300)).has_value();
   close(open_fd);
   close(closed_fd);
-  std::cout << "interface-action: " << kPublicClient << " served on " << kOpenInterface
-            << ", refused on " << kClosedInterface << " and " << kRebound
-            << "; HTTPS on the closed interface closed at accept: " << closed_closed << "\n";
+  std::cout << "interface-action (" << kOpenInterface << " allow), client " << kPublicClient << ": "
+            << rcodes << " (0 NOERROR, 5 REFUSED, -1 none); HTTPS closed at accept on "
+            << kClosedInterface << ": " << closed_closed << ", on " << kOpenInterface << ": "
+            << open_closed << "\n";
   EXPECT_TRUE(closed_closed);
   EXPECT_FALSE(open_closed);
 }
