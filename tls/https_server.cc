@@ -62,7 +62,7 @@ class HttpsServer::Connection : public TlsStream::Delegate,
       if (admission_ == nullptr) {
         stream_.reset();  // no handshake yet, so no close_notify either: a plain TCP close
         return absl::PermissionDeniedError(
-            absl::StrCat(listener->address.ToString(), ": ", "turned away at accept"));
+            absl::StrCat(listener->address.ToString(), ": turned away at accept"));
       }
     }
     StartWaiting();  // covers the handshake too
