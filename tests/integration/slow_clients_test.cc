@@ -3,7 +3,7 @@
 //   - a connection dripping a query a byte at a time is closed when the whole message has not
 //     come within tcp-idle-timeout, however often a byte arrives;
 //   - five dripping connections from one netblock hold no more than its tcp-connection-limit, and
-//     DNS over TCP from others is answered meanwhile;
+//     DNS over TCP from others is answered meanwhile; HTTPS connections count against it too;
 //   - as the slots fill, connections that send nothing are closed sooner (RFC 7766 6.2.3);
 //   - the same over HTTPS: HTTP/2 bytes in one TLS record each do not keep a connection;
 //   - access-control deny (TCP) and deny or refuse (HTTPS) close the connection at accept;
@@ -309,6 +309,34 @@ TEST_F(SlowClientsTest, FiveDrippingConnectionsDoNotKeepTcpClientsOut) {
             << " of " << kQueries << " TCP queries from 127.0.0.1 answered meanwhile\n";
   EXPECT_EQ(held, kDripNetblockLimit);
   EXPECT_EQ(answered, kQueries);
+}
+
+// The netblock's count covers DNS over TCP and HTTPS together: with its two TCP connections
+// open, 127.0.0.70's HTTPS connection is closed at accept; with one closed, it is let in.
+TEST_F(SlowClientsTest, TcpConnectionLimitCountsHttpsConnectionsToo) {
+  std::vector<int> tcp;
+  for (int i = 0; i < kDripNetblockLimit; ++i) {
+    tcp.push_back(ConnectFrom(EndpointAt(kDripClient, 0), EndpointAt(kRebound)));
+    ASSERT_GE(tcp.back(), 0) << std::strerror(errno);
+  }
+  auto https_closed_at_once = [] {
+    const int fd = ConnectFrom(EndpointAt(kDripClient, 0), EndpointAt(kRebound, kHttpsPort));
+    const bool closed = fd >= 0 && ClosedAfter(fd, absl::Now(), absl::Milliseconds(300));
+    if (fd >= 0) close(fd);
+    return closed;
+  };
+  const bool at_limit = https_closed_at_once();
+  close(tcp.back());
+  tcp.pop_back();
+  absl::SleepFor(absl::Milliseconds(50));
+  const bool below_limit = https_closed_at_once();
+  for (int fd : tcp) close(fd);
+  std::cout << "tcp-connection-limit " << kDripNetblockLimit << " for " << kDripNetblock
+            << ": HTTPS from " << kDripClient << " with " << kDripNetblockLimit
+            << " TCP connections open closed at accept: " << at_limit << "; with "
+            << kDripNetblockLimit - 1 << ": " << below_limit << "\n";
+  EXPECT_TRUE(at_limit);
+  EXPECT_FALSE(below_limit);
 }
 
 // RFC 7766 6.2.3: with four of five slots taken by connections that send nothing, each is closed
