@@ -135,6 +135,7 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     idle_.Stop();
     stream_.reset();  // closes the socket (close_notify first, best effort)
     h2_.reset();
+    admission_.reset();  // the slot is the client's netblock's again at once
     server_->connections_.erase(id_);  // may drop the last owning reference but one: the caller's
   }
 
