@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -21,16 +22,6 @@ namespace rebound {
 namespace {
 
 constexpr int kListenBacklog = 256;
-
-// Takes a connection off the backlog and closes it: over the connection limit the client is
-// told at once instead of waiting in a full backlog.
-void AcceptAndClose(uv_stream_t* listener) {
-  auto* tcp = new uv_tcp_t;
-  uv_tcp_init(listener->loop, tcp);
-  uv_accept(listener, reinterpret_cast<uv_stream_t*>(tcp));
-  uv_close(reinterpret_cast<uv_handle_t*>(tcp),
-           [](uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); });
-}
 
 }  // namespace
 
@@ -67,6 +58,13 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     }
     StartWaiting();  // covers the handshake too
     return absl::OkStatus();
+  }
+
+  // How long the connection has waited for a whole request; nullopt while a request is being
+  // answered (or once it is closed): such a connection is not idle.
+  std::optional<absl::Duration> WaitedFor(absl::Time now) const {
+    if (closed_ || (h2_ != nullptr && h2_->awaiting_reply() > 0)) return std::nullopt;
+    return now - waiting_since_;
   }
 
   // Moves a waiting connection's deadline earlier when `wait` from the start of its wait ends
@@ -135,7 +133,7 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     idle_.Stop();
     stream_.reset();  // closes the socket (close_notify first, best effort)
     h2_.reset();
-    admission_.reset();  // the slot is the client's netblock's again at once
+    admission_.reset();                // the slot is the client's netblock's again at once
     server_->connections_.erase(id_);  // may drop the last owning reference but one: the caller's
   }
 
@@ -255,23 +253,44 @@ void HttpsServer::Close() {
 }
 
 void HttpsServer::OnIncoming(Listener* listener) {
-  auto* stream = reinterpret_cast<uv_stream_t*>(&listener->tcp);
-  if (connections_.size() >= static_cast<size_t>(options_.max_connections)) {
-    static RateLimiter limiter;
-    if (limiter.Allow())
-      Log(LogLevel::kOps, "https connection limit (%d) reached", options_.max_connections);
-    AcceptAndClose(stream);
-    return;
-  }
   const uint64_t id = next_connection_id_++;
   auto connection = std::make_shared<Connection>(this, id);
+  // Clients turned away by options.admit go first, so that they cannot make room below.
   if (absl::Status status = connection->Accept(listener); !status.ok()) {
     static RateLimiter limiter;
     if (limiter.Allow()) Log(LogLevel::kDetail, "https: %s", status.ToString());
     return;
   }
+  // Over the limit, the connection that has waited longest for a request makes room (as RFC 7766
+  // 6.2.3 allows for DNS over TCP), or else the new one is closed at once, so the backlog cannot
+  // fill with clients that will never be served.
+  if (connections_.size() >= static_cast<size_t>(options_.max_connections) &&
+      !EvictLongestWaiting()) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) {
+      Log(LogLevel::kOps, "https connection limit (%d) reached", options_.max_connections);
+    }
+    connection->Close();
+    return;
+  }
   connections_.emplace(id, std::move(connection));
   TightenDeadlines();
+}
+
+bool HttpsServer::EvictLongestWaiting() {
+  const absl::Time now = absl::Now();
+  std::shared_ptr<Connection> longest;
+  absl::Duration longest_wait;
+  for (auto& [id, connection] : connections_) {
+    const std::optional<absl::Duration> waited = connection->WaitedFor(now);
+    if (waited && (longest == nullptr || *waited > longest_wait)) {
+      longest = connection;
+      longest_wait = *waited;
+    }
+  }
+  if (longest == nullptr || longest_wait < kMinWaitBeforeEviction) return false;
+  longest->Close();
+  return true;
 }
 
 absl::Duration HttpsServer::MessageWaitNow() const {

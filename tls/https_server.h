@@ -33,7 +33,9 @@ using HttpsAdmission =
     std::function<std::shared_ptr<void>(const Endpoint& peer, const Endpoint& local)>;
 
 struct HttpsServerOptions {
-  int max_connections = 100;  // beyond it new connections are accepted and closed at once
+  // Beyond it a new connection replaces the one that has waited longest for a request (if that
+  // has waited kMinWaitBeforeEviction), or is closed at once.
+  int max_connections = 100;
   // With no request in progress, a connection must complete its next request (from the opening:
   // the TLS handshake and the first request) within this long of the last response, or of
   // opening; bytes that trickle in do not extend it, and it shrinks as the connections fill
@@ -71,6 +73,9 @@ class HttpsServer {
   absl::Duration MessageWaitNow() const;
   // Under pressure, brings every waiting connection's deadline down to the current bound.
   void TightenDeadlines();
+  // At the connection limit: closes the connection that has waited longest for a request, if
+  // that is at least kMinWaitBeforeEviction. False when none qualifies.
+  bool EvictLongestWaiting();
 
   uv_loop_t* loop_;
   const TlsServerContext* context_;

@@ -15,6 +15,11 @@ namespace rebound {
 // Below this no connection is cut: a client across a slow path must still get its query in.
 inline constexpr absl::Duration kMinMessageWait = absl::Milliseconds(200);
 
+// With every slot taken, a new connection may replace the one that has waited longest for a
+// message if that one has waited at least this long: a client with a query gets in while others
+// only hold slots, and one that connected a moment ago still has time to send its query.
+inline constexpr absl::Duration kMinWaitBeforeEviction = absl::Milliseconds(50);
+
 // The full idle timeout while at most half of the `max` slots are in use, a tenth of it above
 // half, a hundredth above three quarters; never below kMinMessageWait (nor above the timeout).
 inline absl::Duration MessageWait(absl::Duration idle_timeout, size_t in_use, size_t max) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -71,6 +72,13 @@ class TcpListener::Connection {
   void Start() {
     StartWaiting();
     ResumeReading();
+  }
+
+  // How long the connection has waited for a message; nullopt while it has queries in flight
+  // (or once it is closed): such a connection is not idle (RFC 7766 6.2.3).
+  std::optional<uint64_t> WaitedMs(uint64_t now) const {
+    if (closed_ || pending_ > 0 || waiting_since_ == 0) return std::nullopt;
+    return now - waiting_since_;
   }
 
   // Moves the deadline of a waiting connection earlier when `wait` from the start of its wait
@@ -278,26 +286,47 @@ void TcpListener::TightenDeadlines() {
   for (auto& [id, connection] : connections_) connection->Tighten(wait);
 }
 
+bool TcpListener::EvictLongestWaiting() {
+  const uint64_t now = uv_now(server_.loop);
+  Connection* longest = nullptr;
+  uint64_t longest_wait = 0;
+  for (auto& [id, connection] : connections_) {
+    const std::optional<uint64_t> waited = connection->WaitedMs(now);
+    if (waited && (longest == nullptr || *waited > longest_wait)) {
+      longest = connection;
+      longest_wait = *waited;
+    }
+  }
+  if (longest == nullptr ||
+      longest_wait < static_cast<uint64_t>(absl::ToInt64Milliseconds(kMinWaitBeforeEviction))) {
+    return false;
+  }
+  longest->Close();
+  return true;
+}
+
 void TcpListener::OnIncoming() {
   auto* connection = new Connection(this, next_connection_id_++);
   const bool accepted = connection->Accept(server_.loop);
   connections_.emplace(connection->id(), connection);
-  // Over the limit the connection is accepted and closed at once, so the backlog cannot fill
-  // with clients that will never be served.
-  if (!accepted || connections_.size() > static_cast<size_t>(limits_.max_connections)) {
-    static RateLimiter limiter;
-    if (accepted && limiter.Allow()) Log(LogLevel::kOps, "tcp connection limit reached");
-    connection->Close();
-    return;
-  }
   // Denied clients and clients over their netblock's tcp-connection-limit: closed before a byte
   // is read, so they hold nothing.
-  if (!connection->Admit()) {
+  if (accepted && !connection->Admit()) {
     static RateLimiter limiter;
     if (limiter.Allow()) {
       Log(LogLevel::kDetail, "tcp: %s denied or over its tcp-connection-limit, closed",
           connection->peer().ToString());
     }
+    connection->Close();
+    return;
+  }
+  // Over the limit, the connection that has waited longest for a message makes room (RFC 7766
+  // 6.2.3), or else the new one is accepted and closed at once, so the backlog cannot fill with
+  // clients that will never be served.
+  if (!accepted || (connections_.size() > static_cast<size_t>(limits_.max_connections) &&
+                    !EvictLongestWaiting())) {
+    static RateLimiter limiter;
+    if (accepted && limiter.Allow()) Log(LogLevel::kOps, "tcp connection limit reached");
     connection->Close();
     return;
   }

@@ -58,6 +58,9 @@ class TcpListener {
   absl::Duration MessageWaitNow() const;
   // Under pressure, brings every waiting connection's deadline down to MessageWaitNow().
   void TightenDeadlines();
+  // At the connection limit: closes the connection that has waited longest for a message, if
+  // that is at least kMinWaitBeforeEviction. False when none qualifies.
+  bool EvictLongestWaiting();
 
   // RFC 1035 4.2.2: a TCP message carries a 16-bit length.
   static constexpr size_t kTcpMaxMessage = 65535;

@@ -4,7 +4,8 @@
 //     come within tcp-idle-timeout, however often a byte arrives;
 //   - five dripping connections from one netblock hold no more than its tcp-connection-limit, and
 //     DNS over TCP from others is answered meanwhile; HTTPS connections count against it too;
-//   - as the slots fill, connections that send nothing are closed sooner (RFC 7766 6.2.3);
+//   - as the slots fill, connections that send nothing are closed sooner, and with every slot
+//     taken a client with a query replaces the one that has waited longest (RFC 7766 6.2.3);
 //   - the same over HTTPS: HTTP/2 bytes in one TLS record each do not keep a connection;
 //   - access-control deny (TCP) and deny or refuse (HTTPS) close the connection at accept;
 //   - interface-action opens one interface to clients access-control does not cover, and only
@@ -367,6 +368,33 @@ TEST_F(SlowClientsTest, SilentConnectionsAreClosedSoonerAsTheSlotsFill) {
   EXPECT_EQ(closed, static_cast<int>(fds.size()));
   EXPECT_LT(longest, kTcpIdleTimeout / 2);
   EXPECT_EQ(TcpRcode("127.0.0.1"), LDNS_RCODE_NOERROR);
+}
+
+// Every slot taken by silent connections from addresses no tcp-connection-limit covers
+// (127.0.1.x): a client with a query gets in at once, by replacing the connection that has
+// waited longest (RFC 7766 6.2.3), here well before the pressure wait would free a slot.
+TEST_F(SlowClientsTest, AClientWithAQueryReplacesTheLongestWaitingConnection) {
+  std::vector<int> fds;
+  for (int i = 0; i < kIncomingNumTcp; ++i) {
+    fds.push_back(
+        ConnectFrom(EndpointAt(absl::StrCat("127.0.1.", 1 + i), 0), EndpointAt(kRebound)));
+    ASSERT_GE(fds.back(), 0) << std::strerror(errno);
+  }
+  absl::SleepFor(absl::Milliseconds(100));  // past kMinWaitBeforeEviction, within the wait
+  int held = 0;
+  for (int fd : fds) held += ClosedByPeer(fd) ? 0 : 1;
+  const absl::Time asked = absl::Now();
+  const int rcode = TcpRcode("127.0.0.1");
+  const absl::Duration took = absl::Now() - asked;
+  int held_after = 0;
+  for (int fd : fds) held_after += ClosedByPeer(fd) ? 0 : 1;
+  for (int fd : fds) close(fd);
+  std::cout << "full slots: " << held << " of " << kIncomingNumTcp
+            << " held by silent connections; a TCP query got rcode " << rcode << " in " << took
+            << "; " << held_after << " silent connections left\n";
+  EXPECT_EQ(held, kIncomingNumTcp);
+  EXPECT_EQ(rcode, LDNS_RCODE_NOERROR);
+  EXPECT_LT(took, absl::Milliseconds(100));
 }
 
 // access-control at accept: a denied client's TCP connection is closed before it sends a byte;
