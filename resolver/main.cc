@@ -291,11 +291,13 @@ int Run(const Config& config) {
     }
   }
 
+  // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
+  ConnectionLimits connection_limits(config.tcp_connection_limits);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < config.num_threads; ++i) {
-    workers.push_back(
-        std::make_unique<Worker>(&config, SystemClock::Get(), MakeStageFactory(&shared, i == 0),
-                                 shared.Packets(config)));
+    workers.push_back(std::make_unique<Worker>(&config, SystemClock::Get(),
+                                               MakeStageFactory(&shared, i == 0),
+                                               shared.Packets(config), &connection_limits));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;

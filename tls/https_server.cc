@@ -6,9 +6,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/connection_pressure.h"
 #include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
 #include "tls/h2_server_session.h"
@@ -21,22 +23,12 @@ namespace {
 
 constexpr int kListenBacklog = 256;
 
-
-// Takes a connection off the backlog and closes it: over the connection limit the client is
-// told at once instead of waiting in a full backlog.
-void AcceptAndClose(uv_stream_t* listener) {
-  auto* tcp = new uv_tcp_t;
-  uv_tcp_init(listener->loop, tcp);
-  uv_accept(listener, reinterpret_cast<uv_stream_t*>(tcp));
-  uv_close(reinterpret_cast<uv_handle_t*>(tcp),
-           [](uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); });
-}
-
 }  // namespace
 
 struct HttpsServer::Listener {
   uv_tcp_t tcp;
   HttpsServer* owner = nullptr;  // null once closing
+  Endpoint address;              // as given to Listen, for HttpsServerOptions::admit
 };
 
 // One client connection: TLS, then HTTP/2. Owned by the server's table; responders hold weak
@@ -47,15 +39,42 @@ class HttpsServer::Connection : public TlsStream::Delegate,
   Connection(HttpsServer* server, uint64_t id)
       : server_(server), id_(id), idle_(server->loop_, [this] { OnIdle(); }) {}
 
-  absl::Status Accept(uv_stream_t* listener) {
+  // Takes the connection off `listener`. PermissionDenied when options.admit turns the client
+  // away: the socket is closed then, before any byte of the handshake is read or sent.
+  absl::Status Accept(Listener* listener) {
     absl::StatusOr<std::unique_ptr<TlsSession>> session = TlsSession::Server(*server_->context_);
     if (!session.ok()) return session.status();
-    absl::StatusOr<std::unique_ptr<TlsStream>> stream =
-        TlsStream::Accept(listener, *std::move(session), this);
+    absl::StatusOr<std::unique_ptr<TlsStream>> stream = TlsStream::Accept(
+        reinterpret_cast<uv_stream_t*>(&listener->tcp), *std::move(session), this);
     if (!stream.ok()) return stream.status();
     stream_ = *std::move(stream);
-    idle_.Start(server_->options_.idle_timeout);  // covers the handshake too
+    if (server_->options_.admit) {
+      admission_ = server_->options_.admit(stream_->peer(), listener->address);
+      if (admission_ == nullptr) {
+        stream_.reset();  // no handshake yet, so no close_notify either: a plain TCP close
+        return absl::PermissionDeniedError(
+            absl::StrCat(listener->address.ToString(), ": turned away at accept"));
+      }
+    }
+    StartWaiting();  // covers the handshake too
     return absl::OkStatus();
+  }
+
+  // How long the connection has waited for a whole request; nullopt while a request is being
+  // answered (or once it is closed): such a connection is not idle.
+  std::optional<absl::Duration> WaitedFor(absl::Time now) const {
+    if (closed_ || (h2_ != nullptr && h2_->awaiting_reply() > 0)) return std::nullopt;
+    return now - waiting_since_;
+  }
+
+  // Moves a waiting connection's deadline earlier when `wait` from the start of its wait ends
+  // sooner (under pressure); never later.
+  void Tighten(absl::Duration wait) {
+    if (closed_ || (h2_ != nullptr && h2_->awaiting_reply() > 0)) return;
+    const absl::Time wanted = waiting_since_ + wait;
+    if (wanted >= deadline_) return;
+    deadline_ = wanted;
+    idle_.Start(wanted - absl::Now());
   }
 
   void OnTlsEstablished() override {
@@ -84,7 +103,7 @@ class HttpsServer::Connection : public TlsStream::Delegate,
 
   void OnTlsData(absl::string_view plaintext) override {
     auto self = shared_from_this();
-    idle_.Start(server_->options_.idle_timeout);
+    // No timer restarts here: bytes are not a request (the slow-drip attack of issue 15).
     if (h2_ == nullptr) return;
     const absl::Status received = h2_->Receive(plaintext);
     Flush();  // also the GOAWAY nghttp2 queues for a protocol error
@@ -114,6 +133,7 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     idle_.Stop();
     stream_.reset();  // closes the socket (close_notify first, best effort)
     h2_.reset();
+    admission_.reset();                // the slot is the client's netblock's again at once
     server_->connections_.erase(id_);  // may drop the last owning reference but one: the caller's
   }
 
@@ -135,7 +155,8 @@ class HttpsServer::Connection : public TlsStream::Delegate,
   void Respond(int32_t stream_id, HttpsReply reply) {
     if (closed_ || h2_ == nullptr) return;
     if (!h2_->Respond(stream_id, std::move(reply))) return;
-    idle_.Start(server_->options_.idle_timeout);
+    // The last answer went out: the wait for the next whole request starts now.
+    if (h2_->awaiting_reply() == 0) StartWaiting();
     Flush();
   }
 
@@ -150,18 +171,28 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     auto self = shared_from_this();
     if (closed_) return;
     if (h2_ == nullptr) return Close();  // the handshake never completed
-    if (h2_->awaiting_reply() > 0) {
-      idle_.Start(server_->options_.idle_timeout);  // the handler is still working
-      return;
-    }
+    // The handler is still working: the next wait starts with the last response (Respond).
+    // Look again later all the same, for a request that ends without one (its stream reset).
+    if (h2_->awaiting_reply() > 0) return StartWaiting();
     h2_->GoAway();  // RFC 9113 6.8: tell the client which streams were processed
     Flush();
     Close();
   }
 
+  // The connection waits for a whole request from now on, within the server's current bound.
+  void StartWaiting() {
+    waiting_since_ = absl::Now();
+    const absl::Duration wait = server_->MessageWaitNow();
+    deadline_ = waiting_since_ + wait;
+    idle_.Start(wait);
+  }
+
   HttpsServer* server_;
   uint64_t id_;
   LoopTimer idle_;
+  absl::Time waiting_since_;
+  absl::Time deadline_;
+  std::shared_ptr<void> admission_;  // from options.admit, held while the connection lives
   std::unique_ptr<TlsStream> stream_;
   std::unique_ptr<H2ServerSession> h2_;
   bool closed_ = false;
@@ -180,6 +211,7 @@ absl::Status HttpsServer::Listen(const Endpoint& address, bool reuse_port) {
   uv_tcp_init(loop_, &listener->tcp);
   listener->tcp.data = listener;
   listener->owner = this;
+  listener->address = address;
   auto close_listener = [](Listener* l) {
     uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp),
              [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
@@ -195,7 +227,8 @@ absl::Status HttpsServer::Listen(const Endpoint& address, bool reuse_port) {
   }
   sockaddr_storage local{};
   int length = sizeof local;
-  if (rc == 0) rc = uv_tcp_getsockname(&listener->tcp, reinterpret_cast<sockaddr*>(&local), &length);
+  if (rc == 0)
+    rc = uv_tcp_getsockname(&listener->tcp, reinterpret_cast<sockaddr*>(&local), &length);
   if (rc != 0) {
     close_listener(listener);
     return absl::UnavailableError(
@@ -220,21 +253,55 @@ void HttpsServer::Close() {
 }
 
 void HttpsServer::OnIncoming(Listener* listener) {
-  auto* stream = reinterpret_cast<uv_stream_t*>(&listener->tcp);
-  if (connections_.size() >= static_cast<size_t>(options_.max_connections)) {
-    static RateLimiter limiter;
-    if (limiter.Allow()) Log(LogLevel::kOps, "https connection limit (%d) reached", options_.max_connections);
-    AcceptAndClose(stream);
-    return;
-  }
   const uint64_t id = next_connection_id_++;
   auto connection = std::make_shared<Connection>(this, id);
-  if (absl::Status status = connection->Accept(stream); !status.ok()) {
+  // Clients turned away by options.admit go first, so that they cannot make room below.
+  if (absl::Status status = connection->Accept(listener); !status.ok()) {
     static RateLimiter limiter;
     if (limiter.Allow()) Log(LogLevel::kDetail, "https: %s", status.ToString());
     return;
   }
+  // Over the limit, the connection that has waited longest for a request makes room (as RFC 7766
+  // 6.2.3 allows for DNS over TCP), or else the new one is closed at once, so the backlog cannot
+  // fill with clients that will never be served.
+  if (connections_.size() >= static_cast<size_t>(options_.max_connections) &&
+      !EvictLongestWaiting()) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) {
+      Log(LogLevel::kOps, "https connection limit (%d) reached", options_.max_connections);
+    }
+    connection->Close();
+    return;
+  }
   connections_.emplace(id, std::move(connection));
+  TightenDeadlines();
+}
+
+bool HttpsServer::EvictLongestWaiting() {
+  const absl::Time now = absl::Now();
+  std::shared_ptr<Connection> longest;
+  absl::Duration longest_wait;
+  for (auto& [id, connection] : connections_) {
+    const std::optional<absl::Duration> waited = connection->WaitedFor(now);
+    if (waited && (longest == nullptr || *waited > longest_wait)) {
+      longest = connection;
+      longest_wait = *waited;
+    }
+  }
+  if (longest == nullptr || longest_wait < kMinWaitBeforeEviction) return false;
+  longest->Close();
+  return true;
+}
+
+absl::Duration HttpsServer::MessageWaitNow() const {
+  return MessageWait(options_.idle_timeout, connections_.size(),
+                     static_cast<size_t>(options_.max_connections));
+}
+
+void HttpsServer::TightenDeadlines() {
+  const absl::Duration wait = MessageWaitNow();
+  if (wait >= options_.idle_timeout) return;
+  for (auto& [id, connection] : connections_) connection->Tighten(wait);
 }
 
 }  // namespace rebound

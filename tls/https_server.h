@@ -26,12 +26,23 @@ namespace rebound {
 using HttpsResponder = std::function<void(HttpsReply)>;
 using HttpsHandler = std::function<void(const HttpsRequest&, HttpsResponder)>;
 
+// Decides at accept, before the TLS handshake, whether `peer` may connect to `local` (the
+// address listened on): null closes the connection at once; otherwise the connection keeps the
+// token until it closes (a slot in a per-client count, say).
+using HttpsAdmission =
+    std::function<std::shared_ptr<void>(const Endpoint& peer, const Endpoint& local)>;
+
 struct HttpsServerOptions {
-  int max_connections = 100;  // beyond it new connections are accepted and closed at once
-  // A connection with nothing received for this long and no request in progress gets GOAWAY
-  // and is closed; a TLS handshake that has not finished by then is dropped.
+  // Beyond it a new connection replaces the one that has waited longest for a request (if that
+  // has waited kMinWaitBeforeEviction), or is closed at once.
+  int max_connections = 100;
+  // With no request in progress, a connection must complete its next request (from the opening:
+  // the TLS handshake and the first request) within this long of the last response, or of
+  // opening; bytes that trickle in do not extend it, and it shrinks as the connections fill
+  // (resolver/core/connection_pressure.h, RFC 7766 6.2.3 by analogy). Then GOAWAY and close.
   absl::Duration idle_timeout = absl::Seconds(30);
-  size_t max_request_body = 65535;  // larger bodies get 413 without reaching the handler
+  HttpsAdmission admit = nullptr;             // null: everyone may connect
+  size_t max_request_body = 65535;            // larger bodies get 413 without reaching the handler
   uint32_t max_streams_per_connection = 100;  // SETTINGS_MAX_CONCURRENT_STREAMS
 };
 
@@ -58,6 +69,13 @@ class HttpsServer {
   class Connection;
   struct Listener;
   void OnIncoming(Listener* listener);
+  // The bound for a connection waiting for a request, at the current number of connections.
+  absl::Duration MessageWaitNow() const;
+  // Under pressure, brings every waiting connection's deadline down to the current bound.
+  void TightenDeadlines();
+  // At the connection limit: closes the connection that has waited longest for a request, if
+  // that is at least kMinWaitBeforeEviction. False when none qualifies.
+  bool EvictLongestWaiting();
 
   uv_loop_t* loop_;
   const TlsServerContext* context_;

@@ -151,32 +151,74 @@ absl::Status AccessControlList::Add(absl::string_view netblock, AccessAction act
   return absl::OkStatus();
 }
 
-AccessAction AccessControlList::LookupV4(uint32_t addr) const {
+std::optional<AccessAction> AccessControlList::MatchV4(uint32_t addr, bool defaults_count) const {
   for (uint8_t len : v4_lengths_) {
-    if (auto it = v4_rules_.find(V4Key(addr, len)); it != v4_rules_.end()) return it->second;
+    const uint64_t key = V4Key(addr, len);
+    auto it = v4_rules_.find(key);
+    if (it == v4_rules_.end()) continue;
+    if (len == 0 && !defaults_count && !v4_added_.contains(key)) return std::nullopt;
+    return it->second;
   }
-  return AccessAction::kRefuse;
+  return std::nullopt;
 }
 
-AccessAction AccessControlList::LookupV6(uint64_t hi, uint64_t lo) const {
+std::optional<AccessAction> AccessControlList::MatchV6(uint64_t hi, uint64_t lo,
+                                                       bool defaults_count) const {
   for (uint8_t len : v6_lengths_) {
     V6Key key{hi & HighMask(len), lo & LowMask(len), len};
-    if (auto it = v6_rules_.find(key); it != v6_rules_.end()) return it->second;
+    auto it = v6_rules_.find(key);
+    if (it == v6_rules_.end()) continue;
+    if (len == 0 && !defaults_count && !v6_added_.contains(key)) return std::nullopt;
+    return it->second;
   }
-  return AccessAction::kRefuse;
+  return std::nullopt;
 }
 
-AccessAction AccessControlList::Lookup(const Endpoint& client) const {
+std::optional<AccessAction> AccessControlList::Match(const Endpoint& client,
+                                                     bool defaults_count) const {
   const sockaddr* sa = client.sockaddr_ptr();
   if (sa->sa_family == AF_INET) {
-    return LookupV4(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr));
+    return MatchV4(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr),
+                   defaults_count);
   }
   if (sa->sa_family == AF_INET6) {
     const uint8_t* b = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr;
     uint64_t hi = LoadBigEndian64(b);
     uint64_t lo = LoadBigEndian64(b + 8);
-    if (hi == 0 && (lo >> 32) == 0xffff) return LookupV4(static_cast<uint32_t>(lo));
-    return LookupV6(hi, lo);
+    if (hi == 0 && (lo >> 32) == 0xffff) {
+      return MatchV4(static_cast<uint32_t>(lo), defaults_count);
+    }
+    return MatchV6(hi, lo, defaults_count);
+  }
+  return std::nullopt;
+}
+
+AccessAction AccessControlList::Lookup(const Endpoint& client) const {
+  return Match(client, /*defaults_count=*/true).value_or(AccessAction::kRefuse);
+}
+
+AccessAction AccessControlList::Lookup(const Endpoint& client, const Endpoint& local) const {
+  if (interface_actions_.empty()) return Lookup(client);
+  if (std::optional<AccessAction> action = Match(client, /*defaults_count=*/false)) {
+    return *action;
+  }
+  return InterfaceAction(local);
+}
+
+absl::Status AccessControlList::AddInterfaceAction(const Endpoint& local, AccessAction action) {
+  for (const auto& [address, existing] : interface_actions_) {
+    if (address == local) {
+      return absl::AlreadyExistsError(absl::StrCat("duplicate interface-action for ",
+                                                   local.ToString(), "; the first rule is kept"));
+    }
+  }
+  interface_actions_.emplace_back(local, action);
+  return absl::OkStatus();
+}
+
+AccessAction AccessControlList::InterfaceAction(const Endpoint& local) const {
+  for (const auto& [address, action] : interface_actions_) {
+    if (address == local) return action;
   }
   return AccessAction::kRefuse;
 }
@@ -202,7 +244,8 @@ std::vector<std::pair<std::string, AccessAction>> AccessControlList::Rules() con
 }
 
 bool AccessControlList::operator==(const AccessControlList& other) const {
-  return v4_rules_ == other.v4_rules_ && v6_rules_ == other.v6_rules_;
+  return v4_rules_ == other.v4_rules_ && v6_rules_ == other.v6_rules_ &&
+         interface_actions_ == other.interface_actions_;
 }
 
 }  // namespace rebound

@@ -1,8 +1,10 @@
-// Which clients may use the resolver: unbound's access-control rules with longest-prefix match.
+// Which clients may use the resolver: unbound's access-control rules with longest-prefix match,
+// and its interface-action rules for the clients no access-control rule covers.
 #ifndef REBOUND_RESOLVER_CONFIG_ACCESS_CONTROL_LIST_H_
 #define REBOUND_RESOLVER_CONFIG_ACCESS_CONTROL_LIST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +51,23 @@ class AccessControlList {
   // distinct prefix length in use, no allocation.
   AccessAction Lookup(const Endpoint& client) const;
 
+  // The action for `client` reaching the listening address `local`, as unbound 1.16+ decides it:
+  // the longest access-control rule that covers the client (the localhost defaults included),
+  // else the interface-action of `local`, else refuse. The default /0 refuse rules count as
+  // unbound's "interfaces are refused by default", so they do not hide an interface-action;
+  // an access-control line for 0.0.0.0/0 or ::/0 does (unbound.conf(5): "any access-control*:
+  // setting overrides all interface-*: settings for targeted clients").
+  AccessAction Lookup(const Endpoint& client, const Endpoint& local) const;
+
+  // interface-action: `local` is a listening address with its port (interface@port). A second
+  // rule for the same address and port keeps the first and returns AlreadyExistsError.
+  absl::Status AddInterfaceAction(const Endpoint& local, AccessAction action);
+  // The interface-action for `local`; refuse when there is none (unbound's default).
+  AccessAction InterfaceAction(const Endpoint& local) const;
+  const std::vector<std::pair<Endpoint, AccessAction>>& interface_actions() const {
+    return interface_actions_;
+  }
+
   // The rules as ("netblock", action), sorted, for logging and tests.
   std::vector<std::pair<std::string, AccessAction>> Rules() const;
 
@@ -71,8 +90,11 @@ class AccessControlList {
 
   void SetV4(uint32_t addr, int prefix_len, AccessAction action);
   void SetV6(uint64_t hi, uint64_t lo, int prefix_len, AccessAction action);
-  AccessAction LookupV4(uint32_t addr) const;
-  AccessAction LookupV6(uint64_t hi, uint64_t lo) const;
+  // The longest rule covering the address; with `defaults_count` false the default /0 rules
+  // (not set through Add) match nothing.
+  std::optional<AccessAction> MatchV4(uint32_t addr, bool defaults_count) const;
+  std::optional<AccessAction> MatchV6(uint64_t hi, uint64_t lo, bool defaults_count) const;
+  std::optional<AccessAction> Match(const Endpoint& client, bool defaults_count) const;
 
   absl::flat_hash_map<uint64_t, AccessAction> v4_rules_;
   absl::flat_hash_map<V6Key, AccessAction> v6_rules_;
@@ -82,6 +104,8 @@ class AccessControlList {
   // Keys set through Add(), to tell a duplicate user rule from the override of a default.
   absl::flat_hash_set<uint64_t> v4_added_;
   absl::flat_hash_set<V6Key> v6_added_;
+  // interface-action rules: a handful at most, so a list.
+  std::vector<std::pair<Endpoint, AccessAction>> interface_actions_;
 };
 
 }  // namespace rebound

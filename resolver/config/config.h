@@ -82,6 +82,15 @@ struct BootstrapConfig {
   bool operator==(const BootstrapConfig&) const = default;
 };
 
+// tcp-connection-limit, as in unbound: at most `limit` simultaneous TCP connections (DNS over
+// TCP and HTTPS together) from all of `netblock`; 0 refuses every one. The longest netblock
+// covering a client applies.
+struct TcpConnectionLimit {
+  AddressRange netblock;
+  int limit = 0;
+  bool operator==(const TcpConnectionLimit&) const = default;
+};
+
 // 127.0.0.1 and ::1 on `port`: where unbound listens when no interface: is given.
 std::vector<Endpoint> DefaultInterfaces(uint16_t port);
 
@@ -116,6 +125,7 @@ struct Config {
   bool use_caps_for_id = true;     // 0x20; unbound's default is no, see rebound.conf(5)
   absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
   int incoming_num_tcp = 100;  // per thread
+  std::vector<TcpConnectionLimit> tcp_connection_limits;
   bool so_reuseport = true;
   // unbound's so-rcvbuf and so-sndbuf: the buffer sizes asked for the UDP listening sockets
   // (0: the system's default), so a burst of queries is not dropped at a full buffer.

@@ -93,6 +93,46 @@ absl::Status AddAccessControl(const ConfigLine& line, ServerState& s) {
   return added;
 }
 
+// interface-action: <ip address[@port]> <action>. Interface names (eth0) are not taken: the
+// interface: lines rebound reads are addresses too.
+absl::Status AddInterfaceAction(const ConfigLine& line, ServerState& s) {
+  std::vector<std::string> words =
+      absl::StrSplit(absl::StrJoin(line.values, " "), ' ', absl::SkipEmpty());
+  if (words.size() != 2) {
+    return absl::InvalidArgumentError(absl::StrCat("expected 'address[@port] action', got '",
+                                                   absl::StrJoin(line.values, " "), "'"));
+  }
+  absl::StatusOr<Endpoint> endpoint = Endpoint::Parse(words[0], 0);
+  if (!endpoint.ok()) return endpoint.status();
+  absl::StatusOr<AccessAction> action = ParseAccessAction(words[1]);
+  if (!action.ok()) return action.status();
+  s.interface_actions.push_back({*endpoint, *action, line.where});
+  return absl::OkStatus();
+}
+
+// tcp-connection-limit: <IP netblock> <limit>, as in unbound.
+absl::Status AddTcpConnectionLimit(const ConfigLine& line, ServerState& s) {
+  std::vector<std::string> words =
+      absl::StrSplit(absl::StrJoin(line.values, " "), ' ', absl::SkipEmpty());
+  if (words.size() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected 'netblock limit', got '", absl::StrJoin(line.values, " "), "'"));
+  }
+  absl::StatusOr<AddressRange> netblock = AddressRange::Parse(words[0]);
+  if (!netblock.ok()) return netblock.status();
+  absl::StatusOr<int64_t> limit = ParseInteger(words[1], 0, std::numeric_limits<int32_t>::max());
+  if (!limit.ok()) return limit.status();
+  for (const TcpConnectionLimit& existing : s.config->tcp_connection_limits) {
+    if (existing.netblock == *netblock) {
+      line.Warn(s.warnings, absl::StrCat("duplicate tcp-connection-limit netblock ",
+                                         netblock->ToString(), "; the first limit is kept"));
+      return absl::OkStatus();
+    }
+  }
+  s.config->tcp_connection_limits.push_back({*netblock, static_cast<int>(*limit)});
+  return absl::OkStatus();
+}
+
 struct ServerOption {
   absl::string_view name;
   size_t max_values;
@@ -130,6 +170,7 @@ constexpr ServerOption kServerOptions[] = {
     {"https-port", 1, &SetInteger<&Config::https_port, 1, 65535>},
     {"incoming-num-tcp", 1, &SetInteger<&Config::incoming_num_tcp, 0, 65535>},
     {"interface", 1, &AddInterface},
+    {"interface-action", 2, &AddInterfaceAction},
     {"ip-address", 1, &AddInterface},  // unbound's older name for interface:
     {"logfile", 1, &SetString<&Config::logfile>},
     // A module list: unbound wants it quoted, but unquoted words are taken too.
@@ -146,6 +187,7 @@ constexpr ServerOption kServerOptions[] = {
     {"so-rcvbuf", 1, &SetMemorySize<&Config::so_rcvbuf>},
     {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
     {"so-sndbuf", 1, &SetMemorySize<&Config::so_sndbuf>},
+    {"tcp-connection-limit", 2, &AddTcpConnectionLimit},
     {"tcp-idle-timeout", 1, &SetTcpIdleTimeout},
     {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
     {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
@@ -213,6 +255,7 @@ absl::Status ServerClause::Finish() {
   FinishDns64(state_);
   if (absl::Status s = FinishBootstrap(state_); !s.ok()) return s;
   if (absl::Status s = SettleInterfaces(); !s.ok()) return s;
+  if (absl::Status s = SettleInterfaceActions(); !s.ok()) return s;
   return FinishHttpsService(state_);
 }
 
@@ -248,6 +291,24 @@ absl::Status ServerClause::SettleInterfaces() {
     }
     c.interfaces.push_back(e);
     wheres.push_back(pending.where);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ServerClause::SettleInterfaceActions() {
+  Config& c = *state_.config;
+  for (ServerState::PendingInterfaceAction& pending : state_.interface_actions) {
+    Endpoint& e = pending.endpoint;
+    if (e.port() == 0) e.set_port(c.port);
+    if (std::find(c.interfaces.begin(), c.interfaces.end(), e) == c.interfaces.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(pending.where, ": interface-action for ", e.ToString(),
+                       ", which is not an interface: (unbound needs it configured first)"));
+    }
+    absl::Status added = c.acl.AddInterfaceAction(e, pending.action);
+    if (absl::IsAlreadyExists(added) && state_.warnings != nullptr) {
+      state_.warnings->push_back(absl::StrCat(pending.where, ": ", added.message()));
+    }
   }
   return absl::OkStatus();
 }

@@ -28,6 +28,13 @@ struct ServerState {
   Config* config = nullptr;
   std::vector<std::string>* warnings = nullptr;
   std::vector<PendingInterface> interfaces;
+  // interface-action lines, checked against the interfaces once their ports are settled.
+  struct PendingInterfaceAction {
+    Endpoint endpoint;  // port 0 when the line gave none, as PendingInterface
+    AccessAction action;
+    std::string where;
+  };
+  std::vector<PendingInterfaceAction> interface_actions;
   // bootstrap-relay: lines, joined with the built-in relays only in Finish, since
   // bootstrap-relays-replace: may come before or after them.
   struct PendingRelay {
@@ -58,6 +65,9 @@ class ServerClause {
  private:
   // Gives every interface its port and fills Config::interfaces, defaults included.
   absl::Status SettleInterfaces();
+  // Gives every interface-action its port and adds it to the ACL; an interface-action for an
+  // address no interface: line names is an error, as in unbound.
+  absl::Status SettleInterfaceActions();
 
   ServerState state_;
 };

@@ -31,6 +31,9 @@ inline constexpr uint16_t kEdeNoReachableAuthority = 22;
 struct ClientInfo {
   Endpoint address;
   bool tcp = false;
+  // The listening address (interface@port as configured) the query arrived on, for
+  // interface-action; unset (no interface rule applies) when the caller does not say.
+  Endpoint local = {};
 };
 
 // A way back to a request that a stage left pending: it stays valid after the request is gone

@@ -43,7 +43,7 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
                                            absl::FunctionRef<Reply()> make_reply) {
   ++stats_.queries;
   // The ACL comes before any parsing, so a refused client costs almost nothing.
-  const AccessAction action = acl_->Lookup(client.address);
+  const AccessAction action = acl_->Lookup(client.address, client.local);
   if (action == AccessAction::kDeny) {
     ++stats_.dropped;
     return {};
@@ -137,7 +137,7 @@ QueryHandler::Handled QueryHandler::HandleOversized(std::span<const uint8_t> hea
                                                     std::span<uint8_t> out) {
   ++stats_.queries;
   QueryView view;
-  if (acl_->Lookup(client.address) == AccessAction::kDeny ||
+  if (acl_->Lookup(client.address, client.local) == AccessAction::kDeny ||
       ReadQuery(head.first(std::min(head.size(), wire::kHeaderSize)), &view) == QueryCheck::kDrop) {
     ++stats_.dropped;
     return {};

@@ -4,13 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "resolver/core/log.h"
+#include "resolver/core/connection_pressure.h"
 #include "resolver/core/listen_socket.h"
+#include "resolver/core/log.h"
 
 namespace rebound {
 namespace {
@@ -30,7 +32,7 @@ struct FramedWrite {
 class TcpListener::Connection {
  public:
   Connection(TcpListener* listener, uint64_t id) : listener_(listener), id_(id) {
-    tcp_.data = idle_.data = this;
+    tcp_.data = deadline_.data = this;
   }
 
   uint64_t id() const { return id_; }
@@ -38,18 +40,55 @@ class TcpListener::Connection {
   // Takes the next pending connection off the listening socket.
   bool Accept(uv_loop_t* loop) {
     uv_tcp_init(loop, &tcp_);
-    uv_timer_init(loop, &idle_);
+    uv_timer_init(loop, &deadline_);
     if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_->server_), Stream()) != 0) return false;
     sockaddr_storage peer{};
     int len = sizeof peer;
     if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return false;
-    client_ = {Endpoint::FromSockaddr(reinterpret_cast<sockaddr*>(&peer)), /*tcp=*/true};
+    client_ = {Endpoint::FromSockaddr(reinterpret_cast<sockaddr*>(&peer)), /*tcp=*/true,
+               listener_->interface_};
+    return true;
+  }
+
+  const Endpoint& peer() const { return client_.address; }
+
+  // Whether the client may use this connection, decided before anything is read from it:
+  // access-control and interface-action (deny closes at once; refuse is answered REFUSED, on
+  // the shortest bound), then its netblock's tcp-connection-limit.
+  bool Admit() {
+    const ListenerAccess& access = listener_->access_;
+    if (access.acl != nullptr) {
+      const AccessAction action = access.acl->Lookup(client_.address, client_.local);
+      if (action == AccessAction::kDeny) return false;
+      refused_ = action == AccessAction::kRefuse;
+    }
+    if (access.per_client != nullptr) {
+      ticket_ = access.per_client->Admit(client_.address);
+      if (ticket_ == nullptr) return false;
+    }
     return true;
   }
 
   void Start() {
-    RestartIdleTimer();
+    StartWaiting();
     ResumeReading();
+  }
+
+  // How long the connection has waited for a message; nullopt while it has queries in flight
+  // (or once it is closed): such a connection is not idle (RFC 7766 6.2.3).
+  std::optional<uint64_t> WaitedMs(uint64_t now) const {
+    if (closed_ || pending_ > 0 || waiting_since_ == 0) return std::nullopt;
+    return now - waiting_since_;
+  }
+
+  // Moves the deadline of a waiting connection earlier when `wait` from the start of its wait
+  // ends sooner (under pressure); never later.
+  void Tighten(absl::Duration wait) {
+    if (closed_ || pending_ > 0) return;
+    const uint64_t now = uv_now(tcp_.loop);
+    const uint64_t wanted = waiting_since_ + static_cast<uint64_t>(absl::ToInt64Milliseconds(wait));
+    if (wanted >= deadline_at_) return;
+    ArmDeadline(wanted > now ? wanted - now : 0);
   }
 
   void Close() {
@@ -60,13 +99,15 @@ class TcpListener::Connection {
       auto* self = static_cast<Connection*>(h->data);
       if (--self->open_handles_ == 0) delete self;
     };
-    uv_close(reinterpret_cast<uv_handle_t*>(&idle_), on_closed);
+    ticket_.reset();  // the slot is the netblock's again at once
+    uv_close(reinterpret_cast<uv_handle_t*>(&deadline_), on_closed);
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
   }
 
   void Reply(std::vector<uint8_t> message) {
     --pending_;
     Write(message);
+    if (pending_ == 0) StartWaiting();
     if (pending_ < listener_->limits_.max_pipelined) ResumeReading();
   }
 
@@ -127,7 +168,7 @@ class TcpListener::Connection {
 
   void OnBytes(const char* data, size_t size) {
     if (size == 0) return;
-    RestartIdleTimer();
+    // No timer restarts here: a byte is not a message (the slow-drip attack of issue 15).
     in_.insert(in_.end(), data, data + size);
     size_t offset = 0;
     while (!closed_ && in_.size() - offset >= 2) {
@@ -151,6 +192,8 @@ class TcpListener::Connection {
           });
       if (handled.outcome != QueryHandler::Outcome::kPending) --pending_;
       if (handled.outcome == QueryHandler::Outcome::kAnswered) Write(out.first(handled.size));
+      // A whole message came: the wait for the next one starts now (or at the last answer).
+      if (!closed_ && pending_ == 0) StartWaiting();
     }
     if (closed_) return;
     in_.erase(in_.begin(), in_.begin() + offset);
@@ -161,15 +204,27 @@ class TcpListener::Connection {
     }
   }
 
-  void RestartIdleTimer() {
-    const auto ms = static_cast<uint64_t>(absl::ToInt64Milliseconds(listener_->limits_.idle_timeout));
-    uv_timer_start(&idle_, [](uv_timer_t* t) { static_cast<Connection*>(t->data)->OnIdle(); }, ms,
-                   0);
+  // The connection waits for a message from now on: it must arrive whole within the listener's
+  // current bound (RFC 7766 6.2.3 idle timeout, shorter under pressure; always the shortest for
+  // a refused client, who gets nothing but REFUSED).
+  void StartWaiting() {
+    if (closed_) return;
+    waiting_since_ = uv_now(tcp_.loop);
+    const absl::Duration wait =
+        refused_ ? MessageWait(listener_->limits_.idle_timeout, 1, 1) : listener_->MessageWaitNow();
+    ArmDeadline(static_cast<uint64_t>(absl::ToInt64Milliseconds(wait)));
   }
 
-  // RFC 7766 6.2.3: a connection is idle only when no query is outstanding.
-  void OnIdle() {
-    if (pending_ > 0) return RestartIdleTimer();
+  void ArmDeadline(uint64_t ms) {
+    deadline_at_ = uv_now(tcp_.loop) + ms;
+    uv_timer_start(
+        &deadline_, [](uv_timer_t* t) { static_cast<Connection*>(t->data)->OnDeadline(); }, ms, 0);
+  }
+
+  // RFC 7766 6.2.3: a connection is idle only when no query is outstanding; one that has queries
+  // in flight waits for their answers, and its next wait starts with the last of them.
+  void OnDeadline() {
+    if (pending_ > 0) return StartWaiting();  // looked at again; Reply starts the real wait
     Close();
   }
 
@@ -177,9 +232,13 @@ class TcpListener::Connection {
   uint64_t id_;
   ClientInfo client_;
   uv_tcp_t tcp_;
-  uv_timer_t idle_;
+  uv_timer_t deadline_;
+  ConnectionLimits::Ticket ticket_;  // the client's tcp-connection-limit count, while open
+  uint64_t waiting_since_ = 0;       // loop time (ms) the current wait for a message began
+  uint64_t deadline_at_ = 0;         // loop time (ms) the deadline timer fires
   int open_handles_ = 2;
   int pending_ = 0;
+  bool refused_ = false;  // access-control refuse: answered REFUSED, on the shortest bound
   bool reading_ = false;
   bool closed_ = false;
   std::vector<uint8_t> in_;
@@ -188,10 +247,10 @@ class TcpListener::Connection {
 
 absl::StatusOr<TcpListener*> TcpListener::Open(uv_loop_t* loop, const Endpoint& address,
                                                bool reuseport, QueryHandler* handler,
-                                               TcpLimits limits) {
+                                               TcpLimits limits, ListenerAccess access) {
   absl::StatusOr<int> fd = OpenListenSocket(address, SOCK_STREAM, reuseport);
   if (!fd.ok()) return fd.status();
-  auto* listener = new TcpListener(handler, limits);
+  auto* listener = new TcpListener(handler, limits, access, address);
   uv_tcp_init(loop, &listener->server_);
   listener->server_.data = listener;
   int rc = uv_tcp_open(&listener->server_, *fd);
@@ -216,19 +275,63 @@ Endpoint TcpListener::local_address() const {
   return Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&address));
 }
 
+absl::Duration TcpListener::MessageWaitNow() const {
+  return MessageWait(limits_.idle_timeout, connections_.size(),
+                     static_cast<size_t>(limits_.max_connections));
+}
+
+void TcpListener::TightenDeadlines() {
+  const absl::Duration wait = MessageWaitNow();
+  if (wait >= limits_.idle_timeout) return;
+  for (auto& [id, connection] : connections_) connection->Tighten(wait);
+}
+
+bool TcpListener::EvictLongestWaiting() {
+  const uint64_t now = uv_now(server_.loop);
+  Connection* longest = nullptr;
+  uint64_t longest_wait = 0;
+  for (auto& [id, connection] : connections_) {
+    const std::optional<uint64_t> waited = connection->WaitedMs(now);
+    if (waited && (longest == nullptr || *waited > longest_wait)) {
+      longest = connection;
+      longest_wait = *waited;
+    }
+  }
+  if (longest == nullptr ||
+      longest_wait < static_cast<uint64_t>(absl::ToInt64Milliseconds(kMinWaitBeforeEviction))) {
+    return false;
+  }
+  longest->Close();
+  return true;
+}
+
 void TcpListener::OnIncoming() {
   auto* connection = new Connection(this, next_connection_id_++);
   const bool accepted = connection->Accept(server_.loop);
   connections_.emplace(connection->id(), connection);
-  // Over the limit the connection is accepted and closed at once, so the backlog cannot fill
-  // with clients that will never be served.
-  if (!accepted || connections_.size() > static_cast<size_t>(limits_.max_connections)) {
+  // Denied clients and clients over their netblock's tcp-connection-limit: closed before a byte
+  // is read, so they hold nothing.
+  if (accepted && !connection->Admit()) {
+    static RateLimiter limiter;
+    if (limiter.Allow()) {
+      Log(LogLevel::kDetail, "tcp: %s denied or over its tcp-connection-limit, closed",
+          connection->peer().ToString());
+    }
+    connection->Close();
+    return;
+  }
+  // Over the limit, the connection that has waited longest for a message makes room (RFC 7766
+  // 6.2.3), or else the new one is accepted and closed at once, so the backlog cannot fill with
+  // clients that will never be served.
+  if (!accepted || (connections_.size() > static_cast<size_t>(limits_.max_connections) &&
+                    !EvictLongestWaiting())) {
     static RateLimiter limiter;
     if (accepted && limiter.Allow()) Log(LogLevel::kOps, "tcp connection limit reached");
     connection->Close();
     return;
   }
   connection->Start();
+  TightenDeadlines();
 }
 
 void TcpListener::Close() {

@@ -1,5 +1,8 @@
 // Serves DNS over TCP (RFC 7766) on one address for one worker loop: two-byte length framing,
-// pipelined queries answered as they finish, an idle timeout and a connection limit.
+// pipelined queries answered as they finish, and the defences against clients that hold
+// connections: access control and tcp-connection-limit at accept, a connection limit, and a
+// bound on how long a connection may take to deliver each whole message, which bytes that
+// trickle in do not extend and which shrinks as the slots fill (connection_pressure.h).
 #ifndef REBOUND_RESOLVER_SERVER_TCP_LISTENER_H_
 #define REBOUND_RESOLVER_SERVER_TCP_LISTENER_H_
 
@@ -12,12 +15,15 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "resolver/core/endpoint.h"
+#include "resolver/server/connection_limits.h"
 #include "resolver/server/query_handler.h"
 
 namespace rebound {
 
 struct TcpLimits {
-  absl::Duration idle_timeout = absl::Seconds(30);  // RFC 7766 6.2.3
+  // RFC 7766 6.2.3. With no query outstanding, the next complete message must arrive within
+  // this long (less under pressure) of the last answer, or of the connection's opening.
+  absl::Duration idle_timeout = absl::Seconds(30);
   int max_connections = 100;
   int max_pipelined = 100;  // queries in flight per connection before reading pauses
 };
@@ -25,7 +31,8 @@ struct TcpLimits {
 class TcpListener {
  public:
   static absl::StatusOr<TcpListener*> Open(uv_loop_t* loop, const Endpoint& address, bool reuseport,
-                                           QueryHandler* handler, TcpLimits limits);
+                                           QueryHandler* handler, TcpLimits limits,
+                                           ListenerAccess access = {});
   TcpListener(const TcpListener&) = delete;
   TcpListener& operator=(const TcpListener&) = delete;
 
@@ -38,16 +45,30 @@ class TcpListener {
 
  private:
   class Connection;
-  TcpListener(QueryHandler* handler, TcpLimits limits)
-      : handler_(handler), limits_(limits), scratch_(new uint8_t[kTcpMaxMessage]) {}
+  TcpListener(QueryHandler* handler, TcpLimits limits, ListenerAccess access,
+              const Endpoint& interface)
+      : handler_(handler),
+        limits_(limits),
+        access_(access),
+        interface_(interface),
+        scratch_(new uint8_t[kTcpMaxMessage]) {}
   ~TcpListener() = default;
   void OnIncoming();
+  // The bound for a connection waiting for a message, at the current number of connections.
+  absl::Duration MessageWaitNow() const;
+  // Under pressure, brings every waiting connection's deadline down to MessageWaitNow().
+  void TightenDeadlines();
+  // At the connection limit: closes the connection that has waited longest for a message, if
+  // that is at least kMinWaitBeforeEviction. False when none qualifies.
+  bool EvictLongestWaiting();
 
   // RFC 1035 4.2.2: a TCP message carries a 16-bit length.
   static constexpr size_t kTcpMaxMessage = 65535;
 
   QueryHandler* handler_;
   TcpLimits limits_;
+  ListenerAccess access_;
+  Endpoint interface_;  // as configured: what interface-action rules name
   // Where the handler writes the responses it has at once; written out (or copied) before the
   // next query is handled.
   std::unique_ptr<uint8_t[]> scratch_;

@@ -53,6 +53,7 @@ absl::StatusOr<UdpListener*> UdpListener::Open(uv_loop_t* loop, const Endpoint& 
   SetBufferSize(*fd, SO_RCVBUF, "so-rcvbuf", buffers.receive);
   SetBufferSize(*fd, SO_SNDBUF, "so-sndbuf", buffers.send);
   auto* listener = new UdpListener(handler, *fd, max_response_size);
+  listener->interface_ = address;
   int rc = uv_poll_init_socket(loop, &listener->poll_, *fd);
   if (rc != 0) {
     close(*fd);
@@ -138,7 +139,7 @@ int UdpListener::ReceiveBatch() {
   for (int i = 0; i < n; ++i) {
     const msghdr& header = queries_[i].msg_hdr;
     const auto* from = reinterpret_cast<const sockaddr*>(&query_peers_[i]);
-    const ClientInfo client{Endpoint::FromSockaddr(from), /*tcp=*/false};
+    const ClientInfo client{Endpoint::FromSockaddr(from), /*tcp=*/false, interface_};
     const std::span<const uint8_t> packet(query_buffers_.get() + i * kMaxQuerySize,
                                           std::min<size_t>(queries_[i].msg_len, kMaxQuerySize));
     // Synchronous replies to other requests may have filled the batch.

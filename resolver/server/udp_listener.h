@@ -85,6 +85,7 @@ class UdpListener {
   void UpdatePolling();
 
   QueryHandler* handler_;
+  Endpoint interface_;  // as configured: what interface-action rules name
   int fd_;
   uv_poll_t poll_;
   // Runs Flush() in the loop's prepare phase, which comes before every wait for I/O: whatever

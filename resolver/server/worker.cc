@@ -7,8 +7,12 @@
 namespace rebound {
 
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
-               PacketCache* packet_cache)
-    : config_(config) {
+               PacketCache* packet_cache, ConnectionLimits* connection_limits)
+    : config_(config), connection_limits_(connection_limits) {
+  if (connection_limits_ == nullptr) {
+    own_connection_limits_ = std::make_unique<ConnectionLimits>(config->tcp_connection_limits);
+    connection_limits_ = own_connection_limits_.get();
+  }
   uv_loop_init(&loop_);
   uv_async_init(&loop_, &stop_signal_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->Shutdown(); });
   stop_signal_.data = this;
@@ -46,7 +50,7 @@ absl::Status Worker::Listen() {
     if (address.port() == config_->https_port) {
       if (https_ == nullptr) {
         absl::StatusOr<std::unique_ptr<HttpsListener>> https =
-            HttpsListener::Create(&loop_, *config_, handler_.get());
+            HttpsListener::Create(&loop_, *config_, handler_.get(), connection_limits_);
         if (!https.ok()) return https.status();
         https_ = *std::move(https);
       }
@@ -62,7 +66,8 @@ absl::Status Worker::Listen() {
     }
     if (config_->do_tcp) {
       absl::StatusOr<TcpListener*> tcp =
-          TcpListener::Open(&loop_, address, reuseport, handler_.get(), limits);
+          TcpListener::Open(&loop_, address, reuseport, handler_.get(), limits,
+                            {.acl = &config_->acl, .per_client = connection_limits_});
       if (!tcp.ok()) return tcp.status();
       tcp_listeners_.push_back(*tcp);
     }

@@ -15,6 +15,7 @@
 #include "resolver/config/config.h"
 #include "resolver/core/pipeline.h"
 #include "resolver/core/stage.h"
+#include "resolver/server/connection_limits.h"
 #include "resolver/server/https_listener.h"
 #include "resolver/server/query_handler.h"
 #include "resolver/server/tcp_listener.h"
@@ -31,8 +32,9 @@ using StageFactory =
 class Worker {
  public:
   // `packet_cache` is shared by every worker and must outlive them; null: no packet cache.
+  // `connection_limits` (tcp-connection-limit) likewise; null: this worker counts on its own.
   Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
-         PacketCache* packet_cache = nullptr);
+         PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -55,6 +57,8 @@ class Worker {
   std::vector<std::unique_ptr<Stage>> stages_;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<QueryHandler> handler_;
+  std::unique_ptr<ConnectionLimits> own_connection_limits_;  // when none was given
+  ConnectionLimits* connection_limits_;
   std::vector<UdpListener*> udp_listeners_;  // each deletes itself after Close()
   std::vector<TcpListener*> tcp_listeners_;
   std::unique_ptr<HttpsListener> https_;  // relay mode, when an interface is on https-port
