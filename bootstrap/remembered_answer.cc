@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bootstrap/bootstrap_stage.h"
+#include "resolver/wire/message_check.h"
 
 namespace rebound {
 
@@ -11,11 +12,9 @@ LdnsRrListPtr RememberedAnswerRecords(const PersistedAnswer& persisted, absl::Ti
   LdnsRrListPtr records(ldns_rr_list_new());
   const int64_t left = absl::ToInt64Seconds(persisted.expires - now);
   if (left <= 0) return records;
-  ldns_pkt* raw = nullptr;
-  if (ldns_wire2pkt(&raw, persisted.wire.data(), persisted.wire.size()) != LDNS_STATUS_OK) {
-    return records;
-  }
-  LdnsPktPtr relay_answer(raw);
+  // The state file is input like any other: what ldns would mishandle is not parsed.
+  LdnsPktPtr relay_answer = ParseMessage(persisted.wire);
+  if (relay_answer == nullptr) return records;
   LdnsRdfPtr qname(ldns_dname_new_frm_str(persisted.qname.c_str()));
   if (qname == nullptr) return records;
   LdnsPktPtr answer =

@@ -522,27 +522,27 @@ TEST_F(ForwardingTest, IdleTcpConnectionIsClosed) {
   close(fd);
 }
 
+// With every slot held by a silent client, a new connection takes the slot of the one that has
+// waited longest (RFC 7766 6.2.3 lets a server close idle connections under pressure), so the
+// silent clients cannot keep a real one out; UDP is served all along.
 TEST_F(ForwardingTest, TcpConnectionLimitHoldsAndUdpStillWorks) {
   absl::SleepFor(absl::Milliseconds(100));  // let earlier tests' connections close
   std::vector<int> held;
   for (int i = 0; i < kTcpLimit; ++i) held.push_back(TcpConnect(Rebound()));
   absl::SleepFor(absl::Milliseconds(100));
   int extra = TcpConnect(Rebound());
+  std::vector<uint8_t> q = QueryWire(n::kV4Only, LDNS_RR_TYPE_A, 55);
+  q.insert(q.begin(), {static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())});
+  ASSERT_EQ(send(extra, q.data(), q.size(), 0), static_cast<ssize_t>(q.size()));
+  std::optional<std::vector<uint8_t>> frame = ReadFrame(extra);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(ldns_pkt_id(Parse(*frame).get()), 55);
   char byte;
-  const absl::Time start = absl::Now();
-  EXPECT_LE(recv(extra, &byte, 1, 0), 0);  // closed at once, not after the idle timeout
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
-  close(extra);
+  EXPECT_LE(recv(held[0], &byte, 1, 0), 0) << "the longest-waiting connection is still open";
   LdnsPktPtr udp = Ask(n::kV4Only, LDNS_RR_TYPE_A);
   ASSERT_NE(udp, nullptr);
   EXPECT_EQ(ldns_pkt_ancount(udp.get()), 1);
-  // The held connections still work.
-  std::vector<uint8_t> q = QueryWire(n::kV4Only, LDNS_RR_TYPE_A, 55);
-  q.insert(q.begin(), {static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())});
-  ASSERT_EQ(send(held[0], q.data(), q.size(), 0), static_cast<ssize_t>(q.size()));
-  std::optional<std::vector<uint8_t>> frame = ReadFrame(held[0]);
-  ASSERT_TRUE(frame.has_value());
-  EXPECT_EQ(ldns_pkt_id(Parse(*frame).get()), 55);
+  close(extra);
   for (int fd : held) close(fd);
 }
 
