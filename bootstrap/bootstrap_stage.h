@@ -57,8 +57,7 @@ class BootstrapStage : public Stage {
 // The client-facing answer made of a relay's: its RCODE, the CNAME chain from the question and
 // the RRset it ends at, and a negative answer's SOA. Anything else the relay sent is left out,
 // so that only data about the question asked reaches the cache.
-LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
-                           ldns_rr_type qtype);
+LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname, ldns_rr_type qtype);
 
 }  // namespace rebound
 

@@ -15,8 +15,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "resolver/wire/message_check.h"
 #include "nlohmann/json.hpp"
+#include "resolver/wire/message_check.h"
 
 namespace rebound {
 namespace {

@@ -282,8 +282,7 @@ int Run(const Config& config) {
     }
     shared.bootstrap = Shared::Bootstrap{
         &config.bootstrap,
-        std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
-        *std::move(tls),
+        std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()), *std::move(tls),
         std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
     WarmCacheWithRelayAnswers(*shared.bootstrap->memory, config.bootstrap.max_ttl, &shared.rrsets);
     if (config.bootstrap.mode == BootstrapMode::kYes) {

@@ -38,8 +38,8 @@ void IterativeResolver::Prime() {
 
 void IterativeResolver::Probe(std::function<void(ProbeReport)> done) {
   LdnsRdfPtr root(ldns_dname_new_frm_str("."));
-  std::optional<DelegationFinder::Start> start = context_.delegations->Find(root.get(),
-                                                                            LDNS_RR_CLASS_IN);
+  std::optional<DelegationFinder::Start> start =
+      context_.delegations->Find(root.get(), LDNS_RR_CLASS_IN);
   if (!start) start = DelegationFinder::Start{context_.delegations->Hints()};
   std::shared_ptr<QueryBudget> budget = NewBudget();
   Start(root.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, budget, 0, std::move(start), 0,

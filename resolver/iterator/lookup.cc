@@ -148,16 +148,16 @@ bool Lookup::FindDelegation() {
     primed_ = true;
     LdnsRdfPtr root(ldns_dname_new_frm_str("."));
     step_ = Step::kAwaitPriming;
-    const uint64_t child = resolver_->Start(
-        root.get(), LDNS_RR_TYPE_NS, class_, budget_, depth_ + 1,
-        DelegationFinder::Start{context_.delegations->Hints()},
-        id_, [resolver = resolver_, id = id_](LookupResult result) {
-          if (result.rcode != LDNS_RCODE_NOERROR) resolver->PrimingFailed();
-          Lookup* self = resolver->Find(id);
-          if (self == nullptr || self->step_ != Step::kAwaitPriming) return;
-          self->step_ = Step::kFindDelegation;
-          if (!self->running_) resolver->Drive(id);
-        });
+    const uint64_t child =
+        resolver_->Start(root.get(), LDNS_RR_TYPE_NS, class_, budget_, depth_ + 1,
+                         DelegationFinder::Start{context_.delegations->Hints()}, id_,
+                         [resolver = resolver_, id = id_](LookupResult result) {
+                           if (result.rcode != LDNS_RCODE_NOERROR) resolver->PrimingFailed();
+                           Lookup* self = resolver->Find(id);
+                           if (self == nullptr || self->step_ != Step::kAwaitPriming) return;
+                           self->step_ = Step::kFindDelegation;
+                           if (!self->running_) resolver->Drive(id);
+                         });
     if (child != 0) children_.push_back(child);
     return step_ != Step::kAwaitPriming;
   }

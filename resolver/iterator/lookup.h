@@ -21,7 +21,8 @@ class Lookup {
  public:
   Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
          ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
-         std::optional<DelegationFinder::Start> start_at, uint64_t parent, IterativeResolver::Done done);
+         std::optional<DelegationFinder::Start> start_at, uint64_t parent,
+         IterativeResolver::Done done);
   Lookup(const Lookup&) = delete;
   Lookup& operator=(const Lookup&) = delete;
 

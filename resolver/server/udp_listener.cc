@@ -10,8 +10,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "resolver/core/log.h"
 #include "resolver/core/listen_socket.h"
+#include "resolver/core/log.h"
 
 namespace rebound {
 namespace {
@@ -33,9 +33,8 @@ void SetBufferSize(int fd, int option, const char* name, size_t bytes) {
   // Every worker's socket gets the same answer: one warning per option is enough.
   static std::atomic<bool> warned[2];
   if (warned[option == SO_RCVBUF ? 0 : 1].exchange(true)) return;
-  Log(LogLevel::kError, "warning: %s %d: the kernel granted %d; raise %s or run as root",
-      name, bytes, granted,
-      option == SO_RCVBUF ? "net.core.rmem_max" : "net.core.wmem_max");
+  Log(LogLevel::kError, "warning: %s %d: the kernel granted %d; raise %s or run as root", name,
+      bytes, granted, option == SO_RCVBUF ? "net.core.rmem_max" : "net.core.wmem_max");
 }
 
 void LogSendError(int err) {

@@ -214,8 +214,8 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
       *p++ = 0;  // the root name
       p = Put16(p, wire::kTypeOpt);
       p = Put16(p, owner_->options_.edns_buffer_size);  // CLASS: the UDP payload size
-      *p++ = 0;                                          // extended RCODE
-      *p++ = 0;                                          // version 0
+      *p++ = 0;                                         // extended RCODE
+      *p++ = 0;                                         // version 0
       p = Put16(p, question_.dnssec_ok ? static_cast<uint16_t>(wire::kEdnsDoBit) : 0);
       p = Put16(p, 0);  // RDLENGTH: no options
     }
@@ -269,8 +269,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   // RFC 5452 9.1: the ID, QR and the question count, from the raw bytes before any parsing,
   // so a spoof or a stale reply costs no parse.
   bool HeaderMatches(const uint8_t* data, size_t size) const {
-    return size >= wire::kHeaderSize &&
-           wire::Load16({data, size}, wire::kIdOffset) == id_ &&
+    return size >= wire::kHeaderSize && wire::Load16({data, size}, wire::kIdOffset) == id_ &&
            (data[wire::kFlags1Offset] & wire::kQrBit) != 0 &&
            wire::Load16({data, size}, wire::kQdcountOffset) == 1;
   }
@@ -433,7 +432,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   int fd_ = -1;
   bool send_pending_ = false;
   uint16_t id_ = 0;
-  absl::Status pending_error_;  // an error to report when the deadline comes
+  absl::Status pending_error_;                      // an error to report when the deadline comes
   std::array<uint8_t, wire::kMaxNameLength> name_;  // wire format, letter case as sent
   size_t name_size_ = 0;
   std::array<uint8_t, kMaxQuerySize> query_;  // the UDP query, kept for a send that must wait

@@ -49,7 +49,7 @@ constexpr uint16_t kHttpsPort = 443;
 // What the relay says, and the hierarchy says otherwise (or nothing).
 constexpr char kRelayedName[] = "www.beta.example.";
 constexpr char kRelayedA[] = "192.0.2.80";
-constexpr char kOrdinaryA[] = "20.30.40.50";  // www.beta.example. in the hierarchy
+constexpr char kOrdinaryA[] = "20.30.40.50";              // www.beta.example. in the hierarchy
 constexpr char kRelayOnlyName[] = "ghost.beta.example.";  // NXDOMAIN in the hierarchy
 constexpr char kRelayOnlyA[] = "192.0.2.81";
 constexpr char kDeadZoneName[] = "www.alldead.test.";  // its servers refuse every packet
@@ -164,16 +164,22 @@ class BootstrapTest : public SuiteServersTest<BootstrapServers> {
                                      const std::string& extra = "") {
     std::string config = absl::StrCat(
         "server:\n"
-        "  interface: ", listen, "\n"
+        "  interface: ",
+        listen,
+        "\n"
         "  access-control: 127.0.0.0/8 allow\n"
         "  access-control: ::1/128 allow\n"
         "  verbosity: 2\n"
-        "  root-hints: \"", hints, "\"\n"
+        "  root-hints: \"",
+        hints,
+        "\"\n"
         "  do-not-query-localhost: no\n"
         "  bootstrap: yes\n"
         "  bootstrap-relays-replace: yes\n"
-        "  bootstrap-ca-file: \"", servers().ca->cert_file(), "\"\n");
-    for (const std::string& relay : relays) absl::StrAppend(&config, "  bootstrap-relay: ", relay, "\n");
+        "  bootstrap-ca-file: \"",
+        servers().ca->cert_file(), "\"\n");
+    for (const std::string& relay : relays)
+      absl::StrAppend(&config, "  bootstrap-relay: ", relay, "\n");
     return config + extra;
   }
 
@@ -254,9 +260,9 @@ TEST_F(BootstrapTest, BlackHoledOrdinaryDnsIsAnsweredThroughTheRelay) {
 
 TEST_F(BootstrapTest, AnswersFromAuthoritiesNeverGoToTheRelay) {
   // Ordinary DNS works: the hierarchy's root.
-  auto rebound = Start("healthy", "127.0.0.32",
-                       BootstrapConfig("127.0.0.32", hierarchy().root_hints_path(),
-                                       {RelayLine(kRelayV4)}));
+  auto rebound =
+      Start("healthy", "127.0.0.32",
+            BootstrapConfig("127.0.0.32", hierarchy().root_hints_path(), {RelayLine(kRelayV4)}));
   ASSERT_NE(rebound, nullptr);
   EXPECT_THAT(Addresses(Dig("127.0.0.32", kRelayedName)), ::testing::ElementsAre(kOrdinaryA));
   // NXDOMAIN from the zone's servers is the answer, though the relay would say otherwise.
@@ -420,31 +426,29 @@ TEST_F(BootstrapTest, ReboundIsARelayForOthersInBothForms) {
   constexpr char kRelayMode[] = "127.0.0.39";
   constexpr uint16_t kRelayModePort = 8443;
   const std::string relay_config = absl::StrCat(
-      RecursiveServerConfig(hierarchy(), kRelayMode),
-      "  interface: ", kRelayMode, "@", kRelayModePort, "\n",
-      "  https-port: ", kRelayModePort, "\n",
-      "  tls-service-key: \"", servers().leaf.key_file, "\"\n",
-      "  tls-service-pem: \"", servers().leaf.cert_file, "\"\n");
+      RecursiveServerConfig(hierarchy(), kRelayMode), "  interface: ", kRelayMode, "@",
+      kRelayModePort, "\n", "  https-port: ", kRelayModePort, "\n", "  tls-service-key: \"",
+      servers().leaf.key_file, "\"\n", "  tls-service-pem: \"", servers().leaf.cert_file, "\"\n");
   auto relay = Start("relaymode", kRelayMode, relay_config);
   ASSERT_NE(relay, nullptr);
 
   const std::string hints = WriteRootHints("relayclient", kBrokenRoot);
-  std::string json_only = BootstrapConfig(
-      "127.0.0.40", hints,
-      {RelayLine(kRelayMode, kRelayName, kRelayModePort, "json /bootstrap-dns")});
+  std::string json_only =
+      BootstrapConfig("127.0.0.40", hints,
+                      {RelayLine(kRelayMode, kRelayName, kRelayModePort, "json /bootstrap-dns")});
   absl::StrReplaceAll({{"bootstrap: yes", "bootstrap: only"}}, &json_only);
   auto json_client = Start("jsonclient", "127.0.0.40", json_only);
   ASSERT_NE(json_client, nullptr);
   // The relay resolved www.beta.example from the hierarchy, and said so in JSON.
   EXPECT_THAT(Addresses(Dig("127.0.0.40", kRelayedName)), ::testing::ElementsAre(kOrdinaryA));
   // The JSON form has addresses only: other types cannot be asked that way.
-  absl::StatusOr<LdnsPktPtr> txt = Query(EndpointAt("127.0.0.40"), kRelayedName,
-                                         LDNS_RR_TYPE_TXT, {.timeout = absl::Seconds(5)});
+  absl::StatusOr<LdnsPktPtr> txt = Query(EndpointAt("127.0.0.40"), kRelayedName, LDNS_RR_TYPE_TXT,
+                                         {.timeout = absl::Seconds(5)});
   ASSERT_TRUE(txt.ok()) << txt.status();
   EXPECT_EQ(ldns_pkt_get_rcode(txt->get()), LDNS_RCODE_SERVFAIL);
 
-  std::string doh_only = BootstrapConfig(
-      "127.0.0.41", hints, {RelayLine(kRelayMode, kRelayName, kRelayModePort)});
+  std::string doh_only =
+      BootstrapConfig("127.0.0.41", hints, {RelayLine(kRelayMode, kRelayName, kRelayModePort)});
   absl::StrReplaceAll({{"bootstrap: yes", "bootstrap: only"}}, &doh_only);
   auto doh_client = Start("dohclient", "127.0.0.41", doh_only);
   ASSERT_NE(doh_client, nullptr);
@@ -460,21 +464,20 @@ TEST_F(BootstrapTest, AnIpv6OnlyHostResolvesThroughARelayAndReturnsWhenIpv4Does)
   absl::StatusOr<std::unique_ptr<HostNamespace>> host = HostNamespace::Create(hierarchy().dir());
   // A container may forbid `ip netns add` (it mounts on /run/netns) even to root.
   REBOUND_SKIP_OR_FAIL_UNLESS_OK(host.status());
-  absl::StatusOr<std::unique_ptr<Subprocess>> relay = StartDohRelay(
-      hierarchy(), "host-relay",
-      {.listen = {EndpointAt(HostNamespace::kNetworkV6, kHttpsPort)},
-       .key_file = servers().leaf.key_file,
-       .cert_file = servers().leaf.cert_file,
-       .local_data = {absl::StrCat(kRelayedName, " 300 IN A ", kRelayedA)},
-       .allow = {HostNamespace::kHostV6Prefix}});
+  absl::StatusOr<std::unique_ptr<Subprocess>> relay =
+      StartDohRelay(hierarchy(), "host-relay",
+                    {.listen = {EndpointAt(HostNamespace::kNetworkV6, kHttpsPort)},
+                     .key_file = servers().leaf.key_file,
+                     .cert_file = servers().leaf.cert_file,
+                     .local_data = {absl::StrCat(kRelayedName, " 300 IN A ", kRelayedA)},
+                     .allow = {HostNamespace::kHostV6Prefix}});
   ASSERT_TRUE(relay.ok()) << relay.status();
 
   // The hierarchy's own root hints: 127.0.x.y, on the far side of the host's missing IPv4.
   const char* listen = HostNamespace::kHostV6;
   absl::StatusOr<std::unique_ptr<Subprocess>> rebound = StartRebound(
       REBOUND_BINARY, hierarchy(), "host",
-      BootstrapConfig(listen, hierarchy().root_hints_path(),
-                      {RelayLine(HostNamespace::kNetworkV6)},
+      BootstrapConfig(listen, hierarchy().root_hints_path(), {RelayLine(HostNamespace::kNetworkV6)},
                       absl::StrCat("  access-control: ", HostNamespace::kNetworkV6, "/128 allow\n",
                                    "  bootstrap-max-ttl: 1\n")),
       EndpointAt(listen), absl::Seconds(10), host->get());

@@ -124,12 +124,11 @@ class PoisoningTest : public SuiteServersTest<PoisoningServers> {
     }
     ResetHandler(s);
     // 0x20 explicitly: the wrong-case test depends on it.
-    return MoveInto(
-        StartRebound(REBOUND_BINARY, hierarchy(), "rebound-poisoning",
-                     absl::StrCat(RecursiveServerConfig(hierarchy(), kRebound),
-                                  "  use-caps-for-id: yes\n"),
-                     EndpointAt(kRebound)),
-        &s.rebound);
+    return MoveInto(StartRebound(REBOUND_BINARY, hierarchy(), "rebound-poisoning",
+                                 absl::StrCat(RecursiveServerConfig(hierarchy(), kRebound),
+                                              "  use-caps-for-id: yes\n"),
+                                 EndpointAt(kRebound)),
+                    &s.rebound);
   }
 
  protected:

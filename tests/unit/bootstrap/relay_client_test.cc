@@ -32,7 +32,8 @@ struct DohRelay {
     return [this](const HttpsRequest& request, HttpsResponder respond) {
       ++requests;
       if (hang) return;  // never answers
-      if (status != 200) return respond(HttpsReply{.status = status, .content_type = "text/plain", .body = ""});
+      if (status != 200)
+        return respond(HttpsReply{.status = status, .content_type = "text/plain", .body = ""});
       std::string wire;
       const size_t at = request.path.find("?dns=");
       EXPECT_NE(at, std::string::npos) << request.path;
