@@ -65,7 +65,7 @@ struct Shared {
     std::unique_ptr<RelayMemory> memory;
   };
   std::optional<Bootstrap> bootstrap = {};
-  // The packet cache of rendered responses (DESIGN.md "How a query flows", step 2), which every
+  // The packet cache of rendered responses (docs/architecture.md, flow step 2), which every
   // worker answers repeated questions from before parsing them. Made by the first Packets()
   // call, from the same options as unbound's message cache: msg-cache-size, cache-max-ttl,
   // cache-max-negative-ttl.

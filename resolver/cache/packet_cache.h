@@ -1,4 +1,4 @@
-// The packet cache (DESIGN.md "How a query flows", step 2): whole responses as they were sent,
+// The packet cache (docs/architecture.md, flow step 2): whole responses as they were sent,
 // so that a repeated question is answered by a copy and a few patches (ID, the question's letter
 // case, the TTLs) instead of a parse, the pipeline and a render. Shared by all worker threads.
 #ifndef REBOUND_RESOLVER_CACHE_PACKET_CACHE_H_

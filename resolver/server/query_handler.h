@@ -1,5 +1,5 @@
 // What the listeners do with one query from a client, whatever the transport: access control,
-// the quick checks, the packet cache (DESIGN.md "How a query flows", step 2), and on a miss the
+// the quick checks, the packet cache (docs/architecture.md, flow step 2), and on a miss the
 // parse, the pipeline and the rendered response, which then fills the packet cache.
 #ifndef REBOUND_RESOLVER_SERVER_QUERY_HANDLER_H_
 #define REBOUND_RESOLVER_SERVER_QUERY_HANDLER_H_

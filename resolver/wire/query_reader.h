@@ -1,6 +1,6 @@
 // The fast-path query reader: checks an incoming query and reads its header, question and EDNS
 // OPT straight from the packet, with no heap allocation and no ldns, before anything else
-// touches it (DESIGN.md "How a query flows", step 2).
+// touches it (docs/architecture.md, flow step 2).
 #ifndef REBOUND_RESOLVER_WIRE_QUERY_READER_H_
 #define REBOUND_RESOLVER_WIRE_QUERY_READER_H_
 
