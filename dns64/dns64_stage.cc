@@ -14,6 +14,7 @@ struct Dns64Stage::State {
   bool synthesize = false;    // an AAAA question from a client that gets DNS64
   bool pending = false;       // the stage returned kPending and waits for resolve_
   bool resolved_now = false;  // resolve_ called back before it returned
+  CancelResolve cancel;       // while pending
 };
 
 namespace {
@@ -162,23 +163,30 @@ StageResult Dns64Stage::ResolveFor(
   State& state = req.Slot<State>();
   state.pending = false;
   state.resolved_now = false;
-  resolve_(name, type,
-           [handle = req.handle(), finish = std::move(finish), when_done](ldns_pkt_rcode rcode,
-                                                                          LdnsRrListPtr answer) {
-             Request* r = handle.get();
-             if (r == nullptr) return;
-             finish(*r, rcode, std::move(answer));
-             State& s = r->Slot<State>();
-             if (s.pending) {
-               s.pending = false;
-               handle.Resume(when_done);
-             } else {
-               s.resolved_now = true;
-             }
-           });
+  CancelResolve cancel = resolve_(name, type,
+                                  [handle = req.handle(), finish = std::move(finish), when_done](
+                                      ldns_pkt_rcode rcode, LdnsRrListPtr answer) {
+                                    Request* r = handle.get();
+                                    if (r == nullptr) return;
+                                    finish(*r, rcode, std::move(answer));
+                                    State& s = r->Slot<State>();
+                                    if (s.pending) {
+                                      s.pending = false;
+                                      s.cancel = nullptr;
+                                      handle.Resume(when_done);
+                                    } else {
+                                      s.resolved_now = true;
+                                    }
+                                  });
   if (state.resolved_now) return when_done;
   state.pending = true;
+  state.cancel = std::move(cancel);
   return StageResult::kPending;
+}
+
+void Dns64Stage::OnCancel(Request& req) {
+  State& state = req.Slot<State>();
+  if (state.pending && state.cancel) std::exchange(state.cancel, nullptr)();
 }
 
 }  // namespace rebound

@@ -26,15 +26,20 @@ struct Dns64Options {
 // its dns64-clients entry gives it (unbound caches the synthesized answer instead).
 class Dns64Stage : public Stage {
  public:
+  // Stops a resolution that has not called back yet; `done` then never runs. May be empty.
+  using CancelResolve = std::function<void()>;
   // Resolves (name, type) as the stages after this one would (cache, then iteration); `done`
   // gets the RCODE and the answer section and may run before the call returns.
-  using Resolve = std::function<void(const ldns_rdf* name, ldns_rr_type type,
-                                     std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done)>;
+  using Resolve =
+      std::function<CancelResolve(const ldns_rdf* name, ldns_rr_type type,
+                                  std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done)>;
 
   Dns64Stage(Dns64Options options, Resolve resolve);
 
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
+  // Stops the A lookup the request waits for.
+  void OnCancel(Request& req) override;
 
  private:
   struct State;

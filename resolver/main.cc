@@ -31,6 +31,7 @@
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
 #include "resolver/iterator/root_hints.h"
+#include "resolver/server/descriptor_limit.h"
 #include "resolver/server/worker.h"
 #include "tls/tls_context.h"
 
@@ -89,8 +90,7 @@ constexpr uint64_t kMallocTrimIntervalMs = 30'000;
 // are asked instead: a host whose packets vanish should answer dig's first try (5 s).
 constexpr absl::Duration kBudgetWithoutReply = absl::Seconds(3);
 
-using Dns64Resolve = std::function<void(const ldns_rdf*, ldns_rr_type,
-                                        std::function<void(ldns_pkt_rcode, LdnsRrListPtr)>)>;
+using Dns64Resolve = Dns64Stage::Resolve;
 
 // DNS64's own A lookup, outside the pipeline: through the iterator and, when ordinary DNS cannot
 // be reached, the bootstrap relays, as a client query would go.
@@ -104,16 +104,21 @@ Dns64Resolve MakeDns64Resolve(IterativeResolver* resolver, BootstrapStage* boots
              LdnsRrListPtr(ldns_rr_list_clone(ldns_pkt_answer(answer->get()))));
       });
     };
-    if (bootstrap != nullptr && bootstrap->health().RelaysFirst()) return via_relays(name);
+    // The relay exchange is not cancelled: its connection is shared and its time bounded.
+    if (bootstrap != nullptr && bootstrap->health().RelaysFirst()) {
+      via_relays(name);
+      return Dns64Stage::CancelResolve();
+    }
     std::shared_ptr<ldns_rdf> qname(ldns_rdf_clone(name), ldns_rdf_deep_free);
-    resolver->Resolve(name, type, LDNS_RR_CLASS_IN,
-                      [bootstrap, qname, via_relays, done](LookupResult result) {
-                        if (result.no_reachable_authority && bootstrap != nullptr &&
-                            bootstrap->health().MayUseRelays()) {
-                          return via_relays(qname.get());
-                        }
-                        done(result.rcode, std::move(result.answer));
-                      });
+    const uint64_t lookup = resolver->Resolve(
+        name, type, LDNS_RR_CLASS_IN, [bootstrap, qname, via_relays, done](LookupResult result) {
+          if (result.no_reachable_authority && bootstrap != nullptr &&
+              bootstrap->health().MayUseRelays()) {
+            return via_relays(qname.get());
+          }
+          done(result.rcode, std::move(result.answer));
+        });
+    return Dns64Stage::CancelResolve([resolver, lookup] { resolver->Cancel(lookup); });
   };
 }
 
@@ -396,6 +401,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "rebound: error: %s\n", std::string(s.message()).c_str());
     return 1;
   }
+  FitDescriptorLimit(&*config);
   return Run(*config);
 }
 

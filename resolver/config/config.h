@@ -125,6 +125,15 @@ struct Config {
   bool use_caps_for_id = true;     // 0x20; unbound's default is no, see rebound.conf(5)
   absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
   int incoming_num_tcp = 100;  // per thread
+  // The work a thread takes on, as in unbound: requests at once (num-queries-per-thread), after
+  // how long one may be dropped to make room (jostle-timeout), and upstream sockets at once
+  // (outgoing-range; unbound's default when built with libevent, as Debian's is).
+  int num_queries_per_thread = 1024;
+  absl::Duration jostle_timeout = absl::Milliseconds(200);
+  int outgoing_range = 4096;
+  // rebound's own: at most this many of a thread's requests from one client address (0: no
+  // limit), so that one address cannot take the whole of num-queries-per-thread.
+  int num_queries_per_client = 256;
   std::vector<TcpConnectionLimit> tcp_connection_limits;
   bool so_reuseport = true;
   // unbound's so-rcvbuf and so-sndbuf: the buffer sizes asked for the UDP listening sockets

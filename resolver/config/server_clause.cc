@@ -60,10 +60,12 @@ absl::Status SetMemorySize(const ConfigLine& line, ServerState& s) {
   return absl::OkStatus();
 }
 
-absl::Status SetTcpIdleTimeout(const ConfigLine& line, ServerState& s) {
+// A duration given in milliseconds, as unbound's timeouts are.
+template <absl::Duration Config::*kField>
+absl::Status SetMilliseconds(const ConfigLine& line, ServerState& s) {
   absl::StatusOr<int64_t> ms = ParseInteger(line.values[0], 0, std::numeric_limits<int32_t>::max());
   if (!ms.ok()) return ms.status();
-  s.config->tcp_idle_timeout = absl::Milliseconds(*ms);
+  s.config->*kField = absl::Milliseconds(*ms);
   return absl::OkStatus();
 }
 
@@ -172,12 +174,16 @@ constexpr ServerOption kServerOptions[] = {
     {"interface", 1, &AddInterface},
     {"interface-action", 2, &AddInterfaceAction},
     {"ip-address", 1, &AddInterface},  // unbound's older name for interface:
+    {"jostle-timeout", 1, &SetMilliseconds<&Config::jostle_timeout>},
     {"logfile", 1, &SetString<&Config::logfile>},
     // A module list: unbound wants it quoted, but unquoted words are taken too.
     {"module-config", 8, &SetModuleConfig},
     {"msg-cache-size", 1, &SetMemorySize<&Config::msg_cache_size>},
     {"nat64-prefix", 1, &SetNat64Prefix},
+    {"num-queries-per-client", 1, &SetInteger<&Config::num_queries_per_client, 0, 1 << 20>},
+    {"num-queries-per-thread", 1, &SetInteger<&Config::num_queries_per_thread, 1, 1 << 20>},
     {"num-threads", 1, &SetInteger<&Config::num_threads, 1, 1024>},
+    {"outgoing-range", 1, &SetInteger<&Config::outgoing_range, 1, 65536>},
     {"pidfile", 1, &SetString<&Config::pidfile>},
     {"port", 1, &SetInteger<&Config::port, 1, 65535>},
     {"prefer-ip6", 1, &SetYesNo<&Config::prefer_ip6>},
@@ -188,7 +194,7 @@ constexpr ServerOption kServerOptions[] = {
     {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
     {"so-sndbuf", 1, &SetMemorySize<&Config::so_sndbuf>},
     {"tcp-connection-limit", 2, &AddTcpConnectionLimit},
-    {"tcp-idle-timeout", 1, &SetTcpIdleTimeout},
+    {"tcp-idle-timeout", 1, &SetMilliseconds<&Config::tcp_idle_timeout>},
     {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
     {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
     {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},

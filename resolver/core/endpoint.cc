@@ -66,6 +66,17 @@ void Endpoint::set_port(uint16_t port) {
   if (family() == AF_INET6) reinterpret_cast<sockaddr_in6*>(&addr_)->sin6_port = htons(port);
 }
 
+std::array<uint8_t, 16> Endpoint::AddressBytes() const {
+  std::array<uint8_t, 16> bytes{};
+  if (family() == AF_INET6) {
+    std::memcpy(bytes.data(), &reinterpret_cast<const sockaddr_in6*>(&addr_)->sin6_addr, 16);
+  } else if (family() == AF_INET) {
+    bytes[10] = bytes[11] = 0xff;
+    std::memcpy(bytes.data() + 12, &reinterpret_cast<const sockaddr_in*>(&addr_)->sin_addr, 4);
+  }
+  return bytes;
+}
+
 socklen_t Endpoint::sockaddr_len() const {
   return family() == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }

@@ -5,11 +5,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace rebound {
 
@@ -35,6 +36,9 @@ class Endpoint {
 
   // 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104.
   bool IsLoopback() const;
+  // The address without the port, as 16 bytes (IPv4 in its IPv4-mapped IPv6 form): one key for
+  // one host, whatever port it sent from.
+  std::array<uint8_t, 16> AddressBytes() const;
 
   // Same family, address and port.
   bool operator==(const Endpoint& other) const;

@@ -21,7 +21,12 @@ LdnsPktPtr ServfailAnswer() {
 
 }  // namespace
 
-void Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
+uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
+  const ClientKey client = req->client().address.AddressBytes();
+  if (!MakeRoom(client, req->received())) {
+    ++stats_.exceeded;
+    return 0;
+  }
   const uint64_t id = next_id_++;
   req->pipeline_ = this;
   req->id_ = id;
@@ -30,17 +35,67 @@ void Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   flight->done = std::move(done);
   InFlight& f = *flight;
   requests_.emplace(id, std::move(flight));
+  ++per_client_[client];
+  if (requests_.size() > stats_.max_pending) stats_.max_pending = requests_.size();
   if (stages_.empty()) {
     f.answering = true;
     Advance(id, StageResult::kDone);
-    return;
+    return id;
   }
-  Advance(id, stages_[0]->OnQuery(*f.req));
+  f.in_stage = true;
+  const StageResult result = stages_[0]->OnQuery(*f.req);
+  f.in_stage = false;
+  Advance(id, result);
+  return id;
+}
+
+// unbound's rule (mesh_make_new_space), with a share per client on top: a client at its share
+// replaces its own oldest request, so a flood of slow names from one address churns through
+// that address's share and leaves the rest of the list to everyone else.
+bool Pipeline::MakeRoom(const ClientKey& client, absl::Time now) {
+  if (limits_.max_per_client > 0) {
+    auto it = per_client_.find(client);
+    if (it != per_client_.end() && it->second >= limits_.max_per_client && !Jostle(&client, now)) {
+      return false;
+    }
+  }
+  if (limits_.max_requests > 0 && requests_.size() >= limits_.max_requests) {
+    return Jostle(nullptr, now);
+  }
+  return true;
+}
+
+bool Pipeline::Jostle(const ClientKey* client, absl::Time now) {
+  for (const auto& [id, flight] : requests_) {
+    // In arrival order: once one is too young, all after it are.
+    if (now - flight->req->received() <= limits_.jostle_after) return false;
+    if (flight->in_stage) continue;
+    if (client != nullptr && flight->req->client().address.AddressBytes() != *client) continue;
+    ++stats_.jostled;
+    Cancel(id);
+    return true;
+  }
+  return false;
 }
 
 void Pipeline::Resume(uint64_t request_id, StageResult result) {
   if (!requests_.contains(request_id)) return;
   Advance(request_id, result);
+}
+
+void Pipeline::Cancel(uint64_t request_id) { Drop(request_id, /*respond=*/true); }
+
+void Pipeline::Abandon(uint64_t request_id) { Drop(request_id, /*respond=*/false); }
+
+void Pipeline::Drop(uint64_t request_id, bool respond) {
+  auto it = requests_.find(request_id);
+  if (it == requests_.end() || it->second->in_stage) return;
+  InFlight& f = *it->second;
+  if (f.stage < stages_.size()) stages_[f.stage]->OnCancel(*f.req);
+  f.req->dropped_ = true;
+  f.req->set_answer(ServfailAnswer());
+  if (!respond) f.done = nullptr;
+  Finish(request_id);
 }
 
 Request* Pipeline::Find(uint64_t request_id) const {
@@ -57,7 +112,9 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
     if (!f.answering) {
       if (result == StageResult::kContinue && f.stage + 1 < stages_.size()) {
         ++f.stage;
+        f.in_stage = true;
         result = stages_[f.stage]->OnQuery(*f.req);
+        f.in_stage = false;
         continue;
       }
       if (result == StageResult::kContinue) {
@@ -78,15 +135,19 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
       return;
     }
     --f.stage;
+    f.in_stage = true;
     result = stages_[f.stage]->OnAnswer(*f.req);
+    f.in_stage = false;
   }
 }
 
 void Pipeline::Finish(uint64_t id) {
   auto node = requests_.extract(id);
   InFlight& f = *node.mapped();
+  auto client = per_client_.find(f.req->client().address.AddressBytes());
+  if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
   if (f.req->answer() == nullptr) f.req->set_answer(ServfailAnswer());
-  f.done(*f.req);
+  if (f.done) f.done(*f.req);
 }
 
 }  // namespace rebound

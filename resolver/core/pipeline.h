@@ -1,52 +1,96 @@
-// Runs Requests through the Stages and hands the finished answer to a responder.
+// Runs Requests through the Stages and hands the finished answer to a responder, within the
+// limits on how many requests may run at once (num-queries-per-thread, jostle-timeout).
 #ifndef REBOUND_RESOLVER_CORE_PIPELINE_H_
 #define REBOUND_RESOLVER_CORE_PIPELINE_H_
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
-#include <functional>
+#include "absl/time/time.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
 
 namespace rebound {
 
+// How much work a Pipeline takes on: unbound's request list, with a share per client so that
+// one address cannot take the whole of it.
+struct PipelineLimits {
+  size_t max_requests = 0;    // num-queries-per-thread; 0: no limit
+  size_t max_per_client = 0;  // requests from one client address; 0: no limit
+  // jostle-timeout: a request older than this may be dropped to make room for a new one.
+  absl::Duration jostle_after = absl::Milliseconds(200);
+};
+
+struct PipelineStats {
+  uint64_t jostled = 0;   // dropped to make room for a newer request (requestlist.overwritten)
+  uint64_t exceeded = 0;  // turned away: full, and nothing old enough to drop (.exceeded)
+  size_t max_pending = 0;
+};
+
 // One Pipeline per event loop; not thread-safe. The stages may be shared between pipelines only
 // if they are thread-safe themselves.
 class Pipeline {
  public:
-  // Called once per request with the answer set (SERVFAIL if no stage produced one).
+  // Called once per request with the answer set (SERVFAIL if no stage produced one); for a
+  // request that was dropped, Request::dropped() is true.
   using Responder = std::function<void(Request&)>;
 
-  explicit Pipeline(std::vector<Stage*> stages) : stages_(std::move(stages)) {}
+  explicit Pipeline(std::vector<Stage*> stages, PipelineLimits limits = {})
+      : stages_(std::move(stages)), limits_(limits) {}
   // Pending requests are dropped without a response.
   ~Pipeline() = default;
 
-  // Takes ownership and runs the stages; `done` may be called before Submit returns.
-  void Submit(std::unique_ptr<Request> req, Responder done);
+  // Takes ownership and runs the stages; `done` may be called before Submit returns. When the
+  // limits leave no room (after dropping the oldest request that has run past jostle_after, the
+  // client's own first when the client is at its share), the request is turned away: 0, and
+  // `done` is never called. Otherwise the request's id (which names nothing once it is done).
+  uint64_t Submit(std::unique_ptr<Request> req, Responder done);
   // Continues a pending request; a no-op when the request is gone. Must not be called from
   // inside the stage call that returned kPending (transports defer their callbacks).
   void Resume(uint64_t request_id, StageResult result);
+  // Drops a pending request: its stage's OnCancel stops the work, and `done` runs with
+  // dropped() set. A no-op when the request is gone; not for a request inside a stage call.
+  void Cancel(uint64_t request_id);
+  // Drops a pending request whose client has gone (an HTTP/2 stream reset, a closed
+  // connection): as Cancel, but `done` never runs.
+  void Abandon(uint64_t request_id);
   // The request with this id, or null when it is gone.
   Request* Find(uint64_t request_id) const;
   size_t pending() const { return requests_.size(); }
+  const PipelineStats& stats() const { return stats_; }
 
  private:
+  using ClientKey = std::array<uint8_t, 16>;
   struct InFlight {
     std::unique_ptr<Request> req;
     Responder done;
-    size_t stage = 0;         // the stage running or pending
-    bool answering = false;   // false: OnQuery phase, true: OnAnswer phase
+    size_t stage = 0;        // the stage running or pending
+    bool answering = false;  // false: OnQuery phase, true: OnAnswer phase
+    bool in_stage = false;   // a stage call for it is on the stack
   };
+  // Makes room for a request from `client` that arrived at `now`; false when there is none.
+  bool MakeRoom(const ClientKey& client, absl::Time now);
+  // Drops the oldest request (of `client` only, if given) that has run longer than
+  // jostle_after at `now`; false when none has.
+  bool Jostle(const ClientKey* client, absl::Time now);
   // Advances `f` from its current stage given the result that stage returned.
   void Advance(uint64_t id, StageResult result);
+  // Cancel and Abandon: stops the pending stage's work, then finishes with or without `done`.
+  void Drop(uint64_t id, bool respond);
   void Finish(uint64_t id);
 
   std::vector<Stage*> stages_;
-  absl::flat_hash_map<uint64_t, std::unique_ptr<InFlight>> requests_;
+  const PipelineLimits limits_;
+  // Ordered by id, which is the order of arrival: the first is the oldest.
+  absl::btree_map<uint64_t, std::unique_ptr<InFlight>> requests_;
+  absl::flat_hash_map<ClientKey, size_t> per_client_;
   uint64_t next_id_ = 1;
+  PipelineStats stats_;
 };
 
 }  // namespace rebound

@@ -89,6 +89,8 @@ class Request {
 
   // Valid once the Pipeline has accepted the request.
   RequestHandle handle() const { return RequestHandle(pipeline_, id_); }
+  // Dropped before it was answered (Pipeline::Cancel): jostled out, or its client went away.
+  bool dropped() const { return dropped_; }
 
  private:
   friend class Pipeline;
@@ -111,6 +113,7 @@ class Request {
   std::vector<SlotEntry> slots_;
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;
+  bool dropped_ = false;
 };
 
 template <typename T>

@@ -23,6 +23,9 @@ class Stage {
     (void)req;
     return StageResult::kContinue;
   }
+  // The request is being dropped while this stage has it pending: stop the work done for it (a
+  // late Resume would be a no-op, but the lookup behind it would go on holding sockets).
+  virtual void OnCancel(Request& req) { (void)req; }
 };
 
 }  // namespace rebound

@@ -2,7 +2,9 @@
 #ifndef REBOUND_RESOLVER_CORE_TRANSPORT_H_
 #define REBOUND_RESOLVER_CORE_TRANSPORT_H_
 
+#include <cstdint>
 #include <functional>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "resolver/core/endpoint.h"
@@ -27,8 +29,10 @@ struct UpstreamQuestion {
 class Transport {
  public:
   // The matched response, or DeadlineExceeded (no answer in time), Unavailable (network or
-  // host unreachable, connection refused), DataLoss (a reply that could not be parsed) or, with
-  // randomize_case, FailedPrecondition when the only replies that came did not echo the case.
+  // host unreachable, connection refused), DataLoss (a reply that could not be parsed),
+  // ResourceExhausted (no socket could be had in time: a local limit, which says nothing about
+  // the server) or, with randomize_case, FailedPrecondition when the only replies that came did
+  // not echo the case.
   using Callback = std::function<void(absl::StatusOr<LdnsPktPtr>)>;
 
   virtual ~Transport() = default;
@@ -36,8 +40,12 @@ class Transport {
   // reply only from that address and port, with that ID and the same question; a reply with
   // TC=1 is retried over TCP. `cb` runs exactly once, on the caller's event loop, and never from
   // inside Query() itself.
-  virtual void Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
-                     Callback cb) = 0;
+  // Returns a ticket for Cancel, never 0.
+  virtual uint64_t Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
+                         Callback cb) = 0;
+  // Ends the exchange with this ticket at once, without calling its callback, and frees what it
+  // holds (its socket); a no-op when it has already finished.
+  virtual void Cancel(uint64_t ticket) = 0;
 };
 
 }  // namespace rebound

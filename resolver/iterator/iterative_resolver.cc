@@ -20,9 +20,21 @@ std::shared_ptr<QueryBudget> IterativeResolver::NewBudget() const {
   return budget;
 }
 
-void IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
-                                Done done) {
-  Start(name, type, rr_class, NewBudget(), 0, std::nullopt, 0, std::move(done));
+uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                                    Done done) {
+  return Start(name, type, rr_class, NewBudget(), 0, std::nullopt, 0, std::move(done));
+}
+
+void IterativeResolver::Cancel(uint64_t lookup_id) {
+  Lookup* lookup = Find(lookup_id);
+  if (lookup == nullptr) return;
+  // Inside its own Run (a callback of its own that cancels it): it must finish that run, but
+  // nobody will hear of it.
+  if (lookup->running()) {
+    lookup->TakeDone();
+    return;
+  }
+  Remove(lookup_id);  // destroys it and its sub-lookups, which cancel their queries
 }
 
 void IterativeResolver::Prime() {

@@ -47,8 +47,12 @@ class IterativeResolver {
   ~IterativeResolver();
 
   // Resolves a client's question within the options' budget; `done` runs exactly once, possibly
-  // before Resolve returns (when the cache holds the answer).
-  void Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done);
+  // before Resolve returns (when the cache holds the answer), unless the lookup is cancelled.
+  // Returns the lookup's id for Cancel, or 0 when it finished inside the call.
+  uint64_t Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done);
+  // Stops a lookup Resolve started, with every sub-lookup and query it has out; its `done`
+  // never runs. A no-op when it has finished.
+  void Cancel(uint64_t lookup_id);
 
   // Fetches the root's NS RRset from the root hints into the cache now (RFC 8109 3), rather than
   // with the first client query; a failure is only logged, the next query primes again.

@@ -19,12 +19,14 @@ LdnsPktPtr BuildAnswer(LookupResult result) {
 
 }  // namespace
 
+// Tells a lookup that ends inside Resolve (the cache held the rest of a CNAME chain) from one
+// that ends later, when the request is pending, and names the lookup for OnCancel.
+struct IteratorStage::State {
+  bool pending = false;
+  uint64_t lookup = 0;
+};
+
 StageResult IteratorStage::OnQuery(Request& req) {
-  // Tells a lookup that ends inside Resolve (the cache held the rest of a CNAME chain) from one
-  // that ends later, when the request is pending.
-  struct State {
-    bool pending = false;
-  };
   // The root hints, and so every delegation, are class IN: there is nowhere to start from. An
   // RD=0 query (allow_snoop) asks only what the cache holds, and the cache had nothing.
   if (req.qclass() != LDNS_RR_CLASS_IN || !req.recursion_desired()) {
@@ -34,20 +36,22 @@ StageResult IteratorStage::OnQuery(Request& req) {
     return StageResult::kDone;
   }
   State& state = req.Slot<State>();
-  resolver_.Resolve(req.qname(), req.qtype(), req.qclass(),
-                    [handle = req.handle()](LookupResult result) {
-                      Request* request = handle.get();
-                      if (request == nullptr) return;
-                      if (result.no_reachable_authority) {
-                        request->set_extended_error(
-                            ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
-                      }
-                      request->set_answer(BuildAnswer(std::move(result)));
-                      if (request->Slot<State>().pending) handle.Resume(StageResult::kDone);
-                    });
+  const uint64_t lookup = resolver_.Resolve(
+      req.qname(), req.qtype(), req.qclass(), [handle = req.handle()](LookupResult result) {
+        Request* request = handle.get();
+        if (request == nullptr) return;
+        if (result.no_reachable_authority) {
+          request->set_extended_error(ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
+        }
+        request->set_answer(BuildAnswer(std::move(result)));
+        if (request->Slot<State>().pending) handle.Resume(StageResult::kDone);
+      });
   if (req.answer() != nullptr) return StageResult::kDone;
   state.pending = true;
+  state.lookup = lookup;
   return StageResult::kPending;
 }
+
+void IteratorStage::OnCancel(Request& req) { resolver_.Cancel(req.Slot<State>().lookup); }
 
 }  // namespace rebound

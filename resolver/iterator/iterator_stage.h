@@ -19,11 +19,15 @@ class IteratorStage : public Stage {
   // answer has the CNAME chain and the RRset, or the SOA of a negative answer in authority, or
   // is a SERVFAIL. A question of a class other than IN, or without RD, is REFUSED.
   StageResult OnQuery(Request& req) override;
+  // Stops the lookup, and the queries it has out.
+  void OnCancel(Request& req) override;
 
   // For stages before this one that need lookups of their own (DNS64's A query).
   IterativeResolver& resolver() { return resolver_; }
 
  private:
+  struct State;
+
   IterativeResolver resolver_;
 };
 

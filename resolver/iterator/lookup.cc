@@ -63,6 +63,12 @@ Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, l
   result_.answer.reset(ldns_rr_list_new());
 }
 
+// A lookup removed before its reply came (cancelled, or a sub-lookup nobody needs any more)
+// gives its socket back at once rather than holding it until the timeout.
+Lookup::~Lookup() {
+  if (exchange_ != 0) context_.transport->Cancel(exchange_);
+}
+
 void Lookup::Run() {
   running_ = true;
   bool more = true;
@@ -368,11 +374,12 @@ void Lookup::Send(const Endpoint& server) {
         NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
   }
   step_ = Step::kAwaitReply;
-  context_.transport->Query(
+  exchange_ = context_.transport->Query(
       server, q, std::min(context_.infra->Timeout(server), left),
       [resolver = resolver_, id = id_, sent](absl::StatusOr<LdnsPktPtr> reply) {
         Lookup* self = resolver->Find(id);
         if (self == nullptr || self->step_ != Step::kAwaitReply) return;
+        self->exchange_ = 0;
         self->OnReply(sent, std::move(reply));
         resolver->Drive(id);
       });

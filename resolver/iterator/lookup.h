@@ -25,6 +25,7 @@ class Lookup {
          IterativeResolver::Done done);
   Lookup(const Lookup&) = delete;
   Lookup& operator=(const Lookup&) = delete;
+  ~Lookup();
 
   // Advances until the lookup waits for a reply or a sub-lookup, or has finished.
   void Run();
@@ -122,6 +123,7 @@ class Lookup {
   int referrals_ = 0;
   int ns_lookups_here_ = 0;  // for this delegation
   int pending_address_lookups_ = 0;
+  uint64_t exchange_ = 0;  // the transport's ticket for the query out, 0 when none is
   std::vector<uint64_t> children_;
   // QNAME minimisation: labels of name_ sent to the current delegation, 0 = not started.
   bool minimise_ = true;

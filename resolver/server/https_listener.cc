@@ -29,7 +29,7 @@ absl::Status HttpsListener::Listen(const Endpoint& address, bool reuse_port) {
   QueryHandler* handler = handler_;
   auto service = std::make_unique<RelayService>(
       [handler, address](std::vector<uint8_t> query, const Endpoint& peer,
-                         std::function<void(std::vector<uint8_t>)> done) {
+                         std::function<void(std::vector<uint8_t>)> done) -> HttpsCancel {
         // HTTPS runs over TCP: the client takes any size (RFC 8484 6).
         std::vector<uint8_t> out(65535);
         QueryHandler::Handled handled =
@@ -37,13 +37,17 @@ absl::Status HttpsListener::Listen(const Endpoint& address, bool reuse_port) {
                             [&done]() -> QueryHandler::Reply { return done; });
         switch (handled.outcome) {
           case QueryHandler::Outcome::kDropped:
-            return done({});
+            done({});
+            return nullptr;
           case QueryHandler::Outcome::kAnswered:
             out.resize(handled.size);
-            return done(std::move(out));
+            done(std::move(out));
+            return nullptr;
           case QueryHandler::Outcome::kPending:
-            return;  // the Reply sends it
+            // The Reply sends it, unless the client goes first.
+            return [handler, request = handled.request] { handler->Abandon(request); };
         }
+        return nullptr;
       });
   // At accept, before the handshake: a client that would only ever get REFUSED (or nothing)
   // costs no TLS handshake and holds no slot. The netblock's count is the same one DNS over TCP

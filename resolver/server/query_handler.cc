@@ -104,33 +104,50 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
   // Kept so that an answer that cannot be rendered still gets a SERVFAIL with the question.
   std::vector<uint8_t> head(packet.begin(), packet.begin() + view.question_end);
   auto request = std::make_unique<Request>(LdnsPktPtr(parsed), client, clock_->Now());
-  pipeline_->Submit(std::move(request), [this, options, view, key, storable, head = std::move(head),
-                                         reply = make_reply()](Request& req) {
-    ResponseOptions with_ede = options;
-    if (const std::optional<ExtendedDnsError>& ede = req.extended_error()) {
-      with_ede.ede_info_code = ede->info_code;  // RFC 8914, e.g. 22 when nothing answered
-      with_ede.ede_extra_text = ede->extra_text;
-    }
-    absl::StatusOr<std::vector<uint8_t>> wire =
-        RenderResponse(req.query(), *req.answer(), with_ede);
-    if (!wire.ok()) {
-      ++stats_.render_failures;
-      static RateLimiter limiter;
-      if (limiter.Allow()) {
-        Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
-      }
-      reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, options_.edns_buffer_size));
-      return;
-    }
-    if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
-    // Insert itself refuses SERVFAIL, TC and anything without a TTL.
-    if (storable && RenderedWhole(*wire, *req.answer(), options.query_had_edns)) {
-      options_.packet_cache->Insert(key, *wire);
-    }
-    reply(*std::move(wire));
-  });
-  return {Outcome::kPending, 0};
+  const uint64_t request_id = pipeline_->Submit(
+      std::move(request),
+      [this, options, view, key, storable, head, reply = make_reply()](Request& req) {
+        // Dropped to make room (jostled): a UDP client asks again, as it would of unbound; one on a
+        // connection is told, so that it does not wait on an answer that never comes.
+        if (req.dropped()) {
+          ++stats_.overloaded;
+          if (req.client().tcp) {
+            reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, options_.edns_buffer_size));
+          }
+          return;
+        }
+        ResponseOptions with_ede = options;
+        if (const std::optional<ExtendedDnsError>& ede = req.extended_error()) {
+          with_ede.ede_info_code = ede->info_code;  // RFC 8914, e.g. 22 when nothing answered
+          with_ede.ede_extra_text = ede->extra_text;
+        }
+        absl::StatusOr<std::vector<uint8_t>> wire =
+            RenderResponse(req.query(), *req.answer(), with_ede);
+        if (!wire.ok()) {
+          ++stats_.render_failures;
+          static RateLimiter limiter;
+          if (limiter.Allow()) {
+            Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
+          }
+          reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, options_.edns_buffer_size));
+          return;
+        }
+        if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
+        // Insert itself refuses SERVFAIL, TC and anything without a TTL.
+        if (storable && RenderedWhole(*wire, *req.answer(), options.query_had_edns)) {
+          options_.packet_cache->Insert(key, *wire);
+        }
+        reply(*std::move(wire));
+      });
+  if (request_id != 0) return {Outcome::kPending, 0, request_id};
+  // No room (num-queries-per-thread, or the client's share of it), and nothing old enough to
+  // make room: dropped as unbound drops it, or SERVFAIL on a connection.
+  ++stats_.overloaded;
+  if (!client.tcp) return {};
+  return Immediate(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, edns_size), out);
 }
+
+void QueryHandler::Abandon(uint64_t request) { pipeline_->Abandon(request); }
 
 QueryHandler::Handled QueryHandler::HandleOversized(std::span<const uint8_t> head,
                                                     const ClientInfo& client,

@@ -29,6 +29,8 @@ struct ServerStats {
   uint64_t truncated = 0;  // sent with TC=1
   uint64_t render_failures = 0;
   uint64_t packet_cache_hits = 0;  // answered from the packet cache, without the pipeline
+  // Turned away, or dropped after it was taken, for want of room in the pipeline.
+  uint64_t overloaded = 0;
 };
 
 struct QueryHandlerOptions {
@@ -53,6 +55,7 @@ class QueryHandler {
   struct Handled {
     Outcome outcome = Outcome::kDropped;
     size_t size = 0;
+    uint64_t request = 0;  // kPending: the pipeline's id, for Abandon
   };
 
   // Responses written to `out` (errors, cache hits) need at most this much room; a cache hit
@@ -69,6 +72,10 @@ class QueryHandler {
   // `make_reply` is not called for it.
   Handled Handle(std::span<const uint8_t> packet, const ClientInfo& client, std::span<uint8_t> out,
                  absl::FunctionRef<Reply()> make_reply);
+
+  // The client of a pending query has gone (its HTTP/2 stream was reset, its connection
+  // closed): stops the work for it, and its Reply never runs. A no-op once it has been answered.
+  void Abandon(uint64_t request);
 
   // For a datagram larger than the listener's buffer, of which only `head` was read: FORMERR
   // with the header's ID into `out`, as the full query cannot be read; dropped as Handle would

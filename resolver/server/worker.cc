@@ -18,11 +18,16 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
                 [](uv_async_t* a) { static_cast<Worker*>(a->data)->Shutdown(); });
   stop_signal_.data = this;
   transport_ = std::make_unique<UdpTcpTransport>(
-      &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size});
+      &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size,
+                                     .max_sockets = static_cast<size_t>(config->outgoing_range)});
   stages_ = make_stages(&loop_, transport_.get());
   std::vector<Stage*> stages;
   for (auto& stage : stages_) stages.push_back(stage.get());
-  pipeline_ = std::make_unique<Pipeline>(std::move(stages));
+  pipeline_ = std::make_unique<Pipeline>(
+      std::move(stages),
+      PipelineLimits{.max_requests = static_cast<size_t>(config->num_queries_per_thread),
+                     .max_per_client = static_cast<size_t>(config->num_queries_per_client),
+                     .jostle_after = config->jostle_timeout});
   handler_ = std::make_unique<QueryHandler>(
       &config->acl, pipeline_.get(), clock,
       QueryHandlerOptions{.edns_buffer_size = config->edns_buffer_size,

@@ -40,6 +40,12 @@ absl::Status UvError(absl::string_view what, int code) {
     case UV_ECONNRESET:
     case UV_EPIPE:
       return absl::UnavailableError(message);
+    // Out of descriptors, buffers or memory here: nothing to do with the server.
+    case UV_EMFILE:
+    case UV_ENFILE:
+    case UV_ENOBUFS:
+    case UV_ENOMEM:
+      return absl::ResourceExhaustedError(message);
     default:
       return absl::InternalError(message);
   }
@@ -82,16 +88,35 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
 
   ~Exchange() { CloseUdp(); }
 
-  // `name` is the question's name; it is copied.
-  void Start(const ldns_rdf* name) {
+  // Copies the question's name (the caller's may go away), then sends at once or, when every
+  // socket outgoing-range allows is in use (`wait_for_socket`), waits for one until the timeout.
+  void Start(const ldns_rdf* name, bool wait_for_socket) {
+    absl::Status named = CopyName(name);
     owner_->deadlines_.Set(this, uv_now(owner_->loop_) + timeout_ms_);
-    if (absl::Status s = StartUdp(name); !s.ok()) FailSoon(std::move(s));
+    if (named.ok() && wait_for_socket) {
+      waiting_ = true;
+      owner_->waiting_.push_back(number_);
+      return;
+    }
+    ++owner_->active_;
+    if (!named.ok()) return FailSoon(std::move(named));
+    if (absl::Status s = StartUdp(); !s.ok()) FailSoon(std::move(s));
   }
 
-  // The transport is going away: never call back, just release the sockets.
+  // A socket has come free for this waiting exchange: the whole timeout is the server's now, so
+  // that the wait is never taken for the server's slowness.
+  void StartWaited() {
+    waiting_ = false;
+    ++owner_->active_;
+    owner_->deadlines_.Set(this, uv_now(owner_->loop_) + timeout_ms_);
+    if (absl::Status s = StartUdp(); !s.ok()) FailSoon(std::move(s));
+  }
+
+  // Never call back, just release the sockets: the transport is going away, or the caller no
+  // longer wants the answer.
   void Abandon() {
     cb_ = nullptr;
-    Finish(absl::CancelledError("transport destroyed"));
+    Finish(absl::CancelledError("abandoned"));
   }
 
   // What epoll reported for the UDP socket. May finish (and free) the exchange.
@@ -105,6 +130,9 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   }
 
   void OnDeadline() {
+    if (waiting_) {
+      return Finish(absl::ResourceExhaustedError("every upstream socket (outgoing-range) in use"));
+    }
     if (!pending_error_.ok()) return Finish(pending_error_);
     Finish(absl::DeadlineExceededError(absl::StrCat("no answer from ", server_.ToString())));
   }
@@ -122,9 +150,8 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
     std::array<char, 16384> chunk;
   };
 
-  absl::Status StartUdp(const ldns_rdf* name) {
+  absl::Status StartUdp() {
     if (owner_->epoll_fd_ < 0) return absl::InternalError("no epoll set for upstream sockets");
-    if (absl::Status s = CopyName(name); !s.ok()) return s;
     if (question_.randomize_case) RandomizeCase();
     fd_ = socket(server_.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd_ < 0) return ErrnoError("udp socket");
@@ -387,6 +414,8 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
 
   // Reports `result` and frees the exchange; the caller must not touch it afterwards.
   void Finish(absl::StatusOr<LdnsPktPtr> result) {
+    UdpTcpTransport* owner = owner_;
+    if (!waiting_) --owner->active_;
     owner_->exchanges_.erase(number_);
     if (owner_->exchanges_.empty()) owner_->SetKeepsLoopAlive(false);
     owner_->deadlines_.Remove(this);
@@ -397,6 +426,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
     }
     Callback cb = std::move(cb_);
     delete this;  // closes the UDP socket
+    owner->StartWaiting();
     if (cb) cb(std::move(result));
   }
 
@@ -430,6 +460,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   uint64_t timeout_ms_;
   Callback cb_;
   int fd_ = -1;
+  bool waiting_ = false;  // for a socket: not started yet
   bool send_pending_ = false;
   uint16_t id_ = 0;
   absl::Status pending_error_;                      // an error to report when the deadline comes
@@ -459,6 +490,7 @@ UdpTcpTransport::UdpTcpTransport(uv_loop_t* loop, UdpTcpTransportOptions options
 }
 
 UdpTcpTransport::~UdpTcpTransport() {
+  waiting_.clear();  // nothing may start now
   // Abandon() erases from the map, so iterate over a copy.
   std::vector<Exchange*> live;
   live.reserve(exchanges_.size());
@@ -476,14 +508,34 @@ UdpTcpTransport::~UdpTcpTransport() {
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
-void UdpTcpTransport::Query(const Endpoint& server, const UpstreamQuestion& q,
-                            absl::Duration timeout, Callback cb) {
+uint64_t UdpTcpTransport::Query(const Endpoint& server, const UpstreamQuestion& q,
+                                absl::Duration timeout, Callback cb) {
   const uint64_t number = next_exchange_++;
   auto* exchange = new Exchange(this, number, server, q, timeout, std::move(cb));
   if (exchanges_.empty()) SetKeepsLoopAlive(true);
   exchanges_.emplace(number, exchange);
-  exchange->Start(q.name);
+  const bool full = options_.max_sockets > 0 && active_ >= options_.max_sockets;
+  exchange->Start(q.name, full);
   if (deadlines_.Earliest() == exchange) ArmTimer();
+  return number;
+}
+
+void UdpTcpTransport::Cancel(uint64_t ticket) {
+  auto it = exchanges_.find(ticket);
+  if (it != exchanges_.end()) it->second->Abandon();
+}
+
+void UdpTcpTransport::StartWaiting() {
+  bool started = false;
+  while (!waiting_.empty() && (options_.max_sockets == 0 || active_ < options_.max_sockets)) {
+    auto it = exchanges_.find(waiting_.front());
+    waiting_.pop_front();
+    // Gone already: timed out or cancelled while it waited.
+    if (it == exchanges_.end()) continue;
+    it->second->StartWaited();
+    started = true;
+  }
+  if (started) ArmTimer();
 }
 
 void UdpTcpTransport::SetKeepsLoopAlive(bool alive) {

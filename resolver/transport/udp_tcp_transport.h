@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 
 #include "absl/container/flat_hash_map.h"
 #include "resolver/core/transport.h"
@@ -15,6 +16,9 @@ namespace rebound {
 
 struct UdpTcpTransportOptions {
   uint16_t edns_buffer_size = 1232;  // advertised to upstreams (RFC 6891 6.2.5)
+  // outgoing-range: at most this many exchanges hold a socket at once; the rest wait for one,
+  // in order, each until its timeout (then ResourceExhausted). 0: no limit.
+  size_t max_sockets = 0;
 };
 
 // Lives on one libuv loop and must be used from that loop's thread only.
@@ -32,9 +36,11 @@ class UdpTcpTransport : public Transport {
   // afterwards until the transport's handles are closed.
   ~UdpTcpTransport() override;
 
-  void Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
-             Callback cb) override;
+  uint64_t Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
+                 Callback cb) override;
+  void Cancel(uint64_t ticket) override;
   size_t in_flight() const { return exchanges_.size(); }
+  size_t waiting_for_socket() const { return exchanges_.size() - active_; }
 
  private:
   class Exchange;
@@ -47,6 +53,8 @@ class UdpTcpTransport : public Transport {
   void OnTimer();
   // Arms the timer for the earliest deadline (or stops it when nothing waits).
   void ArmTimer();
+  // Starts waiting exchanges, oldest first, while outgoing-range allows.
+  void StartWaiting();
   // The poll handle and the timer keep the loop running only while exchanges are in flight, as
   // per-exchange handles would: an idle transport lets uv_run return.
   void SetKeepsLoopAlive(bool alive);
@@ -61,7 +69,9 @@ class UdpTcpTransport : public Transport {
   // exchange that has just finished finds nothing instead of freed memory.
   absl::flat_hash_map<uint64_t, Exchange*> exchanges_;
   uint64_t next_exchange_ = 1;
-  DeadlineHeap deadlines_;  // of the exchanges in flight, in loop milliseconds (uv_now)
+  size_t active_ = 0;             // exchanges started, holding a socket (or about to)
+  std::deque<uint64_t> waiting_;  // numbers of exchanges waiting for a socket, oldest first
+  DeadlineHeap deadlines_;        // of the exchanges in flight, in loop milliseconds (uv_now)
   // One receive buffer for every UDP socket: replies are read one at a time.
   std::array<uint8_t, 65536> udp_buffer_;
 };

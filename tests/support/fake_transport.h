@@ -3,6 +3,7 @@
 #ifndef REBOUND_TESTS_SUPPORT_FAKE_TRANSPORT_H_
 #define REBOUND_TESTS_SUPPORT_FAKE_TRANSPORT_H_
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <utility>
@@ -22,17 +23,31 @@ class FakeTransport : public Transport {
     bool randomize_case;
     absl::Duration timeout;
     Callback cb;
+    uint64_t ticket;
   };
 
-  void Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
-             Callback cb) override {
+  uint64_t Query(const Endpoint& server, const UpstreamQuestion& q, absl::Duration timeout,
+                 Callback cb) override {
     char* name = ldns_rdf2str(q.name);
+    const uint64_t ticket = next_ticket_++;
     sent_.push_back({server, name, q.type, q.recursion_desired, q.edns, q.randomize_case, timeout,
-                     std::move(cb)});
+                     std::move(cb), ticket});
     free(name);
+    return ticket;
+  }
+
+  // A cancelled query is no longer outstanding; its callback never runs.
+  void Cancel(uint64_t ticket) override {
+    for (auto it = sent_.begin(); it != sent_.end(); ++it) {
+      if (it->ticket != ticket) continue;
+      sent_.erase(it);
+      ++cancelled_;
+      return;
+    }
   }
 
   size_t outstanding() const { return sent_.size(); }
+  size_t cancelled() const { return cancelled_; }
   const Sent& front() const { return sent_.front(); }
   // Completes the oldest outstanding query.
   void Reply(absl::StatusOr<LdnsPktPtr> reply) {
@@ -43,6 +58,8 @@ class FakeTransport : public Transport {
 
  private:
   std::deque<Sent> sent_;
+  uint64_t next_ticket_ = 1;
+  size_t cancelled_ = 0;
 };
 
 }  // namespace rebound::testing

@@ -70,6 +70,12 @@ TEST(ConfigErrorsTest, BadValues) {
 TEST(ConfigErrorsTest, ValuesOutOfRange) {
   EXPECT_EQ(ErrorOf("server:\n num-threads: 0\n"),
             "test.conf:2: num-threads: value 0 is out of range (1 to 1024)");
+  EXPECT_EQ(ErrorOf("server:\n outgoing-range: 0\n"),
+            "test.conf:2: outgoing-range: value 0 is out of range (1 to 65536)");
+  EXPECT_THAT(ErrorOf("server:\n num-queries-per-thread: 0\n"),
+              StartsWith("test.conf:2: num-queries-per-thread: value 0 is out of range"));
+  EXPECT_THAT(ErrorOf("server:\n jostle-timeout: 1s\n"),
+              StartsWith("test.conf:2: jostle-timeout: expected a number"));
   EXPECT_THAT(ErrorOf("server:\n num-threads: -2\n"),
               StartsWith("test.conf:2: num-threads: value -2 is out of range"));
   EXPECT_THAT(ErrorOf("server:\n edns-buffer-size: 511\n"),

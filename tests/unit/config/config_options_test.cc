@@ -57,6 +57,10 @@ TEST(ConfigOptionsTest, DefaultValuesAreUnbounds) {
   EXPECT_TRUE(c.do_not_query_localhost);
   EXPECT_EQ(c.tcp_idle_timeout, absl::Seconds(30));
   EXPECT_EQ(c.incoming_num_tcp, 100);
+  EXPECT_EQ(c.num_queries_per_thread, 1024);
+  EXPECT_EQ(c.jostle_timeout, absl::Milliseconds(200));
+  EXPECT_EQ(c.outgoing_range, 4096);
+  EXPECT_EQ(c.num_queries_per_client, 256);
   EXPECT_TRUE(c.so_reuseport);
   EXPECT_EQ(c.so_rcvbuf, 0u);  // the system's default
   EXPECT_EQ(c.so_sndbuf, 0u);
@@ -97,6 +101,10 @@ TEST(ConfigOptionsTest, EveryServerOption) {
     use-caps-for-id: no
     tcp-idle-timeout: 1500
     incoming-num-tcp: 7
+    num-queries-per-thread: 300
+    jostle-timeout: 50
+    outgoing-range: 512
+    num-queries-per-client: 0
     so-reuseport: no
     so-rcvbuf: 4m
     so-sndbuf: 262144
@@ -131,6 +139,10 @@ TEST(ConfigOptionsTest, EveryServerOption) {
   EXPECT_FALSE(c.use_caps_for_id);
   EXPECT_EQ(c.tcp_idle_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(c.incoming_num_tcp, 7);
+  EXPECT_EQ(c.num_queries_per_thread, 300);
+  EXPECT_EQ(c.jostle_timeout, absl::Milliseconds(50));
+  EXPECT_EQ(c.outgoing_range, 512);
+  EXPECT_EQ(c.num_queries_per_client, 0);
   EXPECT_FALSE(c.so_reuseport);
   EXPECT_EQ(c.pidfile, "/run/rebound.pid");
 }

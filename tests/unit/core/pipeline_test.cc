@@ -8,10 +8,13 @@
 namespace rebound {
 namespace {
 
-std::unique_ptr<Request> MakeRequest() {
+std::unique_ptr<Request> MakeRequest(absl::string_view client = "192.0.2.1@5353",
+                                     absl::Time received = absl::Now()) {
   LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str("example.test."), LDNS_RR_TYPE_A,
                                   LDNS_RR_CLASS_IN, LDNS_RD));
-  return std::make_unique<Request>(std::move(q), ClientInfo{}, absl::Now());
+  ClientInfo info;
+  info.address = *Endpoint::Parse(client, 53);
+  return std::make_unique<Request>(std::move(q), info, received);
 }
 
 LdnsPktPtr AnswerWithRcode(ldns_pkt_rcode rcode) {
@@ -37,7 +40,9 @@ class ScriptedStage : public Stage {
     log_->push_back(name_ + ".answer");
     return on_answer_;
   }
+  void OnCancel(Request& req) override { cancelled_.push_back(req.handle().id()); }
   uint64_t pending() const { return pending_; }
+  const std::vector<uint64_t>& cancelled() const { return cancelled_; }
 
  private:
   std::string name_;
@@ -45,16 +50,19 @@ class ScriptedStage : public Stage {
   StageResult on_query_;
   StageResult on_answer_;
   uint64_t pending_ = 0;
+  std::vector<uint64_t> cancelled_;
 };
 
 struct Sent {
   int count = 0;
+  int dropped = 0;
   ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
 };
 
 Pipeline::Responder Recorder(Sent* sent) {
   return [sent](Request& req) {
     ++sent->count;
+    if (req.dropped()) ++sent->dropped;
     sent->rcode = ldns_pkt_get_rcode(req.answer());
   };
 }
@@ -136,6 +144,117 @@ TEST(PipelineTest, DroppedPipelineNeverResponds) {
     pipeline.Submit(MakeRequest(), Recorder(&sent));
   }
   EXPECT_EQ(sent.count, 0);
+}
+
+// Limits: requests that wait forever in a pending stage, arriving at chosen times.
+class PipelineLimitsTest : public ::testing::Test {
+ protected:
+  PipelineLimitsTest() : stage_("slow", &log_, StageResult::kPending) {}
+
+  Pipeline MakePipeline(size_t max_requests, size_t max_per_client) {
+    PipelineLimits limits;
+    limits.max_requests = max_requests;
+    limits.max_per_client = max_per_client;
+    limits.jostle_after = absl::Milliseconds(200);
+    return Pipeline({&stage_}, limits);
+  }
+  // Submits a request from `client` that arrived `ms` after t0.
+  bool SubmitAt(Pipeline& pipeline, absl::string_view client, int ms) {
+    return pipeline.Submit(MakeRequest(client, t0_ + absl::Milliseconds(ms)), Recorder(&sent_));
+  }
+
+  std::vector<std::string> log_;
+  ScriptedStage stage_;
+  Sent sent_;
+  const absl::Time t0_ = absl::FromUnixSeconds(1700000000);
+};
+
+TEST_F(PipelineLimitsTest, FullListTurnsAwayWhileNothingIsOldEnoughToDrop) {
+  Pipeline pipeline = MakePipeline(2, 0);
+  EXPECT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+  EXPECT_TRUE(SubmitAt(pipeline, "192.0.2.2", 10));
+  EXPECT_FALSE(SubmitAt(pipeline, "192.0.2.3", 200));  // the oldest is exactly 200 ms old
+  EXPECT_EQ(pipeline.pending(), 2u);
+  EXPECT_EQ(pipeline.stats().exceeded, 1u);
+  EXPECT_EQ(sent_.count, 0);
+  EXPECT_TRUE(stage_.cancelled().empty());
+}
+
+TEST_F(PipelineLimitsTest, FullListDropsTheOldestRequestPastJostleTimeout) {
+  Pipeline pipeline = MakePipeline(2, 0);
+  ASSERT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+  const uint64_t oldest = stage_.pending();
+  ASSERT_TRUE(SubmitAt(pipeline, "192.0.2.2", 10));
+  EXPECT_TRUE(SubmitAt(pipeline, "192.0.2.3", 201));
+  // The oldest was dropped: its stage was told (to stop its lookup), and its responder ran with
+  // dropped() set and a SERVFAIL, exactly once.
+  EXPECT_EQ(stage_.cancelled(), std::vector<uint64_t>{oldest});
+  EXPECT_EQ(pipeline.Find(oldest), nullptr);
+  EXPECT_EQ(sent_.count, 1);
+  EXPECT_EQ(sent_.dropped, 1);
+  EXPECT_EQ(sent_.rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(pipeline.pending(), 2u);
+  EXPECT_EQ(pipeline.stats().jostled, 1u);
+  EXPECT_EQ(pipeline.stats().max_pending, 2u);
+}
+
+TEST_F(PipelineLimitsTest, ClientAtItsShareDisplacesOnlyItsOwnRequests) {
+  Pipeline pipeline = MakePipeline(100, 2);
+  ASSERT_TRUE(SubmitAt(pipeline, "192.0.2.9", 0));  // someone else's, the oldest of all
+  const uint64_t healthy = stage_.pending();
+  ASSERT_TRUE(SubmitAt(pipeline, "2001:db8::66@1000", 1));
+  const uint64_t flood_first = stage_.pending();
+  ASSERT_TRUE(SubmitAt(pipeline, "2001:db8::66@1001", 2));
+  // Too young to drop: the flooding address is turned away, whatever its source port.
+  EXPECT_FALSE(SubmitAt(pipeline, "2001:db8::66@1002", 100));
+  // Old enough: it replaces its own oldest, not the older request of the other client.
+  EXPECT_TRUE(SubmitAt(pipeline, "2001:db8::66@1003", 300));
+  EXPECT_EQ(stage_.cancelled(), std::vector<uint64_t>{flood_first});
+  EXPECT_NE(pipeline.Find(healthy), nullptr);
+  // Others still get in.
+  EXPECT_TRUE(SubmitAt(pipeline, "192.0.2.10", 300));
+  EXPECT_EQ(pipeline.pending(), 4u);
+}
+
+TEST_F(PipelineLimitsTest, ShareIsFreedWhenRequestsFinish) {
+  Pipeline pipeline = MakePipeline(0, 1);
+  ASSERT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+  EXPECT_FALSE(SubmitAt(pipeline, "192.0.2.1", 0));
+  pipeline.Resume(stage_.pending(), StageResult::kContinue);
+  EXPECT_EQ(sent_.count, 1);
+  EXPECT_EQ(sent_.dropped, 0);
+  EXPECT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+}
+
+TEST_F(PipelineLimitsTest, CancelTellsThePendingStageAndRespondsOnce) {
+  Pipeline pipeline = MakePipeline(0, 0);
+  ASSERT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+  const uint64_t id = stage_.pending();
+  pipeline.Cancel(id);
+  EXPECT_EQ(stage_.cancelled(), std::vector<uint64_t>{id});
+  EXPECT_EQ(sent_.count, 1);
+  EXPECT_EQ(sent_.dropped, 1);
+  EXPECT_EQ(pipeline.pending(), 0u);
+  // Late: a resume or a second cancel of the same request does nothing.
+  pipeline.Resume(id, StageResult::kDone);
+  pipeline.Cancel(id);
+  EXPECT_EQ(sent_.count, 1);
+  EXPECT_EQ(stage_.cancelled().size(), 1u);
+}
+
+// A client that has gone (its HTTP/2 stream reset) frees its share and stops the work, and
+// nobody is answered.
+TEST_F(PipelineLimitsTest, AbandonStopsTheWorkWithoutAResponse) {
+  Pipeline pipeline = MakePipeline(0, 1);
+  ASSERT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+  const uint64_t id = stage_.pending();
+  pipeline.Abandon(id);
+  EXPECT_EQ(stage_.cancelled(), std::vector<uint64_t>{id});
+  EXPECT_EQ(sent_.count, 0);
+  EXPECT_EQ(pipeline.pending(), 0u);
+  EXPECT_TRUE(SubmitAt(pipeline, "192.0.2.1", 0));
+  pipeline.Abandon(id);  // again: nothing
+  EXPECT_EQ(stage_.cancelled().size(), 1u);
 }
 
 }  // namespace

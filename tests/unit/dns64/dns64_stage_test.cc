@@ -79,9 +79,13 @@ class Dns64StageTest : public ::testing::Test {
       LdnsRrListPtr answer;
       const ldns_pkt_rcode rcode = Lookup(data_, NameOf(n), t, &answer);
       lookups_.push_back(NameOf(n));
-      if (!deferred_) return done(rcode, std::move(answer));
+      if (!deferred_) {
+        done(rcode, std::move(answer));
+        return Dns64Stage::CancelResolve();
+      }
       auto shared = std::make_shared<LdnsRrListPtr>(std::move(answer));
       queued_.push_back([done, rcode, shared] { done(rcode, std::move(*shared)); });
+      return Dns64Stage::CancelResolve();
     });
     ZoneStage zone(&data_);
     Pipeline pipeline({&stage, &zone});

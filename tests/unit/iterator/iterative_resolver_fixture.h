@@ -44,7 +44,9 @@ inline Reply Referral(std::vector<std::string> ns, std::vector<std::string> glue
   return Reply{.aa = false, .authority = std::move(ns), .additional = std::move(glue)};
 }
 inline Reply Answer(std::vector<std::string> answer) { return Reply{.answer = std::move(answer)}; }
-inline Reply Nxdomain(const char* soa) { return Reply{.rcode = LDNS_RCODE_NXDOMAIN, .authority = {soa}}; }
+inline Reply Nxdomain(const char* soa) {
+  return Reply{.rcode = LDNS_RCODE_NXDOMAIN, .authority = {soa}};
+}
 inline Reply Rcode(ldns_pkt_rcode rcode) { return Reply{.aa = false, .rcode = rcode}; }
 
 inline LdnsPktPtr BuildReply(const FakeTransport::Sent& q, const Reply& r) {
@@ -87,8 +89,8 @@ class IterativeResolverTest : public ::testing::Test {
           &transport_, &rrsets_, &negatives_, &infra_, finder_.get(), &clock_, options_});
     }
     result_.reset();
-    resolver_->Resolve(Name(name).get(), type, LDNS_RR_CLASS_IN,
-                       [this](LookupResult r) { result_ = std::move(r); });
+    lookup_ = resolver_->Resolve(Name(name).get(), type, LDNS_RR_CLASS_IN,
+                                 [this](LookupResult r) { result_ = std::move(r); });
   }
 
   // Puts the root's NS RRset and server address in the cache, as priming would.
@@ -151,6 +153,7 @@ class IterativeResolverTest : public ::testing::Test {
   std::unique_ptr<DelegationFinder> finder_;
   std::unique_ptr<IterativeResolver> resolver_;
   std::optional<LookupResult> result_;
+  uint64_t lookup_ = 0;  // the id the last Resolve returned
 };
 
 }  // namespace rebound

@@ -329,6 +329,30 @@ TEST_F(IterativeResolverTest, GluelessNameServerIsResolvedFirst) {
   EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
 }
 
+// A request dropped to make room (jostled) cancels its lookup: the sub-lookups go with it, and
+// so do the queries they have out, which would otherwise hold their sockets to the timeout.
+TEST_F(IterativeResolverTest, CancelStopsTheLookupItsSubLookupsAndTheirQueries) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.glueless.test.", LDNS_RR_TYPE_A);
+  ASSERT_NE(lookup_, 0u);
+  Expect("192.0.2.1", "www.glueless.test.", LDNS_RR_TYPE_A,
+         Referral({"glueless.test. NS ns.other.example."}));
+  ASSERT_GT(transport_.outstanding(), 0u);
+  EXPECT_EQ(transport_.front().name, "ns.other.example.");
+  const size_t out = transport_.outstanding();
+  ASSERT_GT(resolver_->lookups_in_progress(), 1u);
+  resolver_->Cancel(lookup_);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+  EXPECT_EQ(transport_.cancelled(), out);
+  EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
+  EXPECT_FALSE(result_);
+  resolver_->Cancel(lookup_);  // finished: nothing
+  // The resolver goes on as before.
+  Resolve("www.glueless.test.", LDNS_RR_TYPE_A);
+  EXPECT_GT(transport_.outstanding(), 0u);
+}
+
 TEST_F(IterativeResolverTest, ReferralsPastTheCapEndInServfail) {
   // Each answer refers one label further down, forever (a hostile or broken server).
   PrimeCache();

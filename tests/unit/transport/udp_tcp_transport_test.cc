@@ -9,7 +9,9 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <set>
@@ -96,9 +98,7 @@ class FakeUdpServer {
           if (self->on_query) self->on_query(query, sender);
         });
   }
-  ~FakeUdpServer() {
-    uv_close(reinterpret_cast<uv_handle_t*>(&handle_), nullptr);
-  }
+  ~FakeUdpServer() { uv_close(reinterpret_cast<uv_handle_t*>(&handle_), nullptr); }
 
   void SendTo(const std::vector<uint8_t>& data, const sockaddr_storage& to) {
     int fd = -1;
@@ -160,18 +160,25 @@ class UdpTcpTransportTest : public ::testing::Test {
   absl::StatusOr<LdnsPktPtr> Ask(const Endpoint& server, const UpstreamQuestion& q,
                                  absl::Duration timeout = absl::Seconds(2)) {
     std::optional<absl::StatusOr<LdnsPktPtr>> result;
-    transport_->Query(server, q, timeout, [&](absl::StatusOr<LdnsPktPtr> r) {
-      result = std::move(r);
-    });
+    transport_->Query(server, q, timeout,
+                      [&](absl::StatusOr<LdnsPktPtr> r) { result = std::move(r); });
     RunUntil([&] { return result.has_value(); });
     if (!result.has_value()) return absl::InternalError("the callback never ran");
     return *std::move(result);
   }
 
-  // Runs the loop until `done` (checked after every iteration) or 10 s.
+  // Runs the loop until `done` (checked after every iteration) or 10 s. A 10 ms tick wakes the
+  // loop, so that a condition on the clock is seen, and a loop that has nothing else to wait for
+  // but a fake server's socket does not block for good.
   void RunUntil(const std::function<bool()>& done) {
+    uv_timer_t tick;
+    uv_timer_init(&loop_, &tick);
+    uv_timer_start(
+        &tick, [](uv_timer_t*) {}, 10, 10);
     const absl::Time limit = absl::Now() + absl::Seconds(10);
     while (!done() && absl::Now() < limit) uv_run(&loop_, UV_RUN_ONCE);
+    uv_close(reinterpret_cast<uv_handle_t*>(&tick), nullptr);
+    uv_run(&loop_, UV_RUN_NOWAIT);  // the close callback, before `tick` goes out of scope
   }
 
   uv_loop_t loop_;
@@ -282,7 +289,8 @@ TEST_F(UdpTcpTransportTest, AReplyToAnotherQuestionIsNotTakenAndTheQueryTimesOut
   };
   LdnsRdfPtr name = Name(kName);
   const absl::Time start = absl::Now();
-  absl::StatusOr<LdnsPktPtr> reply = Ask(server.endpoint(), Question(name), absl::Milliseconds(200));
+  absl::StatusOr<LdnsPktPtr> reply =
+      Ask(server.endpoint(), Question(name), absl::Milliseconds(200));
   EXPECT_TRUE(absl::IsDeadlineExceeded(reply.status())) << reply.status();
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(190));
   EXPECT_EQ(transport_->in_flight(), 0u);
@@ -294,7 +302,8 @@ TEST_F(UdpTcpTransportTest, ZeroXTwentyRandomizesTheCaseAndRequiresItEchoed) {
   server.on_query = [&](const std::vector<uint8_t>& query, const sockaddr_storage& from) {
     std::vector<uint8_t> reply = ReplyTo(query, "192.0.2.1");
     if (lowercase_reply) {
-      for (size_t i = 12; reply[i] != 0; ++i) reply[i] = static_cast<uint8_t>(std::tolower(reply[i]));
+      for (size_t i = 12; reply[i] != 0; ++i)
+        reply[i] = static_cast<uint8_t>(std::tolower(reply[i]));
     }
     server.SendTo(reply, from);
   };
@@ -304,7 +313,8 @@ TEST_F(UdpTcpTransportTest, ZeroXTwentyRandomizesTheCaseAndRequiresItEchoed) {
   absl::StatusOr<LdnsPktPtr> reply = Ask(server.endpoint(), q);
   ASSERT_TRUE(reply.ok()) << reply.status();
   const std::vector<uint8_t>& sent = server.queries().back();
-  const bool has_upper = std::any_of(sent.begin() + 12, sent.end(), [](uint8_t c) { return std::isupper(c); });
+  const bool has_upper =
+      std::any_of(sent.begin() + 12, sent.end(), [](uint8_t c) { return std::isupper(c); });
   EXPECT_TRUE(has_upper) << "31 letters, none upper case: 0x20 did not randomize";
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(ldns_rdf_data(name.get())) + 1, 3), "abc")
       << "the caller's name was changed";
@@ -334,38 +344,39 @@ TEST_F(UdpTcpTransportTest, ATruncatedReplyIsRetriedOverTcp) {
   sockaddr_in addr{};
   uv_ip4_addr("127.0.0.1", server.port(), &addr);
   ASSERT_EQ(uv_tcp_bind(&tcp.listener, reinterpret_cast<const sockaddr*>(&addr), 0), 0);
-  ASSERT_EQ(uv_listen(reinterpret_cast<uv_stream_t*>(&tcp.listener), 4,
-                      [](uv_stream_t* listener, int) {
-                        auto* t = static_cast<TcpServer*>(listener->data);
-                        uv_tcp_init(listener->loop, &t->conn);
-                        t->conn.data = t;
-                        uv_accept(listener, reinterpret_cast<uv_stream_t*>(&t->conn));
-                        uv_read_start(
-                            reinterpret_cast<uv_stream_t*>(&t->conn),
-                            [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-                              auto* t = static_cast<TcpServer*>(h->data);
-                              *buf = uv_buf_init(t->chunk.data(), t->chunk.size());
-                            },
-                            [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
-                              auto* t = static_cast<TcpServer*>(s->data);
-                              if (n <= 0) return;
-                              t->in.insert(t->in.end(), buf->base, buf->base + n);
-                              if (t->in.size() < 2) return;
-                              const size_t length = (t->in[0] << 8) | t->in[1];
-                              if (t->in.size() < 2 + length) return;
-                              ++t->queries;
-                              std::vector<uint8_t> reply = ReplyTo(
-                                  std::vector<uint8_t>(t->in.begin() + 2, t->in.begin() + 2 + length),
-                                  "192.0.2.1");
-                              t->out = {static_cast<uint8_t>(reply.size() >> 8),
-                                        static_cast<uint8_t>(reply.size())};
-                              t->out.insert(t->out.end(), reply.begin(), reply.end());
-                              uv_buf_t b = uv_buf_init(reinterpret_cast<char*>(t->out.data()),
-                                                       t->out.size());
-                              uv_write(&t->write, s, &b, 1, nullptr);
-                            });
-                      }),
-            0);
+  ASSERT_EQ(
+      uv_listen(reinterpret_cast<uv_stream_t*>(&tcp.listener), 4,
+                [](uv_stream_t* listener, int) {
+                  auto* t = static_cast<TcpServer*>(listener->data);
+                  uv_tcp_init(listener->loop, &t->conn);
+                  t->conn.data = t;
+                  uv_accept(listener, reinterpret_cast<uv_stream_t*>(&t->conn));
+                  uv_read_start(
+                      reinterpret_cast<uv_stream_t*>(&t->conn),
+                      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+                        auto* t = static_cast<TcpServer*>(h->data);
+                        *buf = uv_buf_init(t->chunk.data(), t->chunk.size());
+                      },
+                      [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+                        auto* t = static_cast<TcpServer*>(s->data);
+                        if (n <= 0) return;
+                        t->in.insert(t->in.end(), buf->base, buf->base + n);
+                        if (t->in.size() < 2) return;
+                        const size_t length = (t->in[0] << 8) | t->in[1];
+                        if (t->in.size() < 2 + length) return;
+                        ++t->queries;
+                        std::vector<uint8_t> reply = ReplyTo(
+                            std::vector<uint8_t>(t->in.begin() + 2, t->in.begin() + 2 + length),
+                            "192.0.2.1");
+                        t->out = {static_cast<uint8_t>(reply.size() >> 8),
+                                  static_cast<uint8_t>(reply.size())};
+                        t->out.insert(t->out.end(), reply.begin(), reply.end());
+                        uv_buf_t b =
+                            uv_buf_init(reinterpret_cast<char*>(t->out.data()), t->out.size());
+                        uv_write(&t->write, s, &b, 1, nullptr);
+                      });
+                }),
+      0);
   LdnsRdfPtr name = Name(kName);
   absl::StatusOr<LdnsPktPtr> reply = Ask(server.endpoint(), Question(name));
   ASSERT_TRUE(reply.ok()) << reply.status();
@@ -444,6 +455,81 @@ TEST_F(UdpTcpTransportTest, TimeoutsFireInDeadlineOrderWhateverTheOrderOfQueries
   }
   RunUntil([&] { return order.size() == 3; });
   EXPECT_EQ(order, (std::vector<int>{1, 2, 0}));
+}
+
+size_t OpenDescriptors() {
+  return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                       std::filesystem::directory_iterator());
+}
+
+// outgoing-range: beyond it, exchanges wait for a socket in order, and a socket given back by a
+// cancel or a reply goes to the oldest waiting one.
+TEST_F(UdpTcpTransportTest, OutgoingRangeMakesTheRestWaitInOrderForASocket) {
+  UdpTcpTransportOptions options;
+  options.max_sockets = 2;
+  transport_ = std::make_unique<UdpTcpTransport>(&loop_, options);
+  FakeUdpServer& server = Server();
+  LdnsRdfPtr name = Name(kName);
+  std::vector<std::optional<absl::Status>> results(4);
+  std::vector<uint64_t> tickets;
+  for (int i = 0; i < 4; ++i) {
+    tickets.push_back(transport_->Query(
+        server.endpoint(), Question(name), absl::Seconds(5),
+        [&results, i](absl::StatusOr<LdnsPktPtr> r) { results[i] = r.status(); }));
+  }
+  RunUntil([&] { return server.queries().size() == 2; });
+  const absl::Time settle = absl::Now() + absl::Milliseconds(50);
+  RunUntil([&] { return absl::Now() > settle; });
+  EXPECT_EQ(server.queries().size(), 2u);
+  EXPECT_EQ(transport_->waiting_for_socket(), 2u);
+
+  // A cancelled exchange gives its socket to the third, and never calls back.
+  transport_->Cancel(tickets[0]);
+  RunUntil([&] { return server.queries().size() == 3; });
+  EXPECT_EQ(server.queries().size(), 3u);
+  EXPECT_EQ(transport_->waiting_for_socket(), 1u);
+  // An answered one gives its socket to the fourth.
+  server.SendTo(ReplyTo(server.queries()[1], "192.0.2.7"), server.senders()[1]);
+  RunUntil([&] { return server.queries().size() == 4; });
+  EXPECT_EQ(server.queries().size(), 4u);
+  ASSERT_TRUE(results[1].has_value());
+  EXPECT_TRUE(results[1]->ok()) << *results[1];
+  EXPECT_FALSE(results[0].has_value());
+  EXPECT_EQ(transport_->waiting_for_socket(), 0u);
+  EXPECT_EQ(transport_->in_flight(), 2u);
+}
+
+// The wait is a local limit: it ends as ResourceExhausted, which the resolver must not hold
+// against the server (unlike DeadlineExceeded).
+TEST_F(UdpTcpTransportTest, WaitingPastTheTimeoutForASocketIsResourceExhausted) {
+  UdpTcpTransportOptions options;
+  options.max_sockets = 1;
+  transport_ = std::make_unique<UdpTcpTransport>(&loop_, options);
+  FakeUdpServer& silent = Server();
+  LdnsRdfPtr name = Name(kName);
+  transport_->Query(silent.endpoint(), Question(name), absl::Seconds(5),
+                    [](absl::StatusOr<LdnsPktPtr>) {});
+  absl::StatusOr<LdnsPktPtr> waited =
+      Ask(silent.endpoint(), Question(name), absl::Milliseconds(100));
+  EXPECT_TRUE(absl::IsResourceExhausted(waited.status())) << waited.status();
+  EXPECT_EQ(silent.queries().size(), 1u);
+}
+
+TEST_F(UdpTcpTransportTest, CancelClosesTheSocketAtOnceAndNeverCallsBack) {
+  FakeUdpServer& silent = Server();
+  LdnsRdfPtr name = Name(kName);
+  const size_t before = OpenDescriptors();
+  bool called = false;
+  const uint64_t ticket = transport_->Query(silent.endpoint(), Question(name), absl::Seconds(5),
+                                            [&](absl::StatusOr<LdnsPktPtr>) { called = true; });
+  RunUntil([&] { return silent.queries().size() == 1; });
+  EXPECT_EQ(OpenDescriptors(), before + 1);
+  transport_->Cancel(ticket);
+  EXPECT_EQ(OpenDescriptors(), before);
+  EXPECT_EQ(transport_->in_flight(), 0u);
+  transport_->Cancel(ticket);  // again, or after the end: nothing
+  uv_run(&loop_, UV_RUN_NOWAIT);
+  EXPECT_FALSE(called);
 }
 
 }  // namespace
