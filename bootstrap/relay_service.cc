@@ -119,15 +119,17 @@ void RelayService::Handle(const HttpsRequest& request, HttpsResponder respond) {
 void RelayService::HandleDoh(const HttpsRequest& request, std::vector<uint8_t> query,
                              HttpsResponder respond) {
   if (query.size() < 12) return respond(Error(400, "not a DNS message"));
-  answer_(std::move(query), request.peer, [respond](std::vector<uint8_t> response) {
-    if (response.empty()) return respond(Error(403, "refused by access-control"));
-    LdnsPktPtr parsed = Parse(response);
-    const uint32_t max_age = parsed != nullptr ? SmallestTtl(*parsed) : 0;
-    respond(HttpsReply{.status = 200,
-                       .content_type = kDnsMessage,
-                       .body = std::string(response.begin(), response.end()),
-                       .max_age = max_age});
-  });
+  // A stream reset before the answer stops the lookup (issue 15 item 5: rapid reset).
+  respond.OnCancel(
+      answer_(std::move(query), request.peer, [respond](std::vector<uint8_t> response) {
+        if (response.empty()) return respond(Error(403, "refused by access-control"));
+        LdnsPktPtr parsed = Parse(response);
+        const uint32_t max_age = parsed != nullptr ? SmallestTtl(*parsed) : 0;
+        respond(HttpsReply{.status = 200,
+                           .content_type = kDnsMessage,
+                           .body = std::string(response.begin(), response.end()),
+                           .max_age = max_age});
+      }));
 }
 
 void RelayService::HandleJson(const HttpsRequest& request, const std::string& name,
@@ -146,40 +148,47 @@ void RelayService::HandleJson(const HttpsRequest& request, const std::string& na
   };
   auto gather = std::make_shared<Gather>();
   gather->name = name;
-  gather->respond = std::move(respond);
+  gather->respond = respond;
+  std::vector<HttpsCancel> cancels;
   for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
-    answer_(RelayQueryWire(qname.get(), type), request.peer,
-            [gather, type](std::vector<uint8_t> response) {
-              if (response.empty()) gather->dropped = true;
-              if (LdnsPktPtr pkt = Parse(response)) {
-                const ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt.get());
-                if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
-                  gather->answered = true;
-                  const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
-                  for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-                    const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-                    if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) != 1) continue;
-                    gather->addresses.push_back(TakeLdnsString(ldns_rdf2str(ldns_rr_rdf(rr, 0))));
-                    const uint32_t ttl = ldns_rr_ttl(rr);
-                    gather->max_age = gather->max_age ? std::min(*gather->max_age, ttl) : ttl;
-                  }
-                }
+    cancels.push_back(answer_(
+        RelayQueryWire(qname.get(), type), request.peer,
+        [gather, type](std::vector<uint8_t> response) {
+          if (response.empty()) gather->dropped = true;
+          if (LdnsPktPtr pkt = Parse(response)) {
+            const ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt.get());
+            if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
+              gather->answered = true;
+              const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
+              for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+                const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+                if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) != 1) continue;
+                gather->addresses.push_back(TakeLdnsString(ldns_rdf2str(ldns_rr_rdf(rr, 0))));
+                const uint32_t ttl = ldns_rr_ttl(rr);
+                gather->max_age = gather->max_age ? std::min(*gather->max_age, ttl) : ttl;
               }
-              if (--gather->outstanding > 0) return;
-              if (!gather->answered) {
-                return gather->respond(gather->dropped ? Error(403, "refused by access-control")
-                                                       : Error(502, "no answer for this name"));
-              }
-              nlohmann::json body = {{gather->name, gather->addresses}};
-              // The name is printable ASCII and the addresses are ldns's text, so nothing needs
-              // replacing; `replace` makes sure dump() cannot throw all the same.
-              gather->respond(HttpsReply{
-                  .status = 200,
-                  .content_type = "application/json",
-                  .body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  .max_age = gather->max_age.value_or(0)});
-            });
+            }
+          }
+          if (--gather->outstanding > 0) return;
+          if (!gather->answered) {
+            return gather->respond(gather->dropped ? Error(403, "refused by access-control")
+                                                   : Error(502, "no answer for this name"));
+          }
+          nlohmann::json body = {{gather->name, gather->addresses}};
+          // The name is printable ASCII and the addresses are ldns's text, so nothing needs
+          // replacing; `replace` makes sure dump() cannot throw all the same.
+          gather->respond(HttpsReply{
+              .status = 200,
+              .content_type = "application/json",
+              .body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+              .max_age = gather->max_age.value_or(0)});
+        }));
   }
+  respond.OnCancel([cancels = std::move(cancels)] {
+    for (const HttpsCancel& cancel : cancels) {
+      if (cancel) cancel();
+    }
+  });
 }
 
 }  // namespace rebound

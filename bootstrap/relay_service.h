@@ -15,15 +15,16 @@
 
 namespace rebound {
 
-inline constexpr char kDohPath[] = "/dns-query";           // RFC 8484 3: the usual template
+inline constexpr char kDohPath[] = "/dns-query";  // RFC 8484 3: the usual template
 inline constexpr char kBootstrapDnsPath[] = "/bootstrap-dns";
 
 class RelayService {
  public:
   // Answers one DNS query (wire form) from `peer` as the server answers a TCP client; `done`
-  // gets the response, or nothing when the query is dropped (access-control: deny).
-  using AnswerQuery = std::function<void(std::vector<uint8_t> query, const Endpoint& peer,
-                                         std::function<void(std::vector<uint8_t>)> done)>;
+  // gets the response, or nothing when the query is dropped (access-control: deny). Returns
+  // what stops the work when the client goes before the answer (empty when answered already).
+  using AnswerQuery = std::function<HttpsCancel(std::vector<uint8_t> query, const Endpoint& peer,
+                                                std::function<void(std::vector<uint8_t>)> done)>;
 
   explicit RelayService(AnswerQuery answer) : answer_(std::move(answer)) {}
 

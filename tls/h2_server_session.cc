@@ -1,5 +1,6 @@
 #include "tls/h2_server_session.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -23,9 +24,9 @@ bool EndsStream(const nghttp2_frame* frame) {
 struct H2ServerSession::Stream {
   HttpsRequest request;
   size_t header_bytes = 0;
-  bool too_large = false;         // the body is (or is announced to be) over the limit
-  bool handed_out = false;        // in TakeRequests()' output
-  bool answered = false;          // a reply is submitted
+  bool too_large = false;          // the body is (or is announced to be) over the limit
+  bool handed_out = false;         // in TakeRequests()' output
+  bool answered = false;           // a reply is submitted
   bool reset_after_reply = false;  // tell the client to stop sending once the reply is out
   H2Body reply_body;
 };
@@ -56,13 +57,19 @@ absl::StatusOr<std::unique_ptr<H2ServerSession>> H2ServerSession::Create(H2Serve
   return self;
 }
 
-H2ServerSession::H2ServerSession(H2ServerLimits limits) : limits_(limits) {}
+H2ServerSession::H2ServerSession(H2ServerLimits limits)
+    : limits_(limits), reset_tokens_(limits.reset_burst) {}
 
 H2ServerSession::~H2ServerSession() { nghttp2_session_del(session_); }
 
-absl::Status H2ServerSession::Receive(absl::string_view bytes) {
+absl::Status H2ServerSession::Receive(absl::string_view bytes, absl::Time now) {
+  now_ = now;
   const ssize_t rc = nghttp2_session_mem_recv(
       session_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (too_many_resets_) {
+    ready_.clear();  // the rest of what came with the resets is not served either
+    return absl::ResourceExhaustedError("HTTP/2: the client resets streams too fast");
+  }
   if (rc < 0) {
     return absl::DataLossError(absl::StrCat("HTTP/2: ", nghttp2_strerror(static_cast<int>(rc))));
   }
@@ -73,6 +80,23 @@ std::vector<H2ServerSession::Received> H2ServerSession::TakeRequests() {
   return std::exchange(ready_, {});
 }
 
+std::vector<int32_t> H2ServerSession::TakeAbandoned() { return std::exchange(abandoned_, {}); }
+
+bool H2ServerSession::TakeResetToken() {
+  if (tokens_at_ != absl::Time()) {
+    const double refill = absl::ToDoubleSeconds(now_ - tokens_at_) * limits_.resets_per_second;
+    reset_tokens_ = std::min(limits_.reset_burst, reset_tokens_ + std::max(0.0, refill));
+  }
+  tokens_at_ = now_;
+  if (reset_tokens_ >= 1) {
+    reset_tokens_ -= 1;
+    return true;
+  }
+  too_many_resets_ = true;
+  nghttp2_session_terminate_session(session_, NGHTTP2_ENHANCE_YOUR_CALM);
+  return false;
+}
+
 bool H2ServerSession::Respond(int32_t stream_id, HttpsReply reply) {
   Stream* stream = Find(stream_id);
   if (stream == nullptr || !stream->handed_out || stream->answered) return false;
@@ -81,11 +105,14 @@ bool H2ServerSession::Respond(int32_t stream_id, HttpsReply reply) {
   return true;
 }
 
+bool H2ServerSession::AwaitsReply(int32_t stream_id) const {
+  auto it = streams_.find(stream_id);
+  return it != streams_.end() && it->second->handed_out && !it->second->answered;
+}
+
 void H2ServerSession::GoAway() { nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR); }
 
-absl::Status H2ServerSession::TakeOutput(std::string* out) {
-  return TakeH2Output(session_, out);
-}
+absl::Status H2ServerSession::TakeOutput(std::string* out) { return TakeH2Output(session_, out); }
 
 bool H2ServerSession::finished() const {
   return nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0;
@@ -102,8 +129,7 @@ void H2ServerSession::Submit(int32_t stream_id, Stream* stream, HttpsReply reply
   const std::string status_name = ":status", status = std::to_string(reply.status),
                     type_name = "content-type", length_name = "content-length",
                     length = std::to_string(stream->reply_body.bytes.size()),
-                    cache_name = "cache-control",
-                    cache = absl::StrCat("max-age=", reply.max_age);
+                    cache_name = "cache-control", cache = absl::StrCat("max-age=", reply.max_age);
   std::vector<nghttp2_nv> fields = {H2Field(status_name, status)};
   if (!reply.content_type.empty()) fields.push_back(H2Field(type_name, reply.content_type));
   fields.push_back(H2Field(length_name, length));
@@ -124,8 +150,7 @@ void H2ServerSession::RejectTooLarge(int32_t stream_id, Stream* stream) {
   Submit(stream_id, stream, HttpsReply{413, "", "", 0});
 }
 
-int H2ServerSession::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame,
-                                    void* user_data) {
+int H2ServerSession::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
   auto* self = static_cast<H2ServerSession*>(user_data);
   if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
     self->streams_[frame->hd.stream_id] = std::make_unique<Stream>();
@@ -183,6 +208,10 @@ int H2ServerSession::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, c
 int H2ServerSession::OnFrameReceived(nghttp2_session*, const nghttp2_frame* frame,
                                      void* user_data) {
   auto* self = static_cast<H2ServerSession*>(user_data);
+  // Stops reading at once: the rest of the buffer may hold hundreds more pairs.
+  if (frame->hd.type == NGHTTP2_RST_STREAM && !self->TakeResetToken()) {
+    return NGHTTP2_ERR_CALLBACK_FAILURE;
+  }
   if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
   const int32_t id = frame->hd.stream_id;
   Stream* stream = self->Find(id);
@@ -214,7 +243,18 @@ int H2ServerSession::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t
   auto* self = static_cast<H2ServerSession*>(user_data);
   auto it = self->streams_.find(stream_id);
   if (it == self->streams_.end()) return 0;
-  if (it->second->handed_out && !it->second->answered) --self->awaiting_reply_;
+  const Stream& stream = *it->second;
+  if (stream.handed_out && !stream.answered) {
+    --self->awaiting_reply_;
+    // Reset before the caller took it (HEADERS and RST_STREAM in one read): it never starts.
+    auto ready = std::find_if(self->ready_.begin(), self->ready_.end(),
+                              [stream_id](const Received& r) { return r.stream_id == stream_id; });
+    if (ready != self->ready_.end()) {
+      self->ready_.erase(ready);
+    } else {
+      self->abandoned_.push_back(stream_id);
+    }
+  }
   self->streams_.erase(it);
   return 0;
 }

@@ -115,6 +115,7 @@ class HttpsServer::Connection : public TlsStream::Delegate,
       }
       return Close();
     }
+    CancelAbandoned();
     Dispatch();
   }
 
@@ -131,6 +132,11 @@ class HttpsServer::Connection : public TlsStream::Delegate,
     if (closed_) return;
     closed_ = true;
     idle_.Stop();
+    // The client is gone: nobody is left to answer. Not at shutdown (HttpsServer::Close), when
+    // the work goes down with the server.
+    if (!server_->closing_) {
+      for (auto& [stream_id, cancel] : std::exchange(in_progress_, {})) cancel();
+    }
     stream_.reset();  // closes the socket (close_notify first, best effort)
     h2_.reset();
     admission_.reset();                // the slot is the client's netblock's again at once
@@ -143,16 +149,39 @@ class HttpsServer::Connection : public TlsStream::Delegate,
       received.request.peer = stream_->peer();
       std::weak_ptr<Connection> weak = weak_from_this();
       const int32_t stream_id = received.stream_id;
-      server_->handler_(received.request, [weak, stream_id](HttpsReply reply) {
-        if (std::shared_ptr<Connection> connection = weak.lock()) {
-          connection->Respond(stream_id, std::move(reply));
-        }
-      });
+      server_->handler_(received.request,
+                        HttpsResponder(
+                            [weak, stream_id](HttpsReply reply) {
+                              if (std::shared_ptr<Connection> connection = weak.lock()) {
+                                connection->Respond(stream_id, std::move(reply));
+                              }
+                            },
+                            [weak, stream_id](HttpsCancel cancel) {
+                              std::shared_ptr<Connection> connection = weak.lock();
+                              if (connection == nullptr || connection->closed_) return;
+                              if (!connection->h2_->AwaitsReply(stream_id)) return;
+                              connection->in_progress_[stream_id] = std::move(cancel);
+                            }));
       if (closed_) return;  // the handler closed (or destroyed) the server
     }
   }
 
+  // Streams the client reset while their answers were being worked out (issue 15 item 5).
+  void CancelAbandoned() {
+    const std::vector<int32_t> abandoned = h2_->TakeAbandoned();
+    for (int32_t stream_id : abandoned) {
+      auto it = in_progress_.find(stream_id);
+      if (it == in_progress_.end()) continue;
+      HttpsCancel cancel = std::move(it->second);
+      in_progress_.erase(it);
+      cancel();
+    }
+    // The reset took the last request in progress: the wait for the next one starts now.
+    if (!abandoned.empty() && h2_->awaiting_reply() == 0) StartWaiting();
+  }
+
   void Respond(int32_t stream_id, HttpsReply reply) {
+    in_progress_.erase(stream_id);
     if (closed_ || h2_ == nullptr) return;
     if (!h2_->Respond(stream_id, std::move(reply))) return;
     // The last answer went out: the wait for the next whole request starts now.
@@ -195,6 +224,8 @@ class HttpsServer::Connection : public TlsStream::Delegate,
   std::shared_ptr<void> admission_;  // from options.admit, held while the connection lives
   std::unique_ptr<TlsStream> stream_;
   std::unique_ptr<H2ServerSession> h2_;
+  // The handler's cancel (HttpsResponder::OnCancel) for each request not answered yet.
+  absl::flat_hash_map<int32_t, HttpsCancel> in_progress_;
   bool closed_ = false;
 };
 
@@ -240,6 +271,7 @@ absl::Status HttpsServer::Listen(const Endpoint& address, bool reuse_port) {
 }
 
 void HttpsServer::Close() {
+  closing_ = true;
   for (Listener* listener : listeners_) {
     listener->owner = nullptr;
     uv_close(reinterpret_cast<uv_handle_t*>(&listener->tcp),

@@ -21,9 +21,33 @@
 
 namespace rebound {
 
+// Stops the work for a request whose client has gone; see HttpsResponder::OnCancel.
+using HttpsCancel = std::function<void()>;
+
 // Sends the reply to one request. Call it at most once, on the server's loop, now or later;
 // it does nothing if the connection or the stream has gone (or the server was destroyed).
-using HttpsResponder = std::function<void(HttpsReply)>;
+class HttpsResponder {
+ public:
+  using Send = std::function<void(HttpsReply)>;
+  using Register = std::function<void(HttpsCancel)>;
+  HttpsResponder() = default;
+  explicit HttpsResponder(Send send, Register on_cancel = nullptr)
+      : send_(std::move(send)), on_cancel_(std::move(on_cancel)) {}
+
+  void operator()(HttpsReply reply) const {
+    if (send_) send_(std::move(reply));
+  }
+  // For a handler whose answer comes later: `cancel` runs if the client resets the stream or
+  // closes the connection first (then the reply is not wanted), never after the reply is sent.
+  // A request already answered ignores it.
+  void OnCancel(HttpsCancel cancel) const {
+    if (on_cancel_ && cancel) on_cancel_(std::move(cancel));
+  }
+
+ private:
+  Send send_;
+  Register on_cancel_;
+};
 using HttpsHandler = std::function<void(const HttpsRequest&, HttpsResponder)>;
 
 // Decides at accept, before the TLS handshake, whether `peer` may connect to `local` (the
@@ -85,6 +109,7 @@ class HttpsServer {
   std::vector<Endpoint> local_addresses_;
   absl::flat_hash_map<uint64_t, std::shared_ptr<Connection>> connections_;
   uint64_t next_connection_id_ = 1;
+  bool closing_ = false;  // Close() has run: connections close without cancelling their work
 };
 
 }  // namespace rebound

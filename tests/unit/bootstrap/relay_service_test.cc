@@ -43,8 +43,19 @@ class RelayServiceTest : public ::testing::Test {
  protected:
   // The resolver: answers A and AAAA of www.example. and NXDOMAIN for everything else, or drops
   // everything when `drop_` is set. Records what it was asked.
+  // With `hold_`, it answers nothing and hands back a cancel that counts its calls.
   RelayService service_{[this](std::vector<uint8_t> query, const Endpoint& peer,
-                               std::function<void(std::vector<uint8_t>)> done) {
+                               std::function<void(std::vector<uint8_t>)> done) -> HttpsCancel {
+    if (hold_) {
+      asked_.push_back(query);
+      return [this] { ++cancelled_; };
+    }
+    Answer(std::move(query), peer, std::move(done));
+    return nullptr;
+  }};
+
+  void Answer(std::vector<uint8_t> query, const Endpoint& peer,
+              std::function<void(std::vector<uint8_t>)> done) {
     asked_.push_back(query);
     peers_.push_back(peer);
     if (drop_) return done({});
@@ -61,22 +72,58 @@ class RelayServiceTest : public ::testing::Test {
                           {"www.example. 120 IN A 192.0.2.1", "www.example. 60 IN A 192.0.2.2"}));
     }
     done(Respond(query, LDNS_RCODE_NOERROR, {"www.example. 90 IN AAAA 2001:db8::1"}));
-  }};
+  }
 
   HttpsReply Request(std::string method, std::string path, std::string content_type = "",
                      std::string body = "") {
     std::optional<HttpsReply> reply;
     service_.Handle(HttpsRequest{std::move(method), std::move(path), std::move(content_type),
                                  std::move(body), *Endpoint::Parse("192.0.2.200", 0)},
-                    [&](HttpsReply r) { reply = std::move(r); });
+                    HttpsResponder([&](HttpsReply r) { reply = std::move(r); }));
     EXPECT_TRUE(reply.has_value()) << "no reply";
     return reply.value_or(HttpsReply{.status = -1, .content_type = "", .body = ""});
+  }
+
+  // Sends `path` to a resolver that holds every query; returns the cancel the service
+  // registered with the responder (empty if none), and whether a reply came.
+  HttpsCancel RequestHeld(std::string path, bool* replied) {
+    hold_ = true;
+    HttpsCancel registered;
+    *replied = false;
+    service_.Handle(
+        HttpsRequest{"GET", std::move(path), "", "", *Endpoint::Parse("192.0.2.200", 0)},
+        HttpsResponder([replied](HttpsReply) { *replied = true; },
+                       [&registered](HttpsCancel cancel) { registered = std::move(cancel); }));
+    return registered;
   }
 
   std::vector<std::vector<uint8_t>> asked_;
   std::vector<Endpoint> peers_;
   bool drop_ = false;
+  bool hold_ = false;
+  int cancelled_ = 0;
 };
+
+// A client that resets its stream before the answer stops the lookups it started (issue 15
+// item 5): the service hands the resolver's cancel to the HTTPS server, for both forms.
+TEST_F(RelayServiceTest, EveryPendingLookupCanBeCancelledByTheServer) {
+  LdnsRdfPtr name = Name("www.example.");
+  const std::vector<uint8_t> query = RelayQueryWire(name.get(), LDNS_RR_TYPE_A);
+  bool replied = false;
+  HttpsCancel doh = RequestHeld(
+      "/dns-query?dns=" + absl::WebSafeBase64Escape(std::string(query.begin(), query.end())),
+      &replied);
+  ASSERT_TRUE(doh) << "no cancel registered for a DoH query";
+  EXPECT_FALSE(replied);
+  doh();
+  EXPECT_EQ(cancelled_, 1);
+  HttpsCancel json = RequestHeld("/bootstrap-dns?q=www.example", &replied);
+  ASSERT_TRUE(json) << "no cancel registered for the JSON form";
+  EXPECT_EQ(asked_.size(), 3u);
+  json();
+  EXPECT_EQ(cancelled_, 3) << "both the A and the AAAA lookup stop";
+  EXPECT_FALSE(replied);
+}
 
 TEST_F(RelayServiceTest, DohGetIsAnsweredWithTheResolversMessage) {
   LdnsRdfPtr name = Name("www.example.");
