@@ -8,6 +8,7 @@
 #include "absl/types/span.h"
 #include "bootstrap/racing_order.h"
 #include "bootstrap/relay_answer.h"
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/log.h"
 #include "resolver/wire/presentation.h"
 
@@ -74,8 +75,10 @@ uint64_t RelayClient::Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callbac
   uv_timer_start(
       &race->timer->handle,
       [](uv_timer_t* t) {
-        Race* r = static_cast<Race*>(t->data);
-        r->client->StartNext(r->id);
+        GuardCallback("relay race", [t] {
+          Race* r = static_cast<Race*>(t->data);
+          r->client->StartNext(r->id);
+        });
       },
       0, 0);
   races_[id] = std::move(race);
@@ -134,8 +137,10 @@ void RelayClient::StartNext(uint64_t race_id) {
     uv_timer_start(
         &race.timer->handle,
         [](uv_timer_t* t) {
-          Race* r = static_cast<Race*>(t->data);
-          r->client->StartNext(r->id);
+          GuardCallback("relay race", [t] {
+            Race* r = static_cast<Race*>(t->data);
+            r->client->StartNext(r->id);
+          });
         },
         delay_ms, 0);
   }
@@ -157,13 +162,14 @@ void RelayClient::OnResponse(uint64_t race_id, size_t attempt,
   if (relay.protocol == RelayProtocol::kDoh) {
     // RFC 8484 4.2.1: the answer must be a DNS message, not an error page that happens to be 200.
     if (!absl::StartsWithIgnoreCase(response->content_type, kDnsMessage)) {
-      return AttemptFailed(race, attempt,
-                           absl::InvalidArgumentError(absl::StrCat(
-                               "content type \"", response->content_type, "\", not ", kDnsMessage)));
+      return AttemptFailed(
+          race, attempt,
+          absl::InvalidArgumentError(
+              absl::StrCat("content type \"", response->content_type, "\", not ", kDnsMessage)));
     }
     const auto* bytes = reinterpret_cast<const uint8_t*>(response->body.data());
-    answer = AcceptDohResponse(absl::MakeConstSpan(bytes, response->body.size()),
-                               race.qname.get(), race.qtype, options_.max_ttl);
+    answer = AcceptDohResponse(absl::MakeConstSpan(bytes, response->body.size()), race.qname.get(),
+                               race.qtype, options_.max_ttl);
   } else {
     answer = AcceptJsonResponse(response->body, race.qname.get(), race.qtype, options_.max_ttl);
   }
@@ -189,9 +195,8 @@ void RelayClient::AttemptFailed(Race& race, size_t attempt, const absl::Status& 
     if (a.running) return;  // the others may still answer; the timer starts the next
   }
   if (race.next < race.order.size()) return StartNext(race.id);
-  Finish(race.id, absl::UnavailableError(
-                      absl::StrCat("every bootstrap relay failed: ", absl::StrJoin(race.failures,
-                                                                                  "; "))));
+  Finish(race.id, absl::UnavailableError(absl::StrCat("every bootstrap relay failed: ",
+                                                      absl::StrJoin(race.failures, "; "))));
 }
 
 void RelayClient::Finish(uint64_t race_id, absl::StatusOr<RelayAnswer> result) {

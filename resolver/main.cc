@@ -24,6 +24,7 @@
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/config/config.h"
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
 #include "resolver/core/owned_file.h"
@@ -323,7 +324,7 @@ int Run(const Config& config) {
   uv_loop_t* loop = uv_default_loop();
   uv_signal_t sigint, sigterm;
   auto on_signal = [](uv_signal_t* handle, int signum) {
-    Log(LogLevel::kOps, "signal %d: stopping", signum);
+    GuardCallback("signal", [&] { Log(LogLevel::kOps, "signal %d: stopping", signum); });
     uv_stop(handle->loop);
   };
   uv_signal_init(loop, &sigint);
@@ -352,6 +353,10 @@ int Run(const Config& config) {
         health.entered);
   }
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
+  if (const uint64_t escaped = EscapedExceptions(); escaped > 0) {
+    Log(LogLevel::kError, "error: %d exceptions were caught at the event loop's edge (bugs)",
+        static_cast<int64_t>(escaped));
+  }
   Log(LogLevel::kOps, "rebound stopped");
   return 0;
 }

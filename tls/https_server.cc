@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/connection_pressure.h"
 #include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
@@ -252,8 +253,10 @@ absl::Status HttpsServer::Listen(const Endpoint& address, bool reuse_port) {
   if (rc == 0) {
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener->tcp), kListenBacklog,
                    [](uv_stream_t* stream, int status) {
-                     auto* l = static_cast<Listener*>(stream->data);
-                     if (status == 0 && l->owner != nullptr) l->owner->OnIncoming(l);
+                     GuardCallback("https accept", [&] {
+                       auto* l = static_cast<Listener*>(stream->data);
+                       if (status == 0 && l->owner != nullptr) l->owner->OnIncoming(l);
+                     });
                    });
   }
   sockaddr_storage local{};

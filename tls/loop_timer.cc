@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "resolver/core/callback_guard.h"
+
 namespace rebound {
 
 LoopTimer::LoopTimer(uv_loop_t* loop, std::function<void()> on_fire)
@@ -24,7 +26,9 @@ void LoopTimer::Start(absl::Duration delay) {
   uv_update_time(handle_->timer.loop);
   uv_timer_start(
       &handle_->timer,
-      [](uv_timer_t* t) { static_cast<Handle*>(t->data)->on_fire(); },
+      [](uv_timer_t* t) {
+        GuardCallback("timer", [t] { static_cast<Handle*>(t->data)->on_fire(); });
+      },
       ms > 0 ? static_cast<uint64_t>(ms) : 0, 0);
 }
 

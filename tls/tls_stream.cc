@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/callback_guard.h"
 
 namespace rebound {
 namespace {
@@ -23,7 +24,8 @@ char* ReadBuffer(size_t* size) {
 
 // "... (peer 192.0.2.1@853)": TLS errors do not say which connection they happened on.
 absl::Status WithPeer(const absl::Status& status, const Endpoint& peer) {
-  return absl::Status(status.code(), absl::StrCat(status.message(), " (peer ", peer.ToString(), ")"));
+  return absl::Status(status.code(),
+                      absl::StrCat(status.message(), " (peer ", peer.ToString(), ")"));
 }
 
 absl::Status UvError(absl::string_view what, const Endpoint& peer, int code) {
@@ -64,8 +66,10 @@ absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Connect(uv_loop_t* loop,
   stream->socket_ = socket;
   rc = uv_tcp_connect(&socket->connect, &socket->tcp, server.sockaddr_ptr(),
                       [](uv_connect_t* request, int status) {
-                        auto* s = static_cast<Socket*>(request->data);
-                        if (s->owner != nullptr) s->owner->OnConnected(status);
+                        GuardCallback("tls connect", [&] {
+                          auto* s = static_cast<Socket*>(request->data);
+                          if (s->owner != nullptr) s->owner->OnConnected(status);
+                        });
                       });
   if (rc != 0) {
     stream->CloseSocket();
@@ -130,16 +134,18 @@ void TlsStream::StartReading() {
         *buf = uv_buf_init(data, static_cast<unsigned int>(size));
       },
       [](uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-        auto* s = static_cast<Socket*>(stream->data);
-        if (s->owner == nullptr) return;
-        if (nread < 0) {
-          TlsStream* self = s->owner;
-          return self->Fail(nread == UV_EOF
-                                ? absl::UnavailableError(absl::StrCat(
-                                      "connection closed by ", self->peer_.ToString()))
-                                : UvError("read from", self->peer_, static_cast<int>(nread)));
-        }
-        if (nread > 0) s->owner->OnRead(buf->base, static_cast<size_t>(nread));
+        GuardCallback("tls read", [&] {
+          auto* s = static_cast<Socket*>(stream->data);
+          if (s->owner == nullptr) return;
+          if (nread < 0) {
+            TlsStream* self = s->owner;
+            return self->Fail(nread == UV_EOF
+                                  ? absl::UnavailableError(absl::StrCat("connection closed by ",
+                                                                        self->peer_.ToString()))
+                                  : UvError("read from", self->peer_, static_cast<int>(nread)));
+          }
+          if (nread > 0) s->owner->OnRead(buf->base, static_cast<size_t>(nread));
+        });
       });
 }
 
@@ -182,16 +188,18 @@ void TlsStream::SendCiphertext() {
   auto* write = new PendingWrite{{}, std::move(bytes)};
   write->request.data = write;
   uv_buf_t buf = uv_buf_init(write->bytes.data(), static_cast<unsigned int>(write->bytes.size()));
-  const int rc = uv_write(&write->request, socket_->stream(), &buf, 1,
-                          [](uv_write_t* request, int status) {
-                            auto* s = static_cast<Socket*>(request->handle->data);
-                            delete static_cast<PendingWrite*>(request->data);
-                            if (s->owner == nullptr || status == UV_ECANCELED) return;
-                            if (status < 0) {
-                              return s->owner->Fail(UvError("write to", s->owner->peer_, status));
-                            }
-                            s->owner->OnWritten();
-                          });
+  const int rc =
+      uv_write(&write->request, socket_->stream(), &buf, 1, [](uv_write_t* request, int status) {
+        auto* s = static_cast<Socket*>(request->handle->data);
+        delete static_cast<PendingWrite*>(request->data);
+        if (s->owner == nullptr || status == UV_ECANCELED) return;
+        GuardCallback("tls write", [&] {
+          if (status < 0) {
+            return s->owner->Fail(UvError("write to", s->owner->peer_, status));
+          }
+          s->owner->OnWritten();
+        });
+      });
   if (rc != 0) {
     delete write;
     return Fail(UvError("write to", peer_, rc));

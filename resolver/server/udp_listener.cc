@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
 
@@ -107,7 +108,8 @@ Endpoint UdpListener::local_address() const {
 }
 
 void UdpListener::PollCallback(uv_poll_t* handle, int status, int events) {
-  static_cast<UdpListener*>(handle->data)->OnPoll(status, events);
+  GuardCallback("udp listener poll",
+                [&] { static_cast<UdpListener*>(handle->data)->OnPoll(status, events); });
 }
 
 void UdpListener::OnPoll(int status, int events) {
@@ -214,8 +216,9 @@ void UdpListener::Send(std::vector<uint8_t> bytes, const Endpoint& to) {
   // Inside ReceiveBatch the batch's own Flush sends it; otherwise the prepare phase does.
   if (!in_batch_ && !flush_armed_) {
     flush_armed_ = true;
-    uv_prepare_start(&flush_before_poll_,
-                     [](uv_prepare_t* h) { static_cast<UdpListener*>(h->data)->Flush(); });
+    uv_prepare_start(&flush_before_poll_, [](uv_prepare_t* h) {
+      GuardCallback("udp listener flush", [h] { static_cast<UdpListener*>(h->data)->Flush(); });
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/log.h"
 
 namespace rebound {
@@ -14,8 +15,9 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
     connection_limits_ = own_connection_limits_.get();
   }
   uv_loop_init(&loop_);
-  uv_async_init(&loop_, &stop_signal_,
-                [](uv_async_t* a) { static_cast<Worker*>(a->data)->Shutdown(); });
+  uv_async_init(&loop_, &stop_signal_, [](uv_async_t* a) {
+    GuardCallback("worker stop", [a] { static_cast<Worker*>(a->data)->Shutdown(); });
+  });
   stop_signal_.data = this;
   transport_ = std::make_unique<UdpTcpTransport>(
       &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/random.h"
 #include "resolver/wire/message_check.h"
 #include "resolver/wire/wire_format.h"
@@ -437,20 +438,26 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   static void OnTcpConnected(uv_connect_t* req, int status) {
     Exchange* self = static_cast<TcpRetry*>(req->data)->exchange;
     if (self == nullptr || status == UV_ECANCELED) return;
-    if (status < 0) return self->Finish(UvError("tcp connect", status));
-    self->OnTcpConnected();
+    GuardCallback("upstream tcp connect", [&] {
+      if (status < 0) return self->Finish(UvError("tcp connect", status));
+      self->OnTcpConnected();
+    });
   }
   static void OnTcpWritten(uv_write_t* req, int status) {
     Exchange* self = static_cast<TcpRetry*>(req->data)->exchange;
     if (self == nullptr || status == UV_ECANCELED) return;
-    if (status < 0) self->Finish(UvError("tcp write", status));
+    GuardCallback("upstream tcp write", [&] {
+      if (status < 0) self->Finish(UvError("tcp write", status));
+    });
   }
   static void OnTcpRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     Exchange* self = static_cast<TcpRetry*>(stream->data)->exchange;
     if (self == nullptr) return;
-    if (nread == UV_EOF) return self->Finish(absl::UnavailableError("tcp closed by server"));
-    if (nread < 0) return self->Finish(UvError("tcp read", static_cast<int>(nread)));
-    self->OnTcpData(buf->base, static_cast<size_t>(nread));
+    GuardCallback("upstream tcp read", [&] {
+      if (nread == UV_EOF) return self->Finish(absl::UnavailableError("tcp closed by server"));
+      if (nread < 0) return self->Finish(UvError("tcp read", static_cast<int>(nread)));
+      self->OnTcpData(buf->base, static_cast<size_t>(nread));
+    });
   }
 
   UdpTcpTransport* owner_;
@@ -481,7 +488,8 @@ UdpTcpTransport::UdpTcpTransport(uv_loop_t* loop, UdpTcpTransportOptions options
   if (epoll_fd_ >= 0 && uv_poll_init(loop_, &handles_->poll, epoll_fd_) == 0) {
     ++handles_->open;
     uv_poll_start(&handles_->poll, UV_READABLE, [](uv_poll_t* poll, int, int) {
-      static_cast<UdpTcpTransport*>(poll->data)->OnSocketsReady();
+      GuardCallback("upstream sockets",
+                    [poll] { static_cast<UdpTcpTransport*>(poll->data)->OnSocketsReady(); });
     });
   } else if (epoll_fd_ >= 0) {
     close(std::exchange(epoll_fd_, -1));
@@ -582,7 +590,11 @@ void UdpTcpTransport::ArmTimer() {
   const uint64_t delay = earliest->deadline() > now ? earliest->deadline() - now : 0;
   uv_timer_start(
       &handles_->timer,
-      [](uv_timer_t* timer) { static_cast<UdpTcpTransport*>(timer->data)->OnTimer(); }, delay, 0);
+      [](uv_timer_t* timer) {
+        GuardCallback("upstream timeouts",
+                      [timer] { static_cast<UdpTcpTransport*>(timer->data)->OnTimer(); });
+      },
+      delay, 0);
 }
 
 }  // namespace rebound
