@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "resolver/core/check.h"
 #include "resolver/core/log.h"
 #include "resolver/iterator/lookup.h"
 
@@ -20,12 +22,71 @@ std::shared_ptr<QueryBudget> IterativeResolver::NewBudget() const {
   return budget;
 }
 
-uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
-                                    Done done) {
-  return Start(name, type, rr_class, NewBudget(), 0, std::nullopt, 0, std::move(done));
+IterativeResolver::QuestionKey IterativeResolver::KeyOf(const ldns_rdf* name, ldns_rr_type type,
+                                                        ldns_rr_class rr_class) {
+  std::string wire(reinterpret_cast<const char*>(ldns_rdf_data(name)), ldns_rdf_size(name));
+  // Letters only: a length byte can never be one (labels are at most 63 long).
+  for (char& c : wire) c = absl::ascii_tolower(c);
+  return {std::move(wire), type, rr_class};
 }
 
-void IterativeResolver::Cancel(uint64_t lookup_id) {
+uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                                    Done done) {
+  const uint64_t ticket = next_ticket_++;
+  QuestionKey key = KeyOf(name, type, rr_class);
+  if (auto it = shared_.find(key); it != shared_.end()) {
+    ++coalesced_;
+    it->second->callers.emplace_back(ticket, std::move(done));
+    by_ticket_[ticket] = it->second;
+    return ticket;
+  }
+  auto shared = std::make_shared<Shared>();
+  shared->key = key;
+  shared->callers.emplace_back(ticket, std::move(done));
+  shared_[key] = shared;
+  by_ticket_[ticket] = shared;
+  const uint64_t lookup =
+      Start(name, type, rr_class, NewBudget(), 0, std::nullopt, 0,
+            [this, key](LookupResult result) { AnswerCallers(key, std::move(result)); });
+  if (lookup == 0) return 0;  // answered inside Start
+  shared->lookup = lookup;
+  return ticket;
+}
+
+void IterativeResolver::AnswerCallers(const QuestionKey& key, LookupResult result) {
+  auto it = shared_.find(key);
+  DCHECK(it != shared_.end());
+  if (it == shared_.end()) return;
+  std::shared_ptr<Shared> shared = std::move(it->second);
+  shared_.erase(it);
+  shared->lookup = 0;
+  for (const auto& [ticket, done] : shared->callers) by_ticket_.erase(ticket);
+  // By index, and each `done` taken before it runs: a caller's `done` may withdraw another
+  // caller (Cancel finds nothing now) or ask the same question again (a new lookup).
+  for (size_t i = 0; i < shared->callers.size(); ++i) {
+    Done done = std::move(shared->callers[i].second);
+    if (!done) continue;
+    const bool last = i + 1 == shared->callers.size();
+    done(last ? std::move(result) : CopyResult(result));
+  }
+}
+
+void IterativeResolver::Cancel(uint64_t ticket) {
+  auto it = by_ticket_.find(ticket);
+  if (it == by_ticket_.end()) return;
+  std::shared_ptr<Shared> shared = std::move(it->second);
+  by_ticket_.erase(it);
+  bool anyone_left = false;
+  for (auto& [caller, done] : shared->callers) {
+    if (caller == ticket) done = nullptr;
+    anyone_left = anyone_left || done != nullptr;
+  }
+  if (anyone_left || shared->lookup == 0) return;
+  shared_.erase(shared->key);
+  CancelLookup(shared->lookup);
+}
+
+void IterativeResolver::CancelLookup(uint64_t lookup_id) {
   Lookup* lookup = Find(lookup_id);
   if (lookup == nullptr) return;
   // Inside its own Run (a callback of its own that cancels it): it must finish that run, but

@@ -8,6 +8,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "resolver/cache/negative_cache.h"
@@ -47,12 +51,17 @@ class IterativeResolver {
   ~IterativeResolver();
 
   // Resolves a client's question within the options' budget; `done` runs exactly once, possibly
-  // before Resolve returns (when the cache holds the answer), unless the lookup is cancelled.
-  // Returns the lookup's id for Cancel, or 0 when it finished inside the call.
+  // before Resolve returns (when the cache holds the answer), unless it is cancelled. A question
+  // (name in any case, type, class) already being resolved for another caller joins that
+  // lookup: one resolution, one set of upstream queries, every caller answered (as unbound's
+  // mesh and Knot Resolver's request sharing do; fewer queries out is also less for a spoofer
+  // to match). Returns a ticket for Cancel, or 0 when `done` ran inside the call.
   uint64_t Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done);
-  // Stops a lookup Resolve started, with every sub-lookup and query it has out; its `done`
-  // never runs. A no-op when it has finished.
-  void Cancel(uint64_t lookup_id);
+  // Withdraws the caller with this ticket: its `done` never runs. When it was the lookup's last
+  // caller, the lookup stops, with every sub-lookup and query it has out. A no-op when done.
+  void Cancel(uint64_t ticket);
+  // Callers that joined a lookup already under way, since start.
+  uint64_t coalesced() const { return coalesced_; }
 
   // Fetches the root's NS RRset from the root hints into the cache now (RFC 8109 3), rather than
   // with the first client query; a failure is only logged, the next query primes again.
@@ -97,7 +106,25 @@ class IterativeResolver {
   // Removes a lookup and every sub-lookup it started.
   std::unique_ptr<Lookup> Remove(uint64_t id);
 
+  // Name (wire form, lower case), type and class.
+  using QuestionKey = std::tuple<std::string, ldns_rr_type, ldns_rr_class>;
+  static QuestionKey KeyOf(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class);
+  // The callers of one client lookup, which Resolve shares out (coalescing).
+  struct Shared {
+    QuestionKey key;
+    uint64_t lookup = 0;  // 0 until Start returns, and once the lookup has finished
+    std::vector<std::pair<uint64_t, Done>> callers;  // ticket, and `done` (null: withdrawn)
+  };
+  // Stops a lookup with every sub-lookup and query it has out; its `done` never runs.
+  void CancelLookup(uint64_t lookup_id);
+  // The lookup for `key` has finished: every caller still there gets its own copy of `result`.
+  void AnswerCallers(const QuestionKey& key, LookupResult result);
+
   const IteratorContext context_;
+  absl::flat_hash_map<QuestionKey, std::shared_ptr<Shared>> shared_;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<Shared>> by_ticket_;
+  uint64_t next_ticket_ = 1;
+  uint64_t coalesced_ = 0;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Lookup>> lookups_;
   uint64_t next_id_ = 1;
   absl::Time no_priming_until_ = absl::InfinitePast();

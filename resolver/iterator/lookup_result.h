@@ -22,6 +22,17 @@ struct LookupResult {
   bool no_reachable_authority = false;
 };
 
+// A copy for another caller of the same lookup (IterativeResolver's coalescing).
+inline LookupResult CopyResult(const LookupResult& result) {
+  LookupResult copy;
+  copy.rcode = result.rcode;
+  if (result.answer != nullptr) copy.answer.reset(ldns_rr_list_clone(result.answer.get()));
+  if (result.authority != nullptr) copy.authority.reset(ldns_rr_list_clone(result.authority.get()));
+  copy.failure = result.failure;
+  copy.no_reachable_authority = result.no_reachable_authority;
+  return copy;
+}
+
 // One client query's allowance, shared by the lookups it causes (the answer's own, its NS
 // address lookups, theirs ...), so that no referral structure can make one query cost more.
 struct QueryBudget {

@@ -488,6 +488,42 @@ TEST_F(RecursionTest, SiblingUnderACachedDelegationSkipsRootAndTld) {
   EXPECT_GT(Stats("alpha.test").queries, alpha_before.queries);
 }
 
+// Coalescing (issue 14): 40 clients asking the same cold question at once. They arrive in one
+// burst, so rebound reads them all before any upstream reply can come back; without coalescing
+// each starts a lookup of its own and alpha.test. hears the question 40 times.
+TEST_F(RecursionTest, FortyIdenticalColdQuestionsAtOnceAreOneUpstreamQuery) {
+  constexpr int kClients = 40;
+  const std::string name = absl::StrCat("coalesced.", n::kAlphaZone);  // asked by no other test
+  ExpectSingleA(Ask(Rebound(), n::kV4Only, LDNS_RR_TYPE_A), n::kV4Only, n::kV4OnlyA);
+  const NsdQueryStats alpha_before = Stats("alpha.test");
+  std::vector<int> sockets;
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(connect(fd, Rebound().sockaddr_ptr(), Rebound().sockaddr_len()), 0);
+    sockets.push_back(fd);
+  }
+  for (int i = 0; i < kClients; ++i) {
+    const std::vector<uint8_t> q = QueryMessage(name, LDNS_RR_TYPE_A, static_cast<uint16_t>(i));
+    ASSERT_EQ(send(sockets[i], q.data(), q.size(), 0), static_cast<ssize_t>(q.size()));
+  }
+  int nxdomain = 0;
+  for (int fd : sockets) {
+    pollfd p{fd, POLLIN, 0};
+    std::vector<uint8_t> reply(4096);
+    if (poll(&p, 1, 5000) == 1 && recv(fd, reply.data(), reply.size(), 0) >= 12 &&
+        (reply[3] & 0x0f) == LDNS_RCODE_NXDOMAIN) {
+      ++nxdomain;
+    }
+    close(fd);
+  }
+  const uint64_t upstream = Stats("alpha.test").queries - alpha_before.queries;
+  std::cout << "coalescing: " << kClients << " identical cold questions at once, " << nxdomain
+            << " NXDOMAIN answers, " << upstream << " queries at alpha.test.'s server\n";
+  EXPECT_EQ(nxdomain, kClients);
+  EXPECT_LE(upstream, 2u);  // one, and a second only if a reply were lost
+}
+
 // ---- Options that steer recursion ---------------------------------------------------------------
 
 TEST_F(RecursionTest, DoIp4NoSendsNothingToIpv4Servers) {

@@ -6,6 +6,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +26,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "tests/integration/fixture/client_from.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/rebound_process.h"
@@ -256,14 +260,13 @@ class RecursionTest : public SuiteServersTest<RecursionServers> {
       std::unique_ptr<ScriptedAuthServer>* slot;
       absl::string_view address;
     };
-    for (const Wanted& w : {Wanted{&s.scripted, n::kScriptedServer},
-                            Wanted{&s.blackhole, n::kBlackholeServer},
-                            Wanted{&s.halfblack_hole, n::kHalfblackHoleServer},
-                            Wanted{&s.refused_bad, n::kRefusedBadServer},
-                            Wanted{&s.refused_good, n::kRefusedGoodServer},
-                            Wanted{&s.servfail_bad, n::kServfailBadServer},
-                            Wanted{&s.servfail_good, n::kServfailGoodServer},
-                            Wanted{&s.forwarder, kFakeForwarder}}) {
+    for (const Wanted& w :
+         {Wanted{&s.scripted, n::kScriptedServer}, Wanted{&s.blackhole, n::kBlackholeServer},
+          Wanted{&s.halfblack_hole, n::kHalfblackHoleServer},
+          Wanted{&s.refused_bad, n::kRefusedBadServer},
+          Wanted{&s.refused_good, n::kRefusedGoodServer},
+          Wanted{&s.servfail_bad, n::kServfailBadServer},
+          Wanted{&s.servfail_good, n::kServfailGoodServer}, Wanted{&s.forwarder, kFakeForwarder}}) {
       if (absl::Status st = MoveInto(ScriptedAuthServer::Start(At(w.address)), w.slot); !st.ok()) {
         return st;
       }
@@ -322,13 +325,15 @@ class RecursionTest : public SuiteServersTest<RecursionServers> {
   void TearDown() override {
     if (IsSkipped() || servers().rebound == nullptr) return;
     ResetHandlers(servers());
-    if (HasFailure()) std::cerr << "shared rebound's log: " << servers().rebound->log_path() << "\n";
+    if (HasFailure())
+      std::cerr << "shared rebound's log: " << servers().rebound->log_path() << "\n";
   }
 
   static std::vector<ScriptedAuthServer*> Scripted() {
-    return {servers().scripted.get(),      servers().blackhole.get(),    servers().halfblack_hole.get(),
-            servers().refused_bad.get(),   servers().refused_good.get(), servers().servfail_bad.get(),
-            servers().servfail_good.get(), servers().forwarder.get()};
+    return {servers().scripted.get(),       servers().blackhole.get(),
+            servers().halfblack_hole.get(), servers().refused_bad.get(),
+            servers().refused_good.get(),   servers().servfail_bad.get(),
+            servers().servfail_good.get(),  servers().forwarder.get()};
   }
 
   static Endpoint Rebound() { return At(kSharedRebound); }

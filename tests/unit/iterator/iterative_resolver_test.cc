@@ -353,6 +353,62 @@ TEST_F(IterativeResolverTest, CancelStopsTheLookupItsSubLookupsAndTheirQueries) 
   EXPECT_GT(transport_.outstanding(), 0u);
 }
 
+// Coalescing: callers of the same question (in any letter case) while it is being resolved
+// share one lookup and its upstream queries, and each gets the whole answer.
+TEST_F(IterativeResolverTest, SameQuestionAtOnceIsOneLookupAndEveryCallerIsAnswered) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.example.test.", LDNS_RR_TYPE_A);
+  std::vector<LookupResult> joined;
+  for (const char* name : {"WWW.example.test.", "www.EXAMPLE.test."}) {
+    EXPECT_NE(resolver_->Resolve(Name(name).get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN,
+                                 [&](LookupResult r) { joined.push_back(std::move(r)); }),
+              0u);
+  }
+  EXPECT_EQ(resolver_->coalesced(), 2u);
+  EXPECT_EQ(transport_.outstanding(), 1u);
+  Expect("192.0.2.1", "www.example.test.", LDNS_RR_TYPE_A,
+         Answer({"www.example.test. 300 IN A 203.0.113.1"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(AnswerStrings(),
+            std::vector<std::string>{"www.example.test.\t300\tIN\tA\t203.0.113.1"});
+  ASSERT_EQ(joined.size(), 2u);
+  for (const LookupResult& r : joined) {
+    EXPECT_EQ(r.rcode, LDNS_RCODE_NOERROR);
+    ASSERT_NE(r.answer, nullptr);
+    EXPECT_EQ(ldns_rr_list_rr_count(r.answer.get()), 1u);
+  }
+  EXPECT_EQ(transport_.outstanding(), 0u);
+}
+
+// A caller that withdraws leaves the others their lookup; the last one to go stops it.
+TEST_F(IterativeResolverTest, CancellingOneCallerOfASharedLookupLeavesTheOthers) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  Resolve("www.example.test.", LDNS_RR_TYPE_A);
+  const uint64_t first = lookup_;
+  bool second_answered = false;
+  const uint64_t second =
+      resolver_->Resolve(Name("www.example.test.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN,
+                         [&](LookupResult) { second_answered = true; });
+  resolver_->Cancel(first);
+  EXPECT_EQ(transport_.outstanding(), 1u) << "the other caller still waits for it";
+  Expect("192.0.2.1", "www.example.test.", LDNS_RR_TYPE_A,
+         Answer({"www.example.test. 300 IN A 203.0.113.1"}));
+  EXPECT_FALSE(result_) << "the withdrawn caller heard of it";
+  EXPECT_TRUE(second_answered);
+  resolver_->Cancel(second);  // finished: nothing
+
+  Resolve("mail.example.test.", LDNS_RR_TYPE_A);
+  const uint64_t third = resolver_->Resolve(Name("mail.example.test.").get(), LDNS_RR_TYPE_A,
+                                            LDNS_RR_CLASS_IN, [](LookupResult) {});
+  resolver_->Cancel(lookup_);
+  resolver_->Cancel(third);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+  EXPECT_EQ(transport_.cancelled(), 1u);
+  EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
+}
+
 TEST_F(IterativeResolverTest, ReferralsPastTheCapEndInServfail) {
   // Each answer refers one label further down, forever (a hostile or broken server).
   PrimeCache();
