@@ -11,10 +11,8 @@
 namespace rebound {
 
 struct Dns64Stage::State {
-  bool synthesize = false;    // an AAAA question from a client that gets DNS64
-  bool pending = false;       // the stage returned kPending and waits for resolve_
-  bool resolved_now = false;  // resolve_ called back before it returned
-  CancelResolve cancel;       // while pending
+  bool synthesize = false;  // an AAAA question from a client that gets DNS64
+  CancelResolve cancel;     // while resolve_ has not called back
 };
 
 namespace {
@@ -160,33 +158,25 @@ StageResult Dns64Stage::OnAnswer(Request& req) {
 StageResult Dns64Stage::ResolveFor(
     Request& req, const ldns_rdf* name, ldns_rr_type type,
     std::function<void(Request&, ldns_pkt_rcode, LdnsRrListPtr)> finish, StageResult when_done) {
-  State& state = req.Slot<State>();
-  state.pending = false;
-  state.resolved_now = false;
+  // `done` may run before resolve_ returns (a cache hit): the Pipeline then takes the Resume
+  // when this call returns kPending.
   CancelResolve cancel = resolve_(name, type,
                                   [handle = req.handle(), finish = std::move(finish), when_done](
                                       ldns_pkt_rcode rcode, LdnsRrListPtr answer) {
                                     Request* r = handle.get();
                                     if (r == nullptr) return;
+                                    r->Slot<State>().cancel = nullptr;
                                     finish(*r, rcode, std::move(answer));
-                                    State& s = r->Slot<State>();
-                                    if (s.pending) {
-                                      s.pending = false;
-                                      s.cancel = nullptr;
-                                      handle.Resume(when_done);
-                                    } else {
-                                      s.resolved_now = true;
-                                    }
+                                    handle.Resume(when_done);
                                   });
-  if (state.resolved_now) return when_done;
-  state.pending = true;
-  state.cancel = std::move(cancel);
+  // Kept for OnCancel. When `done` has run already, it stops nothing (the resolver's ticket is
+  // spent), so it may be kept all the same.
+  req.Slot<State>().cancel = std::move(cancel);
   return StageResult::kPending;
 }
 
 void Dns64Stage::OnCancel(Request& req) {
-  State& state = req.Slot<State>();
-  if (state.pending && state.cancel) std::exchange(state.cancel, nullptr)();
+  if (CancelResolve cancel = std::exchange(req.Slot<State>().cancel, nullptr)) cancel();
 }
 
 }  // namespace rebound

@@ -1,6 +1,9 @@
 #include "resolver/core/pipeline.h"
 
+#include <optional>
 #include <utility>
+
+#include "resolver/core/check.h"
 
 namespace rebound {
 
@@ -42,11 +45,23 @@ uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
     Advance(id, StageResult::kDone);
     return id;
   }
-  f.in_stage = true;
-  const StageResult result = stages_[0]->OnQuery(*f.req);
-  f.in_stage = false;
-  Advance(id, result);
+  Advance(id, CallStage(f));
   return id;
+}
+
+StageResult Pipeline::CallStage(InFlight& f) {
+  Stage& stage = *stages_[f.stage];
+  f.in_stage = true;
+  StageResult result = f.answering ? stage.OnAnswer(*f.req) : stage.OnQuery(*f.req);
+  f.in_stage = false;
+  // The stage's work finished before the stage returned (a cache hit deeper down, say): it
+  // resumed from inside the call, which is run now, as if it had come later.
+  if (f.resumed) {
+    DCHECK(result == StageResult::kPending);
+    result = *std::exchange(f.resumed, std::nullopt);
+  }
+  DCHECK(result != StageResult::kDone || f.req->answer() != nullptr || f.req->dropped());
+  return result;
 }
 
 // unbound's rule (mesh_make_new_space), with a share per client on top: a client at its share
@@ -79,7 +94,13 @@ bool Pipeline::Jostle(const ClientKey* client, absl::Time now) {
 }
 
 void Pipeline::Resume(uint64_t request_id, StageResult result) {
-  if (!requests_.contains(request_id)) return;
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return;
+  if (it->second->in_stage) {
+    DCHECK(!it->second->resumed.has_value());
+    it->second->resumed = result;  // CallStage takes it when the stage returns
+    return;
+  }
   Advance(request_id, result);
 }
 
@@ -112,9 +133,7 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
     if (!f.answering) {
       if (result == StageResult::kContinue && f.stage + 1 < stages_.size()) {
         ++f.stage;
-        f.in_stage = true;
-        result = stages_[f.stage]->OnQuery(*f.req);
-        f.in_stage = false;
+        result = CallStage(f);
         continue;
       }
       if (result == StageResult::kContinue) {
@@ -135,9 +154,7 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
       return;
     }
     --f.stage;
-    f.in_stage = true;
-    result = stages_[f.stage]->OnAnswer(*f.req);
-    f.in_stage = false;
+    result = CallStage(f);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -50,8 +51,9 @@ class Pipeline {
   // client's own first when the client is at its share), the request is turned away: 0, and
   // `done` is never called. Otherwise the request's id (which names nothing once it is done).
   uint64_t Submit(std::unique_ptr<Request> req, Responder done);
-  // Continues a pending request; a no-op when the request is gone. Must not be called from
-  // inside the stage call that returned kPending (transports defer their callbacks).
+  // Continues a pending request; a no-op when the request is gone. Called from inside the
+  // stage call (the work ended before the stage could return kPending), it takes effect when
+  // that call returns, so a stage needs no flag of its own to tell the two cases apart.
   void Resume(uint64_t request_id, StageResult result);
   // Drops a pending request: its stage's OnCancel stops the work, and `done` runs with
   // dropped() set. A no-op when the request is gone; not for a request inside a stage call.
@@ -69,15 +71,19 @@ class Pipeline {
   struct InFlight {
     std::unique_ptr<Request> req;
     Responder done;
-    size_t stage = 0;        // the stage running or pending
-    bool answering = false;  // false: OnQuery phase, true: OnAnswer phase
-    bool in_stage = false;   // a stage call for it is on the stack
+    size_t stage = 0;                    // the stage running or pending
+    bool answering = false;              // false: OnQuery phase, true: OnAnswer phase
+    bool in_stage = false;               // a stage call for it is on the stack
+    std::optional<StageResult> resumed;  // a Resume that came during that call
   };
   // Makes room for a request from `client` that arrived at `now`; false when there is none.
   bool MakeRoom(const ClientKey& client, absl::Time now);
   // Drops the oldest request (of `client` only, if given) that has run longer than
   // jostle_after at `now`; false when none has.
   bool Jostle(const ClientKey* client, absl::Time now);
+  // Calls f's current stage (OnQuery or OnAnswer); a Resume made during the call replaces the
+  // kPending it returns.
+  StageResult CallStage(InFlight& f);
   // Advances `f` from its current stage given the result that stage returned.
   void Advance(uint64_t id, StageResult result);
   // Cancel and Abandon: stops the pending stage's work, then finishes with or without `done`.

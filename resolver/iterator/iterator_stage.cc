@@ -19,10 +19,8 @@ LdnsPktPtr BuildAnswer(LookupResult result) {
 
 }  // namespace
 
-// Tells a lookup that ends inside Resolve (the cache held the rest of a CNAME chain) from one
-// that ends later, when the request is pending, and names the lookup for OnCancel.
+// The lookup a pending request waits for, for OnCancel.
 struct IteratorStage::State {
-  bool pending = false;
   uint64_t lookup = 0;
 };
 
@@ -35,8 +33,9 @@ StageResult IteratorStage::OnQuery(Request& req) {
     req.set_answer(std::move(refused));
     return StageResult::kDone;
   }
-  State& state = req.Slot<State>();
-  const uint64_t lookup = resolver_.Resolve(
+  // The callback may run before Resolve returns (the cache held the rest of a CNAME chain): the
+  // Pipeline then takes the Resume when this call returns kPending.
+  req.Slot<State>().lookup = resolver_.Resolve(
       req.qname(), req.qtype(), req.qclass(), [handle = req.handle()](LookupResult result) {
         Request* request = handle.get();
         if (request == nullptr) return;
@@ -44,11 +43,8 @@ StageResult IteratorStage::OnQuery(Request& req) {
           request->set_extended_error(ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
         }
         request->set_answer(BuildAnswer(std::move(result)));
-        if (request->Slot<State>().pending) handle.Resume(StageResult::kDone);
+        handle.Resume(StageResult::kDone);
       });
-  if (req.answer() != nullptr) return StageResult::kDone;
-  state.pending = true;
-  state.lookup = lookup;
   return StageResult::kPending;
 }
 

@@ -67,6 +67,31 @@ Pipeline::Responder Recorder(Sent* sent) {
   };
 }
 
+// A stage whose work ends before it returns (a cache hit behind an asynchronous interface):
+// it answers and resumes from inside OnQuery, then returns kPending like any other.
+class ResumesAtOnceStage : public Stage {
+ public:
+  StageResult OnQuery(Request& req) override {
+    req.set_answer(AnswerWithRcode(LDNS_RCODE_NXDOMAIN));
+    req.handle().Resume(StageResult::kDone);
+    EXPECT_NE(req.handle().get(), nullptr) << "the resume ran inside the stage call";
+    return StageResult::kPending;
+  }
+};
+
+TEST(PipelineTest, AResumeFromInsideTheStageCallRunsWhenTheCallReturns) {
+  std::vector<std::string> log;
+  ScriptedStage before("before", &log, StageResult::kContinue);
+  ResumesAtOnceStage at_once;
+  Pipeline pipeline({&before, &at_once});
+  Sent sent;
+  pipeline.Submit(MakeRequest(), Recorder(&sent));
+  EXPECT_EQ(sent.count, 1);
+  EXPECT_EQ(sent.rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_EQ(log, (std::vector<std::string>{"before.query", "before.answer"}));
+  EXPECT_EQ(pipeline.pending(), 0u);
+}
+
 TEST(PipelineTest, AnswerRunsBackThroughEarlierStagesOnly) {
   std::vector<std::string> log;
   ScriptedStage a("a", &log, StageResult::kContinue);
