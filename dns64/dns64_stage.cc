@@ -51,12 +51,7 @@ Dns64Stage::Dns64Stage(Dns64Options options, Resolve resolve)
 }
 
 bool Dns64Stage::AppliesTo(const Request& req) const {
-  if (req.qclass() != LDNS_RR_CLASS_IN) return false;
-  if (options_.clients.empty()) return true;
-  for (const AddressRange& range : options_.clients) {
-    if (range.Contains(req.client().address)) return true;
-  }
-  return false;
+  return req.qclass() == LDNS_RR_CLASS_IN && req.client().dns64_view;
 }
 
 bool Dns64Stage::IgnoresAaaaOf(const ldns_rdf* name) const {

@@ -18,12 +18,12 @@ namespace rebound {
 struct Dns64Options {
   Dns64Policy policy;
   std::vector<std::string> ignore_aaaa;  // names whose AAAA are ignored (dns64-ignore-aaaa)
-  std::vector<AddressRange> clients;     // who gets DNS64; empty: every client
 };
 
-// The first stage, ahead of the cache: synthesis happens on the way back, after the cache has
-// stored the real answer, so the cache holds only real records and each client gets the view
-// its dns64-clients entry gives it (unbound caches the synthesized answer instead).
+// Ahead of the cache (main.cc has the stage order): synthesis happens on the way back, after
+// the cache has stored the real answer, so the cache holds only real records and each client
+// gets the view its dns64-clients entry gives it (ClientInfo::dns64_view; unbound caches the
+// synthesized answer instead).
 class Dns64Stage : public Stage {
  public:
   // Stops a resolution that has not called back yet; `done` then never runs. May be empty.

@@ -131,7 +131,6 @@ std::optional<Dns64Options> Dns64OptionsFrom(const Config& config) {
   options.policy.mapped = config.dns64.mapped;
   options.policy.synthall = config.dns64.synthall;
   options.ignore_aaaa = config.dns64.ignore_aaaa;
-  options.clients = config.dns64.clients;
   return options;
 }
 

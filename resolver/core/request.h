@@ -34,6 +34,10 @@ struct ClientInfo {
   // The listening address (interface@port as configured) the query arrived on, for
   // interface-action; unset (no interface rule applies) when the caller does not say.
   Endpoint local = {};
+  // The client's view, decided once per query by the QueryHandler (DNS64 on, and dns64-clients
+  // empty or covering the client): Dns64Stage reads it here and the packet-cache key carries it,
+  // so the two can never disagree.
+  bool dns64_view = false;
 };
 
 // A way back to a request that a stage left pending: it stays valid after the request is gone

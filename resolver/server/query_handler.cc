@@ -73,7 +73,9 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
   // The fast path. Only responses to plainly allowed queries are stored (always with RD=1, as
   // allow refuses RD=0), so an allow_setrd query without RD, whose response says RD=1, never
   // finds one under its key; with RD set, every allowed client gets the same response.
-  const PacketCacheKey key(view.Qname(packet), view.qtype, view.qclass, KeyFlags(view, client));
+  // The client's view, decided here once: the key carries it and so does the Request.
+  const bool dns64_view = InDns64View(client);
+  const PacketCacheKey key(view.Qname(packet), view.qtype, view.qclass, KeyFlags(view, dns64_view));
   const size_t max_size = client.tcp
                               ? kTcpMaxMessage
                               : MaxUdpResponseSize(view.has_edns, view.edns_udp_size, edns_size);
@@ -103,7 +105,9 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
   const bool storable = options_.packet_cache != nullptr && action == AccessAction::kAllow;
   // Kept so that an answer that cannot be rendered still gets a SERVFAIL with the question.
   std::vector<uint8_t> head(packet.begin(), packet.begin() + view.question_end);
-  auto request = std::make_unique<Request>(LdnsPktPtr(parsed), client, clock_->Now());
+  ClientInfo viewed = client;
+  viewed.dns64_view = dns64_view;
+  auto request = std::make_unique<Request>(LdnsPktPtr(parsed), viewed, clock_->Now());
   const uint64_t request_id = pipeline_->Submit(
       std::move(request),
       [this, options, view, key, storable, head, reply = make_reply()](Request& req) {
@@ -168,17 +172,17 @@ QueryHandler::Handled QueryHandler::HandleOversized(std::span<const uint8_t> hea
       RenderErrorResponse(head, header_only, LDNS_RCODE_FORMERR, options_.edns_buffer_size), out);
 }
 
-uint8_t QueryHandler::KeyFlags(const QueryView& view, const ClientInfo& client) const {
+uint8_t QueryHandler::KeyFlags(const QueryView& view, bool dns64_view) const {
   uint8_t flags = 0;
   if (view.rd) flags |= PacketCacheKey::kRd;
   if (view.cd) flags |= PacketCacheKey::kCd;
   if (view.has_edns) flags |= PacketCacheKey::kEdns;
   if (view.has_edns && view.edns_do) flags |= PacketCacheKey::kDo;
-  if (InDns64View(client)) flags |= PacketCacheKey::kDns64;
+  if (dns64_view) flags |= PacketCacheKey::kDns64;
   return flags;
 }
 
-// The same test as Dns64Stage::AppliesTo, less the class (which is in the key).
+// The one place the DNS64 view is decided (Dns64Stage reads ClientInfo::dns64_view).
 bool QueryHandler::InDns64View(const ClientInfo& client) const {
   if (!options_.dns64_enabled) return false;
   if (options_.dns64_clients.empty()) return true;

@@ -87,7 +87,7 @@ class QueryHandler {
 
  private:
   // The key flags of `view` as sent by `client`.
-  uint8_t KeyFlags(const QueryView& view, const ClientInfo& client) const;
+  uint8_t KeyFlags(const QueryView& view, bool dns64_view) const;
   bool InDns64View(const ClientInfo& client) const;
   // Copies `message` (an error response) into `out`; dropped when there is none or no room.
   Handled Immediate(const std::vector<uint8_t>& message, std::span<uint8_t> out);

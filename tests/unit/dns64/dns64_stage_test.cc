@@ -93,8 +93,9 @@ class Dns64StageTest : public ::testing::Test {
     ldns_pkt_set_edns_do(q.get(), do_bit);
     if (do_bit) ldns_pkt_set_edns_udp_size(q.get(), 1232);
     LdnsPktPtr result;
-    pipeline.Submit(std::make_unique<Request>(
-                        std::move(q), ClientInfo{*Endpoint::Parse(client, 5353)}, absl::Now()),
+    ClientInfo info{*Endpoint::Parse(client, 5353)};
+    info.dns64_view = dns64_view_;
+    pipeline.Submit(std::make_unique<Request>(std::move(q), info, absl::Now()),
                     [&](Request& req) { result = req.TakeAnswer(); });
     for (auto& run : queued_) run();
     queued_.clear();
@@ -114,6 +115,7 @@ class Dns64StageTest : public ::testing::Test {
   }
 
   Dns64Options options_;
+  bool dns64_view_ = true;  // the QueryHandler's decision for the client (ClientInfo)
   ZoneData data_ = {
       {{"v4.test.", LDNS_RR_TYPE_A}, {"v4.test. 3600 IN A 5.6.7.8"}},
       {{"dual.test.", LDNS_RR_TYPE_A}, {"dual.test. 3600 IN A 5.6.7.9"}},
@@ -170,9 +172,12 @@ TEST_F(Dns64StageTest, NxdomainStaysNxdomain) {
   EXPECT_TRUE(lookups_.empty());
 }
 
-TEST_F(Dns64StageTest, OnlyTheConfiguredClientsGetDns64) {
-  options_.clients = {*AddressRange::Parse("10.0.0.0/8")};
-  EXPECT_TRUE(Answer(Ask("v4.test.", LDNS_RR_TYPE_AAAA, "127.0.0.1")).empty());
+// Who is in the view (dns64-clients) is the QueryHandler's to decide, once per query
+// (query_handler_test); the stage follows what the request carries.
+TEST_F(Dns64StageTest, OnlyClientsInTheDns64ViewGetDns64) {
+  dns64_view_ = false;
+  EXPECT_TRUE(Answer(Ask("v4.test.", LDNS_RR_TYPE_AAAA, "10.1.2.3")).empty());
+  dns64_view_ = true;
   EXPECT_EQ(Answer(Ask("v4.test.", LDNS_RR_TYPE_AAAA, "10.1.2.3")).size(), 1u);
 }
 

@@ -19,16 +19,16 @@ constexpr char kDns64Clients[] = "10.1.0.0/16";
 constexpr char kDns64Client[] = "10.1.0.5@40000";
 constexpr char kPlainClient[] = "127.0.0.1@40000";
 
-// Answers every query from its lists, so the tests see what reached the pipeline. A client in
-// kDns64Clients gets `dns64_answer` instead, as DNS64 would give it an answer of its own.
+// Answers every query from its lists, so the tests see what reached the pipeline. A request in
+// the DNS64 view (which the handler decides: kDns64Clients) gets `dns64_answer` instead, as
+// DNS64 would give it an answer of its own.
 class AnsweringStage : public Stage {
  public:
   StageResult OnQuery(Request& req) override {
     ++calls;
     LdnsPktPtr answer(ldns_pkt_new());
     ldns_pkt_set_rcode(answer.get(), rcode);
-    const bool dns64 = req.client().address.AddressString().starts_with("10.1.");
-    for (const std::string& text : dns64 ? dns64_answer : this->answer)
+    for (const std::string& text : req.client().dns64_view ? dns64_answer : this->answer)
       Push(answer.get(), LDNS_SECTION_ANSWER, text);
     for (const std::string& text : authority) Push(answer.get(), LDNS_SECTION_AUTHORITY, text);
     for (const std::string& text : additional) Push(answer.get(), LDNS_SECTION_ADDITIONAL, text);
