@@ -101,8 +101,7 @@ StageResult BootstrapStage::OnQuery(Request& req) {
 
 StageResult BootstrapStage::OnAnswer(Request& req) {
   StagePath& state = req.Slot<StagePath>();
-  const std::optional<ExtendedDnsError>& error = req.extended_error();
-  const bool reached_authority = !error.has_value() || error->info_code != kEdeNoReachableAuthority;
+  const bool reached_authority = !req.unreachable();
   if (state.relays_asked) {
     // The relays failed and the iterator reached an authority: ordinary DNS is back, without
     // waiting for the next probe.
@@ -121,6 +120,7 @@ StageResult BootstrapStage::OnAnswer(Request& req) {
     Request* request = handle.get();
     if (request == nullptr) return;
     if (answer.ok()) {
+      request->set_unreachable(false);
       request->set_extended_error(std::nullopt);
       request->set_answer(*std::move(answer));
     }

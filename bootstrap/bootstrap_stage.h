@@ -1,7 +1,7 @@
 // The pipeline stage between the cache and the iterator that keeps a broken host resolving:
 //
 //  - ordinary state: queries go on to the iterator; when one comes back SERVFAIL because no
-//    server could be reached at all (RFC 8914 EDE 22, set by IteratorStage), the relays are
+//    server could be reached at all (Request::unreachable, set by IteratorStage), the relays are
 //    asked for that query before the client gets SERVFAIL, and the HealthMonitor may have the
 //    root servers probed: only their silence enters bootstrap state, one zone's dead servers
 //    do not;

@@ -155,8 +155,17 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
-// DNS64 when configured, the cache, the bootstrap fallback unless off, then the iterator: from
-// the root, or from a stub-zone's servers, or through a forward-zone's resolvers.
+// The stage order, decided here and nowhere else. OnQuery runs down the table until a stage
+// answers (or is pending); OnAnswer then runs back up over the stages above that one.
+//
+//   stage           present         OnQuery                     OnAnswer
+//   AnyQueryStage   always          -                           ANY cut to one RRset (8482)
+//   Dns64Stage      dns64 module    ipv4only.arpa, PTR          AAAA synthesized from A,
+//                                   of synthesized addresses    after the cache stored A
+//   CacheStage      always          answers from the caches     stores what came from below
+//   BootstrapStage  bootstrap: on   relays first in bootstrap   relays when unreachable()
+//   IteratorStage   always          resolves (root, stub-zone   -
+//                                   or forward-zone)
 StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
   return [shared, prime_now](uv_loop_t* loop, Transport* transport) {
     auto iterator = std::make_unique<IteratorStage>(
@@ -164,7 +173,6 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
                         shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
         prime_now);
     std::vector<std::unique_ptr<Stage>> stages;
-    // First: an ANY answer is cut to one RRset (RFC 8482) after everything else has seen it.
     stages.push_back(std::make_unique<AnyQueryStage>(&shared->rrsets, &shared->negatives));
     std::unique_ptr<BootstrapStage> bootstrap;
     if (shared->bootstrap) {
@@ -184,12 +192,10 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
           });
     }
     if (shared->dns64) {
-      // Ahead of the cache, so that it synthesizes after the cache stored the real answer.
       stages.push_back(std::make_unique<Dns64Stage>(
           *shared->dns64, MakeDns64Resolve(&iterator->resolver(), bootstrap.get())));
     }
     stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
-    // Between the cache and the iterator: relay answers are cached like the iterator's.
     if (bootstrap) stages.push_back(std::move(bootstrap));
     stages.push_back(std::move(iterator));
     return stages;

@@ -9,13 +9,13 @@
 
 namespace rebound {
 
-// The first stage of the Pipeline. A full ANY answer is the classic reflection amplifier: a
-// 40-byte query for a name with many RRsets brings back kilobytes, sent to whoever the source
-// address claims to be. RFC 8482 4.1 lets a server answer ANY with one RRset (or a subset) of
-// the name instead, and 4.3 lets a resolver do so from its cache. rebound answers with exactly
-// one RRset, chosen by kPreference (the CNAME first, since at an alias it is the only data; then
-// the addresses most clients want, then MX, which qmail looks for with ANY, RFC 8482 7), or else
-// the first RRset the authority sent. That is real data, unlike the synthesized HINFO of 4.2,
+// The first stage of the Pipeline (main.cc has the order). A full ANY answer is the classic
+// reflection amplifier: a 40-byte query for a name with many RRsets brings back kilobytes, sent to
+// whoever the source address claims to be. RFC 8482 4.1 lets a server answer ANY with one RRset (or
+// a subset) of the name instead, and 4.3 lets a resolver do so from its cache. rebound answers with
+// exactly one RRset, chosen by kPreference (the CNAME first, since at an alias it is the only data;
+// then the addresses most clients want, then MX, which qmail looks for with ANY, RFC 8482 7), or
+// else the first RRset the authority sent. That is real data, unlike the synthesized HINFO of 4.2,
 // so `dig ANY` still shows something true about the name, as it does with unbound; and unlike
 // 4.4 allows, TCP gets the same answer as UDP, so the answer does not depend on the transport.
 // Negative answers (NXDOMAIN, NODATA) pass through unchanged. Other qtypes are not touched.

@@ -1,5 +1,5 @@
-// The first stage of the Pipeline: answers from the RRset and negative caches when they hold the
-// whole answer, and on the way back stores what the later stages learned.
+// The cache's stage (main.cc has the stage order): answers from the RRset and negative caches
+// when they hold the whole answer, and on the way back stores what the later stages learned.
 #ifndef REBOUND_RESOLVER_CACHE_CACHE_STAGE_H_
 #define REBOUND_RESOLVER_CACHE_CACHE_STAGE_H_
 

@@ -81,7 +81,12 @@ class Request {
   ldns_pkt* answer() const { return answer_.get(); }
   void set_answer(LdnsPktPtr answer) { answer_ = std::move(answer); }
   LdnsPktPtr TakeAnswer() { return std::move(answer_); }
-  // Set by the stage that produced a failed answer, for the stages before it to act on.
+  // No server could be reached at all for this answer (the iterator's
+  // LookupResult::no_reachable_authority): a named result for the stages before the iterator
+  // (the bootstrap fallback acts on it), not something to read out of the EDE.
+  bool unreachable() const { return unreachable_; }
+  void set_unreachable(bool unreachable) { unreachable_ = unreachable; }
+  // The Extended DNS Error (RFC 8914) the client's response carries, if any.
   const std::optional<ExtendedDnsError>& extended_error() const { return extended_error_; }
   void set_extended_error(std::optional<ExtendedDnsError> error) {
     extended_error_ = std::move(error);
@@ -114,6 +119,7 @@ class Request {
   absl::Time received_;
   LdnsPktPtr answer_;
   std::optional<ExtendedDnsError> extended_error_;
+  bool unreachable_ = false;
   std::vector<SlotEntry> slots_;
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;

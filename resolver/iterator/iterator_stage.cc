@@ -40,6 +40,7 @@ StageResult IteratorStage::OnQuery(Request& req) {
         Request* request = handle.get();
         if (request == nullptr) return;
         if (result.no_reachable_authority) {
+          request->set_unreachable(true);
           request->set_extended_error(ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
         }
         request->set_answer(BuildAnswer(std::move(result)));

@@ -221,6 +221,7 @@ class FakeIteratorStage : public Stage {
       ldns_rr_new_frm_str(&rr, "www.example. 60 IN A 198.51.100.1", 0, nullptr, nullptr);
       ldns_pkt_push_rr(answer.get(), LDNS_SECTION_ANSWER, rr);
     } else {
+      req.set_unreachable(true);
       req.set_extended_error(ExtendedDnsError{kEdeNoReachableAuthority, "no reply"});
     }
     req.set_answer(std::move(answer));
