@@ -37,13 +37,11 @@ class BootstrapStage : public Stage {
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
 
-  // For a lookup outside the pipeline (DNS64's A query): the relays' answer to (name, type), in
-  // the shape a client answer has. Unavailable when no relay answered.
+ private:
+  // The relays' answer to (name, type), in the shape a client answer has. Unavailable when no
+  // relay answered.
   void AskRelays(const ldns_rdf* name, ldns_rr_type type,
                  std::function<void(absl::StatusOr<LdnsPktPtr>)> done);
-  const HealthMonitor& health() const { return *health_; }
-
- private:
   // In bootstrap state, lets one query in a while find out whether ordinary DNS works again.
   void MaybeProbe();
   // Runs the probe and tells the monitor what it found.

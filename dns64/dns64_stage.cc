@@ -12,7 +12,6 @@ namespace rebound {
 
 struct Dns64Stage::State {
   bool synthesize = false;  // an AAAA question from a client that gets DNS64
-  CancelResolve cancel;     // while resolve_ has not called back
 };
 
 namespace {
@@ -43,8 +42,7 @@ void AppendCopies(const ldns_rr_list* records, ldns_pkt* pkt) {
 
 }  // namespace
 
-Dns64Stage::Dns64Stage(Dns64Options options, Resolve resolve)
-    : options_(std::move(options)), resolve_(std::move(resolve)) {
+Dns64Stage::Dns64Stage(Dns64Options options) : options_(std::move(options)) {
   for (const std::string& name : options_.ignore_aaaa) {
     if (ldns_rdf* rdf = ldns_dname_new_frm_str(name.c_str())) ignore_aaaa_.emplace_back(rdf);
   }
@@ -153,25 +151,18 @@ StageResult Dns64Stage::OnAnswer(Request& req) {
 StageResult Dns64Stage::ResolveFor(
     Request& req, const ldns_rdf* name, ldns_rr_type type,
     std::function<void(Request&, ldns_pkt_rcode, LdnsRrListPtr)> finish, StageResult when_done) {
-  // `done` may run before resolve_ returns (a cache hit): the Pipeline then takes the Resume
-  // when this call returns kPending.
-  CancelResolve cancel = resolve_(name, type,
-                                  [handle = req.handle(), finish = std::move(finish), when_done](
-                                      ldns_pkt_rcode rcode, LdnsRrListPtr answer) {
-                                    Request* r = handle.get();
-                                    if (r == nullptr) return;
-                                    r->Slot<State>().cancel = nullptr;
-                                    finish(*r, rcode, std::move(answer));
-                                    handle.Resume(when_done);
-                                  });
-  // Kept for OnCancel. When `done` has run already, it stops nothing (the resolver's ticket is
-  // spent), so it may be kept all the same.
-  req.Slot<State>().cancel = std::move(cancel);
+  // The child may finish before SubmitChild returns (a cache hit): the Pipeline then takes the
+  // Resume when this call returns kPending. When `req` is dropped, the child goes with it.
+  const RequestHandle parent = req.handle();
+  parent.SubmitChild(name, type, LDNS_RR_CLASS_IN,
+                     [parent, finish = std::move(finish), when_done](Request& child) {
+                       Request* r = parent.get();
+                       if (r == nullptr) return;
+                       LdnsRrListPtr answer(ldns_rr_list_clone(ldns_pkt_answer(child.answer())));
+                       finish(*r, ldns_pkt_get_rcode(child.answer()), std::move(answer));
+                       parent.Resume(when_done);
+                     });
   return StageResult::kPending;
-}
-
-void Dns64Stage::OnCancel(Request& req) {
-  if (CancelResolve cancel = std::exchange(req.Slot<State>().cancel, nullptr)) cancel();
 }
 
 }  // namespace rebound

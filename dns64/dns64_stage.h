@@ -26,20 +26,10 @@ struct Dns64Options {
 // synthesized answer instead).
 class Dns64Stage : public Stage {
  public:
-  // Stops a resolution that has not called back yet; `done` then never runs. May be empty.
-  using CancelResolve = std::function<void()>;
-  // Resolves (name, type) as the stages after this one would (cache, then iteration); `done`
-  // gets the RCODE and the answer section and may run before the call returns.
-  using Resolve =
-      std::function<CancelResolve(const ldns_rdf* name, ldns_rr_type type,
-                                  std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done)>;
-
-  Dns64Stage(Dns64Options options, Resolve resolve);
+  explicit Dns64Stage(Dns64Options options);
 
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
-  // Stops the A lookup the request waits for.
-  void OnCancel(Request& req) override;
 
  private:
   struct State;
@@ -48,14 +38,14 @@ class Dns64Stage : public Stage {
   bool IgnoresAaaaOf(const ldns_rdf* name) const;
   StageResult AnswerIpv4OnlyArpa(Request& req) const;
   StageResult AnswerPtr(Request& req, const ldns_rdf* in_addr_name);
-  // Runs `resolve_` for `req`, then `finish` with its result; kPending, or kContinue/kDone when
-  // `finish` ran at once.
+  // Asks (name, type) in a child request, which the stages below answer as they would a client
+  // (cache, relays, iterator), then runs `finish` with its RCODE and answer section and resumes
+  // `req` with `when_done`.
   StageResult ResolveFor(Request& req, const ldns_rdf* name, ldns_rr_type type,
                          std::function<void(Request&, ldns_pkt_rcode, LdnsRrListPtr)> finish,
                          StageResult when_done);
 
   const Dns64Options options_;
-  const Resolve resolve_;
   std::vector<LdnsRdfPtr> ignore_aaaa_;
 };
 

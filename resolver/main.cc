@@ -91,38 +91,6 @@ constexpr uint64_t kMallocTrimIntervalMs = 30'000;
 // are asked instead: a host whose packets vanish should answer dig's first try (5 s).
 constexpr absl::Duration kBudgetWithoutReply = absl::Seconds(3);
 
-using Dns64Resolve = Dns64Stage::Resolve;
-
-// DNS64's own A lookup, outside the pipeline: through the iterator and, when ordinary DNS cannot
-// be reached, the bootstrap relays, as a client query would go.
-Dns64Resolve MakeDns64Resolve(IterativeResolver* resolver, BootstrapStage* bootstrap) {
-  return [resolver, bootstrap](const ldns_rdf* name, ldns_rr_type type,
-                               std::function<void(ldns_pkt_rcode, LdnsRrListPtr)> done) {
-    auto via_relays = [bootstrap, type, done](const ldns_rdf* qname) {
-      bootstrap->AskRelays(qname, type, [done](absl::StatusOr<LdnsPktPtr> answer) {
-        if (!answer.ok()) return done(LDNS_RCODE_SERVFAIL, LdnsRrListPtr(ldns_rr_list_new()));
-        done(ldns_pkt_get_rcode(answer->get()),
-             LdnsRrListPtr(ldns_rr_list_clone(ldns_pkt_answer(answer->get()))));
-      });
-    };
-    // The relay exchange is not cancelled: its connection is shared and its time bounded.
-    if (bootstrap != nullptr && bootstrap->health().RelaysFirst()) {
-      via_relays(name);
-      return Dns64Stage::CancelResolve();
-    }
-    std::shared_ptr<ldns_rdf> qname(ldns_rdf_clone(name), ldns_rdf_deep_free);
-    const uint64_t lookup = resolver->Resolve(
-        name, type, LDNS_RR_CLASS_IN, [bootstrap, qname, via_relays, done](LookupResult result) {
-          if (result.no_reachable_authority && bootstrap != nullptr &&
-              bootstrap->health().MayUseRelays()) {
-            return via_relays(qname.get());
-          }
-          done(result.rcode, std::move(result.answer));
-        });
-    return Dns64Stage::CancelResolve([resolver, lookup] { resolver->Cancel(lookup); });
-  };
-}
-
 std::optional<Dns64Options> Dns64OptionsFrom(const Config& config) {
   if (!config.dns64.enabled) return std::nullopt;
   Dns64Options options;
@@ -192,8 +160,7 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
           });
     }
     if (shared->dns64) {
-      stages.push_back(std::make_unique<Dns64Stage>(
-          *shared->dns64, MakeDns64Resolve(&iterator->resolver(), bootstrap.get())));
+      stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64));
     }
     stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
     if (bootstrap) stages.push_back(std::move(bootstrap));

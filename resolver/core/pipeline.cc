@@ -11,6 +11,11 @@ void RequestHandle::Resume(StageResult result) const { pipeline_->Resume(id_, re
 
 Request* RequestHandle::get() const { return pipeline_->Find(id_); }
 
+void RequestHandle::SubmitChild(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                                ChildDone done) const {
+  pipeline_->SubmitChild(id_, name, type, rr_class, std::move(done));
+}
+
 Request::Request(LdnsPktPtr query, ClientInfo client, absl::Time received)
     : query_(std::move(query)), client_(std::move(client)), received_(received) {}
 
@@ -64,6 +69,40 @@ StageResult Pipeline::CallStage(InFlight& f) {
   return result;
 }
 
+void Pipeline::SubmitChild(uint64_t parent_id, const ldns_rdf* name, ldns_rr_type type,
+                           ldns_rr_class rr_class, ChildDone done) {
+  auto it = requests_.find(parent_id);
+  DCHECK(it != requests_.end());
+  if (it == requests_.end()) return;
+  InFlight& parent = *it->second;
+  const Request& from = *parent.req;
+  LdnsPktPtr query(ldns_pkt_query_new(ldns_rdf_clone(name), type, rr_class,
+                                      LDNS_RD | (from.checking_disabled() ? LDNS_CD : 0)));
+  if (from.dnssec_ok()) {
+    ldns_pkt_set_edns_do(query.get(), true);
+    ldns_pkt_set_edns_udp_size(query.get(), 1232);
+  }
+  const uint64_t id = next_id_++;
+  auto flight = std::make_unique<InFlight>();
+  flight->req = std::make_unique<Request>(std::move(query), from.client(), from.received());
+  flight->req->pipeline_ = this;
+  flight->req->id_ = id;
+  flight->req->child_ = true;
+  flight->done = [done = std::move(done)](Request& child) { done(child); };
+  flight->parent = parent_id;
+  flight->first_stage = flight->stage = parent.stage + 1;
+  InFlight& f = *flight;
+  requests_.emplace(id, std::move(flight));
+  parent.children.push_back(id);
+  if (f.stage >= stages_.size()) {  // spawned by the last stage: nobody below to ask
+    f.answering = true;
+    f.stage = stages_.size() - 1;
+    Advance(id, StageResult::kDone);
+    return;
+  }
+  Advance(id, CallStage(f));
+}
+
 // unbound's rule (mesh_make_new_space), with a share per client on top: a client at its share
 // replaces its own oldest request, so a flood of slow names from one address churns through
 // that address's share and leaves the rest of the list to everyone else.
@@ -84,7 +123,7 @@ bool Pipeline::Jostle(const ClientKey* client, absl::Time now) {
   for (const auto& [id, flight] : requests_) {
     // In arrival order: once one is too young, all after it are.
     if (now - flight->req->received() <= limits_.jostle_after) return false;
-    if (flight->in_stage) continue;
+    if (flight->in_stage || flight->parent != 0) continue;  // a child goes with its parent
     if (client != nullptr && flight->req->client().address.AddressBytes() != *client) continue;
     ++stats_.jostled;
     Cancel(id);
@@ -112,6 +151,8 @@ void Pipeline::Drop(uint64_t request_id, bool respond) {
   auto it = requests_.find(request_id);
   if (it == requests_.end() || it->second->in_stage) return;
   InFlight& f = *it->second;
+  // Its questions go with it; none of them is inside a stage call now, as this one is not.
+  for (uint64_t child : std::vector<uint64_t>(f.children)) Drop(child, /*respond=*/false);
   if (f.stage < stages_.size()) stages_[f.stage]->OnCancel(*f.req);
   f.req->dropped_ = true;
   f.req->set_answer(ServfailAnswer());
@@ -149,7 +190,7 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
       Finish(id);
       return;
     }
-    if (f.stage == 0) {
+    if (f.stage == f.first_stage) {
       Finish(id);
       return;
     }
@@ -161,8 +202,14 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
 void Pipeline::Finish(uint64_t id) {
   auto node = requests_.extract(id);
   InFlight& f = *node.mapped();
-  auto client = per_client_.find(f.req->client().address.AddressBytes());
-  if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
+  if (f.parent != 0) {
+    if (auto parent = requests_.find(f.parent); parent != requests_.end()) {
+      std::erase(parent->second->children, id);
+    }
+  } else {
+    auto client = per_client_.find(f.req->client().address.AddressBytes());
+    if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
+  }
   if (f.req->answer() == nullptr) f.req->set_answer(ServfailAnswer());
   if (f.done) f.done(*f.req);
 }

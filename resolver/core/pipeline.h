@@ -75,7 +75,15 @@ class Pipeline {
     bool answering = false;              // false: OnQuery phase, true: OnAnswer phase
     bool in_stage = false;               // a stage call for it is on the stack
     std::optional<StageResult> resumed;  // a Resume that came during that call
+    // A child request (RequestHandle::SubmitChild) starts below its parent's stage, and its
+    // OnAnswer phase ends there too.
+    size_t first_stage = 0;
+    uint64_t parent = 0;             // 0: a client's request
+    std::vector<uint64_t> children;  // those still running
   };
+  friend class RequestHandle;
+  void SubmitChild(uint64_t parent, const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                   ChildDone done);
   // Makes room for a request from `client` that arrived at `now`; false when there is none.
   bool MakeRoom(const ClientKey& client, absl::Time now);
   // Drops the oldest request (of `client` only, if given) that has run longer than

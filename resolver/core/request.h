@@ -3,6 +3,7 @@
 #define REBOUND_RESOLVER_CORE_REQUEST_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,12 +44,22 @@ struct ClientInfo {
 // A way back to a request that a stage left pending: it stays valid after the request is gone
 // (Resume is then a no-op), because ids are never reused. It must not outlive its Pipeline:
 // whoever owns both destroys the transports (and so their pending callbacks) first.
+class Request;
+// Gets a finished child request (its answer set, SERVFAIL when no stage produced one).
+using ChildDone = std::function<void(Request& child)>;
+
 class RequestHandle {
  public:
   RequestHandle(Pipeline* pipeline, uint64_t id) : pipeline_(pipeline), id_(id) {}
   // Continues the request as if its pending stage had returned `result` (kDone when it set the
   // answer, kContinue to hand on to the next stage).
   void Resume(StageResult result) const;
+  // A question of the request's own (DNS64's A query, a validator's DNSKEY): a child request
+  // with the parent's client, view, DO and CD, run through the stages after the one calling
+  // this; `done` gets it when it has finished. Dropped with the parent, and then `done` never
+  // runs. Call it from the stage that has the request.
+  void SubmitChild(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                   ChildDone done) const;
   // The request, or null once it has been answered or dropped.
   Request* get() const;
   uint64_t id() const { return id_; }
@@ -100,6 +111,8 @@ class Request {
   RequestHandle handle() const { return RequestHandle(pipeline_, id_); }
   // Dropped before it was answered (Pipeline::Cancel): jostled out, or its client went away.
   bool dropped() const { return dropped_; }
+  // A stage's own question (RequestHandle::SubmitChild), not a client's.
+  bool child() const { return child_; }
 
  private:
   friend class Pipeline;
@@ -124,6 +137,7 @@ class Request {
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;
   bool dropped_ = false;
+  bool child_ = false;
 };
 
 template <typename T>

@@ -22,7 +22,7 @@ class IteratorStage : public Stage {
   // Stops the lookup, and the queries it has out.
   void OnCancel(Request& req) override;
 
-  // For stages before this one that need lookups of their own (DNS64's A query).
+  // For the bootstrap health probe, which asks the root servers past every cache.
   IterativeResolver& resolver() { return resolver_; }
 
  private:

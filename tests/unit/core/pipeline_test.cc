@@ -92,6 +92,63 @@ TEST(PipelineTest, AResumeFromInsideTheStageCallRunsWhenTheCallReturns) {
   EXPECT_EQ(pipeline.pending(), 0u);
 }
 
+// A stage's own question (DNS64's A query): a child request with the parent's client and DO,
+// run through the stages below the one that asked, and dropped with its parent.
+class AsksAChildStage : public Stage {
+ public:
+  StageResult OnQuery(Request& req) override {
+    const RequestHandle parent = req.handle();
+    LdnsRdfPtr name(ldns_dname_new_frm_str("child.test."));
+    parent.SubmitChild(name.get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, [this, parent](Request& c) {
+      children.push_back(c.child());
+      child_rcode = ldns_pkt_get_rcode(c.answer());
+      child_client = c.client().address.ToString();
+      parent.get()->set_answer(AnswerWithRcode(child_rcode));
+      parent.Resume(StageResult::kDone);
+    });
+    return StageResult::kPending;
+  }
+  std::vector<bool> children;
+  ldns_pkt_rcode child_rcode = LDNS_RCODE_NOERROR;
+  std::string child_client;
+};
+
+TEST(PipelineTest, AChildRequestRunsThroughTheStagesBelowItsParentsStage) {
+  std::vector<std::string> log;
+  ScriptedStage above("above", &log, StageResult::kContinue);
+  AsksAChildStage asks;
+  ScriptedStage below("below", &log, StageResult::kContinue);
+  Pipeline pipeline({&above, &asks, &below});
+  Sent sent;
+  pipeline.Submit(MakeRequest("192.0.2.9@53"), Recorder(&sent));
+  // The child passed `below` both ways (and, unanswered, came back SERVFAIL), never `above`,
+  // whose OnAnswer then saw the parent's answer only.
+  EXPECT_EQ(log, (std::vector<std::string>{"above.query", "below.query", "below.answer",
+                                           "above.answer"}));
+  EXPECT_EQ(asks.children, std::vector<bool>{true});
+  EXPECT_EQ(asks.child_rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(asks.child_client, "192.0.2.9@53");
+  EXPECT_EQ(sent.count, 1);
+  EXPECT_EQ(sent.rcode, LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(pipeline.pending(), 0u);
+}
+
+TEST(PipelineTest, AChildIsDroppedWithItsParent) {
+  std::vector<std::string> log;
+  AsksAChildStage asks;
+  ScriptedStage waits("waits", &log, StageResult::kPending);
+  Pipeline pipeline({&asks, &waits});
+  Sent sent;
+  const uint64_t parent = pipeline.Submit(MakeRequest(), Recorder(&sent));
+  EXPECT_EQ(pipeline.pending(), 2u);
+  const uint64_t child = waits.pending();
+  pipeline.Abandon(parent);
+  EXPECT_EQ(pipeline.pending(), 0u);
+  EXPECT_EQ(waits.cancelled(), std::vector<uint64_t>{child}) << "the child's work stops too";
+  EXPECT_TRUE(asks.children.empty()) << "a dropped child's callback ran";
+  EXPECT_EQ(sent.count, 0);
+}
+
 TEST(PipelineTest, AnswerRunsBackThroughEarlierStagesOnly) {
   std::vector<std::string> log;
   ScriptedStage a("a", &log, StageResult::kContinue);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -41,10 +42,35 @@ ldns_pkt_rcode Lookup(const ZoneData& data, const std::string& name, ldns_rr_typ
   return name.ends_with("nx.") ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR;
 }
 
+// Plays the stages below DNS64 (cache, iterator) from the table. The questions DNS64 asks of
+// its own (child requests) are recorded, and with `defer` set they are answered only when the
+// test runs what was queued, as an iterator would answer later.
 class ZoneStage : public Stage {
  public:
-  explicit ZoneStage(const ZoneData* data) : data_(data) {}
+  ZoneStage(const ZoneData* data, std::vector<std::string>* lookups, const bool* defer,
+            std::vector<std::function<void()>>* queued)
+      : data_(data), lookups_(lookups), defer_(defer), queued_(queued) {}
   StageResult OnQuery(Request& req) override {
+    if (!req.child()) {
+      req.set_answer(AnswerFor(req));
+      return StageResult::kDone;
+    }
+    lookups_->push_back(NameOf(req.qname()));
+    if (!*defer_) {
+      req.set_answer(AnswerFor(req));
+      return StageResult::kDone;
+    }
+    queued_->push_back([this, handle = req.handle()] {
+      if (Request* r = handle.get()) {
+        r->set_answer(AnswerFor(*r));
+        handle.Resume(StageResult::kDone);
+      }
+    });
+    return StageResult::kPending;
+  }
+
+ private:
+  LdnsPktPtr AnswerFor(const Request& req) const {
     LdnsRrListPtr answer;
     LdnsPktPtr pkt(ldns_pkt_new());
     ldns_pkt_set_rcode(pkt.get(), Lookup(*data_, NameOf(req.qname()), req.qtype(), &answer));
@@ -59,35 +85,25 @@ class ZoneStage : public Stage {
                     LDNS_SECTION_AUTHORITY, pkt.get());
     }
     MoveToSection(std::move(answer), LDNS_SECTION_ANSWER, pkt.get());
-    req.set_answer(std::move(pkt));
-    return StageResult::kDone;
+    return pkt;
   }
 
- private:
   const ZoneData* data_;
+  std::vector<std::string>* lookups_;
+  const bool* defer_;
+  std::vector<std::function<void()>>* queued_;
 };
 
 class Dns64StageTest : public ::testing::Test {
  protected:
   Dns64StageTest() { options_.policy.prefixes = {Nat64Prefix::WellKnown()}; }
 
-  // Asks through [Dns64Stage, ZoneStage]; the stage's A lookups are answered at once, or queued
-  // until Flush() when `deferred_` is set.
+  // Asks through [Dns64Stage, ZoneStage]; the stage's own questions are answered at once, or
+  // queued until the end of Ask when `deferred_` is set.
   LdnsPktPtr Ask(const char* name, ldns_rr_type type, const char* client = "127.0.0.1",
                  uint16_t flags = LDNS_RD, bool do_bit = false) {
-    Dns64Stage stage(options_, [this](const ldns_rdf* n, ldns_rr_type t, auto done) {
-      LdnsRrListPtr answer;
-      const ldns_pkt_rcode rcode = Lookup(data_, NameOf(n), t, &answer);
-      lookups_.push_back(NameOf(n));
-      if (!deferred_) {
-        done(rcode, std::move(answer));
-        return Dns64Stage::CancelResolve();
-      }
-      auto shared = std::make_shared<LdnsRrListPtr>(std::move(answer));
-      queued_.push_back([done, rcode, shared] { done(rcode, std::move(*shared)); });
-      return Dns64Stage::CancelResolve();
-    });
-    ZoneStage zone(&data_);
+    Dns64Stage stage(options_);
+    ZoneStage zone(&data_, &lookups_, &deferred_, &queued_);
     Pipeline pipeline({&stage, &zone});
     LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN, flags));
     ldns_pkt_set_edns_do(q.get(), do_bit);
