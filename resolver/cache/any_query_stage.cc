@@ -75,7 +75,7 @@ LdnsPktPtr AnyQueryStage::AnswerFromCache(const Request& req) const {
   LdnsPktPtr pkt(ldns_pkt_new());
   ldns_pkt_set_aa(pkt.get(), false);  // RFC 1035 4.1.1: AA only from the zone's own servers
   for (ldns_rr_type type : kPreference) {
-    LdnsRrListPtr rrset = rrsets_->Lookup(name, type, LDNS_RR_CLASS_IN);
+    LdnsRrListPtr rrset = rrsets_->Lookup(name, type, LDNS_RR_CLASS_IN, kClientAnswerTrust);
     if (rrset == nullptr) continue;
     MoveToSection(std::move(rrset), LDNS_SECTION_ANSWER, pkt.get());
     // RFC 8482 4.1: with DO set, the RRset goes out with the signatures that cover it.

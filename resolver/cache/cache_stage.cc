@@ -76,14 +76,16 @@ LdnsPktPtr CacheStage::AnswerFromCache(const Request& req) const {
   chain.emplace_back(ldns_rdf_clone(req.qname()));
   for (;;) {
     const ldns_rdf* name = chain.back().get();
-    if (LdnsRrListPtr rrset = rrsets_->Lookup(name, qtype, qclass)) {
+    if (LdnsRrListPtr rrset = rrsets_->Lookup(name, qtype, qclass, kClientAnswerTrust)) {
       MoveToSection(std::move(rrset), LDNS_SECTION_ANSWER, pkt.get());
       AddSignatures(req, name, qtype, pkt.get());
       ldns_pkt_set_rcode(pkt.get(), LDNS_RCODE_NOERROR);
       return pkt;
     }
     LdnsRrListPtr cname;
-    if (qtype != LDNS_RR_TYPE_CNAME) cname = rrsets_->Lookup(name, LDNS_RR_TYPE_CNAME, qclass);
+    if (qtype != LDNS_RR_TYPE_CNAME) {
+      cname = rrsets_->Lookup(name, LDNS_RR_TYPE_CNAME, qclass, kClientAnswerTrust);
+    }
     if (cname != nullptr) {
       // RFC 1034 3.6.2: follow the alias, keeping each CNAME in the answer. A loop or an overlong
       // chain goes upstream, which answers it as it sees fit.
@@ -126,7 +128,10 @@ StageResult CacheStage::OnAnswer(Request& req) {
   if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) return StageResult::kContinue;
   // RFC 2181 9: a truncated answer may hold partial RRsets; it is not to be used as data.
   if (ldns_pkt_tc(answer)) return StageResult::kContinue;
-  rrsets_->InsertRecords(ldns_pkt_answer(answer), Trust::kAnswer);
+  // Ranked by where the stage below got it (RFC 2181 5.4.1): the zones' own word, or data from a
+  // non-authoritative server, a relay or a cache, which must not outrank what it came from.
+  rrsets_->InsertRecords(ldns_pkt_answer(answer),
+                         req.authoritative_answer() ? Trust::kAnswer : Trust::kAuthority);
   rrsets_->InsertRecords(ldns_pkt_authority(answer), Trust::kAuthority);
   rrsets_->InsertRecords(ldns_pkt_additional(answer), Trust::kAdditional);
   if (IsDataType(req.qtype())) StoreNegative(req, *answer);

@@ -65,23 +65,23 @@ bool RrsetCache::Insert(absl::Span<const ldns_rr* const> rrset, Trust trust) {
                      [trust](const Entry& old) { return trust >= old.trust; });
 }
 
-LdnsRrListPtr RrsetCache::Lookup(const ldns_rdf* owner, ldns_rr_type type,
-                                 ldns_rr_class rr_class) const {
-  return Find(owner, type, rr_class, 0);
+LdnsRrListPtr RrsetCache::Lookup(const ldns_rdf* owner, ldns_rr_type type, ldns_rr_class rr_class,
+                                 Trust at_least) const {
+  return Find(owner, type, rr_class, 0, at_least);
 }
 
 LdnsRrListPtr RrsetCache::LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
                                            ldns_rr_class rr_class) const {
-  return Find(owner, LDNS_RR_TYPE_RRSIG, rr_class, covered);
+  return Find(owner, LDNS_RR_TYPE_RRSIG, rr_class, covered, Trust::kAdditional);
 }
 
 LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class,
-                               uint16_t covered) const {
+                               uint16_t covered, Trust at_least) const {
   const std::string key = CacheKey(owner, type, rr_class, covered);
   if (key.empty()) return nullptr;
   const absl::Time now = clock_->Now();
   std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now);
-  if (!hit.has_value()) return nullptr;
+  if (!hit.has_value() || hit->value.trust < at_least) return nullptr;
   // TTLs count down: what is handed out is what is left (RFC 1035 3.2.1, RFC 2181 8).
   const uint32_t ttl = RemainingTtl(hit->expiry, now);
   const std::string_view owner_wire =

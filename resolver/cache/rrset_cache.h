@@ -22,6 +22,11 @@ enum class Trust : uint8_t {
   kAnswer,      // answer section of an authoritative answer (or a forwarder's answer)
 };
 
+// The least trust a client's answer may be built from. RFC 2181 5.4.1: data from the additional
+// section (glue) is for the resolver's own use and must not be returned as an answer; such a
+// question is asked of the zone's own servers instead.
+inline constexpr Trust kClientAnswerTrust = Trust::kAuthority;
+
 struct RrsetCacheOptions {
   size_t max_bytes = 4 << 20;  // rrset-cache-size
   uint32_t min_ttl = 0;        // cache-min-ttl
@@ -48,9 +53,11 @@ class RrsetCache {
   void InsertRecords(const ldns_rr_list* records, Trust trust);
 
   // A copy of the RRset with each TTL set to the seconds it has left, or null when there is
-  // none or it has expired. The owner comes back lowercased. For signatures use
-  // LookupSignatures: (owner, RRSIG, class) alone names no entry.
-  LdnsRrListPtr Lookup(const ldns_rdf* owner, ldns_rr_type type, ldns_rr_class rr_class) const;
+  // none, it has expired, or it was stored with less trust than `at_least`. The owner comes
+  // back lowercased. For signatures use LookupSignatures: (owner, RRSIG, class) alone names no
+  // entry.
+  LdnsRrListPtr Lookup(const ldns_rdf* owner, ldns_rr_type type, ldns_rr_class rr_class,
+                       Trust at_least = Trust::kAdditional) const;
   // The RRSIGs at `owner` over its RRset of type `covered`, as Lookup.
   LdnsRrListPtr LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
                                  ldns_rr_class rr_class) const;
@@ -68,8 +75,8 @@ class RrsetCache {
     Trust trust = Trust::kAdditional;
   };
 
-  LdnsRrListPtr Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class,
-                     uint16_t covered) const;
+  LdnsRrListPtr Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, uint16_t covered,
+                     Trust at_least) const;
 
   const RrsetCacheOptions options_;
   const Clock* const clock_;

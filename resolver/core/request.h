@@ -97,6 +97,10 @@ class Request {
   // (the bootstrap fallback acts on it), not something to read out of the EDE.
   bool unreachable() const { return unreachable_; }
   void set_unreachable(bool unreachable) { unreachable_ = unreachable; }
+  // The answer section is the zones' own word: every record came in an authoritative answer
+  // just now, none from a cache, a forwarder or a relay. CacheStage ranks what it stores by it.
+  bool authoritative_answer() const { return authoritative_answer_; }
+  void set_authoritative_answer(bool authoritative) { authoritative_answer_ = authoritative; }
   // The Extended DNS Error (RFC 8914) the client's response carries, if any.
   const std::optional<ExtendedDnsError>& extended_error() const { return extended_error_; }
   void set_extended_error(std::optional<ExtendedDnsError> error) {
@@ -133,6 +137,7 @@ class Request {
   LdnsPktPtr answer_;
   std::optional<ExtendedDnsError> extended_error_;
   bool unreachable_ = false;
+  bool authoritative_answer_ = false;
   std::vector<SlotEntry> slots_;
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;

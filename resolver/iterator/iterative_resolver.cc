@@ -23,17 +23,17 @@ std::shared_ptr<QueryBudget> IterativeResolver::NewBudget() const {
 }
 
 IterativeResolver::QuestionKey IterativeResolver::KeyOf(const ldns_rdf* name, ldns_rr_type type,
-                                                        ldns_rr_class rr_class) {
+                                                        ldns_rr_class rr_class, bool dnssec_ok) {
   std::string wire(reinterpret_cast<const char*>(ldns_rdf_data(name)), ldns_rdf_size(name));
   // Letters only: a length byte can never be one (labels are at most 63 long).
   for (char& c : wire) c = absl::ascii_tolower(c);
-  return {std::move(wire), type, rr_class};
+  return {std::move(wire), type, rr_class, dnssec_ok};
 }
 
 uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
-                                    Done done) {
+                                    Done done, bool dnssec_ok) {
   const uint64_t ticket = next_ticket_++;
-  QuestionKey key = KeyOf(name, type, rr_class);
+  QuestionKey key = KeyOf(name, type, rr_class, dnssec_ok);
   if (auto it = shared_.find(key); it != shared_.end()) {
     ++coalesced_;
     it->second->callers.emplace_back(ticket, std::move(done));
@@ -45,9 +45,9 @@ uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldn
   shared->callers.emplace_back(ticket, std::move(done));
   shared_[key] = shared;
   by_ticket_[ticket] = shared;
-  const uint64_t lookup =
-      Start(name, type, rr_class, NewBudget(), 0, std::nullopt, 0,
-            [this, key](LookupResult result) { AnswerCallers(key, std::move(result)); });
+  const uint64_t lookup = Start(
+      name, type, rr_class, NewBudget(), 0, std::nullopt, 0,
+      [this, key](LookupResult result) { AnswerCallers(key, std::move(result)); }, dnssec_ok);
   if (lookup == 0) return 0;  // answered inside Start
   shared->lookup = lookup;
   return ticket;
@@ -124,10 +124,11 @@ void IterativeResolver::Probe(std::function<void(ProbeReport)> done) {
 uint64_t IterativeResolver::Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                                   std::shared_ptr<QueryBudget> budget, int depth,
                                   std::optional<DelegationFinder::Start> start_at, uint64_t parent,
-                                  Done done) {
+                                  Done done, bool client_dnssec_ok) {
   const uint64_t id = next_id_++;
-  lookups_[id] = std::make_unique<Lookup>(this, id, name, type, rr_class, std::move(budget), depth,
-                                          std::move(start_at), parent, std::move(done));
+  lookups_[id] =
+      std::make_unique<Lookup>(this, id, name, type, rr_class, std::move(budget), depth,
+                               std::move(start_at), parent, std::move(done), client_dnssec_ok);
   Drive(id);
   return lookups_.contains(id) ? id : 0;
 }

@@ -56,7 +56,9 @@ class IterativeResolver {
   // lookup: one resolution, one set of upstream queries, every caller answered (as unbound's
   // mesh and Knot Resolver's request sharing do; fewer queries out is also less for a spoofer
   // to match). Returns a ticket for Cancel, or 0 when `done` ran inside the call.
-  uint64_t Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done);
+  // `dnssec_ok`: the client set DO, and so wants denial proofs the negative cache lacks.
+  uint64_t Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done,
+                   bool dnssec_ok = false);
   // Withdraws the caller with this ticket: its `done` never runs. When it was the lookup's last
   // caller, the lookup stops, with every sub-lookup and query it has out. A no-op when done.
   void Cancel(uint64_t ticket);
@@ -99,16 +101,18 @@ class IterativeResolver {
   // to begin with (priming asks the root hints). Returns its id, or 0 when it finished at once.
   uint64_t Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                  std::shared_ptr<QueryBudget> budget, int depth,
-                 std::optional<DelegationFinder::Start> start_at, uint64_t parent, Done done);
+                 std::optional<DelegationFinder::Start> start_at, uint64_t parent, Done done,
+                 bool client_dnssec_ok = false);
   Lookup* Find(uint64_t id);
   // Runs a lookup until it waits or finishes; a finished one is removed and its `done` called.
   void Drive(uint64_t id);
   // Removes a lookup and every sub-lookup it started.
   std::unique_ptr<Lookup> Remove(uint64_t id);
 
-  // Name (wire form, lower case), type and class.
-  using QuestionKey = std::tuple<std::string, ldns_rr_type, ldns_rr_class>;
-  static QuestionKey KeyOf(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class);
+  // Name (wire form, lower case), type, class and DO.
+  using QuestionKey = std::tuple<std::string, ldns_rr_type, ldns_rr_class, bool>;
+  static QuestionKey KeyOf(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
+                           bool dnssec_ok);
   // The callers of one client lookup, which Resolve shares out (coalescing).
   struct Shared {
     QuestionKey key;

@@ -36,16 +36,19 @@ StageResult IteratorStage::OnQuery(Request& req) {
   // The callback may run before Resolve returns (the cache held the rest of a CNAME chain): the
   // Pipeline then takes the Resume when this call returns kPending.
   req.Slot<State>().lookup = resolver_.Resolve(
-      req.qname(), req.qtype(), req.qclass(), [handle = req.handle()](LookupResult result) {
+      req.qname(), req.qtype(), req.qclass(),
+      [handle = req.handle()](LookupResult result) {
         Request* request = handle.get();
         if (request == nullptr) return;
         if (result.no_reachable_authority) {
           request->set_unreachable(true);
           request->set_extended_error(ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
         }
+        request->set_authoritative_answer(result.authoritative);
         request->set_answer(BuildAnswer(std::move(result)));
         handle.Resume(StageResult::kDone);
-      });
+      },
+      req.dnssec_ok());
   return StageResult::kPending;
 }
 

@@ -47,7 +47,7 @@ bool IsAtOrBelow(const ldns_rdf* name, const ldns_rdf* zone) {
 Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
                ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
                std::optional<DelegationFinder::Start> start_at, uint64_t parent,
-               IterativeResolver::Done done)
+               IterativeResolver::Done done, bool client_dnssec_ok)
     : resolver_(resolver),
       context_(resolver->context_),
       id_(id),
@@ -55,12 +55,15 @@ Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, l
       done_(std::move(done)),
       budget_(std::move(budget)),
       depth_(depth),
+      for_client_(depth == 0 && !start_at.has_value()),
+      client_dnssec_ok_(client_dnssec_ok),
       name_(ldns_rdf_clone(name)),
       type_(type),
       class_(rr_class),
       start_at_(std::move(start_at)) {
   chain_names_.emplace_back(ldns_rdf_clone(name));
   result_.answer.reset(ldns_rr_list_new());
+  result_.authoritative = true;  // until data from elsewhere joins the answer
 }
 
 // A lookup removed before its reply came (cancelled, or a sub-lookup nobody needs any more)
@@ -108,22 +111,28 @@ bool Lookup::CheckCache() {
   if (!IsDataType(type_)) return true;  // ANY and the like are always asked
   // Priming and the reachability probe are told where to start: they want the servers' word.
   if (start_at_) return true;
-  if (LdnsRrListPtr rrset = context_.rrsets->Lookup(name_.get(), type_, class_)) {
+  const Trust at_least = for_client_ ? kClientAnswerTrust : Trust::kAdditional;
+  if (LdnsRrListPtr rrset = context_.rrsets->Lookup(name_.get(), type_, class_, at_least)) {
+    result_.authoritative = false;
     AppendAnswer(rrset.get());
     Finish(LDNS_RCODE_NOERROR, nullptr);
     return false;
   }
   if (type_ != LDNS_RR_TYPE_CNAME) {
-    if (LdnsRrListPtr cname = context_.rrsets->Lookup(name_.get(), LDNS_RR_TYPE_CNAME, class_)) {
+    if (LdnsRrListPtr cname =
+            context_.rrsets->Lookup(name_.get(), LDNS_RR_TYPE_CNAME, class_, at_least)) {
       const ldns_rr* rr = ldns_rr_list_rr(cname.get(), 0);
       if (ldns_rr_rd_count(rr) == 1) {
+        result_.authoritative = false;
         AppendAnswer(cname.get());
         return FollowCname(ldns_rr_rdf(rr, 0));
       }
     }
   }
+  if (for_client_ && client_dnssec_ok_) return true;
   if (std::optional<NegativeAnswer> negative =
           context_.negatives->Lookup(name_.get(), type_, class_)) {
+    result_.authoritative = false;
     LdnsRrListPtr authority(ldns_rr_list_new());
     ldns_rr_list_push_rr(authority.get(), negative->soa.release());
     Finish(negative->rcode, std::move(authority));
@@ -475,6 +484,7 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
 
 void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& reply) {
   const Trust trust = response.authoritative ? Trust::kAnswer : Trust::kAuthority;
+  if (!response.authoritative) result_.authoritative = false;
   context_.rrsets->InsertRecords(response.answer.get(), trust);
   AppendAnswer(response.answer.get());
   // RFC 1034 3.6.2's limit is on the chain, not on the replies it took: a server that sends many

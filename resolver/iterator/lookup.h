@@ -22,7 +22,7 @@ class Lookup {
   Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
          ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
          std::optional<DelegationFinder::Start> start_at, uint64_t parent,
-         IterativeResolver::Done done);
+         IterativeResolver::Done done, bool client_dnssec_ok = false);
   Lookup(const Lookup&) = delete;
   Lookup& operator=(const Lookup&) = delete;
   ~Lookup();
@@ -92,6 +92,11 @@ class Lookup {
   IterativeResolver::Done done_;
   std::shared_ptr<QueryBudget> budget_;
   const int depth_;
+  // A client's own question (not a sub-lookup, priming or the probe): answered from the cache
+  // only with data fit for a client (kClientAnswerTrust), and, for a DNSSEC client, never from
+  // the negative cache, which keeps no denial proofs (the same rule as CacheStage).
+  const bool for_client_;
+  const bool client_dnssec_ok_;
 
   LdnsRdfPtr name_;  // the current name: the question's, then each CNAME target in turn
   const ldns_rr_type type_;

@@ -199,6 +199,38 @@ TEST_F(CacheStageTest, StoredAnswerIsThenAHit) {
       rrsets_.Insert(*RrList({"web.example.com. 60 IN A 192.0.2.66"}), Trust::kAdditional));
 }
 
+// RFC 2181 5.4.1 (issue 14): a parent's glue for ns1.child. is the resolver's own to use; a
+// client asking ns1.child. A must get the child zone's answer, so glue alone is a miss.
+TEST_F(CacheStageTest, GlueIsNeverAClientsAnswer) {
+  ASSERT_TRUE(rrsets_.Insert(*RrList({"ns1.child.example.com. 3600 IN A 192.0.2.1",
+                                      "ns1.child.example.com. 3600 IN A 192.0.2.99"}),
+                             Trust::kAdditional));
+  auto req = Query("ns1.child.example.com.", LDNS_RR_TYPE_A);
+  EXPECT_EQ(stage_.OnQuery(*req), StageResult::kContinue);
+  // The child's own answer replaces the glue, and is then a hit.
+  ASSERT_TRUE(
+      rrsets_.Insert(*RrList({"ns1.child.example.com. 300 IN A 192.0.2.1"}), Trust::kAnswer));
+  auto again = Query("ns1.child.example.com.", LDNS_RR_TYPE_A);
+  ASSERT_EQ(stage_.OnQuery(*again), StageResult::kDone);
+  EXPECT_THAT(Texts(ldns_pkt_answer(again->answer())),
+              ElementsAre("ns1.child.example.com.\t300\tIN\tA\t192.0.2.1"));
+}
+
+// What the stages below did not get from the zone's own servers just now (the cache, a
+// non-authoritative server, a relay) is stored below the zones' word, so that the zone's own
+// answer can still replace it (issue 14: it used to be laundered to answer trust).
+TEST_F(CacheStageTest, OnlyAnAuthoritativeAnswerIsStoredAsTheZonesWord) {
+  auto relayed = Query("www.example.com.", LDNS_RR_TYPE_A);
+  Answer(*relayed, MakeAnswer(LDNS_RCODE_NOERROR, {"www.example.com. 300 IN A 192.0.2.1"}));
+  EXPECT_TRUE(rrsets_.Insert(*RrList({"www.example.com. 300 IN A 192.0.2.1"}), Trust::kAuthority))
+      << "equal data of the same rank could not replace it";
+  auto authoritative = Query("mail.example.com.", LDNS_RR_TYPE_A);
+  authoritative->set_authoritative_answer(true);
+  Answer(*authoritative, MakeAnswer(LDNS_RCODE_NOERROR, {"mail.example.com. 300 IN A 192.0.2.2"}));
+  EXPECT_FALSE(
+      rrsets_.Insert(*RrList({"mail.example.com. 300 IN A 192.0.2.66"}), Trust::kAuthority));
+}
+
 TEST_F(CacheStageTest, StoredNxdomainIsThenAHit) {
   auto first = Query("www.example.com.", LDNS_RR_TYPE_A);
   Answer(*first, MakeAnswer(LDNS_RCODE_NXDOMAIN, {"www.example.com. 300 IN CNAME nx.example.com."},

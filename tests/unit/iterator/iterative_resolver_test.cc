@@ -409,6 +409,41 @@ TEST_F(IterativeResolverTest, CancellingOneCallerOfASharedLookupLeavesTheOthers)
   EXPECT_EQ(resolver_->lookups_in_progress(), 0u);
 }
 
+// The same rules as CacheStage's (issue 14), so that the two cache readers agree: glue alone
+// does not answer a client, and a DNSSEC client is not answered from the negative cache, which
+// keeps no denial proofs.
+TEST_F(IterativeResolverTest, AClientsQuestionIsNotAnsweredFromGlue) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  rrsets_.Insert(*Records({"ns1.child.test. A 192.0.2.99"}), Trust::kAdditional);
+  Resolve("ns1.child.test.", LDNS_RR_TYPE_A);
+  EXPECT_FALSE(result_);
+  Expect("192.0.2.1", "ns1.child.test.", LDNS_RR_TYPE_A,
+         Answer({"ns1.child.test. 300 IN A 192.0.2.10"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(AnswerStrings(), std::vector<std::string>{"ns1.child.test.\t300\tIN\tA\t192.0.2.10"});
+}
+
+TEST_F(IterativeResolverTest, ADnssecClientIsNotAnsweredFromTheNegativeCache) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  negatives_.InsertNxdomain(Name("gone.test.").get(), LDNS_RR_CLASS_IN,
+                            ldns_rr_list_rr(Records({kRootSoa}).get(), 0));
+  Resolve("gone.test.", LDNS_RR_TYPE_A);
+  ASSERT_TRUE(result_) << "without DO the negative cache answers";
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_EQ(transport_.outstanding(), 0u);
+  result_.reset();
+  lookup_ = resolver_->Resolve(
+      Name("gone.test.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN,
+      [this](LookupResult r) { result_ = std::move(r); },
+      /*dnssec_ok=*/true);
+  EXPECT_FALSE(result_);
+  Expect("192.0.2.1", "gone.test.", LDNS_RR_TYPE_A, Nxdomain(kRootSoa));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NXDOMAIN);
+}
+
 TEST_F(IterativeResolverTest, ReferralsPastTheCapEndInServfail) {
   // Each answer refers one label further down, forever (a hostile or broken server).
   PrimeCache();
