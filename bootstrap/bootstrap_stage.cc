@@ -13,6 +13,7 @@ struct StagePath {
   bool relays_asked = false;  // its answer is the relays' (or their failure): pass it on
   // Bootstrap mode asked the relays first, they failed, and the iterator ran after all.
   bool ordinary_after_relays = false;
+  uint64_t exchange = 0;  // the relay exchange it waits for, for OnCancel
 };
 
 // The names of the CNAME chain in `answer` that starts at `qname`: qname, its target, ...
@@ -73,7 +74,7 @@ LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
   return pkt;
 }
 
-BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayClient> relays,
+BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays,
                                Probe probe)
     : health_(health), relays_(std::move(relays)), probe_(std::move(probe)) {}
 
@@ -82,20 +83,21 @@ StageResult BootstrapStage::OnQuery(Request& req) {
   MaybeProbe();
   req.Slot<StagePath>().relays_asked = true;
   const bool ordinary_allowed = health_->OrdinaryAllowed();
-  AskRelays(req.qname(), req.qtype(),
-            [handle = req.handle(), ordinary_allowed](absl::StatusOr<LdnsPktPtr> answer) {
-              Request* request = handle.get();
-              if (request == nullptr) return;
-              if (answer.ok()) {
-                request->set_answer(*std::move(answer));
-                handle.Resume(StageResult::kDone);
-              } else if (ordinary_allowed) {
-                request->Slot<StagePath>().ordinary_after_relays = true;
-                handle.Resume(StageResult::kContinue);  // the relays failed: try the iterator
-              } else {
-                handle.Resume(StageResult::kDone);  // bootstrap: only; no answer is SERVFAIL
-              }
-            });
+  req.Slot<StagePath>().exchange =
+      AskRelays(req.qname(), req.qtype(),
+                [handle = req.handle(), ordinary_allowed](absl::StatusOr<LdnsPktPtr> answer) {
+                  Request* request = handle.get();
+                  if (request == nullptr) return;
+                  if (answer.ok()) {
+                    request->set_answer(*std::move(answer));
+                    handle.Resume(StageResult::kDone);
+                  } else if (ordinary_allowed) {
+                    request->Slot<StagePath>().ordinary_after_relays = true;
+                    handle.Resume(StageResult::kContinue);  // the relays failed: try the iterator
+                  } else {
+                    handle.Resume(StageResult::kDone);  // bootstrap: only; no answer is SERVFAIL
+                  }
+                });
   return StageResult::kPending;
 }
 
@@ -116,31 +118,34 @@ StageResult BootstrapStage::OnAnswer(Request& req) {
   if (health_->OrdinaryUnreachable()) RunProbe();
   if (!health_->MayUseRelays()) return StageResult::kContinue;
   state.relays_asked = true;
-  AskRelays(req.qname(), req.qtype(), [handle = req.handle()](absl::StatusOr<LdnsPktPtr> answer) {
-    Request* request = handle.get();
-    if (request == nullptr) return;
-    if (answer.ok()) {
-      request->set_unreachable(false);
-      request->set_extended_error(std::nullopt);
-      request->set_answer(*std::move(answer));
-    }
-    handle.Resume(StageResult::kContinue);  // on the way back, through the cache
-  });
+  state.exchange = AskRelays(
+      req.qname(), req.qtype(), [handle = req.handle()](absl::StatusOr<LdnsPktPtr> answer) {
+        Request* request = handle.get();
+        if (request == nullptr) return;
+        if (answer.ok()) {
+          request->set_unreachable(false);
+          request->set_extended_error(std::nullopt);
+          request->set_answer(*std::move(answer));
+        }
+        handle.Resume(StageResult::kContinue);  // on the way back, through the cache
+      });
   return StageResult::kPending;
 }
 
-void BootstrapStage::AskRelays(const ldns_rdf* name, ldns_rr_type type,
-                               std::function<void(absl::StatusOr<LdnsPktPtr>)> done) {
+void BootstrapStage::OnCancel(Request& req) { relays_->Cancel(req.Slot<StagePath>().exchange); }
+
+uint64_t BootstrapStage::AskRelays(const ldns_rdf* name, ldns_rr_type type,
+                                   std::function<void(absl::StatusOr<LdnsPktPtr>)> done) {
   LdnsRdfPtr qname(ldns_rdf_clone(name));
-  relays_->Resolve(name, type,
-                   [qname = std::shared_ptr<ldns_rdf>(qname.release(), ldns_rdf_deep_free), type,
-                    done = std::move(done)](absl::StatusOr<RelayAnswer> answer) {
-                     if (!answer.ok()) {
-                       Log(LogLevel::kDetail, "bootstrap: %s", answer.status().message());
-                       return done(answer.status());
-                     }
-                     done(AnswerFromRelay(*answer->packet, qname.get(), type));
-                   });
+  return relays_->Resolve(name, type,
+                          [qname = std::shared_ptr<ldns_rdf>(qname.release(), ldns_rdf_deep_free),
+                           type, done = std::move(done)](absl::StatusOr<RelayAnswer> answer) {
+                            if (!answer.ok()) {
+                              Log(LogLevel::kDetail, "bootstrap: %s", answer.status().message());
+                              return done(answer.status());
+                            }
+                            done(AnswerFromRelay(*answer->packet, qname.get(), type));
+                          });
 }
 
 void BootstrapStage::MaybeProbe() {

@@ -19,7 +19,7 @@
 #include <memory>
 
 #include "bootstrap/health_monitor.h"
-#include "bootstrap/relay_client.h"
+#include "bootstrap/relay_exchange.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
 
@@ -31,24 +31,28 @@ class BootstrapStage : public Stage {
   // question whoever asked what, and says what came back.
   using Probe = std::function<void(std::function<void(ProbeOutcome)>)>;
 
-  // `health` is shared and must outlive the stage; `relays` is this worker's.
-  BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayClient> relays, Probe probe);
+  // `health` is shared and must outlive the stage; `relays` is this worker's (RelayClient).
+  BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays, Probe probe);
 
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
+  // Stops the relay exchange the request waits for.
+  void OnCancel(Request& req) override;
 
  private:
   // The relays' answer to (name, type), in the shape a client answer has. Unavailable when no
   // relay answered.
-  void AskRelays(const ldns_rdf* name, ldns_rr_type type,
-                 std::function<void(absl::StatusOr<LdnsPktPtr>)> done);
+  // The relays' answer to (name, type), in the shape a client answer has. Unavailable when no
+  // relay answered. Returns the exchange's id.
+  uint64_t AskRelays(const ldns_rdf* name, ldns_rr_type type,
+                     std::function<void(absl::StatusOr<LdnsPktPtr>)> done);
   // In bootstrap state, lets one query in a while find out whether ordinary DNS works again.
   void MaybeProbe();
   // Runs the probe and tells the monitor what it found.
   void RunProbe();
 
   HealthMonitor* health_;
-  std::unique_ptr<RelayClient> relays_;
+  std::unique_ptr<RelayExchange> relays_;
   Probe probe_;
 };
 

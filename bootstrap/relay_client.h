@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bootstrap/relay.h"
+#include "bootstrap/relay_exchange.h"
 #include "bootstrap/relay_memory.h"
 #include "resolver/core/clock.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -36,18 +37,10 @@ struct RelayClientOptions {
   absl::Duration verification_penalty = absl::Minutes(5);
 };
 
-struct RelayAnswer {
-  LdnsPktPtr packet;  // checked: ID 0, the question asked, TTLs capped
-  Relay relay;        // who answered
-};
-
 // Lives on one loop (one per worker) and keeps one HTTPS connection per relay, reused by every
 // question. Must be used from that loop's thread only.
-class RelayClient {
+class RelayClient : public RelayExchange {
  public:
-  // Unavailable, naming each relay's failure, when none gave an acceptable answer.
-  using Callback = std::function<void(absl::StatusOr<RelayAnswer>)>;
-
   // `relays`, `tls`, `memory` and `clock` must outlive the client.
   RelayClient(uv_loop_t* loop, const TlsClientContext* tls, const std::vector<Relay>* relays,
               RelayMemory* memory, const Clock* clock, RelayClientOptions options);
@@ -55,12 +48,10 @@ class RelayClient {
   RelayClient& operator=(const RelayClient&) = delete;
   // Abandons every race: no callback runs afterwards. The loop must keep running until the
   // handles are closed.
-  ~RelayClient();
+  ~RelayClient() override;
 
-  // `cb` runs exactly once, on the loop, never inside Resolve. Returns an id for Cancel.
-  uint64_t Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb);
-  // The race's callback never runs.
-  void Cancel(uint64_t id);
+  uint64_t Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb) override;
+  void Cancel(uint64_t id) override;
 
   size_t races_in_progress() const { return races_.size(); }
 
