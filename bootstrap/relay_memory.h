@@ -70,7 +70,7 @@ class RelayMemory {
   absl::flat_hash_set<std::string> failures_logged_ ABSL_GUARDED_BY(mu_);
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   Counters counters_ ABSL_GUARDED_BY(mu_);  // copies of state_ taken for saving
-  absl::Mutex save_mu_;  // one writer of the file at a time
+  absl::Mutex save_mu_;                     // one writer of the file at a time
   uint64_t saved_generation_ ABSL_GUARDED_BY(save_mu_) = 0;
 };
 

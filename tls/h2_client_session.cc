@@ -112,9 +112,7 @@ absl::Status H2ClientSession::Receive(absl::string_view bytes) {
   return absl::OkStatus();
 }
 
-absl::Status H2ClientSession::TakeOutput(std::string* out) {
-  return TakeH2Output(session_, out);
-}
+absl::Status H2ClientSession::TakeOutput(std::string* out) { return TakeH2Output(session_, out); }
 
 bool H2ClientSession::accepts_requests() const {
   return nghttp2_session_check_request_allowed(session_) != 0 &&
@@ -147,8 +145,8 @@ int H2ClientSession::OnHeader(nghttp2_session*, const nghttp2_frame* frame, cons
   stream->header_bytes += name_length + value_length + 32;
   if (stream->header_bytes > kMaxResponseHeaderBytes) {
     self->FailStream(id, stream,
-                     absl::ResourceExhaustedError(absl::StrCat(
-                         "HTTP response header larger than ", kMaxResponseHeaderBytes, " bytes")));
+                     absl::ResourceExhaustedError(absl::StrCat("HTTP response header larger than ",
+                                                               kMaxResponseHeaderBytes, " bytes")));
     return 0;
   }
   const absl::string_view field = View(name, name_length);
@@ -163,9 +161,9 @@ int H2ClientSession::OnHeader(nghttp2_session*, const nghttp2_frame* frame, cons
     uint64_t length = 0;
     if (absl::SimpleAtoi(text, &length) && length > self->max_response_body_) {
       self->FailStream(id, stream,
-                       absl::ResourceExhaustedError(absl::StrCat(
-                           "HTTP response body of ", length, " bytes exceeds the limit of ",
-                           self->max_response_body_)));
+                       absl::ResourceExhaustedError(absl::StrCat("HTTP response body of ", length,
+                                                                 " bytes exceeds the limit of ",
+                                                                 self->max_response_body_)));
     }
   }
   return 0;
@@ -177,10 +175,10 @@ int H2ClientSession::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, c
   Stream* stream = self->Find(stream_id);
   if (stream == nullptr || stream->cancelled || !stream->error.ok()) return 0;
   if (stream->response.body.size() + length > self->max_response_body_) {
-    self->FailStream(stream_id, stream,
-                     absl::ResourceExhaustedError(absl::StrCat(
-                         "HTTP response body exceeds the limit of ", self->max_response_body_,
-                         " bytes")));
+    self->FailStream(
+        stream_id, stream,
+        absl::ResourceExhaustedError(absl::StrCat("HTTP response body exceeds the limit of ",
+                                                  self->max_response_body_, " bytes")));
     return 0;
   }
   stream->response.body.append(reinterpret_cast<const char*>(data), length);
@@ -218,15 +216,14 @@ int H2ClientSession::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t
   if (!stream->error.ok()) {
     self->on_stream_done_(stream_id, stream->error, false);
   } else if (error_code == NGHTTP2_REFUSED_STREAM) {
-    self->on_stream_done_(stream_id,
-                          absl::UnavailableError("HTTP/2 server refused the stream unprocessed"),
-                          true);
+    self->on_stream_done_(
+        stream_id, absl::UnavailableError("HTTP/2 server refused the stream unprocessed"), true);
   } else if (error_code != NGHTTP2_NO_ERROR) {
     self->on_stream_done_(stream_id, ResetStatus(error_code), false);
   } else if (!stream->complete || stream->response.status < 200) {
-    self->on_stream_done_(stream_id,
-                          absl::DataLossError("HTTP/2 stream ended before the response was complete"),
-                          false);
+    self->on_stream_done_(
+        stream_id, absl::DataLossError("HTTP/2 stream ended before the response was complete"),
+        false);
   } else {
     self->on_stream_done_(stream_id, std::move(stream->response), false);
   }

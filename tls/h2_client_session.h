@@ -70,12 +70,11 @@ class H2ClientSession {
   void FailStream(int32_t stream_id, Stream* stream, absl::Status why);
 
   static int OnHeader(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name,
-                      size_t name_length, const uint8_t* value, size_t value_length,
-                      uint8_t flags, void* user_data);
+                      size_t name_length, const uint8_t* value, size_t value_length, uint8_t flags,
+                      void* user_data);
   static int OnDataChunk(nghttp2_session* session, uint8_t flags, int32_t stream_id,
                          const uint8_t* data, size_t length, void* user_data);
-  static int OnFrameReceived(nghttp2_session* session, const nghttp2_frame* frame,
-                             void* user_data);
+  static int OnFrameReceived(nghttp2_session* session, const nghttp2_frame* frame, void* user_data);
   static int OnStreamClose(nghttp2_session* session, int32_t stream_id, uint32_t error_code,
                            void* user_data);
   static int OnError(nghttp2_session* session, int lib_error_code, const char* message,

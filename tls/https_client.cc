@@ -18,7 +18,8 @@ constexpr uint16_t kHttpsPort = 443;
 // the default one.
 std::string Authority(const std::string& tls_name, uint16_t port) {
   std::string host = tls_name;
-  if (absl::StrContains(host, ':') && !absl::StartsWith(host, "[")) host = absl::StrCat("[", host, "]");
+  if (absl::StrContains(host, ':') && !absl::StartsWith(host, "["))
+    host = absl::StrCat("[", host, "]");
   if (port != kHttpsPort) absl::StrAppend(&host, ":", port);
   return host;
 }
@@ -48,7 +49,7 @@ class HttpsConnection::Link : public TlsStream::Delegate {
   void OnTlsClosed(const absl::Status& why) override { owner_->OnLinkClosed(this, why); }
 
   std::unique_ptr<TlsStream> stream;
-  std::unique_ptr<H2ClientSession> h2;               // once TLS is up and ALPN chose h2
+  std::unique_ptr<H2ClientSession> h2;              // once TLS is up and ALPN chose h2
   absl::flat_hash_map<int32_t, uint64_t> requests;  // stream id -> request id
   absl::Time last_read = absl::InfinitePast();
   uint64_t answered = 0;  // streams that ended with a result
@@ -189,9 +190,9 @@ bool HttpsConnection::RetireIfDone(Link* link) {
   if (link->h2 == nullptr) return false;
   if (link->h2->finished()) {
     const std::string& reason = link->h2->end_reason();
-    DropLink(link, absl::UnavailableError(
-                       absl::StrCat("HTTP/2 connection to ", server_.ToString(), " ended",
-                                    reason.empty() ? "" : ": ", reason)));
+    DropLink(link,
+             absl::UnavailableError(absl::StrCat("HTTP/2 connection to ", server_.ToString(),
+                                                 " ended", reason.empty() ? "" : ": ", reason)));
     return true;
   }
   if (!link->h2->accepts_requests() && link == link_.get()) draining_.push_back(std::move(link_));
@@ -203,7 +204,8 @@ bool HttpsConnection::RetireIfDone(Link* link) {
 }
 
 void HttpsConnection::DropLink(Link* link, absl::Status why) {
-  if (why.ok()) why = absl::UnavailableError(absl::StrCat("connection to ", server_.ToString(), " closed"));
+  if (why.ok())
+    why = absl::UnavailableError(absl::StrCat("connection to ", server_.ToString(), " closed"));
   std::vector<uint64_t> failed;
   for (auto& [id, request] : requests_) {
     if (request->link != link) continue;
@@ -286,9 +288,9 @@ void HttpsConnection::Expire(uint64_t id) {
   Link* link = request->link;
   const std::string within = absl::FormatDuration(request->timeout);
   if (link == nullptr || link->h2 == nullptr || request->stream_id == 0) {
-    Complete(id, absl::DeadlineExceededError(
-                     absl::StrCat("no TLS connection to ", server_.ToString(), " (", tls_name_,
-                                  ") within ", within)));
+    Complete(id,
+             absl::DeadlineExceededError(absl::StrCat("no TLS connection to ", server_.ToString(),
+                                                      " (", tls_name_, ") within ", within)));
     if (link == nullptr) return;
     for (const auto& [other_id, other] : requests_) {
       if (other->link == link) return;  // still wanted
@@ -303,8 +305,8 @@ void HttpsConnection::Expire(uint64_t id) {
   }
   link->h2->Cancel(request->stream_id);
   link->requests.erase(request->stream_id);
-  Complete(id, absl::DeadlineExceededError(absl::StrCat("no HTTP response from ",
-                                                        server_.ToString(), " within ", within)));
+  Complete(id, absl::DeadlineExceededError(
+                   absl::StrCat("no HTTP response from ", server_.ToString(), " within ", within)));
   if (Flush(link)) RetireIfDone(link);
 }
 

@@ -52,8 +52,8 @@ class HttpsConnection {
 
   // Connects first when not connected (concurrent requests share one handshake), then sends.
   // `cb` runs exactly once, on the loop, never inside Get/Post. Returns an id for Cancel.
-  uint64_t Get(const std::string& path_and_query, const std::string& accept,
-               absl::Duration timeout, ResponseCallback cb);
+  uint64_t Get(const std::string& path_and_query, const std::string& accept, absl::Duration timeout,
+               ResponseCallback cb);
   // Sends `accept: <content_type>` too: a DoH POST wants its answer in the form it asked in
   // (RFC 8484 4.1).
   uint64_t Post(const std::string& path, const std::string& content_type, std::string body,

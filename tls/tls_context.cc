@@ -24,7 +24,8 @@ constexpr char kTls12Ciphers[] = "ECDHE+AESGCM:ECDHE+CHACHA20";
 absl::StatusOr<SslCtxPtr> NewContext(const SSL_METHOD* method) {
   ERR_clear_error();
   SslCtxPtr ctx(SSL_CTX_new(method));
-  if (ctx == nullptr) return absl::InternalError(absl::StrCat("SSL_CTX_new: ", DrainOpenSslErrors()));
+  if (ctx == nullptr)
+    return absl::InternalError(absl::StrCat("SSL_CTX_new: ", DrainOpenSslErrors()));
   if (SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1 ||
       SSL_CTX_set_cipher_list(ctx.get(), kTls12Ciphers) != 1) {
     return absl::InternalError(absl::StrCat("TLS settings: ", DrainOpenSslErrors()));
@@ -99,8 +100,8 @@ absl::StatusOr<std::unique_ptr<TlsServerContext>> TlsServerContext::Create(
   }
   if (SSL_CTX_check_private_key(ctx->get()) != 1) {
     DrainOpenSslErrors();  // "no private key assigned": OpenSSL dropped the mismatching key
-    return absl::InvalidArgumentError(absl::StrCat("TLS private key ", key_file,
-                                                   " does not match the certificate in ", pem_file));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TLS private key ", key_file, " does not match the certificate in ", pem_file));
   }
   SSL_CTX_set_alpn_select_cb(ctx->get(), SelectH2, nullptr);
   return std::unique_ptr<TlsServerContext>(new TlsServerContext(*std::move(ctx)));

@@ -63,7 +63,8 @@ absl::StatusOr<std::unique_ptr<TlsSession>> TlsSession::Client(const TlsClientCo
     ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(*ssl), name.c_str()) == 1;
   } else {
     SSL_set_hostflags(*ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    ok = SSL_set_tlsext_host_name(*ssl, name.c_str()) == 1 && SSL_set1_host(*ssl, name.c_str()) == 1;
+    ok =
+        SSL_set_tlsext_host_name(*ssl, name.c_str()) == 1 && SSL_set1_host(*ssl, name.c_str()) == 1;
   }
   if (!ok) {
     return absl::InvalidArgumentError(

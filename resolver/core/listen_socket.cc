@@ -17,8 +17,8 @@ absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reu
   const char* kind = type == SOCK_DGRAM ? "udp" : "tcp";
   int fd = socket(address.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    return absl::InternalError(absl::StrCat(kind, " socket for ", address.ToString(), ": ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat(kind, " socket for ", address.ToString(), ": ", std::strerror(errno)));
   }
   const int on = 1;
   bool ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0;
@@ -28,8 +28,8 @@ absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reu
   if (!ok) {
     const int err = errno;
     close(fd);
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", address.ToString(), " (", kind, "): ", std::strerror(err)));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address.ToString(), " (", kind,
+                                               "): ", std::strerror(err)));
   }
   return fd;
 }

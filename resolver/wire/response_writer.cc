@@ -67,8 +67,7 @@ std::array<uint8_t, wire::kEmptyOptSize> EncodeOpt(uint16_t buffer_size, uint16_
 // starts at `opt_at`, whose RDLENGTH grows by as much.
 void AppendEde(const ResponseOptions& opts, size_t opt_at, std::vector<uint8_t>& message) {
   constexpr uint16_t kOptionEde = 15;
-  const std::string_view text =
-      std::string_view(opts.ede_extra_text).substr(0, kMaxEdeTextSize);
+  const std::string_view text = std::string_view(opts.ede_extra_text).substr(0, kMaxEdeTextSize);
   const uint16_t option_length = static_cast<uint16_t>(2 + text.size());
   wire::Append16(message, kOptionEde);
   wire::Append16(message, option_length);

@@ -82,7 +82,8 @@ absl::StatusOr<ChildProcess> ChildProcess::Start(const std::vector<std::string>&
   close(report[0]);
   if (n > 0) {
     waitpid(pid, nullptr, 0);
-    return absl::NotFoundError(absl::StrCat("cannot run `", command, "`: ", std::strerror(exec_error)));
+    return absl::NotFoundError(
+        absl::StrCat("cannot run `", command, "`: ", std::strerror(exec_error)));
   }
   return ChildProcess(pid, command, log_path);
 }

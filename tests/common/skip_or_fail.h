@@ -22,18 +22,18 @@ inline bool RunningUnderCi() {
 
 // In a test body, SetUp() or SetUpTestSuite(): when the status is not OK the current function
 // returns, having skipped the test (or failed it under CI).
-#define REBOUND_SKIP_OR_FAIL_UNLESS_OK(status_expr)                                          \
-  do {                                                                                       \
-    const ::absl::Status rebound_requirement_status = (status_expr);                         \
-    if (!rebound_requirement_status.ok()) {                                                  \
-      if (::rebound::testing::RunningUnderCi()) {                                            \
-        GTEST_FAIL() << "test requirement missing under CI=true (a skip is not allowed in "  \
-                        "CI): "                                                              \
-                     << rebound_requirement_status.message();                                \
-      }                                                                                      \
-      GTEST_SKIP() << "test requirement missing (set CI=true to make this a failure): "      \
-                   << rebound_requirement_status.message();                                  \
-    }                                                                                        \
+#define REBOUND_SKIP_OR_FAIL_UNLESS_OK(status_expr)                                         \
+  do {                                                                                      \
+    const ::absl::Status rebound_requirement_status = (status_expr);                        \
+    if (!rebound_requirement_status.ok()) {                                                 \
+      if (::rebound::testing::RunningUnderCi()) {                                           \
+        GTEST_FAIL() << "test requirement missing under CI=true (a skip is not allowed in " \
+                        "CI): "                                                             \
+                     << rebound_requirement_status.message();                               \
+      }                                                                                     \
+      GTEST_SKIP() << "test requirement missing (set CI=true to make this a failure): "     \
+                   << rebound_requirement_status.message();                                 \
+    }                                                                                       \
   } while (false)
 
 #endif  // REBOUND_TESTS_COMMON_SKIP_OR_FAIL_H_

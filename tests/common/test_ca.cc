@@ -48,8 +48,8 @@ std::string FileNamePart(const std::string& text) {
 }
 
 std::vector<std::string> KeyArgs(const std::string& key_file) {
-  return {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-          "-keyout",  key_file};
+  return {"-newkey", "ec",      "-pkeyopt", "ec_paramgen_curve:prime256v1",
+          "-nodes",  "-keyout", key_file};
 }
 
 }  // namespace
@@ -60,9 +60,19 @@ absl::StatusOr<TestCa> TestCa::Create(const std::string& dir, const std::string&
   TestLeaf ca{absl::StrCat(dir, "/", label, ".key"), absl::StrCat(dir, "/", label, ".pem")};
   const std::string config = absl::StrCat(dir, "/", label, "-openssl.cnf");
   if (absl::Status s = WriteFile(config, kBaseConfig); !s.ok()) return s;
-  std::vector<std::string> args = {"req", "-x509", "-new", "-config", config, "-extensions",
-                                   "ca_ext", "-days", kDays, "-subj",
-                                   absl::StrCat("/CN=rebound test ", label), "-out", ca.cert_file};
+  std::vector<std::string> args = {"req",
+                                   "-x509",
+                                   "-new",
+                                   "-config",
+                                   config,
+                                   "-extensions",
+                                   "ca_ext",
+                                   "-days",
+                                   kDays,
+                                   "-subj",
+                                   absl::StrCat("/CN=rebound test ", label),
+                                   "-out",
+                                   ca.cert_file};
   for (std::string& arg : KeyArgs(ca.key_file)) args.push_back(std::move(arg));
   if (absl::Status s = RunOpenSsl(args, absl::StrCat(dir, "/", label, "-openssl.log")); !s.ok()) {
     return s;
@@ -76,7 +86,8 @@ absl::StatusOr<TestLeaf> TestCa::IssueLeaf(const std::string& dns_name,
   if (!dns_name.empty()) alt_names.push_back(absl::StrCat("DNS:", dns_name));
   for (const std::string& ip : ip_addresses) {
     unsigned char parsed[16];
-    if (inet_pton(AF_INET, ip.c_str(), parsed) != 1 && inet_pton(AF_INET6, ip.c_str(), parsed) != 1) {
+    if (inet_pton(AF_INET, ip.c_str(), parsed) != 1 &&
+        inet_pton(AF_INET6, ip.c_str(), parsed) != 1) {
       return absl::InvalidArgumentError(absl::StrCat("not an IP address: ", ip));
     }
     alt_names.push_back(absl::StrCat("IP:", ip));
@@ -84,26 +95,38 @@ absl::StatusOr<TestLeaf> TestCa::IssueLeaf(const std::string& dns_name,
   if (alt_names.empty()) return absl::InvalidArgumentError("a leaf needs a DNS name or an IP");
   const std::string common_name = dns_name.empty() ? ip_addresses.front() : dns_name;
 
-  const std::string base = absl::StrCat(dir_, "/", label_, "-leaf", ++leaves_issued_, "-",
-                                        FileNamePart(common_name));
+  const std::string base =
+      absl::StrCat(dir_, "/", label_, "-leaf", ++leaves_issued_, "-", FileNamePart(common_name));
   const std::string config = base + "-openssl.cnf";
-  absl::Status s = WriteFile(
-      config, absl::StrCat(kBaseConfig,
-                           "[leaf_ext]\n"
-                           "basicConstraints = critical, CA:FALSE\n"
-                           "keyUsage = critical, digitalSignature\n"
-                           "extendedKeyUsage = serverAuth\n"
-                           "subjectKeyIdentifier = hash\n"
-                           "authorityKeyIdentifier = keyid\n"
-                           "subjectAltName = ",
-                           absl::StrJoin(alt_names, ", "), "\n"));
+  absl::Status s = WriteFile(config, absl::StrCat(kBaseConfig,
+                                                  "[leaf_ext]\n"
+                                                  "basicConstraints = critical, CA:FALSE\n"
+                                                  "keyUsage = critical, digitalSignature\n"
+                                                  "extendedKeyUsage = serverAuth\n"
+                                                  "subjectKeyIdentifier = hash\n"
+                                                  "authorityKeyIdentifier = keyid\n"
+                                                  "subjectAltName = ",
+                                                  absl::StrJoin(alt_names, ", "), "\n"));
   if (!s.ok()) return s;
   TestLeaf leaf{base + ".key", base + ".pem"};
   // `req -x509 -CA` (OpenSSL 3) makes the key and the CA-signed certificate in one run.
-  std::vector<std::string> args = {"req", "-x509", "-new", "-config", config, "-extensions",
-                                   "leaf_ext", "-days", kDays, "-subj",
-                                   absl::StrCat("/CN=", common_name), "-CA", ca_.cert_file,
-                                   "-CAkey", ca_.key_file, "-out", leaf.cert_file};
+  std::vector<std::string> args = {"req",
+                                   "-x509",
+                                   "-new",
+                                   "-config",
+                                   config,
+                                   "-extensions",
+                                   "leaf_ext",
+                                   "-days",
+                                   kDays,
+                                   "-subj",
+                                   absl::StrCat("/CN=", common_name),
+                                   "-CA",
+                                   ca_.cert_file,
+                                   "-CAkey",
+                                   ca_.key_file,
+                                   "-out",
+                                   leaf.cert_file};
   for (std::string& arg : KeyArgs(leaf.key_file)) args.push_back(std::move(arg));
   if (s = RunOpenSsl(args, base + "-openssl.log"); !s.ok()) return s;
   return leaf;

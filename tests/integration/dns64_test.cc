@@ -416,16 +416,16 @@ TEST_F(Dns64Test, PacketCacheNeverServesOneViewsAnswerToTheOther) {
   // (The CNAME's target is compressed against the question, so it takes the question's case
   // too, as in any freshly rendered response: the lines are compared without case.)
   constexpr char kInsideClient[] = "127.0.0.2";
-  const std::vector<std::string> synthesized = {Lower(Line(n::kChain3, "CNAME", n::kV4Only)),
-                                                Lower(Line(n::kV4Only, "AAAA", "64:ff9b::506:708"))};
+  const std::vector<std::string> synthesized = {
+      Lower(Line(n::kChain3, "CNAME", n::kV4Only)),
+      Lower(Line(n::kV4Only, "AAAA", "64:ff9b::506:708"))};
   const std::vector<std::string> plain = {Lower(Line(n::kChain3, "CNAME", n::kV4Only))};
   auto lowered = [](const LdnsPktPtr& reply) {
     std::vector<std::string> lines = SectionLines(reply.get(), LDNS_SECTION_ANSWER);
     for (std::string& line : lines) line = Lower(line);
     return lines;
   };
-  const std::string names[] = {std::string(n::kChain3), "CHAIN3.alpha.test.",
-                               "cHaIn3.AlPhA.tEsT."};
+  const std::string names[] = {std::string(n::kChain3), "CHAIN3.alpha.test.", "cHaIn3.AlPhA.tEsT."};
   uint64_t after_first_round = 0;
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE(names[round]);
@@ -439,8 +439,9 @@ TEST_F(Dns64Test, PacketCacheNeverServesOneViewsAnswerToTheOther) {
     EXPECT_EQ(ldns_pkt_get_rcode(outside.get()), LDNS_RCODE_NOERROR);
     EXPECT_EQ(lowered(outside), plain) << PacketToString(outside.get());
     EXPECT_EQ(QuestionName(*outside), names[round]);
-    EXPECT_THAT(RdataStrings(outside.get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_SOA, n::kAlphaZone),
-                SizeIs(1))
+    EXPECT_THAT(
+        RdataStrings(outside.get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_SOA, n::kAlphaZone),
+        SizeIs(1))
         << PacketToString(outside.get());
     if (round == 0) after_first_round = AllNsdQueries();
   }

@@ -66,15 +66,14 @@ TEST(AnswerFromRelayTest, KeepsTheChainAndItsEndDropsTheRest) {
 
 TEST(AnswerFromRelayTest, NegativeAnswerKeepsTheSoaOfTheZoneAbove) {
   LdnsRdfPtr qname = Name("nowhere.example.");
-  LdnsPktPtr relay = RelayAnswer(
-      LDNS_RCODE_NXDOMAIN, {},
-      {"other.\t300\tIN\tSOA\tns.other. h.other. 1 2 3 4 5",
-       "example.\t300\tIN\tSOA\tns.example. h.example. 1 2 3 4 60"});
+  LdnsPktPtr relay = RelayAnswer(LDNS_RCODE_NXDOMAIN, {},
+                                 {"other.\t300\tIN\tSOA\tns.other. h.other. 1 2 3 4 5",
+                                  "example.\t300\tIN\tSOA\tns.example. h.example. 1 2 3 4 60"});
   LdnsPktPtr answer = AnswerFromRelay(*relay, qname.get(), LDNS_RR_TYPE_A);
   EXPECT_EQ(ldns_pkt_get_rcode(answer.get()), LDNS_RCODE_NXDOMAIN);
-  EXPECT_EQ(Section(*answer, LDNS_SECTION_AUTHORITY),
-            (std::vector<std::string>{
-                "example.\t300\tIN\tSOA\tns.example. h.example. 1 2 3 4 60"}));
+  EXPECT_EQ(
+      Section(*answer, LDNS_SECTION_AUTHORITY),
+      (std::vector<std::string>{"example.\t300\tIN\tSOA\tns.example. h.example. 1 2 3 4 60"}));
 }
 
 TEST(AnswerFromRelayTest, ACnameLoopEnds) {

@@ -43,7 +43,8 @@ class RawSocket {
 };
 
 TEST_F(HttpsErrorsTest, CertificateForAnotherNameIsPermissionDenied) {
-  auto server = StartServer(IssueLeaf(const_cast<TestCa&>(Ca()), "other.test", {}), EchoPathHandler());
+  auto server =
+      StartServer(IssueLeaf(const_cast<TestCa&>(Ca()), "other.test", {}), EchoPathHandler());
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server, "relay.test");
   absl::StatusOr<HttpsResponse> response = Fetch(*client, "/");
@@ -54,8 +55,8 @@ TEST_F(HttpsErrorsTest, CertificateForAnotherNameIsPermissionDenied) {
 }
 
 TEST_F(HttpsErrorsTest, CertificateFromAnUnknownCaIsPermissionDenied) {
-  auto server = StartServer(IssueLeaf(const_cast<TestCa&>(UnknownCa()), "relay.test", {"127.0.0.1"}),
-                            EchoPathHandler());
+  auto server = StartServer(
+      IssueLeaf(const_cast<TestCa&>(UnknownCa()), "relay.test", {"127.0.0.1"}), EchoPathHandler());
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server, "relay.test");
   absl::StatusOr<HttpsResponse> response = Fetch(*client, "/");
@@ -110,13 +111,14 @@ TEST_F(HttpsErrorsTest, ServerThatNeverSpeaksIsDeadlineExceeded) {
 
 TEST_F(HttpsErrorsTest, SlowHandlerIsDeadlineExceededAndTheConnectionStays) {
   std::vector<HttpsResponder> pending;
-  auto server = StartServer(RelayLeaf(), [&pending](const HttpsRequest& request, HttpsResponder respond) {
-    if (request.path == "/slow") {
-      pending.push_back(std::move(respond));
-    } else {
-      respond(HttpsReply{200, "text/plain", "fast", 0});
-    }
-  });
+  auto server =
+      StartServer(RelayLeaf(), [&pending](const HttpsRequest& request, HttpsResponder respond) {
+        if (request.path == "/slow") {
+          pending.push_back(std::move(respond));
+        } else {
+          respond(HttpsReply{200, "text/plain", "fast", 0});
+        }
+      });
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server);
   ASSERT_TRUE(Fetch(*client, "/warm-up").ok());

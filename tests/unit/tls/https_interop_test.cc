@@ -80,10 +80,19 @@ class CurlAgainstHttpsServer : public HttpsInteropTest {
   // Runs curl against the server with the loop running; returns curl's exit code.
   int Curl(const std::vector<std::string>& extra_args, const std::string& path) {
     const uint16_t port = server_->local_addresses().front().port();
-    std::vector<std::string> argv = {"curl", "--silent", "--show-error", "--max-time", "5",
-                                     "--cacert", Ca().cert_file(), "--resolve",
+    std::vector<std::string> argv = {"curl",
+                                     "--silent",
+                                     "--show-error",
+                                     "--max-time",
+                                     "5",
+                                     "--cacert",
+                                     Ca().cert_file(),
+                                     "--resolve",
                                      absl::StrCat("relay.test:", port, ":127.0.0.1"),
-                                     "--dump-header", headers_file(), "--output", body_file()};
+                                     "--dump-header",
+                                     headers_file(),
+                                     "--output",
+                                     body_file()};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     argv.push_back(absl::StrCat("https://relay.test:", port, path));
     absl::StatusOr<ChildProcess> curl = ChildProcess::Start(argv, dir() + "/curl.log");
@@ -103,7 +112,8 @@ class CurlAgainstHttpsServer : public HttpsInteropTest {
 };
 
 TEST_F(CurlAgainstHttpsServer, GetOverHttp2WithCacheControl) {
-  ASSERT_EQ(Curl({"--http2"}, "/dns-query?dns=AAABAAABAAAAAAAAA3d3dwR0ZXN0AAABAAE"), 0) << curl_log_;
+  ASSERT_EQ(Curl({"--http2"}, "/dns-query?dns=AAABAAABAAAAAAAAA3d3dwR0ZXN0AAABAAE"), 0)
+      << curl_log_;
   const std::string headers = ReadFile(headers_file());
   EXPECT_THAT(headers, HasSubstr("HTTP/2 200"));
   EXPECT_THAT(headers, HasSubstr("content-type: application/dns-message"));
@@ -116,7 +126,8 @@ TEST_F(CurlAgainstHttpsServer, GetOverHttp2WithCacheControl) {
 }
 
 TEST_F(CurlAgainstHttpsServer, PostOverHttp2) {
-  const std::string query("\x00\x00\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01", 17);
+  const std::string query("\x00\x00\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01",
+                          17);
   std::ofstream(dir() + "/query.bin", std::ios::binary) << query;
   ASSERT_EQ(Curl({"--http2", "--data-binary", "@" + dir() + "/query.bin", "--header",
                   "content-type: application/dns-message"},

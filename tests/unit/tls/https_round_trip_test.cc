@@ -22,7 +22,8 @@ using RoundTripTest = HttpsTest;
 
 TEST_F(RoundTripTest, GetCarriesPathAndReturnsStatusTypeAndBody) {
   std::vector<HttpsRequest> seen;
-  auto server = StartServer(RelayLeaf(), [&seen](const HttpsRequest& request, HttpsResponder respond) {
+  auto server = StartServer(RelayLeaf(), [&seen](const HttpsRequest& request,
+                                                 HttpsResponder respond) {
     seen.push_back(request);
     respond(HttpsReply{203, "application/dns-message", std::string("\x00\x01wire\xff", 7), 300});
   });
@@ -44,11 +45,12 @@ TEST_F(RoundTripTest, GetCarriesPathAndReturnsStatusTypeAndBody) {
 
 TEST_F(RoundTripTest, PostCarriesBodyAndContentType) {
   std::vector<HttpsRequest> seen;
-  auto server = StartServer(RelayLeaf(), [&seen](const HttpsRequest& request, HttpsResponder respond) {
-    seen.push_back(request);
-    respond(HttpsReply{200, "application/x-reversed",
-                       std::string(request.body.rbegin(), request.body.rend()), 0});
-  });
+  auto server =
+      StartServer(RelayLeaf(), [&seen](const HttpsRequest& request, HttpsResponder respond) {
+        seen.push_back(request);
+        respond(HttpsReply{200, "application/x-reversed",
+                           std::string(request.body.rbegin(), request.body.rend()), 0});
+      });
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server);
 
@@ -71,17 +73,19 @@ TEST_F(RoundTripTest, PostCarriesBodyAndContentType) {
 
 TEST_F(RoundTripTest, TwentyConcurrentRequestsShareOneConnection) {
   std::set<std::string> peers;
-  auto server = StartServer(RelayLeaf(), [&peers](const HttpsRequest& request, HttpsResponder respond) {
-    peers.insert(request.peer.ToString());
-    respond(HttpsReply{200, "text/plain", request.path, 0});
-  });
+  auto server =
+      StartServer(RelayLeaf(), [&peers](const HttpsRequest& request, HttpsResponder respond) {
+        peers.insert(request.peer.ToString());
+        respond(HttpsReply{200, "text/plain", request.path, 0});
+      });
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server);
 
   std::map<int, absl::StatusOr<HttpsResponse>> results;
   for (int i = 0; i < 20; ++i) {
-    client->Get(absl::StrCat("/q/", i), "text/plain", absl::Seconds(3),
-                [&results, i](absl::StatusOr<HttpsResponse> r) { results.emplace(i, std::move(r)); });
+    client->Get(
+        absl::StrCat("/q/", i), "text/plain", absl::Seconds(3),
+        [&results, i](absl::StatusOr<HttpsResponse> r) { results.emplace(i, std::move(r)); });
   }
   ASSERT_TRUE(RunUntil([&] { return results.size() == 20; }));
   for (const auto& [i, result] : results) {
@@ -168,7 +172,8 @@ TEST_F(RoundTripTest, GetRacingAServerCloseIsRetriedOnANewConnection) {
   ASSERT_TRUE(client->connected());  // not noticed yet
   std::optional<absl::StatusOr<HttpsResponse>> get;
   std::optional<absl::StatusOr<HttpsResponse>> post;
-  client->Get("/two", "", absl::Seconds(3), [&](absl::StatusOr<HttpsResponse> r) { get = std::move(r); });
+  client->Get("/two", "", absl::Seconds(3),
+              [&](absl::StatusOr<HttpsResponse> r) { get = std::move(r); });
   client->Post("/three", "text/plain", "x", absl::Seconds(3),
                [&](absl::StatusOr<HttpsResponse> r) { post = std::move(r); });
   ASSERT_TRUE(RunUntil([&] { return get.has_value() && post.has_value(); }));
@@ -196,17 +201,20 @@ TEST_F(RoundTripTest, IdleTimeoutSendsGoawayAndTheClientReconnects) {
 
 TEST_F(RoundTripTest, CancelledRequestNeverCallsBackAndTheConnectionStays) {
   std::map<std::string, HttpsResponder> pending;
-  auto server = StartServer(RelayLeaf(), [&pending](const HttpsRequest& request, HttpsResponder respond) {
-    pending.emplace(request.path, std::move(respond));
-  });
+  auto server =
+      StartServer(RelayLeaf(), [&pending](const HttpsRequest& request, HttpsResponder respond) {
+        pending.emplace(request.path, std::move(respond));
+      });
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server);
 
   bool cancelled_called = false;
   std::optional<absl::StatusOr<HttpsResponse>> kept;
-  const uint64_t cancelled = client->Get("/cancelled", "", absl::Seconds(3),
-                                         [&](absl::StatusOr<HttpsResponse>) { cancelled_called = true; });
-  client->Get("/kept", "", absl::Seconds(3), [&](absl::StatusOr<HttpsResponse> r) { kept = std::move(r); });
+  const uint64_t cancelled =
+      client->Get("/cancelled", "", absl::Seconds(3),
+                  [&](absl::StatusOr<HttpsResponse>) { cancelled_called = true; });
+  client->Get("/kept", "", absl::Seconds(3),
+              [&](absl::StatusOr<HttpsResponse> r) { kept = std::move(r); });
   ASSERT_TRUE(RunUntil([&] { return pending.size() == 2; }));
   client->Cancel(cancelled);
   for (auto& [path, respond] : pending) respond(HttpsReply{200, "text/plain", path, 0});
@@ -226,7 +234,8 @@ TEST_F(RoundTripTest, CancelledRequestNeverCallsBackAndTheConnectionStays) {
   // The first connection still serves.
   pending.clear();
   std::optional<absl::StatusOr<HttpsResponse>> after;
-  client->Get("/after", "", absl::Seconds(3), [&](absl::StatusOr<HttpsResponse> r) { after = std::move(r); });
+  client->Get("/after", "", absl::Seconds(3),
+              [&](absl::StatusOr<HttpsResponse> r) { after = std::move(r); });
   ASSERT_TRUE(RunUntil([&] { return pending.count("/after") == 1; }));
   pending.at("/after")(HttpsReply{200, "text/plain", "ok", 0});
   ASSERT_TRUE(RunUntil([&] { return after.has_value(); }));
@@ -255,17 +264,21 @@ TEST_F(RoundTripTest, OversizedRequestBodyGets413WithoutReachingTheHandler) {
   int handled = 0;
   HttpsServerOptions options;
   options.max_request_body = 1000;
-  auto server = StartServer(RelayLeaf(), [&handled](const HttpsRequest& request, HttpsResponder respond) {
-    ++handled;
-    respond(HttpsReply{200, "text/plain", std::to_string(request.body.size()), 0});
-  }, options);
+  auto server = StartServer(
+      RelayLeaf(),
+      [&handled](const HttpsRequest& request, HttpsResponder respond) {
+        ++handled;
+        respond(HttpsReply{200, "text/plain", std::to_string(request.body.size()), 0});
+      },
+      options);
   ASSERT_NE(server, nullptr);
   auto client = ConnectTo(*server);
 
   std::map<size_t, absl::StatusOr<HttpsResponse>> results;
   for (size_t size : {size_t{1000}, size_t{1001}, size_t{70000}}) {
-    client->Post("/dns-query", "application/dns-message", std::string(size, 'b'), absl::Seconds(3),
-                 [&results, size](absl::StatusOr<HttpsResponse> r) { results.emplace(size, std::move(r)); });
+    client->Post(
+        "/dns-query", "application/dns-message", std::string(size, 'b'), absl::Seconds(3),
+        [&results, size](absl::StatusOr<HttpsResponse> r) { results.emplace(size, std::move(r)); });
   }
   ASSERT_TRUE(RunUntil([&] { return results.size() == 3; }));
   ASSERT_TRUE(results.at(1000).ok()) << results.at(1000).status();

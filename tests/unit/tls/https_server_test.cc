@@ -75,8 +75,8 @@ RawTlsOutcome RawTlsClient(uint16_t port, const std::string& alpn_wire,
       if (n > 0) continue;  // e.g. the server's SETTINGS and GOAWAY
       const int error = SSL_get_error(ssl, n);
       // ZERO_RETURN: close_notify; SYSCALL with errno 0: a plain TCP close.
-      outcome.closed_by_server = error == SSL_ERROR_ZERO_RETURN ||
-                                 (error == SSL_ERROR_SYSCALL && errno != EAGAIN);
+      outcome.closed_by_server =
+          error == SSL_ERROR_ZERO_RETURN || (error == SSL_ERROR_SYSCALL && errno != EAGAIN);
       break;
     }
   } else {
@@ -90,7 +90,8 @@ RawTlsOutcome RawTlsClient(uint16_t port, const std::string& alpn_wire,
 
 TEST_F(HttpsServerTest, ClientOfferingOnlyHttp11FailsTheHandshake) {
   int handled = 0;
-  auto server = StartServer(RelayLeaf(), [&handled](const HttpsRequest&, HttpsResponder) { ++handled; });
+  auto server =
+      StartServer(RelayLeaf(), [&handled](const HttpsRequest&, HttpsResponder) { ++handled; });
   ASSERT_NE(server, nullptr);
   const uint16_t port = server->local_addresses().front().port();
   std::atomic<bool> done = false;
@@ -128,7 +129,8 @@ TEST_F(HttpsServerTest, ClientWithoutAlpnIsClosedAfterTheHandshake) {
 
 TEST_F(HttpsServerTest, ClientThatDoesNotSpeakHttp2IsClosed) {
   int handled = 0;
-  auto server = StartServer(RelayLeaf(), [&handled](const HttpsRequest&, HttpsResponder) { ++handled; });
+  auto server =
+      StartServer(RelayLeaf(), [&handled](const HttpsRequest&, HttpsResponder) { ++handled; });
   ASSERT_NE(server, nullptr);
   const uint16_t port = server->local_addresses().front().port();
   std::atomic<bool> done = false;

@@ -104,8 +104,8 @@ std::unique_ptr<HttpsConnection> HttpsTest::ConnectTo(const HttpsServer& server,
                                            server.local_addresses().front(), tls_name);
 }
 
-absl::StatusOr<HttpsResponse> HttpsTest::Fetch(HttpsConnection& connection,
-                                               const std::string& path, absl::Duration timeout) {
+absl::StatusOr<HttpsResponse> HttpsTest::Fetch(HttpsConnection& connection, const std::string& path,
+                                               absl::Duration timeout) {
   std::optional<absl::StatusOr<HttpsResponse>> result;
   connection.Get(path, "application/dns-message", timeout,
                  [&result](absl::StatusOr<HttpsResponse> r) { result = std::move(r); });
@@ -120,7 +120,8 @@ bool HttpsTest::RunUntil(const std::function<bool()>& done, absl::Duration limit
   // else happens.
   uv_timer_t tick;
   uv_timer_init(&loop_, &tick);
-  uv_timer_start(&tick, [](uv_timer_t*) {}, 2, 2);
+  uv_timer_start(
+      &tick, [](uv_timer_t*) {}, 2, 2);
   const absl::Time deadline = absl::Now() + limit;
   bool satisfied = false;
   while (!(satisfied = done()) && absl::Now() < deadline) uv_run(&loop_, UV_RUN_ONCE);

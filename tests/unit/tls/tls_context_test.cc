@@ -1,4 +1,6 @@
 // TlsClientContext / TlsServerContext creation: the files they read and what errors say.
+#include "tls/tls_context.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -6,7 +8,6 @@
 #include <string>
 
 #include "tests/unit/tls/https_test_fixture.h"
-#include "tls/tls_context.h"
 
 namespace rebound::testing {
 namespace {
