@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds rebound and runs the whole test suite twice: as built for use (unit tests and integration
+# Checks the formatting, builds rebound and runs the whole test suite twice: as built for use (unit tests and integration
 # tests against real NSD and unbound servers), then built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (REBOUND_SANITIZE), where any report from a test or from a rebound a
 # test started fails the run. Integration tests need root (a private network namespace with port
@@ -24,6 +24,8 @@ case "${1:-}" in
 esac
 
 "$root/tools/install-deps.sh"
+# A misformatted file fails the suite before anything is built.
+"$root/tools/check-format.sh"
 
 if ((plain)); then
   build="${BUILD_DIR:-$root/build}"
