@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks the formatting, builds rebound and runs the whole test suite twice: as built for use (unit tests and integration
-# tests against real NSD and unbound servers), then built with AddressSanitizer and
+# Checks the formatting (tools/check-format.sh), builds rebound and runs the whole test suite
+# twice: as built for use (unit, replay and integration tests against real NSD and unbound
+# servers), then built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (REBOUND_SANITIZE), where any report from a test or from a rebound a
 # test started fails the run. Integration tests need root (a private network namespace with port
 # 53 on loopback); without root they skip with a message, except under CI=true where that fails.
