@@ -88,67 +88,79 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
     }
   }
 
+  PendingAnswer pending{.view = view, .key = key, .action = action, .client = client};
+  pending.client.dns64_view = dns64_view;
+  pending.options.max_size = max_size;
+  pending.options.query_had_edns = view.has_edns;
+  pending.options.edns_buffer_size = edns_size;
+  pending.options.edns_do = view.edns_do;
+  return Submit(packet, std::move(pending), out, make_reply);
+}
+
+// The slow path: the query is parsed and goes to the pipeline, whose answer AnswerClient sends.
+QueryHandler::Handled QueryHandler::Submit(std::span<const uint8_t> packet, PendingAnswer pending,
+                                           std::span<uint8_t> out,
+                                           absl::FunctionRef<Reply()> make_reply) {
+  const QueryView& view = pending.view;
+  const uint16_t edns_size = options_.edns_buffer_size;
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) {
     ++stats_.malformed;
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_size), out);
   }
-  if (action == AccessAction::kAllowSetRd) ldns_pkt_set_rd(parsed, true);
-
-  ResponseOptions options;
-  options.max_size = max_size;
-  options.query_had_edns = view.has_edns;
-  options.edns_buffer_size = edns_size;
-  options.edns_do = view.edns_do;
-  // Only what the access control plainly allowed: allow_snoop and allow_setrd change what is
-  // answered (RD), and their responses must not reach other clients.
-  const bool storable = options_.packet_cache != nullptr && action == AccessAction::kAllow;
+  if (pending.action == AccessAction::kAllowSetRd) ldns_pkt_set_rd(parsed, true);
   // Kept so that an answer that cannot be rendered still gets a SERVFAIL with the question.
-  std::vector<uint8_t> head(packet.begin(), packet.begin() + view.question_end);
-  ClientInfo viewed = client;
-  viewed.dns64_view = dns64_view;
-  auto request = std::make_unique<Request>(LdnsPktPtr(parsed), viewed, clock_->Now());
+  pending.head.assign(packet.begin(), packet.begin() + view.question_end);
+  pending.reply = make_reply();
+  const bool tcp = pending.client.tcp;
+  std::vector<uint8_t> head = pending.head;
+  auto request = std::make_unique<Request>(LdnsPktPtr(parsed), pending.client, clock_->Now());
   const uint64_t request_id = pipeline_->Submit(
       std::move(request),
-      [this, options, view, key, storable, head, reply = make_reply()](Request& req) {
-        // Dropped to make room (jostled): a UDP client asks again, as it would of unbound; one on a
-        // connection is told, so that it does not wait on an answer that never comes.
-        if (req.dropped()) {
-          ++stats_.overloaded;
-          if (req.client().tcp) {
-            reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, options_.edns_buffer_size));
-          }
-          return;
-        }
-        ResponseOptions with_ede = options;
-        if (const std::optional<ExtendedDnsError>& ede = req.extended_error()) {
-          with_ede.ede_info_code = ede->info_code;  // RFC 8914, e.g. 22 when nothing answered
-          with_ede.ede_extra_text = ede->extra_text;
-        }
-        absl::StatusOr<std::vector<uint8_t>> wire =
-            RenderResponse(req.query(), *req.answer(), with_ede);
-        if (!wire.ok()) {
-          ++stats_.render_failures;
-          static RateLimiter limiter;
-          if (limiter.Allow()) {
-            Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
-          }
-          reply(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, options_.edns_buffer_size));
-          return;
-        }
-        if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
-        // Insert itself refuses SERVFAIL, TC and anything without a TTL.
-        if (storable && RenderedWhole(*wire, *req.answer(), options.query_had_edns)) {
-          options_.packet_cache->Insert(key, *wire);
-        }
-        reply(*std::move(wire));
-      });
+      [this, pending = std::move(pending)](Request& req) { AnswerClient(pending, req); });
   if (request_id != 0) return {Outcome::kPending, 0, request_id};
   // No room (num-queries-per-thread, or the client's share of it), and nothing old enough to
   // make room: dropped as unbound drops it, or SERVFAIL on a connection.
   ++stats_.overloaded;
-  if (!client.tcp) return {};
+  if (!tcp) return {};
   return Immediate(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, edns_size), out);
+}
+
+void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
+  const uint16_t edns_size = options_.edns_buffer_size;
+  // Dropped to make room (jostled): a UDP client asks again, as it would of unbound; one on a
+  // connection is told, so that it does not wait on an answer that never comes.
+  if (req.dropped()) {
+    ++stats_.overloaded;
+    if (req.client().tcp) {
+      pending.reply(
+          RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
+    }
+    return;
+  }
+  ResponseOptions with_ede = pending.options;
+  if (const std::optional<ExtendedDnsError>& ede = req.extended_error()) {
+    with_ede.ede_info_code = ede->info_code;  // RFC 8914, e.g. 22 when nothing answered
+    with_ede.ede_extra_text = ede->extra_text;
+  }
+  absl::StatusOr<std::vector<uint8_t>> wire = RenderResponse(req.query(), *req.answer(), with_ede);
+  if (!wire.ok()) {
+    ++stats_.render_failures;
+    static RateLimiter limiter;
+    if (limiter.Allow())
+      Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
+    pending.reply(RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
+    return;
+  }
+  if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
+  // Only what the access control plainly allowed is stored: allow_snoop and allow_setrd change
+  // what is answered (RD), and their responses must not reach other clients. Insert itself
+  // refuses SERVFAIL, TC and anything without a TTL.
+  const bool storable = options_.packet_cache != nullptr && pending.action == AccessAction::kAllow;
+  if (storable && RenderedWhole(*wire, *req.answer(), pending.options.query_had_edns)) {
+    options_.packet_cache->Insert(pending.key, *wire);
+  }
+  pending.reply(*std::move(wire));
 }
 
 void QueryHandler::Abandon(uint64_t request) { pipeline_->Abandon(request); }

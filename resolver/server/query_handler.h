@@ -17,6 +17,7 @@
 #include "resolver/core/clock.h"
 #include "resolver/core/pipeline.h"
 #include "resolver/wire/query_reader.h"
+#include "resolver/wire/response_writer.h"
 
 namespace rebound {
 
@@ -86,6 +87,20 @@ class QueryHandler {
   const ServerStats& stats() const { return stats_; }
 
  private:
+  // What the answer to a query in the pipeline needs once it comes back.
+  struct PendingAnswer {
+    QueryView view;
+    PacketCacheKey key;
+    AccessAction action;
+    ClientInfo client;  // with the view decided
+    ResponseOptions options = {};
+    std::vector<uint8_t> head = {};  // header and question, for an error response
+    Reply reply = nullptr;
+  };
+  Handled Submit(std::span<const uint8_t> packet, PendingAnswer pending, std::span<uint8_t> out,
+                 absl::FunctionRef<Reply()> make_reply);
+  // Renders the pipeline's answer (or a SERVFAIL) and sends it; stores it in the packet cache.
+  void AnswerClient(const PendingAnswer& pending, Request& req);
   // The key flags of `view` as sent by `client`.
   uint8_t KeyFlags(const QueryView& view, bool dns64_view) const;
   bool InDns64View(const ClientInfo& client) const;
