@@ -190,6 +190,105 @@ absl::StatusOr<LdnsRrListPtr> RootHints(const Config& config) {
   return LoadRootHintsFile(config.root_hints);
 }
 
+// The root hints, forward-zone and stub-zone clauses, as the iterator's DelegationFinder.
+absl::Status SetUpDelegations(const Config& config, Shared* shared) {
+  absl::StatusOr<LdnsRrListPtr> hints = RootHints(config);
+  if (!hints.ok())
+    return absl::Status(hints.status().code(),
+                        absl::StrCat("root-hints: ", hints.status().message()));
+  shared->delegations = std::make_unique<DelegationFinder>(&shared->rrsets, **hints);
+  for (const ForwardZone& zone : config.forward_zones) {
+    std::vector<Endpoint> servers;
+    for (const Endpoint& server : zone.addrs) {
+      // As in unbound, do-not-query-localhost keeps loopback upstreams out unless turned off.
+      if (config.do_not_query_localhost && server.IsLoopback()) {
+        Log(LogLevel::kError,
+            "warning: forward-zone %s: not querying %s (do-not-query-localhost: yes)", zone.name,
+            server.ToString());
+        continue;
+      }
+      servers.push_back(server);
+    }
+    if (servers.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "forward-zone ", zone.name,
+          ": every forward-addr is on loopback; set do-not-query-localhost: no to use them"));
+    }
+    if (absl::Status s =
+            shared->delegations->AddForwardZone(zone.name, servers, zone.forward_first);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const StubZone& zone : config.stub_zones) {
+    if (zone.stub_prime) {
+      Log(LogLevel::kError, "warning: stub-zone %s: stub-prime is not supported, ignored",
+          zone.name);
+    }
+    if (absl::Status s =
+            shared->delegations->AddStubZone(zone.name, zone.addrs, zone.hosts, zone.stub_first);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  return absl::OkStatus();
+}
+
+// The bootstrap fallback's shared parts, and the cache warmed with remembered relay answers.
+absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
+  if (config.bootstrap.mode == BootstrapMode::kNo) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<TlsClientContext>> tls =
+      TlsClientContext::Create(config.bootstrap.ca_file);
+  if (!tls.ok()) {
+    return absl::Status(tls.status().code(), absl::StrCat("bootstrap: ", tls.status().message()));
+  }
+  shared->bootstrap = Shared::Bootstrap{
+      &config.bootstrap, std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
+      *std::move(tls),
+      std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
+  WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl, &shared->rrsets);
+  if (config.bootstrap.mode == BootstrapMode::kYes) {
+    shared->iterator_options.budget_without_reply = kBudgetWithoutReply;
+  }
+  return absl::OkStatus();
+}
+
+// The main thread only waits for SIGINT or SIGTERM, and trims the heap now and then.
+void WaitForStopSignal() {
+  uv_loop_t* loop = uv_default_loop();
+  uv_signal_t sigint, sigterm;
+  auto on_signal = [](uv_signal_t* handle, int signum) {
+    GuardCallback("signal", [&] { Log(LogLevel::kOps, "signal %d: stopping", signum); });
+    uv_stop(handle->loop);
+  };
+  uv_signal_init(loop, &sigint);
+  uv_signal_init(loop, &sigterm);
+  uv_signal_start(&sigint, on_signal, SIGINT);
+  uv_signal_start(&sigterm, on_signal, SIGTERM);
+  // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
+  // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
+  uv_timer_t trim;
+  uv_timer_init(loop, &trim);
+  uv_timer_start(
+      &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
+  uv_run(loop, UV_RUN_DEFAULT);
+}
+
+void LogExitSummary(const Shared& shared) {
+  if (shared.bootstrap) {
+    shared.bootstrap->memory->Flush();
+    const HealthCounters health = shared.bootstrap->health->counters();
+    const RelayMemory::Counters relays = shared.bootstrap->memory->counters();
+    Log(LogLevel::kOps,
+        "bootstrap: %d relay answers, %d failed relay attempts; ordinary DNS unreachable for %d "
+        "queries, root servers probed for them %d times and found answering %d times, "
+        "bootstrap mode entered %d times",
+        relays.answers, relays.failures, health.unreachable, health.verifications, health.dismissed,
+        health.entered);
+  }
+}
+
 int Run(const Config& config) {
   // A peer that resets a TCP or HTTPS connection must not kill the daemon: libuv's write(2)
   // then fails with EPIPE instead.
@@ -207,65 +306,13 @@ int Run(const Config& config) {
       nullptr,
       IteratorOptionsFrom(config),
       Dns64OptionsFrom(config)};
-  absl::StatusOr<LdnsRrListPtr> hints = RootHints(config);
-  if (!hints.ok()) {
-    Log(LogLevel::kError, "root-hints: %s", hints.status().message());
+  if (absl::Status s = SetUpDelegations(config, &shared); !s.ok()) {
+    Log(LogLevel::kError, "%s", s.message());
     return 1;
   }
-  shared.delegations = std::make_unique<DelegationFinder>(&shared.rrsets, **hints);
-  for (const ForwardZone& zone : config.forward_zones) {
-    std::vector<Endpoint> servers;
-    for (const Endpoint& server : zone.addrs) {
-      // As in unbound, do-not-query-localhost keeps loopback upstreams out unless turned off.
-      if (config.do_not_query_localhost && server.IsLoopback()) {
-        Log(LogLevel::kError,
-            "warning: forward-zone %s: not querying %s (do-not-query-localhost: yes)", zone.name,
-            server.ToString());
-        continue;
-      }
-      servers.push_back(server);
-    }
-    if (servers.empty()) {
-      Log(LogLevel::kError,
-          "forward-zone %s: every forward-addr is on loopback; set do-not-query-localhost: no "
-          "to use them",
-          zone.name);
-      return 1;
-    }
-    if (absl::Status s = shared.delegations->AddForwardZone(zone.name, servers, zone.forward_first);
-        !s.ok()) {
-      Log(LogLevel::kError, "%s", s.ToString());
-      return 1;
-    }
-  }
-  for (const StubZone& zone : config.stub_zones) {
-    if (zone.stub_prime) {
-      Log(LogLevel::kError, "warning: stub-zone %s: stub-prime is not supported, ignored",
-          zone.name);
-    }
-    if (absl::Status s =
-            shared.delegations->AddStubZone(zone.name, zone.addrs, zone.hosts, zone.stub_first);
-        !s.ok()) {
-      Log(LogLevel::kError, "%s", s.ToString());
-      return 1;
-    }
-  }
-
-  if (config.bootstrap.mode != BootstrapMode::kNo) {
-    absl::StatusOr<std::unique_ptr<TlsClientContext>> tls =
-        TlsClientContext::Create(config.bootstrap.ca_file);
-    if (!tls.ok()) {
-      Log(LogLevel::kError, "bootstrap: %s", tls.status().message());
-      return 1;
-    }
-    shared.bootstrap = Shared::Bootstrap{
-        &config.bootstrap,
-        std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()), *std::move(tls),
-        std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
-    WarmCacheWithRelayAnswers(*shared.bootstrap->memory, config.bootstrap.max_ttl, &shared.rrsets);
-    if (config.bootstrap.mode == BootstrapMode::kYes) {
-      shared.iterator_options.budget_without_reply = kBudgetWithoutReply;
-    }
+  if (absl::Status s = SetUpBootstrap(config, &shared); !s.ok()) {
+    Log(LogLevel::kError, "%s", s.message());
+    return 1;
   }
 
   // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
@@ -292,38 +339,11 @@ int Run(const Config& config) {
   Log(LogLevel::kOps, "rebound started: %d thread(s), %d interface(s)", config.num_threads,
       static_cast<int>(config.interfaces.size()));
 
-  // The main thread only waits for a signal to stop.
-  uv_loop_t* loop = uv_default_loop();
-  uv_signal_t sigint, sigterm;
-  auto on_signal = [](uv_signal_t* handle, int signum) {
-    GuardCallback("signal", [&] { Log(LogLevel::kOps, "signal %d: stopping", signum); });
-    uv_stop(handle->loop);
-  };
-  uv_signal_init(loop, &sigint);
-  uv_signal_init(loop, &sigterm);
-  uv_signal_start(&sigint, on_signal, SIGINT);
-  uv_signal_start(&sigterm, on_signal, SIGTERM);
-  // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
-  // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
-  uv_timer_t trim;
-  uv_timer_init(loop, &trim);
-  uv_timer_start(
-      &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
-  uv_run(loop, UV_RUN_DEFAULT);
+  WaitForStopSignal();
 
   for (auto& worker : workers) worker->Stop();
   workers.clear();
-  if (shared.bootstrap) {
-    shared.bootstrap->memory->Flush();
-    const HealthCounters health = shared.bootstrap->health->counters();
-    const RelayMemory::Counters relays = shared.bootstrap->memory->counters();
-    Log(LogLevel::kOps,
-        "bootstrap: %d relay answers, %d failed relay attempts; ordinary DNS unreachable for %d "
-        "queries, root servers probed for them %d times and found answering %d times, "
-        "bootstrap mode entered %d times",
-        relays.answers, relays.failures, health.unreachable, health.verifications, health.dismissed,
-        health.entered);
-  }
+  LogExitSummary(shared);
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   if (const uint64_t escaped = EscapedExceptions(); escaped > 0) {
     Log(LogLevel::kError, "error: %d exceptions were caught at the event loop's edge (bugs)",
