@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "resolver/core/log.h"
+#include "resolver/wire/cname_chain.h"
 
 namespace rebound {
 namespace {
@@ -15,25 +16,6 @@ struct StagePath {
   bool ordinary_after_relays = false;
   uint64_t exchange = 0;  // the relay exchange it waits for, for OnCancel
 };
-
-// The names of the CNAME chain in `answer` that starts at `qname`: qname, its target, ...
-// Each hop follows one record, so a loop ends too.
-std::vector<const ldns_rdf*> ChainNames(const ldns_rdf* qname, const ldns_rr_list* answer) {
-  std::vector<const ldns_rdf*> names = {qname};
-  for (size_t hops = 0; hops < ldns_rr_list_rr_count(answer); ++hops) {
-    const ldns_rr* cname = nullptr;
-    for (size_t i = 0; i < ldns_rr_list_rr_count(answer) && cname == nullptr; ++i) {
-      const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-      if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) == 1 &&
-          ldns_dname_compare(ldns_rr_owner(rr), names.back()) == 0) {
-        cname = rr;
-      }
-    }
-    if (cname == nullptr) break;
-    names.push_back(ldns_rr_rdf(cname, 0));
-  }
-  return names;
-}
 
 bool IsOneOf(const ldns_rdf* name, const std::vector<const ldns_rdf*>& names) {
   for (const ldns_rdf* n : names) {
@@ -50,7 +32,7 @@ LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
   ldns_pkt_set_rcode(pkt.get(), ldns_pkt_get_rcode(&relay_answer));
   ldns_pkt_set_aa(pkt.get(), false);  // RFC 1035 4.1.1: AA is for the zone's own servers
   const ldns_rr_list* answer = ldns_pkt_answer(&relay_answer);
-  const std::vector<const ldns_rdf*> chain = ChainNames(qname, answer);
+  const std::vector<const ldns_rdf*> chain = CnameChainNames(qname, answer);
   for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
     const ldns_rr* rr = ldns_rr_list_rr(answer, i);
     const ldns_rr_type type = ldns_rr_get_type(rr);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "resolver/wire/record_walk.h"
 #include "resolver/wire/wire_format.h"
 
 namespace rebound {
@@ -34,25 +35,6 @@ void Store16(uint8_t* at, uint16_t v) {
 void Store32(uint8_t* at, uint32_t v) {
   Store16(at, static_cast<uint16_t>(v >> 16));
   Store16(at + 2, static_cast<uint16_t>(v));
-}
-
-// The offset just past the name at `pos`, which may end in a compression pointer (RFC 1035
-// 4.1.4); nullopt when it runs off the message or uses a label type not in use.
-std::optional<size_t> SkipName(std::span<const uint8_t> m, size_t pos) {
-  size_t length = 0;
-  while (pos < m.size()) {
-    const uint8_t label = m[pos];
-    if ((label & wire::kLabelTypeMask) == wire::kPointerLabel) {
-      if (pos + 2 > m.size()) return std::nullopt;
-      return pos + 2;
-    }
-    if ((label & wire::kLabelTypeMask) != 0) return std::nullopt;
-    length += 1 + label;
-    if (length > wire::kMaxNameLength) return std::nullopt;
-    if (label == 0) return pos + 1;
-    pos += 1 + label;
-  }
-  return std::nullopt;
 }
 
 // What Insert needs to know of a response: where its TTLs are and how long it may be reused.
@@ -84,7 +66,7 @@ bool ScanRecords(std::span<const uint8_t> m, size_t pos, ScannedResponse* out) {
                               Load16(m, wire::kArcountOffset)};
   for (int section = 0; section < 3; ++section) {
     for (uint32_t i = 0; i < counts[section]; ++i) {
-      const std::optional<size_t> fixed = SkipName(m, pos);
+      const std::optional<size_t> fixed = wire::SkipName(m, pos);
       if (!fixed || m.size() - *fixed < wire::kRrFixedSize) return false;
       const uint16_t type = Load16(m, *fixed);
       const size_t ttl_at = *fixed + 4;

@@ -3,16 +3,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/wire/names.h"
 
 namespace rebound {
-namespace {
-
-// At or below.
-bool IsAtOrBelow(const ldns_rdf* name, const ldns_rdf* zone) {
-  return ldns_dname_compare(name, zone) == 0 || ldns_dname_is_subdomain(name, zone);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 DelegationFinder::DelegationFinder(const RrsetCache* cache, const ldns_rr_list& root_hints)
     : cache_(cache),

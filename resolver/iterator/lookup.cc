@@ -7,6 +7,7 @@
 #include "resolver/cache/cache_wire.h"
 #include "resolver/core/log.h"
 #include "resolver/wire/cname_chain.h"
+#include "resolver/wire/names.h"
 #include "resolver/wire/presentation.h"
 
 namespace rebound {
@@ -36,10 +37,6 @@ const ldns_rr* FindSoa(const ldns_rr_list* records) {
     if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) return rr;
   }
   return nullptr;
-}
-
-bool IsAtOrBelow(const ldns_rdf* name, const ldns_rdf* zone) {
-  return ldns_dname_compare(name, zone) == 0 || ldns_dname_is_subdomain(name, zone);
 }
 
 }  // namespace

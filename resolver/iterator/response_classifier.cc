@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "resolver/wire/names.h"
+
 namespace rebound {
 namespace {
 
@@ -17,11 +19,8 @@ constexpr unsigned kRcodeBadVers = 16;
 // Records of one section, not owned: those the server may speak for.
 using Records = std::vector<const ldns_rr*>;
 
-// Both compare case-insensitively (RFC 4343 3); ldns_dname_is_subdomain is strict.
+// Case-insensitive, as RFC 4343 3 has it.
 bool SameName(const ldns_rdf* a, const ldns_rdf* b) { return ldns_dname_compare(a, b) == 0; }
-bool AtOrBelow(const ldns_rdf* name, const ldns_rdf* ancestor) {
-  return SameName(name, ancestor) || ldns_dname_is_subdomain(name, ancestor);
-}
 
 // The single name in a CNAME, DNAME or NS record's RDATA; null for malformed RDATA (the wire
 // allows an empty RDATA, for one).
@@ -56,7 +55,7 @@ Records InBailiwick(const ldns_rr_list* section, ldns_rr_class qclass, const ldn
   Records out;
   for (size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
     const ldns_rr* rr = ldns_rr_list_rr(section, i);
-    if (ldns_rr_get_class(rr) == qclass && AtOrBelow(ldns_rr_owner(rr), zone)) out.push_back(rr);
+    if (ldns_rr_get_class(rr) == qclass && IsAtOrBelow(ldns_rr_owner(rr), zone)) out.push_back(rr);
   }
   return out;
 }
@@ -295,7 +294,7 @@ LdnsRrListPtr NegativeAuthority(const Records& authority, const ldns_rdf* name) 
   LdnsRrListPtr out(ldns_rr_list_new());
   const ldns_rr* soa = nullptr;
   for (const ldns_rr* rr : authority) {
-    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && AtOrBelow(name, ldns_rr_owner(rr))) {
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && IsAtOrBelow(name, ldns_rr_owner(rr))) {
       soa = rr;
       break;
     }
@@ -309,7 +308,7 @@ LdnsRrListPtr NegativeAuthority(const Records& authority, const ldns_rdf* name) 
     const bool proof = type == LDNS_RR_TYPE_NSEC || type == LDNS_RR_TYPE_NSEC3;
     const bool signature = (Covers(rr, LDNS_RR_TYPE_SOA) && SameName(owner, apex)) ||
                            Covers(rr, LDNS_RR_TYPE_NSEC) || Covers(rr, LDNS_RR_TYPE_NSEC3);
-    if ((proof || signature) && AtOrBelow(owner, apex)) PushCopy(out.get(), rr);
+    if ((proof || signature) && IsAtOrBelow(owner, apex)) PushCopy(out.get(), rr);
   }
   return out;
 }
@@ -323,7 +322,7 @@ const ldns_rdf* ReferralZone(const Reply& reply) {
   for (const ldns_rr* rr : reply.authority) {
     const ldns_rdf* owner = ldns_rr_owner(rr);
     if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || TargetName(rr) == nullptr ||
-        SameName(owner, reply.zone) || !AtOrBelow(reply.qname, owner)) {
+        SameName(owner, reply.zone) || !IsAtOrBelow(reply.qname, owner)) {
       continue;
     }
     if (reply.qtype == LDNS_RR_TYPE_DS && SameName(owner, reply.qname)) continue;
@@ -376,7 +375,7 @@ void ClassifyAfterChain(const Reply& reply, Chain& chain, ClassifiedResponse& ou
   out.answer = std::move(chain.records);
   // The server can say nothing negative about a name outside its zone, nor about a name it did
   // not reach; RFC 1034 5.3.3 leaves the rest of the chain to the resolver.
-  if (chain.unfinished || !AtOrBelow(end, reply.zone)) {
+  if (chain.unfinished || !IsAtOrBelow(end, reply.zone)) {
     out.kind = ResponseKind::kCname;
   } else if (ldns_pkt_get_rcode(&reply.pkt) == LDNS_RCODE_NXDOMAIN) {
     // RFC 6604 3: after a chain, the RCODE speaks of its last name.
@@ -472,7 +471,7 @@ ClassifiedResponse ClassifyResponse(const ldns_pkt& reply, const ldns_rdf* qname
   if (std::optional<ResponseKind> kind = RcodeKind(reply)) return Nothing(*kind, aa);
   // The iterator asks a zone's servers only about names in the zone; anything else would have
   // them speak outside their bailiwick.
-  if (!AtOrBelow(qname, zone)) return Nothing(ResponseKind::kLame, aa);
+  if (!IsAtOrBelow(qname, zone)) return Nothing(ResponseKind::kLame, aa);
   const ldns_rr_class qclass = QuestionClass(reply);
   const Records answer = InBailiwick(ldns_pkt_answer(&reply), qclass, zone);
   Records authority = InBailiwick(ldns_pkt_authority(&reply), qclass, zone);
