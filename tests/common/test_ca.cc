@@ -132,4 +132,15 @@ absl::StatusOr<TestLeaf> TestCa::IssueLeaf(const std::string& dns_name,
   return leaf;
 }
 
+absl::StatusOr<TestLeaf> MakeServerPki(const std::string& dir_prefix, const std::string& dns_name,
+                                       const std::vector<std::string>& ip_addresses,
+                                       std::unique_ptr<TempDir>* dir) {
+  absl::StatusOr<TempDir> made = TempDir::Create(dir_prefix);
+  if (!made.ok()) return made.status();
+  *dir = std::make_unique<TempDir>(*std::move(made));
+  absl::StatusOr<TestCa> ca = TestCa::Create((*dir)->path(), "ca");
+  if (!ca.ok()) return ca.status();
+  return ca->IssueLeaf(dns_name, ip_addresses);
+}
+
 }  // namespace rebound::testing

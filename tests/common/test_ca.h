@@ -9,11 +9,13 @@
 #ifndef REBOUND_TESTS_COMMON_TEST_CA_H_
 #define REBOUND_TESTS_COMMON_TEST_CA_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tests/common/temp_dir.h"
 
 namespace rebound::testing {
 
@@ -47,6 +49,13 @@ class TestCa {
   TestLeaf ca_;
   int leaves_issued_ = 0;
 };
+
+// What a test running one TLS server needs: a new temporary directory (named from
+// `dir_prefix`, removed when *dir goes), a CA in it, and a leaf the CA issued for `dns_name`
+// and `ip_addresses`.
+absl::StatusOr<TestLeaf> MakeServerPki(const std::string& dir_prefix, const std::string& dns_name,
+                                       const std::vector<std::string>& ip_addresses,
+                                       std::unique_ptr<TempDir>* dir);
 
 // OK when the `openssl` command-line tool is installed; otherwise NotFound saying so.
 absl::Status CheckOpenSslCli();

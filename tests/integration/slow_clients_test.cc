@@ -164,12 +164,8 @@ class SlowClientsTest : public SuiteServersTest<SlowClientServers> {
         return st;
       }
     }
-    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("rebound-slow-clients-");
-    if (!dir.ok()) return dir.status();
-    s.dir = std::make_unique<testing::TempDir>(*std::move(dir));
-    absl::StatusOr<testing::TestCa> ca = testing::TestCa::Create(s.dir->path(), "ca");
-    if (!ca.ok()) return ca.status();
-    absl::StatusOr<testing::TestLeaf> leaf = ca->IssueLeaf("relay.test", {kRebound});
+    absl::StatusOr<testing::TestLeaf> leaf =
+        testing::MakeServerPki("rebound-slow-clients-", "relay.test", {kRebound}, &s.dir);
     if (!leaf.ok()) return leaf.status();
     s.leaf = *leaf;
     const std::string config = absl::StrCat(

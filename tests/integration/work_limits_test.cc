@@ -44,6 +44,7 @@
 #include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/subprocess.h"
 #include "tests/integration/fixture/suite_servers_test.h"
+#include "tests/support/h2_test_client.h"
 
 namespace rebound::integration {
 namespace {
@@ -109,12 +110,8 @@ class WorkLimitsTest : public SuiteServersTest<WorkLimitsServers> {
         !st.ok()) {
       return st;
     }
-    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("rebound-work-limits-");
-    if (!dir.ok()) return dir.status();
-    s.dir = std::make_unique<testing::TempDir>(*std::move(dir));
-    absl::StatusOr<testing::TestCa> ca = testing::TestCa::Create(s.dir->path(), "ca");
-    if (!ca.ok()) return ca.status();
-    absl::StatusOr<testing::TestLeaf> leaf = ca->IssueLeaf("relay.test", {kRebound});
+    absl::StatusOr<testing::TestLeaf> leaf =
+        testing::MakeServerPki("rebound-work-limits-", "relay.test", {kRebound}, &s.dir);
     if (!leaf.ok()) return leaf.status();
     s.leaf = *leaf;
     // rebound inherits this; it must raise the limit itself to fit what it is configured for.
@@ -227,7 +224,7 @@ TEST_F(WorkLimitsTest, FloodOfBlackHoledNamesLeavesOtherClientsAnswered) {
 // ---- item 5: HTTP/2 rapid reset ---------------------------------------------------------------
 
 // An HTTP/2 client over TLS (ALPN h2; the certificate is not checked: only the server's
-// handling of streams is under test) whose frames nghttp2 writes.
+// handling of streams is under test) whose frames H2TestClient writes.
 class H2Attacker {
  public:
   explicit H2Attacker(const Endpoint& server) {
@@ -241,21 +238,9 @@ class H2Attacker {
     ssl_ = SSL_new(ctx_);
     SSL_set_fd(ssl_, fd_);
     if (SSL_connect(ssl_) != 1) return;
-    nghttp2_session_callbacks* callbacks = nullptr;
-    nghttp2_session_callbacks_new(&callbacks);
-    nghttp2_session_callbacks_set_on_frame_recv_callback(
-        callbacks, [](nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
-          auto* self = static_cast<H2Attacker*>(user_data);
-          if (frame->hd.type == NGHTTP2_GOAWAY) self->goaway_code_ = frame->goaway.error_code;
-          return 0;
-        });
-    nghttp2_session_client_new(&session_, callbacks, this);
-    nghttp2_session_callbacks_del(callbacks);
-    nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
     connected_ = true;
   }
   ~H2Attacker() {
-    if (session_ != nullptr) nghttp2_session_del(session_);
     if (ssl_ != nullptr) SSL_free(ssl_);
     if (ctx_ != nullptr) SSL_CTX_free(ctx_);
     if (fd_ >= 0) close(fd_);
@@ -265,30 +250,12 @@ class H2Attacker {
   // A DoH GET for `name` A; returns the stream id.
   int32_t Get(absl::string_view name) {
     const std::vector<uint8_t> q = QueryMessage(name, LDNS_RR_TYPE_A, 0);
-    const std::string path =
-        absl::StrCat("/dns-query?dns=", absl::WebSafeBase64Escape(std::string(q.begin(), q.end())));
-    const std::string fields[][2] = {
-        {":method", "GET"}, {":scheme", "https"}, {":authority", "relay.test"}, {":path", path}};
-    std::vector<nghttp2_nv> nv;
-    for (const auto& [field, value] : fields) {
-      nv.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(field.data())),
-                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), field.size(),
-                    value.size(), NGHTTP2_NV_FLAG_NONE});
-    }
-    return nghttp2_submit_request(session_, nullptr, nv.data(), nv.size(), nullptr, nullptr);
+    return h2_.Get(absl::StrCat("/dns-query?dns=",
+                                absl::WebSafeBase64Escape(std::string(q.begin(), q.end()))));
   }
-  void Reset(int32_t stream) {
-    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, NGHTTP2_CANCEL);
-  }
+  void Reset(int32_t stream) { h2_.Reset(stream); }
   // What nghttp2 has framed so far (a reset of a request not yet framed would be dropped).
-  std::string Frames() {
-    std::string out;
-    const uint8_t* data = nullptr;
-    for (ssize_t got; (got = nghttp2_session_mem_send(session_, &data)) > 0;) {
-      out.append(reinterpret_cast<const char*>(data), static_cast<size_t>(got));
-    }
-    return out;
-  }
+  std::string Frames() { return h2_.Output(); }
   bool Write(const std::string& bytes) {
     return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
            static_cast<int>(bytes.size());
@@ -302,20 +269,18 @@ class H2Attacker {
       if (SSL_pending(ssl_) == 0 && poll(&p, 1, 50) <= 0) continue;
       const int got = SSL_read(ssl_, buffer, sizeof buffer);
       if (got <= 0) return true;
-      nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(buffer),
-                               static_cast<size_t>(got));
+      h2_.Read(std::string(buffer, static_cast<size_t>(got)));
     }
     return false;
   }
-  int64_t goaway_code() const { return goaway_code_; }
+  int64_t goaway_code() const { return h2_.goaway_code(); }
 
  private:
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
-  nghttp2_session* session_ = nullptr;
+  testing::H2TestClient h2_;
   bool connected_ = false;
-  int64_t goaway_code_ = -1;  // none received
 };
 
 TEST_F(WorkLimitsTest, RapidResetStartsNoLookupsAndEndsTheConnection) {

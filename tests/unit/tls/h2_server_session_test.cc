@@ -10,56 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "tls/h2_outgoing.h"
+#include "tests/support/h2_test_client.h"
 
 namespace rebound {
 namespace {
 
-// The client half: submits GETs and resets, and hands over the bytes.
-class H2Client {
- public:
-  H2Client() {
-    nghttp2_session_callbacks* callbacks = nullptr;
-    nghttp2_session_callbacks_new(&callbacks);
-    nghttp2_session_callbacks_set_on_frame_recv_callback(
-        callbacks, [](nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
-          auto* self = static_cast<H2Client*>(user_data);
-          if (frame->hd.type == NGHTTP2_GOAWAY) self->goaway_code_ = frame->goaway.error_code;
-          return 0;
-        });
-    nghttp2_session_client_new(&session_, callbacks, this);
-    nghttp2_session_callbacks_del(callbacks);
-    nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
-  }
-  ~H2Client() { nghttp2_session_del(session_); }
-
-  int32_t Get(const std::string& path) {
-    const std::string method_name = ":method", method = "GET", scheme_name = ":scheme",
-                      scheme = "https", authority_name = ":authority", authority = "relay.test",
-                      path_name = ":path";
-    const nghttp2_nv fields[] = {H2Field(method_name, method), H2Field(scheme_name, scheme),
-                                 H2Field(authority_name, authority), H2Field(path_name, path)};
-    return nghttp2_submit_request(session_, nullptr, fields, 4, nullptr, nullptr);
-  }
-  void Reset(int32_t stream_id) {
-    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
-  }
-  std::string Output() {
-    std::string out;
-    EXPECT_TRUE(TakeH2Output(session_, &out).ok());
-    return out;
-  }
-  void Read(const std::string& bytes) {
-    nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(bytes.data()),
-                             bytes.size());
-  }
-  // The error code of the GOAWAY the server sent, or -1 when it sent none.
-  int64_t goaway_code() const { return goaway_code_; }
-
- private:
-  nghttp2_session* session_ = nullptr;
-  int64_t goaway_code_ = -1;
-};
+using H2Client = testing::H2TestClient;
 
 std::unique_ptr<H2ServerSession> Server() {
   absl::StatusOr<std::unique_ptr<H2ServerSession>> server = H2ServerSession::Create({});
