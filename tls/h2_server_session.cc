@@ -67,7 +67,13 @@ absl::Status H2ServerSession::Receive(absl::string_view bytes, absl::Time now) {
   const ssize_t rc = nghttp2_session_mem_recv(
       session_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (too_many_resets_) {
-    ready_.clear();  // the rest of what came with the resets is not served either
+    // The rest of what came with the resets is not served either: never handed out, those
+    // requests await no reply (and a later close of their streams must not count them again).
+    for (const Received& received : ready_) {
+      if (Stream* stream = Find(received.stream_id)) stream->handed_out = false;
+    }
+    awaiting_reply_ -= ready_.size();
+    ready_.clear();
     return absl::ResourceExhaustedError("HTTP/2: the client resets streams too fast");
   }
   if (rc < 0) {

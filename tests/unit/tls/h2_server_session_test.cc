@@ -73,6 +73,7 @@ TEST(H2ServerSessionTest, RapidResetEndsTheConnectionWithEnhanceYourCalm) {
   const absl::Status status = server->Receive(pairs, kT0);
   EXPECT_TRUE(absl::IsResourceExhausted(status)) << status;
   EXPECT_TRUE(server->TakeRequests().empty());
+  EXPECT_EQ(server->awaiting_reply(), 0u) << "requests never handed out still counted";
   std::string out;
   ASSERT_TRUE(server->TakeOutput(&out).ok());
   client.Read(out);
