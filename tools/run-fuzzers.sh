@@ -5,8 +5,11 @@
 # crashes to build-fuzz/fuzz-artifacts/<name>/; the seed corpus in the source tree is never
 # written to. The targets: query_reader, root_hints, response_classifier, upstream_response (the
 # iterator's handling of one reply down to the caches), config_parser, nat64_prefix,
-# dns64_synthesizer, relay_list and relay_answer (bootstrap relay lists and relay answers), and
-# any other tests/fuzz/*_fuzz.cc.
+# dns64_synthesizer, relay_list and relay_answer (bootstrap relay lists and relay answers),
+# relay_service (relay mode's HTTP requests), state_file (bootstrap-state-file contents),
+# h2_server_session (DoH's HTTP/2 server side, frames cut into reads), tcp_framing (DNS over
+# TCP's length framing), query_handler (QueryHandler::Handle through the pipeline and packet
+# cache), and any other tests/fuzz/*_fuzz.cc.
 #
 # usage: tools/run-fuzzers.sh [seconds-per-target, default 60] [target-name ...]
 # Exits non-zero when any target found a crash, leak, timeout or sanitizer report.

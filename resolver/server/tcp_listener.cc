@@ -10,15 +10,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/core/callback_guard.h"
 #include "resolver/core/connection_pressure.h"
 #include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
+#include "resolver/server/tcp_framing.h"
 
 namespace rebound {
 namespace {
 
 constexpr int kListenBacklog = 256;
-constexpr size_t kDnsHeaderSize = 12;
 
 struct FramedWrite {
   uv_write_t req;
@@ -139,7 +140,8 @@ class TcpListener::Connection {
       auto* w = static_cast<FramedWrite*>(req->data);
       auto* self = static_cast<Connection*>(req->handle->data);
       delete w;
-      if (status < 0 && status != UV_ECANCELED) self->Close();
+      if (status < 0 && status != UV_ECANCELED)
+        GuardCallback("tcp write", [self] { self->Close(); });
     });
     if (rc != 0) {
       delete write;
@@ -155,28 +157,31 @@ class TcpListener::Connection {
     uv_read_start(
         Stream(),
         [](uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
-          auto* self = static_cast<Connection*>(h->data);
-          self->read_buffer_.resize(std::max<size_t>(suggested, 4096));
-          *buf = uv_buf_init(self->read_buffer_.data(), self->read_buffer_.size());
+          *buf = uv_buf_init(nullptr, 0);  // what libuv gets if the buffer cannot be had
+          GuardCallback("tcp read buffer", [&] {
+            auto* self = static_cast<Connection*>(h->data);
+            self->read_buffer_.resize(std::max<size_t>(suggested, 4096));
+            *buf = uv_buf_init(self->read_buffer_.data(), self->read_buffer_.size());
+          });
         },
         [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-          auto* self = static_cast<Connection*>(s->data);
-          if (nread < 0) return self->Close();  // EOF or error: the client is done
-          self->OnBytes(buf->base, static_cast<size_t>(nread));
+          GuardCallback("tcp read", [&] {
+            auto* self = static_cast<Connection*>(s->data);
+            if (nread < 0) return self->Close();  // EOF or error: the client is done
+            self->OnBytes(buf->base, static_cast<size_t>(nread));
+          });
         });
   }
 
   void OnBytes(const char* data, size_t size) {
     if (size == 0) return;
     // No timer restarts here: a byte is not a message (the slow-drip attack of issue 15).
-    in_.insert(in_.end(), data, data + size);
-    size_t offset = 0;
-    while (!closed_ && in_.size() - offset >= 2) {
-      const size_t length = (size_t{in_[offset]} << 8) | in_[offset + 1];
-      if (length < kDnsHeaderSize) return Close();  // not DNS: stop talking
-      if (in_.size() - offset - 2 < length) break;
-      std::span<const uint8_t> message(in_.data() + offset + 2, length);
-      offset += 2 + length;
+    framing_.Append(std::span(reinterpret_cast<const uint8_t*>(data), size));
+    std::span<const uint8_t> message;
+    while (!closed_) {
+      const TcpFraming::Next next = framing_.Take(&message);
+      if (next == TcpFraming::Next::kNotDns) return Close();  // not DNS: stop talking
+      if (next == TcpFraming::Next::kIncomplete) break;
       ++pending_;
       const uint64_t id = id_;
       TcpListener* listener = listener_;
@@ -196,7 +201,7 @@ class TcpListener::Connection {
       if (!closed_ && pending_ == 0) StartWaiting();
     }
     if (closed_) return;
-    in_.erase(in_.begin(), in_.begin() + offset);
+    framing_.Compact();
     // Pause reading while too many queries are in flight.
     if (pending_ >= listener_->limits_.max_pipelined && reading_) {
       uv_read_stop(Stream());
@@ -218,7 +223,11 @@ class TcpListener::Connection {
   void ArmDeadline(uint64_t ms) {
     deadline_at_ = uv_now(tcp_.loop) + ms;
     uv_timer_start(
-        &deadline_, [](uv_timer_t* t) { static_cast<Connection*>(t->data)->OnDeadline(); }, ms, 0);
+        &deadline_,
+        [](uv_timer_t* t) {
+          GuardCallback("tcp deadline", [t] { static_cast<Connection*>(t->data)->OnDeadline(); });
+        },
+        ms, 0);
   }
 
   // RFC 7766 6.2.3: a connection is idle only when no query is outstanding; one that has queries
@@ -241,7 +250,7 @@ class TcpListener::Connection {
   bool refused_ = false;  // access-control refuse: answered REFUSED, on the shortest bound
   bool reading_ = false;
   bool closed_ = false;
-  std::vector<uint8_t> in_;
+  TcpFraming framing_;  // the bytes read that are not yet a whole message
   std::vector<char> read_buffer_;
 };
 
@@ -258,7 +267,9 @@ absl::StatusOr<TcpListener*> TcpListener::Open(uv_loop_t* loop, const Endpoint& 
   if (rc == 0) {
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener->server_), kListenBacklog,
                    [](uv_stream_t* s, int status) {
-                     if (status == 0) static_cast<TcpListener*>(s->data)->OnIncoming();
+                     if (status != 0) return;
+                     GuardCallback("tcp accept",
+                                   [s] { static_cast<TcpListener*>(s->data)->OnIncoming(); });
                    });
   }
   if (rc != 0) {

@@ -75,7 +75,7 @@ void CheckError(std::span<const uint8_t> packet, const QueryView& view, uint16_t
   FUZZ_CHECK(wire.size() <= 512);
   LdnsPktPtr response = CheckResponse(packet, view, wire, view.question_read);
   FUZZ_CHECK(FullRcode(response.get()) ==
-             (rcode > 15 && !view.has_edns ? LDNS_RCODE_SERVFAIL : rcode));
+             (rcode > 15 && !view.has_edns ? static_cast<int>(LDNS_RCODE_SERVFAIL) : rcode));
   FUZZ_CHECK(ldns_pkt_get_opcode(response.get()) == view.opcode);
   FUZZ_CHECK(ldns_pkt_edns(response.get()) == view.has_edns);
   if (view.has_edns) {
