@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "bootstrap/bootstrap_stage.h"
 #include "resolver/cache/any_query_stage.h"
 #include "resolver/cache/cache_stage.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -13,6 +14,10 @@ namespace {
 
 // More replies than any scenario needs: a resolver that keeps asking is a failure, not a hang.
 constexpr int kMaxDeliveries = 2000;
+
+// main.cc's kBudgetWithoutReply, which SetUpBootstrap gives the iterator with `bootstrap: yes`:
+// a query that hears nothing at all gives up this early, so the relays can still answer in time.
+constexpr absl::Duration kBudgetWithoutReply = absl::Seconds(3);
 
 // Passes every call on to the real stage, noting for each request which stage saw its question
 // last: the one whose OnQuery produced the answer.
@@ -74,20 +79,26 @@ ReplayHarness::ReplayHarness(FakeInternet internet, ReplayOptions options)
   for (const std::unique_ptr<Stage>& stage : observed_) in_order.push_back(stage.get());
   pipeline_ = std::make_unique<Pipeline>(std::move(in_order));
   RunUntilIdle();  // priming, when main would have done it at start
+  startup_upstream_ = Upstream();
   ForgetUpstream();
 }
 
 ReplayHarness::~ReplayHarness() = default;
 
-// resolver/main.cc MakeStageFactory, bootstrap off:
-//   AnyQueryStage -> [Dns64Stage] -> CacheStage -> IteratorStage
+// resolver/main.cc MakeStageFactory:
+//   AnyQueryStage -> [Dns64Stage] -> CacheStage -> [BootstrapStage] -> IteratorStage
 void ReplayHarness::BuildStages() {
   IteratorOptions iterator_options;
   iterator_options.qname_minimisation = options_.qname_minimisation;
+  if (options_.bootstrap == BootstrapMode::kYes) {
+    iterator_options.budget_without_reply = kBudgetWithoutReply;
+  }
+  // As in main.cc, the first worker primes whatever the bootstrap mode.
   auto iterator = std::make_unique<IteratorStage>(
       IteratorContext{&transport_, &rrsets_, &negatives_, &infra_, delegations_.get(), &clock_,
                       iterator_options},
       options_.prime_at_start);
+  std::unique_ptr<Stage> bootstrap = MakeBootstrapStage(*iterator);
   std::vector<std::string> names;
   stages_.push_back(std::make_unique<AnyQueryStage>(&rrsets_, &negatives_));
   names.push_back("any");
@@ -99,12 +110,34 @@ void ReplayHarness::BuildStages() {
   }
   stages_.push_back(std::make_unique<CacheStage>(&rrsets_, &negatives_));
   names.push_back("cache");
+  if (bootstrap != nullptr) {
+    stages_.push_back(std::move(bootstrap));
+    names.push_back("bootstrap");
+  }
   stages_.push_back(std::move(iterator));
   names.push_back("iterator");
   for (size_t i = 0; i < stages_.size(); ++i) {
     observed_.push_back(
         std::make_unique<ObservedStage>(names[i], stages_[i].get(), &last_stage_asked_));
   }
+}
+
+std::unique_ptr<Stage> ReplayHarness::MakeBootstrapStage(IteratorStage& iterator) {
+  if (options_.bootstrap == BootstrapMode::kNo) return nullptr;
+  health_ = std::make_unique<HealthMonitor>(options_.bootstrap, &clock_);
+  auto relays = std::make_unique<ReplayRelays>(options_.bootstrap_max_ttl);
+  relays_ = relays.get();
+  // main.cc's probe: the iterator's own question to the root servers, so it goes out through
+  // the replay transport and hears (or does not hear) what the scripted internet says.
+  IterativeResolver* resolver = &iterator.resolver();
+  return std::make_unique<BootstrapStage>(
+      health_.get(), std::move(relays), [resolver](std::function<void(ProbeOutcome)> done) {
+        resolver->Probe([done = std::move(done)](IterativeResolver::ProbeReport report) {
+          done(report.reached          ? ProbeOutcome::kReached
+               : report.failed_locally ? ProbeOutcome::kInconclusive
+                                       : ProbeOutcome::kUnreachable);
+        });
+      });
 }
 
 size_t ReplayHarness::Submit(const ClientQuestion& question) {
@@ -144,15 +177,20 @@ ClientAnswer ReplayHarness::Ask(const ClientQuestion& question) {
 
 bool ReplayHarness::RunUntilAnswered(size_t client) {
   for (int delivered = 0; !answer(client).answered && delivered < kMaxDeliveries; ++delivered) {
-    if (!transport_.DeliverNext()) break;
+    if (!DeliverNext()) break;
   }
   return answer(client).answered;
 }
 
 void ReplayHarness::RunUntilIdle() {
   int delivered = 0;
-  while (delivered < kMaxDeliveries && transport_.DeliverNext()) ++delivered;
+  while (delivered < kMaxDeliveries && DeliverNext()) ++delivered;
   EXPECT_LT(delivered, kMaxDeliveries) << "the resolver never stopped asking";
+}
+
+bool ReplayHarness::DeliverNext() {
+  if (relays_ != nullptr && relays_->AnswerNext()) return true;
+  return transport_.DeliverNext();
 }
 
 void ReplayHarness::Cancel(size_t client) { pipeline_->Cancel(clients_.at(client).request_id); }
@@ -163,6 +201,26 @@ std::vector<std::string> ReplayHarness::Upstream() const {
   std::vector<std::string> out;
   for (const UpstreamQuery& query : transport_.sent()) out.push_back(query.ToString());
   return out;
+}
+
+void ReplayHarness::ScriptRelay(const std::string& name, ldns_rr_type type, RelayReply reply) {
+  relays().Script(name, type, std::move(reply));
+}
+
+std::vector<std::string> ReplayHarness::RelayQuestions() const {
+  return relays_ != nullptr ? relays_->asked() : std::vector<std::string>{};
+}
+
+void ReplayHarness::ForgetRelayQuestions() { relays().ForgetAsked(); }
+
+ReplayRelays& ReplayHarness::relays() {
+  EXPECT_NE(relays_, nullptr) << "bootstrap is off in this scenario";
+  return *relays_;
+}
+
+HealthMonitor& ReplayHarness::health() {
+  EXPECT_NE(health_, nullptr) << "bootstrap is off in this scenario";
+  return *health_;
 }
 
 void ReplayHarness::RankServers(const std::vector<std::string>& fastest_first) {

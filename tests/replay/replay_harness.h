@@ -1,7 +1,8 @@
 // The replay tier's harness: the real stages, assembled as resolver/main.cc's MakeStageFactory
-// does (bootstrap off), on a real Pipeline, with a ReplayTransport answering from a scenario's
-// FakeInternet and a FakeClock. A scenario asks client questions and then reads the client's
-// answer, the upstream queries the resolver made and what the caches hold.
+// does, on a real Pipeline, with a ReplayTransport answering from a scenario's FakeInternet and a
+// FakeClock; with bootstrap on, a BootstrapStage whose relays answer from the scenario's script
+// (ReplayRelays). A scenario asks client questions and then reads the client's answer, the
+// upstream queries the resolver made, the relays' questions and what the caches hold.
 #ifndef REBOUND_TESTS_REPLAY_REPLAY_HARNESS_H_
 #define REBOUND_TESTS_REPLAY_REPLAY_HARNESS_H_
 
@@ -12,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "bootstrap/bootstrap_mode.h"
+#include "bootstrap/health_monitor.h"
 #include "dns64/dns64_stage.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
@@ -20,7 +23,12 @@
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "tests/replay/fake_internet.h"
+#include "tests/replay/replay_relays.h"
 #include "tests/replay/replay_transport.h"
+
+namespace rebound {
+class IteratorStage;
+}  // namespace rebound
 
 namespace rebound::replay {
 
@@ -31,6 +39,10 @@ struct ReplayOptions {
   // main.cc primes the root from its first worker at start (RFC 8109 3); the harness then
   // forgets those queries. Off: the first client query primes.
   bool prime_at_start = true;
+  // bootstrap: a BootstrapStage between CacheStage and IteratorStage unless kNo, with its own
+  // HealthMonitor on the harness's clock, and ReplayRelays as its relays.
+  BootstrapMode bootstrap = BootstrapMode::kNo;
+  uint32_t bootstrap_max_ttl = 300;  // bootstrap-max-ttl, its default
 };
 
 // One client query, as QueryHandler would hand it to the Pipeline.
@@ -55,7 +67,7 @@ struct ClientAnswer {
   std::vector<std::string> additional;
   std::optional<uint16_t> ede;  // RFC 8914 INFO-CODE, when one was set
   // The stage whose OnQuery produced the answer (the last to see the question): "any",
-  // "dns64", "cache" or "iterator".
+  // "dns64", "cache", "bootstrap" or "iterator".
   std::string answered_by;
 };
 
@@ -82,12 +94,26 @@ class ReplayHarness {
   // Every upstream query since the start (or ForgetUpstream), as UpstreamQuery::ToString.
   std::vector<std::string> Upstream() const;
   void ForgetUpstream() { transport_.ForgetSent(); }
+  // The upstream queries made while the harness was built (priming, as main.cc's first worker
+  // does), which the constructor forgets.
+  const std::vector<std::string>& StartupUpstream() const { return startup_upstream_; }
   ReplayTransport& transport() { return transport_; }
   void Misbehave(Misbehaviour misbehaviour) { transport_.Misbehave(std::move(misbehaviour)); }
   // Makes the iterator's choice among a zone's servers predictable: each address is recorded
   // with a round-trip time well outside InfraCache's selection band of the one before, so the
   // first is always tried first and the others in this order.
   void RankServers(const std::vector<std::string>& fastest_first);
+
+  // Bootstrap on only. The relays' answer to (name, type); see ReplayRelays::Script.
+  void ScriptRelay(const std::string& name, ldns_rr_type type, RelayReply reply);
+  // Every question the relays were asked since the start (or ForgetRelayQuestions), as
+  // "www.example.test. A". Relay questions are answered before upstream replies are delivered:
+  // they cost no time on the clock, and a relay that answers while a server's timeout runs is
+  // the case the relays are there for.
+  std::vector<std::string> RelayQuestions() const;
+  void ForgetRelayQuestions();
+  ReplayRelays& relays();
+  HealthMonitor& health();
 
   // The RRset cache's entry for (name, type, IN) with the TTLs left; empty when none.
   std::vector<std::string> CachedRrset(const std::string& name, ldns_rr_type type) const;
@@ -104,7 +130,12 @@ class ReplayHarness {
     ClientAnswer answer;
   };
   void BuildStages();
+  // main.cc's BootstrapStage, probing through `iterator`'s resolver; null with bootstrap: no.
+  std::unique_ptr<Stage> MakeBootstrapStage(IteratorStage& iterator);
   void Record(size_t client, Request& req);
+  // Answers the oldest relay question, or else delivers the oldest upstream reply; false when
+  // nothing is outstanding.
+  bool DeliverNext();
 
   const ReplayOptions options_;
   FakeClock clock_;
@@ -116,6 +147,9 @@ class ReplayHarness {
   // Declared before the stages: a lookup destroyed with the iterator cancels its queries.
   ReplayTransport transport_{&internet_, &clock_};
   std::unique_ptr<DelegationFinder> delegations_;
+  std::unique_ptr<HealthMonitor> health_;  // with bootstrap on; outlives the stage
+  ReplayRelays* relays_ = nullptr;         // owned by the BootstrapStage
+  std::vector<std::string> startup_upstream_;
   std::vector<std::unique_ptr<Stage>> stages_;
   std::vector<std::unique_ptr<Stage>> observed_;      // one per stage, in the Pipeline
   std::map<uint64_t, std::string> last_stage_asked_;  // by request id

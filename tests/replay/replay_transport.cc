@@ -76,7 +76,7 @@ bool ReplayTransport::DeliverNext() {
 
 const Misbehaviour* ReplayTransport::Match(const UpstreamQuery& query) {
   for (Misbehaviour& m : misbehaviours_) {
-    if (m.times == 0 || m.server != query.server) continue;
+    if (m.times == 0 || (!m.server.empty() && m.server != query.server)) continue;
     if (!m.name.empty() && m.name != query.name) continue;
     if (m.type.has_value() && *m.type != query.type) continue;
     if (m.times > 0) --m.times;

@@ -45,8 +45,8 @@ enum class Fault {
 
 // How one server mishandles the queries that match.
 struct Misbehaviour {
-  std::string server;                               // the address, as in FakeInternet::AddZone
-  std::string name = {};                            // absolute, lowercase; empty: every name
+  std::string server = {};  // as in FakeInternet::AddZone; empty: every server
+  std::string name = {};    // absolute, lowercase; empty: every name
   std::optional<ldns_rr_type> type = std::nullopt;  // nullopt: every type
   Fault fault = Fault::kTimeout;
   ScriptedReply reply = {};  // for kReply
@@ -64,6 +64,9 @@ class ReplayTransport : public Transport {
   void Cancel(uint64_t ticket) override;
 
   void Misbehave(Misbehaviour misbehaviour) { misbehaviours_.push_back(std::move(misbehaviour)); }
+  // Every server behaves again (the network is back). A reply's fate is decided when it is
+  // delivered, so queries still out are answered too.
+  void ClearMisbehaviours() { misbehaviours_.clear(); }
 
   // Completes the oldest outstanding query (its callback may send more); false when none is.
   bool DeliverNext();
