@@ -123,6 +123,12 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
+// RFC 8109 3: the first worker fetches the root's NS RRset at start, except with
+// `bootstrap: only`, which never asks an ordinary name server (rebound.conf(5)).
+bool PrimesAtStart(const Config& config, int worker) {
+  return worker == 0 && config.bootstrap.mode != BootstrapMode::kOnly;
+}
+
 // The stage order, decided here and nowhere else. OnQuery runs down the table until a stage
 // answers (or is pending); OnAnswer then runs back up over the stages above that one.
 //
@@ -320,7 +326,7 @@ int Run(const Config& config) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < config.num_threads; ++i) {
     workers.push_back(std::make_unique<Worker>(&config, SystemClock::Get(),
-                                               MakeStageFactory(&shared, i == 0),
+                                               MakeStageFactory(&shared, PrimesAtStart(config, i)),
                                                shared.Packets(config), &connection_limits));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());

@@ -238,10 +238,10 @@ TEST(BootstrapReplay, AbandonedRetryAtTheRelaysCancelsTheExchange) {
 
 // rebound.conf(5): `bootstrap: only` "never asks ordinary name servers", at start included.
 //
-// DISABLED: today main.cc's MakeStageFactory gives the first worker's IteratorStage
-// prime_now = true whatever the bootstrap mode (the harness builds the stack the same way), so
-// a `bootstrap: only` resolver sends the root priming query "192.0.2.1 . NS" as it starts.
-TEST(BootstrapReplay, DISABLED_OnlyNeverAsksOrdinaryServersEvenAtStart) {
+// Before the fix, main.cc gave the first worker's IteratorStage prime_now = true whatever the
+// bootstrap mode, so a `bootstrap: only` resolver sent the root priming query "192.0.2.1 . NS"
+// as it started.
+TEST(BootstrapReplay, OnlyNeverAsksOrdinaryServersEvenAtStart) {
   ReplayHarness replay(StandardInternet(), {.bootstrap = BootstrapMode::kOnly});
   EXPECT_THAT(replay.StartupUpstream(), IsEmpty());
 }
@@ -252,12 +252,11 @@ TEST(BootstrapReplay, DISABLED_OnlyNeverAsksOrdinaryServersEvenAtStart) {
 // make the resolver recurse (nor fill the cache with names the snooper chose). Each question has
 // a harness of its own, so that neither is answered from what the other left in the cache.
 //
-// DISABLED: today BootstrapStage::OnQuery relays every question when the relays go first
+// Before the fix, BootstrapStage::OnQuery relayed every question when the relays went first
 // (`bootstrap: only`, and bootstrap state with `yes`), checking neither class nor RD as
-// IteratorStage::OnQuery does. The relays are asked "www.example.test. A" for both; the class CH
-// client gets NOERROR with the relays' IN record, the RD=0 client gets NOERROR with the answer,
-// and in both cases the answer is left in the cache.
-TEST(BootstrapReplay, DISABLED_OnlyRefusesWhatTheIteratorRefusesWithoutAskingTheRelays) {
+// IteratorStage::OnQuery does: the class CH client got NOERROR with the relays' IN record, the
+// RD=0 client the answer, and both answers were left in the cache.
+TEST(BootstrapReplay, OnlyRefusesWhatTheIteratorRefusesWithoutAskingTheRelays) {
   for (const ClientQuestion& question :
        {ClientQuestion{.name = "www.example.test.", .qclass = LDNS_RR_CLASS_CH},
         ClientQuestion{.name = "www.example.test.", .rd = false}}) {

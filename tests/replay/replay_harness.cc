@@ -93,11 +93,11 @@ void ReplayHarness::BuildStages() {
   if (options_.bootstrap == BootstrapMode::kYes) {
     iterator_options.budget_without_reply = kBudgetWithoutReply;
   }
-  // As in main.cc, the first worker primes whatever the bootstrap mode.
+  // As main.cc's PrimesAtStart: not with `bootstrap: only`.
   auto iterator = std::make_unique<IteratorStage>(
       IteratorContext{&transport_, &rrsets_, &negatives_, &infra_, delegations_.get(), &clock_,
                       iterator_options},
-      options_.prime_at_start);
+      options_.prime_at_start && options_.bootstrap != BootstrapMode::kOnly);
   std::unique_ptr<Stage> bootstrap = MakeBootstrapStage(*iterator);
   std::vector<std::string> names;
   stages_.push_back(std::make_unique<AnyQueryStage>(&rrsets_, &negatives_));
