@@ -43,6 +43,16 @@ LdnsRrListPtr ParseRecords(const std::vector<std::string>& lines) {
   return list;
 }
 
+void PushQuestion(ldns_pkt* reply, const ldns_rdf* qname, ldns_rr_type qtype,
+                  ldns_rr_class qclass) {
+  ldns_rr* question = ldns_rr_new();
+  ldns_rr_set_owner(question, ldns_rdf_clone(qname));
+  ldns_rr_set_type(question, qtype);
+  ldns_rr_set_class(question, qclass);
+  ldns_rr_set_question(question, true);
+  ldns_pkt_push_rr(reply, LDNS_SECTION_QUESTION, question);
+}
+
 std::string RecordText(const ldns_rr* rr) {
   char* text = ldns_rr2str(rr);
   std::string line = text != nullptr ? text : "?";
@@ -204,12 +214,7 @@ LdnsPktPtr FakeInternet::Answer(const std::string& server, const ldns_rdf* qname
     ldns_pkt_set_qr(reply.get(), true);
     ldns_pkt_set_rcode(reply.get(), LDNS_RCODE_REFUSED);
   }
-  ldns_rr* question = ldns_rr_new();
-  ldns_rr_set_owner(question, ldns_rdf_clone(qname));
-  ldns_rr_set_type(question, qtype);
-  ldns_rr_set_class(question, qclass);
-  ldns_rr_set_question(question, true);
-  ldns_pkt_push_rr(reply.get(), LDNS_SECTION_QUESTION, question);
+  PushQuestion(reply.get(), qname, qtype, qclass);
   return reply;
 }
 

@@ -19,6 +19,9 @@ LdnsRrListPtr ParseRecords(const std::vector<std::string>& lines);
 // One record in presentation form with single spaces: "www.example.test. 300 IN A 192.0.2.1".
 std::string RecordText(const ldns_rr* rr);
 
+// Puts the question (qname, qtype, qclass) into `reply`, as a server echoes it.
+void PushQuestion(ldns_pkt* reply, const ldns_rdf* qname, ldns_rr_type qtype, ldns_rr_class qclass);
+
 // The data of one zone as its servers hold it: the apex SOA and NS RRsets, the zone's own
 // records, and for each delegation to a child zone the NS RRset and glue.
 class ZoneData {

@@ -16,12 +16,7 @@ LdnsPktPtr BuildReply(const ldns_rdf* qname, ldns_rr_type qtype, ldns_rr_class q
   ldns_pkt_set_qr(reply.get(), true);
   ldns_pkt_set_aa(reply.get(), script.aa);
   ldns_pkt_set_rcode(reply.get(), script.rcode);
-  ldns_rr* question = ldns_rr_new();
-  ldns_rr_set_owner(question, ldns_rdf_clone(qname));
-  ldns_rr_set_type(question, qtype);
-  ldns_rr_set_class(question, qclass);
-  ldns_rr_set_question(question, true);
-  ldns_pkt_push_rr(reply.get(), LDNS_SECTION_QUESTION, question);
+  PushQuestion(reply.get(), qname, qtype, qclass);
   MoveToSection(ParseRecords(script.answer), LDNS_SECTION_ANSWER, reply.get());
   MoveToSection(ParseRecords(script.authority), LDNS_SECTION_AUTHORITY, reply.get());
   MoveToSection(ParseRecords(script.additional), LDNS_SECTION_ADDITIONAL, reply.get());
