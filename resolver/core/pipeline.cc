@@ -88,7 +88,7 @@ void Pipeline::SubmitChild(uint64_t parent_id, const ldns_rdf* name, ldns_rr_typ
   flight->req->pipeline_ = this;
   flight->req->id_ = id;
   flight->req->child_ = true;
-  flight->done = [done = std::move(done)](Request& child) { done(child); };
+  flight->done = std::move(done);
   flight->parent = parent_id;
   flight->first_stage = flight->stage = parent.stage + 1;
   InFlight& f = *flight;
