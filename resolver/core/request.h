@@ -43,7 +43,8 @@ struct ClientInfo {
 
 // A way back to a request that a stage left pending: it stays valid after the request is gone
 // (Resume is then a no-op), because ids are never reused. It must not outlive its Pipeline:
-// whoever owns both destroys the transports (and so their pending callbacks) first.
+// whoever owns both makes sure no callback holding one runs after the Pipeline is gone (Worker:
+// the stages, destroyed right after it, cancel every exchange they have out).
 class Request;
 // Gets a finished child request (its answer set, SERVFAIL when no stage produced one).
 using ChildDone = std::function<void(Request& child)>;

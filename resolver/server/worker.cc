@@ -98,15 +98,17 @@ void Worker::Stop() {
   }
 }
 
-// Order matters: the transport first, so no upstream reply reaches a stage again; then the
-// pipeline, which drops pending requests unanswered; then the stages, whose own handles (the
-// bootstrap relays' connections) must close while the loop still runs; then the sockets, which
-// no reply needs now.
+// Order matters: the HTTPS server (its pending responders become no-ops) and the pipeline,
+// which drops pending requests unanswered; then the stages, whose lookups cancel the upstream
+// exchanges they have out (so that the transport is never called back for them, and never
+// called by a lookup after it is gone) and whose own handles (the bootstrap relays'
+// connections) must close while the loop still runs; then the transport, with nothing of its
+// own left to call back; then the sockets, which no reply needs now.
 void Worker::Shutdown() {
-  transport_.reset();
-  https_.reset();  // its pending responders become no-ops
+  https_.reset();
   pipeline_.reset();
   stages_.clear();
+  transport_.reset();
   for (UdpListener* l : udp_listeners_) l->Close();
   for (TcpListener* l : tcp_listeners_) l->Close();
   udp_listeners_.clear();
