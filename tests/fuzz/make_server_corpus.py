@@ -8,6 +8,10 @@ import base64
 import json
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_corpus import header, name, opt, question  # noqa: E402
 
 A, NS, CNAME, SOA, TXT, AAAA, OPT, AXFR = 1, 2, 5, 6, 16, 28, 41, 252
 IN = 1
@@ -16,25 +20,7 @@ NOW = 1700000000  # the fuzz targets' clock
 
 
 # --- DNS messages ---------------------------------------------------------------------------
-
-def name(dotted):
-    out = b""
-    for label in filter(None, dotted.split(".")):
-        out += bytes([len(label)]) + label.encode()
-    return out + b"\0"
-
-
-def header(id_, flags, qd=1, an=0, ns=0, ar=0):
-    return struct.pack(">HHHHHH", id_, flags, qd, an, ns, ar)
-
-
-def question(dotted, qtype=A):
-    return name(dotted) + struct.pack(">HH", qtype, IN)
-
-
-def opt(size=1232, version=0, do=False):
-    return b"\0" + struct.pack(">HHIH", OPT, size, (version << 16) | (0x8000 if do else 0), 0)
-
+# name, header, question and opt are make_corpus.py's (the query_reader seeds).
 
 def rr(owner, rtype, ttl, rdata):
     return name(owner) + struct.pack(">HHIH", rtype, IN, ttl, len(rdata)) + rdata
