@@ -40,6 +40,7 @@ uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   req->id_ = id;
   auto flight = std::make_unique<InFlight>();
   flight->req = std::move(req);
+  flight->client = client;
   flight->done = std::move(done);
   InFlight& f = *flight;
   requests_.emplace(id, std::move(flight));
@@ -124,7 +125,7 @@ bool Pipeline::Jostle(const ClientKey* client, absl::Time now) {
     // In arrival order: once one is too young, all after it are.
     if (now - flight->req->received() <= limits_.jostle_after) return false;
     if (flight->in_stage || flight->parent != 0) continue;  // a child goes with its parent
-    if (client != nullptr && flight->req->client().address.AddressBytes() != *client) continue;
+    if (client != nullptr && flight->client != *client) continue;
     ++stats_.jostled;
     Cancel(id);
     return true;
@@ -207,7 +208,7 @@ void Pipeline::Finish(uint64_t id) {
       std::erase(parent->second->children, id);
     }
   } else {
-    auto client = per_client_.find(f.req->client().address.AddressBytes());
+    auto client = per_client_.find(f.client);
     if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
   }
   if (f.req->answer() == nullptr) f.req->set_answer(ServfailAnswer());

@@ -70,6 +70,7 @@ class Pipeline {
   using ClientKey = std::array<uint8_t, 16>;
   struct InFlight {
     std::unique_ptr<Request> req;
+    ClientKey client = {};  // the client's address, for its share
     Responder done;
     size_t stage = 0;                    // the stage running or pending
     bool answering = false;              // false: OnQuery phase, true: OnAnswer phase

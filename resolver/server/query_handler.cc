@@ -101,7 +101,8 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
 QueryHandler::Handled QueryHandler::Submit(std::span<const uint8_t> packet, PendingAnswer pending,
                                            std::span<uint8_t> out,
                                            absl::FunctionRef<Reply()> make_reply) {
-  const QueryView& view = pending.view;
+  const QueryView view = pending.view;  // a copy: `pending` moves into the pipeline below
+  const bool tcp = pending.client.tcp;
   const uint16_t edns_size = options_.edns_buffer_size;
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) {
@@ -112,8 +113,6 @@ QueryHandler::Handled QueryHandler::Submit(std::span<const uint8_t> packet, Pend
   // Kept so that an answer that cannot be rendered still gets a SERVFAIL with the question.
   pending.head.assign(packet.begin(), packet.begin() + view.question_end);
   pending.reply = make_reply();
-  const bool tcp = pending.client.tcp;
-  std::vector<uint8_t> head = pending.head;
   auto request = std::make_unique<Request>(LdnsPktPtr(parsed), pending.client, clock_->Now());
   const uint64_t request_id = pipeline_->Submit(
       std::move(request),
@@ -123,7 +122,7 @@ QueryHandler::Handled QueryHandler::Submit(std::span<const uint8_t> packet, Pend
   // make room: dropped as unbound drops it, or SERVFAIL on a connection.
   ++stats_.overloaded;
   if (!tcp) return {};
-  return Immediate(RenderErrorResponse(head, view, LDNS_RCODE_SERVFAIL, edns_size), out);
+  return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_SERVFAIL, edns_size), out);
 }
 
 void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
