@@ -24,14 +24,6 @@ bool IsOneOf(const ldns_rdf* name, const std::vector<const ldns_rdf*>& names) {
   return false;
 }
 
-// What ordinary resolution would serve is what the relays may be asked: class IN (the relays
-// answer (name, type) for IN), with RD (an allow_snoop client's RD=0 asks what the cache holds
-// and must not make the resolver recurse). The rest is the iterator's to refuse, and its refusal
-// says nothing about whether ordinary DNS works.
-bool Relayable(const Request& req) {
-  return req.qclass() == LDNS_RR_CLASS_IN && req.recursion_desired();
-}
-
 }  // namespace
 
 LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
@@ -69,7 +61,9 @@ BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExcha
     : health_(health), relays_(std::move(relays)), probe_(std::move(probe)) {}
 
 StageResult BootstrapStage::OnQuery(Request& req) {
-  if (!Relayable(req) || !health_->RelaysFirst()) return StageResult::kContinue;
+  // What the iterator refuses is not the relays' either, and its refusal says nothing about
+  // whether ordinary DNS works (OnAnswer).
+  if (!req.resolvable() || !health_->RelaysFirst()) return StageResult::kContinue;
   MaybeProbe();
   req.Slot<StagePath>().relays_asked = true;
   const bool ordinary_allowed = health_->OrdinaryAllowed();
@@ -92,7 +86,7 @@ StageResult BootstrapStage::OnQuery(Request& req) {
 }
 
 StageResult BootstrapStage::OnAnswer(Request& req) {
-  if (!Relayable(req)) return StageResult::kContinue;
+  if (!req.resolvable()) return StageResult::kContinue;
   StagePath& state = req.Slot<StagePath>();
   const bool reached_authority = !req.unreachable();
   if (state.relays_asked) {

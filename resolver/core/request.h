@@ -82,6 +82,10 @@ class Request {
   ldns_rr_type qtype() const { return ldns_rr_get_type(question()); }
   ldns_rr_class qclass() const { return ldns_rr_get_class(question()); }
   bool recursion_desired() const { return ldns_pkt_rd(query_.get()); }
+  // What ordinary resolution serves: class IN (the root hints and so every delegation are IN),
+  // with RD (an allow_snoop client's RD=0 asks only what the cache holds). The iterator refuses
+  // the rest, and the bootstrap relays are not asked for it.
+  bool resolvable() const { return qclass() == LDNS_RR_CLASS_IN && recursion_desired(); }
   bool checking_disabled() const { return ldns_pkt_cd(query_.get()); }
   bool dnssec_ok() const { return ldns_pkt_edns_do(query_.get()); }
   const ClientInfo& client() const { return client_; }

@@ -25,9 +25,8 @@ struct IteratorStage::State {
 };
 
 StageResult IteratorStage::OnQuery(Request& req) {
-  // The root hints, and so every delegation, are class IN: there is nowhere to start from. An
-  // RD=0 query (allow_snoop) asks only what the cache holds, and the cache had nothing.
-  if (req.qclass() != LDNS_RR_CLASS_IN || !req.recursion_desired()) {
+  // Nowhere to start from (another class), or only the cache was asked and it had nothing.
+  if (!req.resolvable()) {
     LdnsPktPtr refused(ldns_pkt_new());
     ldns_pkt_set_rcode(refused.get(), LDNS_RCODE_REFUSED);
     req.set_answer(std::move(refused));
