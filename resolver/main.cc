@@ -72,6 +72,9 @@ struct Shared {
   // call, from the same options as unbound's message cache: msg-cache-size, cache-max-ttl,
   // cache-max-negative-ttl.
   std::unique_ptr<PacketCache> packets = nullptr;
+  // The only writer of the two caches above (docs/architecture.md): the iterators, the cache
+  // stages and the warm start store through it.
+  CacheWriter cache_writer{&rrsets, &negatives};
   PacketCache* Packets(const Config& config) {
     if (packets == nullptr) {
       packets = std::make_unique<PacketCache>(
@@ -143,8 +146,9 @@ bool PrimesAtStart(const Config& config, int worker) {
 StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
   return [shared, prime_now](uv_loop_t* loop, Transport* transport) {
     auto iterator = std::make_unique<IteratorStage>(
-        IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->infra,
-                        shared->delegations.get(), SystemClock::Get(), shared->iterator_options},
+        IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->cache_writer,
+                        &shared->infra, shared->delegations.get(), SystemClock::Get(),
+                        shared->iterator_options},
         prime_now);
     std::vector<std::unique_ptr<Stage>> stages;
     stages.push_back(std::make_unique<AnyQueryStage>(&shared->rrsets, &shared->negatives));
@@ -168,7 +172,8 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
     if (shared->dns64) {
       stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64));
     }
-    stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives));
+    stages.push_back(
+        std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives, &shared->cache_writer));
     if (bootstrap) stages.push_back(std::move(bootstrap));
     stages.push_back(std::move(iterator));
     return stages;
@@ -178,13 +183,15 @@ StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
 // Relay answers remembered in bootstrap-state-file go into the cache with the TTL they have left,
 // so that a host restarting while its DNS is still broken answers the names it used at once;
 // never longer than bootstrap-max-ttl as configured now.
-void WarmCacheWithRelayAnswers(const RelayMemory& memory, uint32_t max_ttl, RrsetCache* rrsets) {
+void WarmCacheWithRelayAnswers(const RelayMemory& memory, uint32_t max_ttl, CacheWriter* cache) {
   const absl::Time now = absl::Now();
   int loaded = 0;
   for (const PersistedAnswer& persisted : memory.Answers()) {
     LdnsRrListPtr records = RememberedAnswerRecords(persisted, now, max_ttl);
     if (ldns_rr_list_rr_count(records.get()) == 0) continue;
-    rrsets->InsertRecords(records.get(), Trust::kAnswer);
+    // A relay is a recursor, not the zone: below the zone's own word (RFC 2181 5.4.1), as
+    // CacheStage ranks a relay's answer when it first comes.
+    cache->StoreRecords(records.get(), Trust::kAuthority);
     ++loaded;
   }
   if (loaded > 0) Log(LogLevel::kOps, "bootstrap: %d remembered relay answers cached", loaded);
@@ -253,7 +260,8 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
       &config.bootstrap, std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
       *std::move(tls),
       std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
-  WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl, &shared->rrsets);
+  WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl,
+                            &shared->cache_writer);
   if (config.bootstrap.mode == BootstrapMode::kYes) {
     shared->iterator_options.budget_without_reply = kBudgetWithoutReply;
   }

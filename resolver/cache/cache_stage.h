@@ -1,13 +1,14 @@
 // The cache's stage (main.cc has the stage order): answers from the RRset and negative caches
-// when they hold the whole answer, and on the way back stores what the later stages learned.
+// when they hold the whole answer, and on the way back has the cache writer store what a later
+// stage learned that is not in the caches yet.
 #ifndef REBOUND_RESOLVER_CACHE_CACHE_STAGE_H_
 #define REBOUND_RESOLVER_CACHE_CACHE_STAGE_H_
 
+#include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
-#include "resolver/wire/ldns_ptr.h"
 
 namespace rebound {
 
@@ -22,32 +23,22 @@ class CacheStage : public Stage {
   // CNAMEs followed through the cache before giving up and asking upstream.
   static constexpr int kMaxCnameChain = 16;
 
-  // Both caches are owned by the caller and must outlive the stage.
-  CacheStage(RrsetCache* rrsets, NegativeCache* negatives)
-      : rrsets_(rrsets), negatives_(negatives) {}
+  // The caches and the writer are owned by the caller and must outlive the stage.
+  CacheStage(const RrsetCache* rrsets, const NegativeCache* negatives, CacheWriter* writer)
+      : rrsets_(rrsets), negatives_(negatives), writer_(writer) {}
 
-  // kDone with the answer set when the caches hold all of it: the RRset asked for, reached
-  // directly or through cached CNAMEs, or a cached NXDOMAIN/NODATA at the end of the chain.
-  // Otherwise kContinue (a chain whose end is not cached is a miss: upstream returns it whole).
+  // kDone with the answer set when the caches hold all of it (AnswerFromCache: the RRset or a
+  // negative answer, directly or through cached CNAMEs). Otherwise kContinue: a chain whose end
+  // is not cached, or a broken one, is asked of the stages below, which return it whole.
   StageResult OnQuery(Request& req) override;
-  // Stores the RRsets and the negative answer of a NOERROR or NXDOMAIN answer that did not come
-  // from this cache. Always kContinue.
+  // Stores an answer that is not in the caches yet (Request::answer_cached: a relay's, not the
+  // iterator's, whose writer stored each RRset as it learned it). Always kContinue.
   StageResult OnAnswer(Request& req) override;
 
  private:
-  struct State {
-    bool answered_from_cache = false;
-  };
-
-  LdnsPktPtr AnswerFromCache(const Request& req) const;
-  // Adds the signatures over the RRset (owner, type) to the answer section, when the client
-  // wants them.
-  void AddSignatures(const Request& req, const ldns_rdf* owner, ldns_rr_type type,
-                     ldns_pkt* pkt) const;
-  void StoreNegative(const Request& req, const ldns_pkt& answer);
-
-  RrsetCache* const rrsets_;
-  NegativeCache* const negatives_;
+  const RrsetCache* const rrsets_;
+  const NegativeCache* const negatives_;
+  CacheWriter* const writer_;
 };
 
 }  // namespace rebound

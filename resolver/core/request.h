@@ -95,17 +95,21 @@ class Request {
   // flag and the answer, authority and additional sections; the server fills in the header
   // flags, the question and EDNS when it sends the response.
   ldns_pkt* answer() const { return answer_.get(); }
-  void set_answer(LdnsPktPtr answer) { answer_ = std::move(answer); }
+  // A new answer is not in the caches until its stage says so (set_answer_cached).
+  void set_answer(LdnsPktPtr answer) {
+    answer_ = std::move(answer);
+    answer_cached_ = false;
+  }
   LdnsPktPtr TakeAnswer() { return std::move(answer_); }
   // No server could be reached at all for this answer (the iterator's
   // LookupResult::no_reachable_authority): a named result for the stages before the iterator
   // (the bootstrap fallback acts on it), not something to read out of the EDE.
   bool unreachable() const { return unreachable_; }
   void set_unreachable(bool unreachable) { unreachable_ = unreachable; }
-  // The answer section is the zones' own word: every record came in an authoritative answer
-  // just now, none from a cache, a forwarder or a relay. CacheStage ranks what it stores by it.
-  bool authoritative_answer() const { return authoritative_answer_; }
-  void set_authoritative_answer(bool authoritative) { authoritative_answer_ = authoritative; }
+  // The answer's data is in the caches already: it came from them, or from the iterator, whose
+  // cache writer stored each RRset with its rank as it learned it. CacheStage stores the rest.
+  bool answer_cached() const { return answer_cached_; }
+  void set_answer_cached(bool cached) { answer_cached_ = cached; }
   // The Extended DNS Error (RFC 8914) the client's response carries, if any.
   const std::optional<ExtendedDnsError>& extended_error() const { return extended_error_; }
   void set_extended_error(std::optional<ExtendedDnsError> error) {
@@ -142,7 +146,7 @@ class Request {
   LdnsPktPtr answer_;
   std::optional<ExtendedDnsError> extended_error_;
   bool unreachable_ = false;
-  bool authoritative_answer_ = false;
+  bool answer_cached_ = false;
   std::vector<SlotEntry> slots_;
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;

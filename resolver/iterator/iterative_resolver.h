@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/core/clock.h"
@@ -30,8 +31,10 @@ class Lookup;
 // The shared, read-mostly things a Lookup works with.
 struct IteratorContext {
   Transport* transport;
-  RrsetCache* rrsets;
-  NegativeCache* negatives;
+  // Read to find delegations and answers; everything learned goes to `cache`, the one writer.
+  const RrsetCache* rrsets;
+  const NegativeCache* negatives;
+  CacheWriter* cache;
   InfraCache* infra;
   const DelegationFinder* delegations;
   const Clock* clock;

@@ -43,8 +43,8 @@ StageResult IteratorStage::OnQuery(Request& req) {
           request->set_unreachable(true);
           request->set_extended_error(ExtendedDnsError{kEdeNoReachableAuthority, result.failure});
         }
-        request->set_authoritative_answer(result.authoritative);
         request->set_answer(BuildAnswer(std::move(result)));
+        request->set_answer_cached(true);  // stored as learned, by the resolver's cache writer
         handle.Resume(StageResult::kDone);
       },
       req.dnssec_ok());

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "resolver/cache/cache_wire.h"
+#include "resolver/cache/cached_answer.h"
 #include "resolver/core/log.h"
 #include "resolver/wire/cname_chain.h"
 #include "resolver/wire/names.h"
@@ -31,14 +32,6 @@ LdnsRdfPtr Suffix(const ldns_rdf* name, size_t labels) {
   return out;
 }
 
-const ldns_rr* FindSoa(const ldns_rr_list* records) {
-  for (size_t i = 0; i < ldns_rr_list_rr_count(records); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(records, i);
-    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) return rr;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
@@ -60,7 +53,6 @@ Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, l
       start_at_(std::move(start_at)) {
   chain_names_.emplace_back(ldns_rdf_clone(name));
   result_.answer.reset(ldns_rr_list_new());
-  result_.authoritative = true;  // until data from elsewhere joins the answer
 }
 
 // A lookup removed before its reply came (cancelled, or a sub-lookup nobody needs any more)
@@ -105,36 +97,48 @@ bool Lookup::Resolves(const ldns_rdf* name, ldns_rr_type type) const {
 
 bool Lookup::CheckCache() {
   step_ = Step::kFindDelegation;
-  if (!IsDataType(type_)) return true;  // ANY and the like are always asked
   // Priming and the reachability probe are told where to start: they want the servers' word.
   if (start_at_) return true;
-  const Trust at_least = for_client_ ? kClientAnswerTrust : Trust::kAdditional;
-  if (LdnsRrListPtr rrset = context_.rrsets->Lookup(name_.get(), type_, class_, at_least)) {
-    result_.authoritative = false;
-    AppendAnswer(rrset.get());
-    Finish(LDNS_RCODE_NOERROR, nullptr);
-    return false;
+  CachedAnswer cached =
+      AnswerFromCache(*context_.rrsets, *context_.negatives,
+                      {.name = name_.get(),
+                       .type = type_,
+                       .rr_class = class_,
+                       .at_least = for_client_ ? kClientAnswerTrust : Trust::kAdditional,
+                       .dnssec_ok = for_client_ && client_dnssec_ok_,
+                       .max_cname_chain = context_.options.max_cname_chain});
+  switch (cached.kind) {
+    case CachedAnswer::Kind::kMiss:
+      return true;
+    case CachedAnswer::Kind::kData:
+      AppendAnswer(cached.records.get());
+      Finish(LDNS_RCODE_NOERROR, nullptr);
+      return false;
+    case CachedAnswer::Kind::kNegative: {
+      AppendAnswer(cached.records.get());
+      LdnsRrListPtr authority(ldns_rr_list_new());
+      ldns_rr_list_push_rr(authority.get(), cached.soa.release());
+      Finish(cached.rcode, std::move(authority));
+      return false;
+    }
+    case CachedAnswer::Kind::kChainOnly:
+    case CachedAnswer::Kind::kChainBroken:
+      break;
   }
-  if (type_ != LDNS_RR_TYPE_CNAME) {
-    if (LdnsRrListPtr cname =
-            context_.rrsets->Lookup(name_.get(), LDNS_RR_TYPE_CNAME, class_, at_least)) {
-      const ldns_rr* rr = ldns_rr_list_rr(cname.get(), 0);
-      if (ldns_rr_rd_count(rr) == 1) {
-        result_.authoritative = false;
-        AppendAnswer(cname.get());
-        return FollowCname(ldns_rr_rdf(rr, 0));
-      }
+  // Each cached CNAME is followed as one from a server would be: the same limits and loop
+  // check over the whole chain, and the lookup goes on at its end.
+  AppendAnswer(cached.records.get());
+  for (size_t i = 0; i < ldns_rr_list_rr_count(cached.records.get()); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(cached.records.get(), i);
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && !FollowCname(ldns_rr_rdf(rr, 0))) {
+      return false;
     }
   }
-  if (for_client_ && client_dnssec_ok_) return true;
-  if (std::optional<NegativeAnswer> negative =
-          context_.negatives->Lookup(name_.get(), type_, class_)) {
-    result_.authoritative = false;
-    LdnsRrListPtr authority(ldns_rr_list_new());
-    ldns_rr_list_push_rr(authority.get(), negative->soa.release());
-    Finish(negative->rcode, std::move(authority));
+  if (cached.kind == CachedAnswer::Kind::kChainBroken) {
+    Fail("CNAME chain broken in the cache");
     return false;
   }
+  step_ = Step::kFindDelegation;  // the cache has nothing for the chain's end
   return true;
 }
 
@@ -454,8 +458,8 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       return;
     case ResponseKind::kReferral: {
       if (++referrals_ > context_.options.max_referrals) return Fail("too many referrals");
-      context_.rrsets->InsertRecords(response.authority.get(), Trust::kAuthority);
-      context_.rrsets->InsertRecords(response.additional.get(), Trust::kAdditional);
+      context_.cache->StoreRecords(response.authority.get(), Trust::kAuthority);
+      context_.cache->StoreRecords(response.additional.get(), Trust::kAdditional);
       UseDelegation({DelegationPoint::FromRecords(
           response.referral_zone.get(), response.authority.get(), response.additional.get())});
       return;
@@ -468,8 +472,9 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
   // servers are asked about one more label.
   if (response.kind == ResponseKind::kNxdomain) {
     // RFC 8020 2: nothing exists below a name that does not exist.
-    const ldns_rr* soa = FindSoa(response.authority.get());
-    if (soa != nullptr) context_.negatives->InsertNxdomain(asked, class_, soa);
+    context_.cache->StoreRecords(response.authority.get(), Trust::kAuthority);
+    context_.cache->StoreNegative(asked, type_, class_, LDNS_RCODE_NXDOMAIN,
+                                  response.authority.get());
     Finish(LDNS_RCODE_NXDOMAIN, std::move(response.authority));
     return;
   }
@@ -480,9 +485,9 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
 }
 
 void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& reply) {
-  const Trust trust = response.authoritative ? Trust::kAnswer : Trust::kAuthority;
-  if (!response.authoritative) result_.authoritative = false;
-  context_.rrsets->InsertRecords(response.answer.get(), trust);
+  // RFC 2181 5.4.1: only an authoritative answer is the zone's own word.
+  context_.cache->StoreRecords(response.answer.get(),
+                               response.authoritative ? Trust::kAnswer : Trust::kAuthority);
   AppendAnswer(response.answer.get());
   // RFC 1034 3.6.2's limit is on the chain, not on the replies it took: a server that sends many
   // links in one reply gets no longer a chain through than one that sends a link per reply.
@@ -500,16 +505,12 @@ void Lookup::HandleFinalResponse(ClassifiedResponse response, const ldns_pkt& re
       return;
     case ResponseKind::kNxdomain:
     case ResponseKind::kNodata: {
+      const ldns_pkt_rcode rcode =
+          response.kind == ResponseKind::kNxdomain ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR;
       // RFC 2308 5: the SOA's TTL bounds how long the negative answer is cached.
-      if (const ldns_rr* soa = FindSoa(response.authority.get()); soa != nullptr) {
-        if (response.kind == ResponseKind::kNxdomain) {
-          context_.negatives->InsertNxdomain(end, class_, soa);
-        } else if (IsDataType(type_)) {
-          context_.negatives->InsertNodata(end, type_, class_, soa);
-        }
-      }
-      Finish(response.kind == ResponseKind::kNxdomain ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR,
-             std::move(response.authority));
+      context_.cache->StoreRecords(response.authority.get(), Trust::kAuthority);
+      context_.cache->StoreNegative(end, type_, class_, rcode, response.authority.get());
+      Finish(rcode, std::move(response.authority));
       return;
     }
     default:
@@ -532,7 +533,7 @@ void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
       ldns_rr_list_push_rr(glue.get(), ldns_rr_clone(rr));
     }
   }
-  context_.rrsets->InsertRecords(glue.get(), Trust::kAdditional);
+  context_.cache->StoreRecords(glue.get(), Trust::kAdditional);
 }
 
 // ---- Results ----------------------------------------------------------------------------------

@@ -20,10 +20,6 @@ struct LookupResult {
   // reached (RFC 8914 4.23, "No Reachable Authority"). This, and not a server's own SERVFAIL or
   // NXDOMAIN, is what makes the bootstrap relays worth asking.
   bool no_reachable_authority = false;
-  // Every answer record came in an authoritative answer (AA) during this lookup, none from the
-  // cache or a non-authoritative server: whoever stores the answer may rank it as the zones'
-  // own word (Trust::kAnswer), and must not otherwise (RFC 2181 5.4.1).
-  bool authoritative = false;
 };
 
 // A copy for another caller of the same lookup (IterativeResolver's coalescing).
@@ -34,7 +30,6 @@ inline LookupResult CopyResult(const LookupResult& result) {
   if (result.authority != nullptr) copy.authority.reset(ldns_rr_list_clone(result.authority.get()));
   copy.failure = result.failure;
   copy.no_reachable_authority = result.no_reachable_authority;
-  copy.authoritative = result.authoritative;
   return copy;
 }
 

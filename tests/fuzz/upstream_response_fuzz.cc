@@ -155,6 +155,7 @@ void Run(uint8_t selector, const uint8_t* wire, size_t size) {
   FakeClock clock;
   RrsetCache rrsets(RrsetCacheOptions{.shards = 1}, &clock);
   NegativeCache negatives(NegativeCacheOptions{.shards = 1}, &clock);
+  CacheWriter writer(&rrsets, &negatives);
   InfraCache infra(InfraCacheOptions{}, &clock);
   DelegationFinder delegations(&rrsets, *RootHints());
   FUZZ_CHECK(delegations
@@ -165,8 +166,8 @@ void Run(uint8_t selector, const uint8_t* wire, size_t size) {
   IteratorOptions options;
   options.qname_minimisation = false;  // the question is fixed: the whole name, first
   options.use_0x20 = false;
-  IterativeResolver resolver(
-      IteratorContext{&transport, &rrsets, &negatives, &infra, &delegations, &clock, options});
+  IterativeResolver resolver(IteratorContext{&transport, &rrsets, &negatives, &writer, &infra,
+                                             &delegations, &clock, options});
 
   int finished = 0;
   std::optional<LookupResult> result;

@@ -95,8 +95,8 @@ void ReplayHarness::BuildStages() {
   }
   // As main.cc's PrimesAtStart: not with `bootstrap: only`.
   auto iterator = std::make_unique<IteratorStage>(
-      IteratorContext{&transport_, &rrsets_, &negatives_, &infra_, delegations_.get(), &clock_,
-                      iterator_options},
+      IteratorContext{&transport_, &rrsets_, &negatives_, &writer_, &infra_, delegations_.get(),
+                      &clock_, iterator_options},
       options_.prime_at_start && options_.bootstrap != BootstrapMode::kOnly);
   std::unique_ptr<Stage> bootstrap = MakeBootstrapStage(*iterator);
   std::vector<std::string> names;
@@ -108,7 +108,7 @@ void ReplayHarness::BuildStages() {
     stages_.push_back(std::make_unique<Dns64Stage>(*options_.dns64));
     names.push_back("dns64");
   }
-  stages_.push_back(std::make_unique<CacheStage>(&rrsets_, &negatives_));
+  stages_.push_back(std::make_unique<CacheStage>(&rrsets_, &negatives_, &writer_));
   names.push_back("cache");
   if (bootstrap != nullptr) {
     stages_.push_back(std::move(bootstrap));

@@ -16,6 +16,7 @@
 #include "bootstrap/bootstrap_mode.h"
 #include "bootstrap/health_monitor.h"
 #include "dns64/dns64_stage.h"
+#include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/core/clock.h"
@@ -142,6 +143,7 @@ class ReplayHarness {
   // Production defaults, as main.cc builds them from a default config.
   RrsetCache rrsets_{RrsetCacheOptions{}, &clock_};
   NegativeCache negatives_{NegativeCacheOptions{}, &clock_};
+  CacheWriter writer_{&rrsets_, &negatives_};
   InfraCache infra_{InfraCacheOptions{}, &clock_};
   FakeInternet internet_;
   // Declared before the stages: a lookup destroyed with the iterator cancels its queries.

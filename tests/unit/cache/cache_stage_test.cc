@@ -216,19 +216,23 @@ TEST_F(CacheStageTest, GlueIsNeverAClientsAnswer) {
               ElementsAre("ns1.child.example.com.\t300\tIN\tA\t192.0.2.1"));
 }
 
-// What the stages below did not get from the zone's own servers just now (the cache, a
-// non-authoritative server, a relay) is stored below the zones' word, so that the zone's own
-// answer can still replace it (issue 14: it used to be laundered to answer trust).
-TEST_F(CacheStageTest, OnlyAnAuthoritativeAnswerIsStoredAsTheZonesWord) {
+// What reaches the cache stage from below without being in the caches already (a relay's
+// answer) is stored below the zones' own word, so that the zone's own answer can still replace
+// it (issue 14: it used to be laundered to answer trust). The iterator's answers are in the
+// caches already, stored as it learned them, and are not stored again.
+TEST_F(CacheStageTest, OnlyAnAnswerNotCachedYetIsStoredAndBelowTheZonesWord) {
   auto relayed = Query("www.example.com.", LDNS_RR_TYPE_A);
   Answer(*relayed, MakeAnswer(LDNS_RCODE_NOERROR, {"www.example.com. 300 IN A 192.0.2.1"}));
+  EXPECT_NE(rrsets_.Lookup(Name("www.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN),
+            nullptr);
   EXPECT_TRUE(rrsets_.Insert(*RrList({"www.example.com. 300 IN A 192.0.2.1"}), Trust::kAuthority))
       << "equal data of the same rank could not replace it";
-  auto authoritative = Query("mail.example.com.", LDNS_RR_TYPE_A);
-  authoritative->set_authoritative_answer(true);
-  Answer(*authoritative, MakeAnswer(LDNS_RCODE_NOERROR, {"mail.example.com. 300 IN A 192.0.2.2"}));
-  EXPECT_FALSE(
-      rrsets_.Insert(*RrList({"mail.example.com. 300 IN A 192.0.2.66"}), Trust::kAuthority));
+  auto iterated = Query("mail.example.com.", LDNS_RR_TYPE_A);
+  iterated->set_answer(MakeAnswer(LDNS_RCODE_NOERROR, {"mail.example.com. 300 IN A 192.0.2.2"}));
+  iterated->set_answer_cached(true);
+  stage_.OnAnswer(*iterated);
+  EXPECT_EQ(rrsets_.Lookup(Name("mail.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN),
+            nullptr);
 }
 
 TEST_F(CacheStageTest, StoredNxdomainIsThenAHit) {

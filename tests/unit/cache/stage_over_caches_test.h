@@ -5,10 +5,12 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/core/clock.h"
@@ -38,7 +40,18 @@ class StageOverCachesTest : public ::testing::Test {
   FakeClock clock_;
   RrsetCache rrsets_{RrsetCacheOptions{}, &clock_};
   NegativeCache negatives_{NegativeCacheOptions{}, &clock_};
-  StageType stage_{&rrsets_, &negatives_};
+  CacheWriter writer_{&rrsets_, &negatives_};
+  StageType stage_ = MakeStage();
+
+ private:
+  // CacheStage stores through the writer; AnyQueryStage only reads.
+  StageType MakeStage() {
+    if constexpr (std::is_constructible_v<StageType, RrsetCache*, NegativeCache*, CacheWriter*>) {
+      return StageType(&rrsets_, &negatives_, &writer_);
+    } else {
+      return StageType(&rrsets_, &negatives_);
+    }
+  }
 };
 
 }  // namespace rebound::testing

@@ -86,7 +86,7 @@ class IterativeResolverTest : public ::testing::Test {
         EXPECT_TRUE(finder_->AddForwardZone(zone, addrs, first).ok());
       }
       resolver_ = std::make_unique<IterativeResolver>(IteratorContext{
-          &transport_, &rrsets_, &negatives_, &infra_, finder_.get(), &clock_, options_});
+          &transport_, &rrsets_, &negatives_, &writer_, &infra_, finder_.get(), &clock_, options_});
     }
     result_.reset();
     lookup_ = resolver_->Resolve(Name(name).get(), type, LDNS_RR_CLASS_IN,
@@ -140,6 +140,7 @@ class IterativeResolverTest : public ::testing::Test {
   FakeClock clock_;
   RrsetCache rrsets_{RrsetCacheOptions{.shards = 1}, &clock_};
   NegativeCache negatives_{NegativeCacheOptions{.shards = 1}, &clock_};
+  CacheWriter writer_{&rrsets_, &negatives_};
   InfraCache infra_{InfraCacheOptions{}, &clock_};
   FakeTransport transport_;
   std::vector<std::string> hints_ = {". NS a.root.test.", "a.root.test. A 192.0.2.1"};
