@@ -71,17 +71,9 @@ uint64_t RelayClient::Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callbac
   for (size_t relay : RacingOrder(*relays_, memory_->LastGood(), qtype)) {
     if (!Benched(relay)) race->order.push_back(relay);
   }
-  // The first relay starts on the next turn of the loop, so the callback never runs in here.
-  uv_timer_start(
-      &race->timer->handle,
-      [](uv_timer_t* t) {
-        GuardCallback("relay race", [t] {
-          Race* r = static_cast<Race*>(t->data);
-          r->client->StartNext(r->id);
-        });
-      },
-      0, 0);
   races_[id] = std::move(race);
+  // With every relay benched the race ends in here; the Pipeline queues such a resume.
+  StartNext(id);
   return id;
 }
 

@@ -23,8 +23,8 @@ class RelayExchange {
   using Callback = std::function<void(absl::StatusOr<RelayAnswer>)>;
 
   virtual ~RelayExchange() = default;
-  // `cb` runs exactly once, on the caller's loop, never inside Resolve, unless the exchange is
-  // cancelled. Returns an id for Cancel.
+  // `cb` runs exactly once, on the caller's loop, unless the exchange is cancelled: inside
+  // Resolve when no relay can be asked at all, later otherwise. Returns an id for Cancel.
   virtual uint64_t Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb) = 0;
   // The exchange's callback never runs; a no-op once it has.
   virtual void Cancel(uint64_t id) = 0;

@@ -59,6 +59,36 @@ TEST(BootstrapReplay, OnlyWithNoRelayAnswerIsServfailWithoutOrdinaryDns) {
   EXPECT_EQ(replay.CachedNegative("www.example.test.", LDNS_RR_TYPE_A), "");
 }
 
+// RelayClient ends the exchange inside Resolve when every relay is benched: the resume that
+// arrives during BootstrapStage's own call is queued by the Pipeline, and the client gets its
+// SERVFAIL at once, with nothing asked of ordinary servers.
+TEST(BootstrapReplay, OnlyWithEveryRelayBenchedIsServfailAtOnce) {
+  ReplayHarness replay(StandardInternet(), {.bootstrap = BootstrapMode::kOnly});
+  replay.relays().BenchAll(true);
+  const ClientAnswer answer = replay.Ask({.name = "www.example.test."});
+  EXPECT_EQ(answer.rcode, "SERVFAIL");
+  EXPECT_THAT(replay.RelayQuestions(), ElementsAre("www.example.test. A"));
+  EXPECT_THAT(replay.Upstream(), IsEmpty());
+  EXPECT_EQ(replay.relays().outstanding(), 0u);
+}
+
+// The same on the way back: the iterator reached no server, the relays fail inside Resolve, and
+// the client gets the iterator's SERVFAIL with its EDE 22 (RFC 8914 4.23).
+TEST(BootstrapReplay, UnreachableWithEveryRelayBenchedKeepsTheIteratorsAnswer) {
+  ReplayHarness replay(StandardInternet(), {.bootstrap = BootstrapMode::kYes});
+  replay.RankServers({kFailoverServer1, kFailoverServer2});
+  ASSERT_EQ(replay.Ask({.name = "www.failover.test."}).rcode, "NOERROR");
+  replay.Misbehave({.server = kFailoverServer1, .fault = Fault::kTimeout});
+  replay.Misbehave({.server = kFailoverServer2, .fault = Fault::kTimeout});
+  replay.clock().Advance(absl::Seconds(301));  // the A RRset expired; the delegation has not
+  replay.relays().BenchAll(true);
+  const ClientAnswer answer = replay.Ask({.name = "www.failover.test."});
+  EXPECT_EQ(answer.rcode, "SERVFAIL");
+  ASSERT_TRUE(answer.ede.has_value());
+  EXPECT_EQ(*answer.ede, kEdeNoReachableAuthority);
+  EXPECT_THAT(replay.RelayQuestions(), ElementsAre("www.failover.test. A"));
+}
+
 // Issue 15 item 6: one zone whose servers are all silent, while the root answers. The query
 // that reached no server at all (the delegation to failover.test. was cached, so only its own
 // servers were asked) is retried at the relays; the probe it starts hears the root, so

@@ -43,6 +43,10 @@ void ReplayRelays::Script(const std::string& name, ldns_rr_type type, RelayReply
 
 uint64_t ReplayRelays::Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb) {
   asked_.push_back(absl::StrCat(absl::AsciiStrToLower(NameString(qname)), " ", TypeString(qtype)));
+  if (all_benched_) {
+    cb(absl::UnavailableError("no bootstrap relay can answer this question"));
+    return next_benched_id_++;
+  }
   return FakeRelayExchange::Resolve(qname, qtype, std::move(cb));
 }
 

@@ -33,6 +33,10 @@ class ReplayRelays : public rebound::testing::FakeRelayExchange {
   // UnavailableError, as RelayClient's when no relay gave an acceptable answer.
   void Script(const std::string& name, ldns_rr_type type, RelayReply reply);
 
+  // Every relay benched (RelayClient after each failed): a question fails inside Resolve, as
+  // RelayExchange allows.
+  void BenchAll(bool benched) { all_benched_ = benched; }
+
   uint64_t Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb) override;
   // Completes the oldest outstanding question from the script; false when none is outstanding.
   bool AnswerNext();
@@ -48,6 +52,8 @@ class ReplayRelays : public rebound::testing::FakeRelayExchange {
   const uint32_t max_ttl_;
   std::map<std::pair<std::string, ldns_rr_type>, RelayReply> script_;
   std::vector<std::string> asked_;
+  bool all_benched_ = false;
+  uint64_t next_benched_id_ = uint64_t{1} << 32;  // apart from FakeRelayExchange's ids
 };
 
 }  // namespace rebound::replay
