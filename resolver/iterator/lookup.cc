@@ -32,6 +32,13 @@ LdnsRdfPtr Suffix(const ldns_rdf* name, size_t labels) {
   return out;
 }
 
+// NOERROR with nothing in it from a server that does not claim the zone (AA clear): no answer,
+// no referral, no SOA.
+bool IsEmptyNonAuthoritativeNoerror(const ldns_pkt& reply) {
+  return ldns_pkt_get_rcode(&reply) == LDNS_RCODE_NOERROR && !ldns_pkt_aa(&reply) &&
+         ldns_pkt_ancount(&reply) == 0 && ldns_pkt_nscount(&reply) == 0;
+}
+
 }  // namespace
 
 Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
@@ -419,6 +426,9 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
   }
   if (absl::IsDeadlineExceeded(error)) {
     context_.infra->RecordTimeout(sent.server);
+    // RFC 9156 4: a server or middlebox may drop a query for a name it does not expect; the
+    // whole name goes next (to the next server first: this one keeps its timeout).
+    if (sent.minimised) StopMinimising(false);
     return;  // may be asked again
   }
   if (absl::IsUnavailable(error)) context_.infra->RecordUnreachable(sent.server);
@@ -444,15 +454,15 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       }
       return;
     case ResponseKind::kServerError:
-      // RFC 9156 2.3: some servers mishandle minimised queries; stop minimising, ask again.
-      if (sent.minimised) {
-        minimise_ = false;
-        attempts_.clear();  // the whole name is a new question for every server
-      } else {
-        AttemptsAt(sent.server).done = true;
-      }
+      // RFC 9156 2.3 and 4: some servers mishandle minimised queries (SERVFAIL, REFUSED for a
+      // name they do not expect): stop minimising and ask them the whole name.
+      if (sent.minimised) return StopMinimising(true);
+      AttemptsAt(sent.server).done = true;
       return;
     case ResponseKind::kLame:
+      // The same for an empty non-authoritative NOERROR, the reply some servers give for an
+      // empty non-terminal: it says nothing about the zone until the whole name is asked.
+      if (sent.minimised && IsEmptyNonAuthoritativeNoerror(reply)) return StopMinimising(true);
       context_.infra->SetLame(sent.server, delegation_->zone());
       AttemptsAt(sent.server).done = true;
       return;
@@ -534,6 +544,16 @@ void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
     }
   }
   context_.cache->StoreRecords(glue.get(), Trust::kAdditional);
+}
+
+void Lookup::StopMinimising(bool forget_attempts) {
+  if (LogEnabled(LogLevel::kAlgo)) {
+    Log(LogLevel::kAlgo, "iterator: no more QNAME minimisation for %s (zone %s)",
+        NameString(name_.get()), NameString(delegation_->zone()));
+  }
+  minimise_ = false;
+  // The whole name is a new question: what a server did with the minimised one does not count.
+  if (forget_attempts) attempts_.clear();
 }
 
 // ---- Results ----------------------------------------------------------------------------------

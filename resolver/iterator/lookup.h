@@ -78,6 +78,9 @@ class Lookup {
   // The name and type to send next: the whole question, or under QNAME minimisation (RFC 9156)
   // the next label of it.
   bool NextQuestionIsMinimised() const;
+  // RFC 9156 4: the rest of this lookup asks whole names; `forget_attempts` when the servers'
+  // answers to the minimised question say nothing about how they will answer the whole one.
+  void StopMinimising(bool forget_attempts);
   void AppendAnswer(const ldns_rr_list* records);
   // Goes on with the CNAME's target; false (and SERVFAIL) on a loop or a chain too long.
   bool FollowCname(const ldns_rdf* target);
