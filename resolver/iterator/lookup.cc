@@ -426,9 +426,16 @@ void Lookup::OnTransportError(const Sent& sent, const absl::Status& error) {
   }
   if (absl::IsDeadlineExceeded(error)) {
     context_.infra->RecordTimeout(sent.server);
-    // RFC 9156 4: a server or middlebox may drop a query for a name it does not expect; the
-    // whole name goes next (to the next server first: this one keeps its timeout).
-    if (sent.minimised) StopMinimising(false);
+    // RFC 9156 4: a server or middlebox may drop a query for a name it does not expect. After
+    // a few timeouts (as unbound's MAX_MINIMISE_TIMEOUT_COUNT: a lost packet or two is not
+    // reason enough to show the whole name) the whole name goes next, a new question for
+    // every server; the infra cache still ranks the silent ones last. Not while nothing at all
+    // has answered this query: then the network is down, and the whole name would only be
+    // shown to more silence.
+    if (sent.minimised && budget_->replies > 0 &&
+        ++minimised_timeouts_ >= kMinimisedTimeoutsBeforeWholeName) {
+      StopMinimising();
+    }
     return;  // may be asked again
   }
   if (absl::IsUnavailable(error)) context_.infra->RecordUnreachable(sent.server);
@@ -456,13 +463,13 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
     case ResponseKind::kServerError:
       // RFC 9156 2.3 and 4: some servers mishandle minimised queries (SERVFAIL, REFUSED for a
       // name they do not expect): stop minimising and ask them the whole name.
-      if (sent.minimised) return StopMinimising(true);
+      if (sent.minimised) return StopMinimising();
       AttemptsAt(sent.server).done = true;
       return;
     case ResponseKind::kLame:
       // The same for an empty non-authoritative NOERROR, the reply some servers give for an
       // empty non-terminal: it says nothing about the zone until the whole name is asked.
-      if (sent.minimised && IsEmptyNonAuthoritativeNoerror(reply)) return StopMinimising(true);
+      if (sent.minimised && IsEmptyNonAuthoritativeNoerror(reply)) return StopMinimising();
       context_.infra->SetLame(sent.server, delegation_->zone());
       AttemptsAt(sent.server).done = true;
       return;
@@ -546,14 +553,14 @@ void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
   context_.cache->StoreRecords(glue.get(), Trust::kAdditional);
 }
 
-void Lookup::StopMinimising(bool forget_attempts) {
+void Lookup::StopMinimising() {
   if (LogEnabled(LogLevel::kAlgo)) {
     Log(LogLevel::kAlgo, "iterator: no more QNAME minimisation for %s (zone %s)",
         NameString(name_.get()), NameString(delegation_->zone()));
   }
   minimise_ = false;
   // The whole name is a new question: what a server did with the minimised one does not count.
-  if (forget_attempts) attempts_.clear();
+  attempts_.clear();
 }
 
 // ---- Results ----------------------------------------------------------------------------------

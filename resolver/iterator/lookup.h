@@ -78,9 +78,8 @@ class Lookup {
   // The name and type to send next: the whole question, or under QNAME minimisation (RFC 9156)
   // the next label of it.
   bool NextQuestionIsMinimised() const;
-  // RFC 9156 4: the rest of this lookup asks whole names; `forget_attempts` when the servers'
-  // answers to the minimised question say nothing about how they will answer the whole one.
-  void StopMinimising(bool forget_attempts);
+  // RFC 9156 4: the rest of this lookup asks whole names.
+  void StopMinimising();
   void AppendAnswer(const ldns_rr_list* records);
   // Goes on with the CNAME's target; false (and SERVFAIL) on a loop or a chain too long.
   bool FollowCname(const ldns_rdf* target);
@@ -134,9 +133,11 @@ class Lookup {
   uint64_t exchange_ = 0;  // the transport's ticket for the query out, 0 when none is
   std::vector<uint64_t> children_;
   // QNAME minimisation: labels of name_ sent to the current delegation, 0 = not started.
+  static constexpr int kMinimisedTimeoutsBeforeWholeName = 3;
   bool minimise_ = true;
   size_t minimise_labels_ = 0;
   int minimise_steps_ = 0;
+  int minimised_timeouts_ = 0;
 
   LookupResult result_;
 };

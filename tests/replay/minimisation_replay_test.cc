@@ -49,13 +49,17 @@ TEST_P(MinimisationReplay, AFaultAtAnIntermediateNameMeansAskingTheWholeName) {
   const ClientAnswer answer = replay.Ask({.name = "a.b.c.example.test.", .type = LDNS_RR_TYPE_TXT});
   EXPECT_EQ(answer.rcode, "NOERROR");
   EXPECT_THAT(answer.answer, ElementsAre("a.b.c.example.test. 300 IN TXT \"deep\""));
-  const std::vector<std::string> expected =
-      minimise ? std::vector<std::string>{"192.0.2.1 test. A", "192.0.2.10 example.test. A",
-                                          "192.0.2.20 c.example.test. A",
-                                          "192.0.2.20 a.b.c.example.test. TXT"}
-               : std::vector<std::string>{"192.0.2.1 a.b.c.example.test. TXT",
-                                          "192.0.2.10 a.b.c.example.test. TXT",
-                                          "192.0.2.20 a.b.c.example.test. TXT"};
+  std::vector<std::string> expected = {"192.0.2.1 a.b.c.example.test. TXT",
+                                       "192.0.2.10 a.b.c.example.test. TXT",
+                                       "192.0.2.20 a.b.c.example.test. TXT"};
+  if (minimise) {
+    // Timeouts: three, as unbound allows, before the whole name is shown; the zone has one
+    // server, which is asked again.
+    const int intermediate = fault.fault == Fault::kTimeout ? 3 : 1;
+    expected = {"192.0.2.1 test. A", "192.0.2.10 example.test. A"};
+    expected.insert(expected.end(), intermediate, "192.0.2.20 c.example.test. A");
+    expected.push_back("192.0.2.20 a.b.c.example.test. TXT");
+  }
   EXPECT_THAT(replay.Upstream(), ElementsAreArray(expected));
 }
 
