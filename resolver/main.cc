@@ -126,12 +126,6 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
-// RFC 8109 3: the first worker fetches the root's NS RRset at start, except with
-// `bootstrap: only`, which never asks an ordinary name server (rebound.conf(5)).
-bool PrimesAtStart(const Config& config, int worker) {
-  return worker == 0 && config.bootstrap.mode != BootstrapMode::kOnly;
-}
-
 // The stage order, decided here and nowhere else. OnQuery runs down the table until a stage
 // answers (or is pending); OnAnswer then runs back up over the stages above that one.
 //
@@ -143,13 +137,14 @@ bool PrimesAtStart(const Config& config, int worker) {
 //   BootstrapStage  bootstrap: on   relays first in bootstrap   relays when unreachable()
 //   IteratorStage   always          resolves (root, stub-zone   -
 //                                   or forward-zone)
-StageFactory MakeStageFactory(Shared* shared, bool prime_now) {
-  return [shared, prime_now](uv_loop_t* loop, Transport* transport) {
-    auto iterator = std::make_unique<IteratorStage>(
-        IteratorContext{transport, &shared->rrsets, &shared->negatives, &shared->cache_writer,
-                        &shared->infra, shared->delegations.get(), SystemClock::Get(),
-                        shared->iterator_options},
-        prime_now);
+//
+// Nothing is sent upstream before a client asks: the root is primed by the first lookup that
+// needs it (RFC 8109 3, as unbound does), so a start in a network with no route is silent.
+StageFactory MakeStageFactory(Shared* shared) {
+  return [shared](uv_loop_t* loop, Transport* transport) {
+    auto iterator = std::make_unique<IteratorStage>(IteratorContext{
+        transport, &shared->rrsets, &shared->negatives, &shared->cache_writer, &shared->infra,
+        shared->delegations.get(), SystemClock::Get(), shared->iterator_options});
     std::vector<std::unique_ptr<Stage>> stages;
     stages.push_back(std::make_unique<AnyQueryStage>(&shared->rrsets, &shared->negatives));
     std::unique_ptr<BootstrapStage> bootstrap;
@@ -334,8 +329,8 @@ int Run(const Config& config) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < config.num_threads; ++i) {
     workers.push_back(std::make_unique<Worker>(&config, SystemClock::Get(),
-                                               MakeStageFactory(&shared, PrimesAtStart(config, i)),
-                                               shared.Packets(config), &connection_limits));
+                                               MakeStageFactory(&shared), shared.Packets(config),
+                                               &connection_limits));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;

@@ -6,7 +6,6 @@
 #include "resolver/wire/names.h"
 
 namespace rebound {
-namespace {}  // namespace
 
 DelegationFinder::DelegationFinder(const RrsetCache* cache, const ldns_rr_list& root_hints)
     : cache_(cache),
@@ -77,7 +76,39 @@ std::optional<DelegationFinder::Start> DelegationFinder::Find(const ldns_rdf* na
     return Start{configured->servers.Clone(), true, false, configured->first};
   }
   if (!cached) return std::nullopt;
+  if (ldns_dname_label_count(cached->zone()) == 0) KeepHintAddresses(&*cached);
   return Start{*std::move(cached), false, false, false};
+}
+
+// The root's NS RRset from priming (RFC 8109 4.1) may come without the servers' addresses, or
+// they may expire before it does: the hints' addresses still reach the root servers they name,
+// and when no cached root server has an address at all, the hints' servers join the delegation.
+// Without this the root would be asked for the addresses of its own servers, and nothing
+// would be reachable.
+void DelegationFinder::KeepHintAddresses(DelegationPoint* root) const {
+  bool any_address = false;
+  for (NameServer& server : root->servers()) {
+    if (server.addresses.empty()) {
+      if (const NameServer* hinted = FindHint(server.name.get())) {
+        for (const Endpoint& address : hinted->addresses) {
+          root->AddAddress(server.name.get(), address);
+        }
+      }
+    }
+    any_address = any_address || !server.addresses.empty();
+  }
+  if (any_address) return;
+  for (const NameServer& hinted : hints_.servers()) {
+    root->AddNameServer(hinted.name.get());
+    for (const Endpoint& address : hinted.addresses) root->AddAddress(hinted.name.get(), address);
+  }
+}
+
+const NameServer* DelegationFinder::FindHint(const ldns_rdf* name) const {
+  for (const NameServer& hinted : hints_.servers()) {
+    if (ldns_dname_compare(hinted.name.get(), name) == 0) return &hinted;
+  }
+  return nullptr;
 }
 
 }  // namespace rebound

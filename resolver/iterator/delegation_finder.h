@@ -40,7 +40,8 @@ class DelegationFinder {
   // of the closest cached delegation and the closest stub zone (the stub zone wins a tie, as its
   // servers were configured on purpose). Nothing when none exists: the root's NS RRset is not
   // cached (prime first, or use Hints()). With `skip_configured` only the cache is asked
-  // (stub-first, forward-first fallback).
+  // (stub-first, forward-first fallback). The root's servers keep the hints' addresses where the
+  // cache has none for them.
   std::optional<Start> Find(const ldns_rdf* name, ldns_rr_class rr_class,
                             bool skip_configured = false) const;
 
@@ -55,6 +56,8 @@ class DelegationFinder {
   absl::Status Add(const std::string& zone, const std::vector<Endpoint>& addrs,
                    const std::vector<std::string>& hosts, bool forward, bool first);
   const ConfiguredZone* ClosestConfigured(const ldns_rdf* name) const;
+  void KeepHintAddresses(DelegationPoint* root) const;
+  const NameServer* FindHint(const ldns_rdf* name) const;
 
   const RrsetCache* cache_;
   DelegationPoint hints_;

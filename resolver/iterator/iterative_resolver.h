@@ -68,8 +68,9 @@ class IterativeResolver {
   // Callers that joined a lookup already under way, since start.
   uint64_t coalesced() const { return coalesced_; }
 
-  // Fetches the root's NS RRset from the root hints into the cache now (RFC 8109 3), rather than
-  // with the first client query; a failure is only logged, the next query primes again.
+  // Fetches the root's NS RRset from the root hints into the cache now (RFC 8109 3). The daemon
+  // never calls it: the first lookup that finds no root NS RRset primes (nothing goes out before
+  // a client asks). Tests use it to start from a primed cache. A failure is only logged.
   void Prime();
 
   // What a Probe found.

@@ -10,11 +10,7 @@ namespace rebound {
 // One per event loop, like the IterativeResolver it holds.
 class IteratorStage : public Stage {
  public:
-  // With `prime_now` the root servers are primed at once (one worker does it for all, through
-  // the shared cache); its transport may send from before its loop runs.
-  IteratorStage(IteratorContext context, bool prime_now) : resolver_(context) {
-    if (prime_now) resolver_.Prime();
-  }
+  explicit IteratorStage(IteratorContext context) : resolver_(context) {}
   // kPending until the lookup ends (kDone at once when the cache held the rest of a chain). The
   // answer has the CNAME chain and the RRset, or the SOA of a negative answer in authority, or
   // is a SERVFAIL. A question of a class other than IN, or without RD, is REFUSED.

@@ -14,7 +14,17 @@ namespace rebound::integration::recursion_test {
 
 // ---- Basics -------------------------------------------------------------------------------------
 
-// First in the file: by the end of the shared rebound's first question it must have primed.
+// First in the file: nothing has asked the shared rebound anything yet (its readiness probe is a
+// CH-class question, which is never iterated). Issue 18 item 3: priming waits for the first
+// query that needs the root, so a start in a network with no route is silent (RFC 8109 3 leaves
+// the moment to the resolver; unbound primes on first need too).
+TEST_F(RecursionTest, NothingIsSentUpstreamBeforeAClientAsks) {
+  absl::SleepFor(absl::Milliseconds(500));  // time for a priming at start to reach the root
+  EXPECT_EQ(Stats("root").queries, servers().root_before_start.queries)
+      << "rebound asked the root before any client asked it anything";
+}
+
+// By the end of the shared rebound's first question it must have primed.
 // (StartRebound's readiness probe is a CH-class question; the next test checks that it does not
 // reach the root, which would count here too.)
 TEST_F(RecursionTest, PrimingAsksTheRootForItsNsSet) {

@@ -99,7 +99,7 @@ TEST_F(FailoverReplay, EverySilentServerIsTriedThriceThenServfail) {
 // When no server at all replies, not even the root, the SERVFAIL carries RFC 8914 4.23's
 // "No Reachable Authority" (22): the bootstrap relays' cue.
 TEST(FailoverReplayUnreachable, SilentRootGivesServfailWithNoReachableAuthority) {
-  ReplayHarness replay(StandardInternet(), {.prime_at_start = false});
+  ReplayHarness replay(StandardInternet(), {.root_primed = false});
   replay.Misbehave({.server = kRootServer, .fault = Fault::kTimeout});
   const ClientAnswer answer = replay.Ask({.name = "www.example.test."});
   EXPECT_EQ(answer.rcode, "SERVFAIL");

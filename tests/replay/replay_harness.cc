@@ -78,7 +78,7 @@ ReplayHarness::ReplayHarness(FakeInternet internet, ReplayOptions options)
   std::vector<Stage*> in_order;
   for (const std::unique_ptr<Stage>& stage : observed_) in_order.push_back(stage.get());
   pipeline_ = std::make_unique<Pipeline>(std::move(in_order));
-  RunUntilIdle();  // priming, when main would have done it at start
+  RunUntilIdle();  // the priming of `root_primed`
   startup_upstream_ = Upstream();
   ForgetUpstream();
 }
@@ -93,11 +93,14 @@ void ReplayHarness::BuildStages() {
   if (options_.bootstrap == BootstrapMode::kYes) {
     iterator_options.budget_without_reply = kBudgetWithoutReply;
   }
-  // As main.cc's PrimesAtStart: not with `bootstrap: only`.
   auto iterator = std::make_unique<IteratorStage>(
       IteratorContext{&transport_, &rrsets_, &negatives_, &writer_, &infra_, delegations_.get(),
-                      &clock_, iterator_options},
-      options_.prime_at_start && options_.bootstrap != BootstrapMode::kOnly);
+                      &clock_, iterator_options});
+  // The scenario starts where an earlier query's priming left the cache (never with `bootstrap:
+  // only`, which asks no ordinary server); the daemon itself primes only when a query needs it.
+  if (options_.root_primed && options_.bootstrap != BootstrapMode::kOnly) {
+    iterator->resolver().Prime();
+  }
   std::unique_ptr<Stage> bootstrap = MakeBootstrapStage(*iterator);
   std::vector<std::string> names;
   stages_.push_back(std::make_unique<AnyQueryStage>(&rrsets_, &negatives_));

@@ -37,9 +37,10 @@ struct ReplayOptions {
   // The dns64 module (module-config: "dns64 iterator"): a Dns64Stage after AnyQueryStage.
   std::optional<Dns64Options> dns64 = std::nullopt;
   bool qname_minimisation = true;  // qname-minimisation, on by default as in the config
-  // main.cc primes the root from its first worker at start (RFC 8109 3); the harness then
-  // forgets those queries. Off: the first client query primes.
-  bool prime_at_start = true;
+  // The scenario starts with the root primed, as an earlier query would have left it (the
+  // harness forgets those queries; never with `bootstrap: only`). Off: the cache starts empty
+  // and the first query primes, as the daemon's does.
+  bool root_primed = true;
   // bootstrap: a BootstrapStage between CacheStage and IteratorStage unless kNo, with its own
   // HealthMonitor on the harness's clock, and ReplayRelays as its relays.
   BootstrapMode bootstrap = BootstrapMode::kNo;
@@ -95,8 +96,8 @@ class ReplayHarness {
   // Every upstream query since the start (or ForgetUpstream), as UpstreamQuery::ToString.
   std::vector<std::string> Upstream() const;
   void ForgetUpstream() { transport_.ForgetSent(); }
-  // The upstream queries made while the harness was built (priming, as main.cc's first worker
-  // does), which the constructor forgets.
+  // The upstream queries made while the harness was built (the priming of `root_primed`),
+  // which the constructor forgets.
   const std::vector<std::string>& StartupUpstream() const { return startup_upstream_; }
   ReplayTransport& transport() { return transport_; }
   void Misbehave(Misbehaviour misbehaviour) { transport_.Misbehave(std::move(misbehaviour)); }

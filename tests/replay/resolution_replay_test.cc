@@ -130,7 +130,7 @@ TEST(ResolutionReplay, WithoutQnameMinimisationEveryServerGetsTheFullQuestion) {
 
 // RFC 8109 3: with no root NS RRset cached, the first lookup asks the hints' server for it.
 TEST(ResolutionReplay, FirstQueryPrimesTheRootWhenStartUpDidNot) {
-  ReplayHarness replay(StandardInternet(), {.prime_at_start = false});
+  ReplayHarness replay(StandardInternet(), {.root_primed = false});
   const ClientAnswer answer = replay.Ask({.name = "www.example.test."});
   EXPECT_EQ(answer.answer.size(), 2u);
   EXPECT_THAT(replay.Upstream(),
