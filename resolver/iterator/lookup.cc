@@ -39,6 +39,19 @@ bool IsEmptyNonAuthoritativeNoerror(const ldns_pkt& reply) {
          ldns_pkt_ancount(&reply) == 0 && ldns_pkt_nscount(&reply) == 0;
 }
 
+// RA without AA, NOERROR or NXDOMAIN, and no NS record to refer with: a resolver answering from
+// its cache or by recursing (RFC 1035 4.1.1), not the zone's server.
+bool AnswersAsARecursor(const ldns_pkt& reply) {
+  const ldns_pkt_rcode rcode = ldns_pkt_get_rcode(&reply);
+  if (!ldns_pkt_ra(&reply) || ldns_pkt_aa(&reply)) return false;
+  if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) return false;
+  const ldns_rr_list* authority = ldns_pkt_authority(&reply);
+  for (size_t i = 0; i < ldns_rr_list_rr_count(authority); ++i) {
+    if (ldns_rr_get_type(ldns_rr_list_rr(authority, i)) == LDNS_RR_TYPE_NS) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
@@ -211,6 +224,7 @@ void Lookup::UseDelegation(DelegationFinder::Start start) {
   forwarding_ = start.forward;
   first_ = start.first;
   attempts_.clear();
+  last_resort_.reset();  // another zone's servers: a recursor's word for the old one is not theirs
   ns_lookups_here_ = 0;
   minimise_labels_ = 0;
   step_ = Step::kSelectServer;
@@ -260,6 +274,7 @@ std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
 
 bool Lookup::SelectServer() {
   if (context_.clock->Now() >= budget_->Deadline()) {
+    if (last_resort_) return UseLastResort();
     Fail("time budget spent");
     return false;
   }
@@ -280,6 +295,7 @@ bool Lookup::SelectServer() {
     step_ = Step::kAwaitAddresses;
     return false;
   }
+  if (last_resort_) return UseLastResort();
   if (configured_ && first_) {
     // stub-first, forward-first: the configured servers failed, try the ordinary delegation.
     skip_configured_ = true;
@@ -468,8 +484,18 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       return;
     case ResponseKind::kLame:
       // The same for an empty non-authoritative NOERROR, the reply some servers give for an
-      // empty non-terminal: it says nothing about the zone until the whole name is asked.
-      if (sent.minimised && IsEmptyNonAuthoritativeNoerror(reply)) return StopMinimising();
+      // empty non-terminal, and for a recursor's answer: neither says anything about the zone
+      // until the whole name is asked.
+      if (sent.minimised && (IsEmptyNonAuthoritativeNoerror(reply) || AnswersAsARecursor(reply))) {
+        return StopMinimising();
+      }
+      // A recursor's answer is no authority's word, but it is kept in case nothing better comes;
+      // the server is not lame for the zone's other questions (a delegation to a resolver is
+      // broken, not malicious: unbound keeps such servers as a last resort too).
+      if (!sent.minimised && KeepAsLastResort(reply, asked, ldns_rr_get_type(question))) {
+        AttemptsAt(sent.server).done = true;
+        return;
+      }
       context_.infra->SetLame(sent.server, delegation_->zone());
       AttemptsAt(sent.server).done = true;
       return;
@@ -551,6 +577,35 @@ void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
     }
   }
   context_.cache->StoreRecords(glue.get(), Trust::kAdditional);
+}
+
+bool Lookup::KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type) {
+  if (!AnswersAsARecursor(reply) || last_resort_) return false;
+  // Read as a forwarder's answer would be: data, a chain, or a negative answer; an answer of
+  // another type than asked is NODATA.
+  ClassifiedResponse response =
+      ClassifyResponse(reply, asked, type, delegation_->zone(), Upstream::kRecursive);
+  switch (response.kind) {
+    case ResponseKind::kAnswer:
+    case ResponseKind::kCname:
+    case ResponseKind::kNxdomain:
+    case ResponseKind::kNodata:
+      last_resort_ = LastResort{std::move(response), LdnsPktPtr(ldns_pkt_clone(&reply))};
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Lookup::UseLastResort() {
+  if (LogEnabled(LogLevel::kDetail)) {
+    Log(LogLevel::kDetail, "iterator: %s %s: no authoritative answer from %s; taking a recursor's",
+        NameString(name_.get()), TypeString(type_), NameString(delegation_->zone()));
+  }
+  LastResort last = std::move(*last_resort_);
+  last_resort_.reset();
+  HandleFinalResponse(std::move(last.response), *last.reply);
+  return step_ != Step::kDone;  // a CNAME is followed on
 }
 
 void Lookup::StopMinimising() {

@@ -80,6 +80,12 @@ class Lookup {
   bool NextQuestionIsMinimised() const;
   // RFC 9156 4: the rest of this lookup asks whole names.
   void StopMinimising();
+  // A recursor's answer to the whole question, kept (the first one) in case no server of the
+  // delegation gives an authoritative one; whether it was kept.
+  bool KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type);
+  // Goes on with the kept answer, at non-authoritative trust; whether the lookup runs on (the
+  // answer was a CNAME to follow).
+  bool UseLastResort();
   void AppendAnswer(const ldns_rr_list* records);
   // Goes on with the CNAME's target; false (and SERVFAIL) on a loop or a chain too long.
   bool FollowCname(const ldns_rdf* target);
@@ -138,6 +144,13 @@ class Lookup {
   size_t minimise_labels_ = 0;
   int minimise_steps_ = 0;
   int minimised_timeouts_ = 0;
+
+  // The last-resort answer (KeepAsLastResort), for the current delegation only.
+  struct LastResort {
+    ClassifiedResponse response;
+    LdnsPktPtr reply;
+  };
+  std::optional<LastResort> last_resort_;
 
   LookupResult result_;
 };

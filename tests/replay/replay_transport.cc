@@ -15,6 +15,7 @@ LdnsPktPtr BuildReply(const ldns_rdf* qname, ldns_rr_type qtype, ldns_rr_class q
   LdnsPktPtr reply(ldns_pkt_new());
   ldns_pkt_set_qr(reply.get(), true);
   ldns_pkt_set_aa(reply.get(), script.aa);
+  ldns_pkt_set_ra(reply.get(), script.ra);
   ldns_pkt_set_rcode(reply.get(), script.rcode);
   PushQuestion(reply.get(), qname, qtype, qclass);
   MoveToSection(ParseRecords(script.answer), LDNS_SECTION_ANSWER, reply.get());

@@ -31,6 +31,7 @@ struct UpstreamQuery {
 struct ScriptedReply {
   ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
   bool aa = true;
+  bool ra = false;  // a recursive server's reply sets it (RFC 1035 4.1.1)
   std::vector<std::string> answer = {};
   std::vector<std::string> authority = {};
   std::vector<std::string> additional = {};
