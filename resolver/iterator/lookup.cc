@@ -177,6 +177,7 @@ bool Lookup::FindDelegation() {
   if (std::optional<DelegationFinder::Start> start =
           context_.delegations->Find(search.get(), class_, skip_configured_)) {
     UseDelegation(*std::move(start));
+    delegation_from_cache_ = !configured_;
     return true;
   }
   // RFC 8109 3: no root NS RRset in the cache: ask the hints for the real one first (priming).
@@ -224,6 +225,7 @@ void Lookup::UseDelegation(DelegationFinder::Start start) {
   forwarding_ = start.forward;
   first_ = start.first;
   attempts_.clear();
+  delegation_from_cache_ = false;  // FindDelegation says so after this when it is
   last_resort_.reset();  // another zone's servers: a recursor's word for the old one is not theirs
   ns_lookups_here_ = 0;
   minimise_labels_ = 0;
@@ -296,6 +298,7 @@ bool Lookup::SelectServer() {
     return false;
   }
   if (last_resort_) return UseLastResort();
+  if (FallBackToParent()) return true;
   if (configured_ && first_) {
     // stub-first, forward-first: the configured servers failed, try the ordinary delegation.
     skip_configured_ = true;
@@ -577,6 +580,32 @@ void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
     }
   }
   context_.cache->StoreRecords(glue.get(), Trust::kAdditional);
+}
+
+// unbound's "parent-side last resort": the delegation came from the cache and none of its
+// servers could be asked or answered, typically because the child zone's own address for its
+// server is wrong, or has expired while the NS RRset has not (then nothing was even sent). The
+// parent zone's servers are asked again: their referral brings the glue, which is tried beside
+// what the cache has. At most kMaxParentFallbacks times per lookup.
+bool Lookup::FallBackToParent() {
+  if (!delegation_from_cache_ || parent_fallbacks_ >= kMaxParentFallbacks) return false;
+  const ldns_rdf* zone = delegation_->zone();
+  if (ldns_dname_label_count(zone) == 0) return false;  // the root has the hints already
+  LdnsRdfPtr parent(ldns_dname_left_chop(zone));
+  if (parent == nullptr) return false;
+  std::optional<DelegationFinder::Start> start =
+      context_.delegations->Find(parent.get(), class_, /*skip_configured=*/true);
+  const bool from_cache = start.has_value();
+  if (!start) start = DelegationFinder::Start{context_.delegations->Hints()};
+  ++parent_fallbacks_;
+
+  if (LogEnabled(LogLevel::kAlgo)) {
+    Log(LogLevel::kAlgo, "iterator: no server of %s answered; asking %s again for the referral",
+        NameString(zone), NameString(start->delegation.zone()));
+  }
+  UseDelegation(*std::move(start));
+  delegation_from_cache_ = from_cache;  // a parent that fails too has its own parent
+  return true;
 }
 
 bool Lookup::KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type) {

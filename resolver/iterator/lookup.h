@@ -80,6 +80,9 @@ class Lookup {
   bool NextQuestionIsMinimised() const;
   // RFC 9156 4: the rest of this lookup asks whole names.
   void StopMinimising();
+  // Every server of a cached delegation failed: asks the parent zone's servers again, for the
+  // referral and its glue. Whether it did.
+  bool FallBackToParent();
   // A recursor's answer to the whole question, kept (the first one) in case no server of the
   // delegation gives an authoritative one; whether it was kept.
   bool KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type);
@@ -134,6 +137,11 @@ class Lookup {
   Attempts& AttemptsAt(const Endpoint& address);
   std::vector<Attempts> attempts_;
   int referrals_ = 0;
+  // The delegation was built from the cache (not a referral just received, the hints or a
+  // configured zone): only then may its parent be asked again (FallBackToParent).
+  bool delegation_from_cache_ = false;
+  static constexpr int kMaxParentFallbacks = 2;
+  int parent_fallbacks_ = 0;
   int ns_lookups_here_ = 0;  // for this delegation
   int pending_address_lookups_ = 0;
   uint64_t exchange_ = 0;  // the transport's ticket for the query out, 0 when none is

@@ -35,6 +35,12 @@ void AddRootAndTlds(FakeInternet& internet) {
                        "ns1.child.test. 86400 IN A 192.0.2.99",
                        // Its server's name is in another TLD: the referral comes without glue.
                        "glueless.test. 86400 IN NS ns1.hoster.example.",
+                       // The child's own address for its server lives shorter than the NS RRset.
+                       "lost.test. 86400 IN NS ns1.lost.test.",
+                       "ns1.lost.test. 86400 IN A 192.0.2.43",
+                       // The child's own address for its server is not the glue's, and wrong.
+                       "moved.test. 86400 IN NS ns1.moved.test.",
+                       "ns1.moved.test. 86400 IN A 192.0.2.44",
                    });
   internet.AddZone("example.", {kExampleTldServer},
                    {
@@ -115,6 +121,22 @@ void AddDelegationCases(FakeInternet& internet) {
                        "1 7200 900 1209600 300",
                        "hoster.example. 3600 IN NS ns1.hoster.example.",
                        "ns1.hoster.example. 3600 IN A 192.0.2.50",
+                   });
+  internet.AddZone("lost.test.", {kLostServer},
+                   {
+                       "lost.test. 3600 IN SOA ns1.lost.test. hostmaster.lost.test. 1 7200 900 "
+                       "1209600 300",
+                       "lost.test. 3600 IN NS ns1.lost.test.",
+                       "ns1.lost.test. 60 IN A 192.0.2.43",
+                       "www.lost.test. 300 IN A 203.0.113.43",
+                   });
+  internet.AddZone("moved.test.", {kMovedServer},
+                   {
+                       "moved.test. 3600 IN SOA ns1.moved.test. hostmaster.moved.test. 1 7200 "
+                       "900 1209600 300",
+                       "moved.test. 3600 IN NS ns1.moved.test.",
+                       "ns1.moved.test. 3600 IN A 192.0.2.98",
+                       "www.moved.test. 300 IN A 203.0.113.44",
                    });
   internet.AddZone("glueless.test.", {kHosterServer},
                    {

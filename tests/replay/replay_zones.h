@@ -28,6 +28,12 @@ inline constexpr char kChildServer[] = "192.0.2.40";
 // (a renumbered server whose old glue was never removed); nothing answers there.
 inline constexpr char kStaleGlueAddress[] = "192.0.2.99";
 inline constexpr char kHosterServer[] = "192.0.2.50";
+// lost.test.'s server; the child says so too, with a TTL of 60 s against the parent's 86400.
+inline constexpr char kLostServer[] = "192.0.2.43";
+// moved.test.'s server by the parent's glue; the child zone names kMovedChildAddress instead,
+// where nothing answers.
+inline constexpr char kMovedServer[] = "192.0.2.44";
+inline constexpr char kMovedChildAddress[] = "192.0.2.98";
 inline constexpr char kArpaServer[] = "192.0.2.60";
 inline constexpr char kFailoverServer1[] = "192.0.2.70";
 inline constexpr char kFailoverServer2[] = "192.0.2.71";
