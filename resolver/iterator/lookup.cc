@@ -66,6 +66,7 @@ Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, l
       budget_(std::move(budget)),
       depth_(depth),
       for_client_(depth == 0 && !start_at.has_value()),
+      start_at_given_(start_at.has_value()),
       client_dnssec_ok_(client_dnssec_ok),
       name_(ldns_rdf_clone(name)),
       type_(type),
@@ -268,6 +269,16 @@ std::vector<Endpoint> Lookup::UsableAddresses(bool retry) const {
       }
       if (std::find(usable.begin(), usable.end(), address) != usable.end()) continue;
       if (context_.infra->IsLame(address, delegation_->zone())) continue;
+      // Issue 18 item 8: a server that stopped answering (InfraCache's down_time after repeated
+      // timeouts, or unreachable) is not waited for again until that time has passed, so a
+      // zone whose servers are all down costs a client no time at all (as unbound's
+      // infra-keep-probing: no). Priming and the bootstrap probe still ask: finding out is
+      // their purpose; and a server this lookup has asked itself keeps its retries (its
+      // timeouts may have been the minimised questions', RFC 9156 4).
+      if (!start_at_given_ && context_.infra->IsDown(address) &&
+          std::find(asked_here_.begin(), asked_here_.end(), address) == asked_here_.end()) {
+        continue;
+      }
       usable.push_back(address);
     }
   }
@@ -396,6 +407,10 @@ void Lookup::Send(const Endpoint& server) {
   if (minimised) ++minimise_steps_;
   Attempts& attempts = AttemptsAt(server);
   ++attempts.sends;
+  if (attempts.sends == 1 &&
+      std::find(asked_here_.begin(), asked_here_.end(), server) == asked_here_.end()) {
+    asked_here_.push_back(server);
+  }
   UpstreamQuestion q;
   q.name = asked.get();
   q.type = minimised ? LDNS_RR_TYPE_A : type_;

@@ -107,6 +107,8 @@ class Lookup {
   // only with data fit for a client (kClientAnswerTrust), and, for a DNSSEC client, never from
   // the negative cache, which keeps no denial proofs (the same rule as CacheStage).
   const bool for_client_;
+  // Told where to start (priming, the reachability probe): asks even servers known to be down.
+  const bool start_at_given_;
   const bool client_dnssec_ok_;
 
   LdnsRdfPtr name_;  // the current name: the question's, then each CNAME target in turn
@@ -136,6 +138,8 @@ class Lookup {
   };
   Attempts& AttemptsAt(const Endpoint& address);
   std::vector<Attempts> attempts_;
+  // Every address this lookup has sent to, whatever delegation or question it was for.
+  std::vector<Endpoint> asked_here_;
   int referrals_ = 0;
   // The delegation was built from the cache (not a referral just received, the hints or a
   // configured zone): only then may its parent be asked again (FallBackToParent).

@@ -246,7 +246,11 @@ TEST_F(BootstrapTest, BlackHoledOrdinaryDnsIsAnsweredThroughTheRelay) {
   const absl::Time start = absl::Now();
   EXPECT_THAT(Addresses(Dig("127.0.0.31", kRelayedName)), ::testing::ElementsAre(kRelayedA));
   const absl::Duration took = absl::Now() - start;
-  EXPECT_GE(took, kOrdinaryGiveUp - absl::Milliseconds(100)) << "asked the relay too early";
+  // Ordinary DNS had its chance: the root's three timeouts (376 + 752 + 1504 ms, InfraCache's
+  // backoff) leave it known down, and with nothing left to ask the lookup ends there, a little
+  // before its budget without a reply (issue 18 item 8).
+  EXPECT_GE(took, std::min(kOrdinaryGiveUp, absl::Milliseconds(2500)))
+      << "asked the relay too early";
   EXPECT_LT(took, absl::Seconds(5)) << "dig's first try would have timed out";
   // The relay's own recursion says NXDOMAIN for a name nobody has: that is what the client gets.
   absl::StatusOr<LdnsPktPtr> nx = Dig("127.0.0.31", "nowhere.beta.example.");
@@ -395,8 +399,11 @@ TEST_F(BootstrapTest, NamesUnderADeadZoneDoNotSendOtherClientsToTheRelay) {
   EXPECT_GT(NsdQueries("beta.example"), beta_before);
   EXPECT_THAT(rebound->LogTail(1 << 20), ::testing::Not(HasSubstr("asking relays first")));
   EXPECT_THAT(rebound->LogTail(1 << 20), ::testing::Not(HasSubstr("ordinary DNS answers again")));
-  // The failures did have the root probed, and the root's answer dismissed them.
-  EXPECT_THAT(rebound->LogTail(1 << 20), HasSubstr("but the root servers answer"));
+  // Since issue 18 the attack queries are not even "unreachable" failures: the black hole is
+  // known down after the first question's timeouts, and each later lookup asks test. again for
+  // the referral (the parent-side last resort), whose reply shows ordinary DNS works. The probe
+  // that dismisses real "unreachable" failures is covered by the replay scenario
+  // SilentZoneIsRetriedAtTheRelaysWithoutEnteringBootstrapMode.
 }
 
 // The other side of the same decision: when the root itself is silent, the resolver's own probe
