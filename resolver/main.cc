@@ -112,6 +112,7 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   options.prefer_ip6 = config.prefer_ip6;
   options.do_not_query_localhost = config.do_not_query_localhost;
   options.qname_minimisation = config.qname_minimisation;
+  options.harden_glue = config.harden_glue;
   options.use_0x20 = config.use_caps_for_id;
   if (config.dns64.do_nat64) {
     options.nat64 = [prefix = config.dns64.Nat64PrefixToUse()](const Endpoint& v4) {

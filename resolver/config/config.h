@@ -122,6 +122,7 @@ struct Config {
   std::string logfile;  // empty: stderr
   bool do_not_query_localhost = true;
   bool qname_minimisation = true;  // RFC 9156
+  bool harden_glue = true;         // glue only from within the referring zone, as unbound
   bool use_caps_for_id = true;     // 0x20; unbound's default is no, see rebound.conf(5)
   absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
   int incoming_num_tcp = 100;  // per thread

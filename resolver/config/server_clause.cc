@@ -169,6 +169,7 @@ constexpr ServerOption kServerOptions[] = {
     {"do-udp", 1, &SetYesNo<&Config::do_udp>},
     // RFC 6891 6.2.5: values below 512 are treated as 512, so we refuse them instead.
     {"edns-buffer-size", 1, &SetInteger<&Config::edns_buffer_size, 512, 65535>},
+    {"harden-glue", 1, &SetYesNo<&Config::harden_glue>},
     {"https-port", 1, &SetInteger<&Config::https_port, 1, 65535>},
     {"incoming-num-tcp", 1, &SetInteger<&Config::incoming_num_tcp, 0, 65535>},
     {"interface", 1, &AddInterface},

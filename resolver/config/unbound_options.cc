@@ -96,7 +96,6 @@ constexpr auto kUnsupportedOptions = std::to_array<absl::string_view>({
     "harden-algo-downgrade",
     "harden-below-nxdomain",
     "harden-dnssec-stripped",
-    "harden-glue",
     "harden-large-queries",
     "harden-referral-path",
     "harden-short-bufsize",

@@ -17,7 +17,11 @@ struct IteratorOptions {
   bool prefer_ip6 = false;
   bool do_not_query_localhost = true;
   bool qname_minimisation = true;  // RFC 9156
-  bool use_0x20 = true;            // use-caps-for-id
+  // harden-glue: glue for a name outside the referring zone is dropped (RFC 2181 5.4.1's
+  // bailiwick rule). Off, such glue is used to reach the delegation's servers, for that
+  // delegation only and never cached: some zones really are in a glue cycle.
+  bool harden_glue = true;
+  bool use_0x20 = true;  // use-caps-for-id
   // do-nat64: the IPv6 address (under the NAT64 prefix) that reaches an IPv4 server through the
   // translator, so an IPv6-only resolver (do-ip4: no) can still ask IPv4-only servers. Empty: off.
   std::function<Endpoint(const Endpoint&)> nat64;

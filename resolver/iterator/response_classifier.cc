@@ -354,13 +354,18 @@ void KeepReferral(const Reply& reply, const ldns_rdf* child, ClassifiedResponse&
         type == LDNS_RR_TYPE_NSEC3 || Covers(rr, LDNS_RR_TYPE_NSEC3);
     if (keep) PushCopy(out.authority.get(), rr);
   }
-  const Records additional = InBailiwick(ldns_pkt_additional(&reply.pkt), reply.qclass, reply.zone);
-  for (const ldns_rr* rr : additional) {
+  const ldns_rr_list* additional = ldns_pkt_additional(&reply.pkt);
+  for (size_t i = 0; i < ldns_rr_list_rr_count(additional); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(additional, i);
     const ldns_rr_type type = ldns_rr_get_type(rr);
-    if (type != LDNS_RR_TYPE_A && type != LDNS_RR_TYPE_AAAA) continue;
+    if ((type != LDNS_RR_TYPE_A && type != LDNS_RR_TYPE_AAAA) ||
+        ldns_rr_get_class(rr) != reply.qclass) {
+      continue;
+    }
     for (const ldns_rdf* target : targets) {
       if (SameName(ldns_rr_owner(rr), target)) {
-        PushCopy(out.additional.get(), rr);
+        const bool in_bailiwick = IsAtOrBelow(ldns_rr_owner(rr), reply.zone);
+        PushCopy(in_bailiwick ? out.additional.get() : out.foreign_glue.get(), rr);
         break;
       }
     }
@@ -438,6 +443,7 @@ ClassifiedResponse Nothing(ResponseKind kind, bool authoritative) {
   out.answer.reset(ldns_rr_list_new());
   out.authority.reset(ldns_rr_list_new());
   out.additional.reset(ldns_rr_list_new());
+  out.foreign_glue.reset(ldns_rr_list_new());
   return out;
 }
 

@@ -52,6 +52,10 @@ struct ClassifiedResponse {
   LdnsRrListPtr authority;
   // kReferral: glue, the A/AAAA records of the referral's NS targets that are within `zone`.
   LdnsRrListPtr additional;
+  // kReferral: addresses of NS targets outside `zone`, which the bailiwick rule forbids to trust
+  // or cache (RFC 2181 5.4.1). The iterator uses them for this delegation only, and only with
+  // harden-glue: no.
+  LdnsRrListPtr foreign_glue;
 };
 
 // Classifies `reply`, the answer of a server of `zone` (the delegation being followed: "." for

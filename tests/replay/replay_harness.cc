@@ -90,6 +90,7 @@ ReplayHarness::~ReplayHarness() = default;
 void ReplayHarness::BuildStages() {
   IteratorOptions iterator_options;
   iterator_options.qname_minimisation = options_.qname_minimisation;
+  iterator_options.harden_glue = options_.harden_glue;
   if (options_.bootstrap == BootstrapMode::kYes) {
     iterator_options.budget_without_reply = kBudgetWithoutReply;
   }

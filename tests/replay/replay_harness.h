@@ -37,6 +37,7 @@ struct ReplayOptions {
   // The dns64 module (module-config: "dns64 iterator"): a Dns64Stage after AnyQueryStage.
   std::optional<Dns64Options> dns64 = std::nullopt;
   bool qname_minimisation = true;  // qname-minimisation, on by default as in the config
+  bool harden_glue = true;         // harden-glue, on by default as in the config
   // The scenario starts with the root primed, as an earlier query would have left it (the
   // harness forgets those queries; never with `bootstrap: only`). Off: the cache starts empty
   // and the first query primes, as the daemon's does.

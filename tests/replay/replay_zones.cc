@@ -41,6 +41,9 @@ void AddRootAndTlds(FakeInternet& internet) {
                        // The child's own address for its server is not the glue's, and wrong.
                        "moved.test. 86400 IN NS ns1.moved.test.",
                        "ns1.moved.test. 86400 IN A 192.0.2.44",
+                       // A glue cycle with cyclic.example.: each names the other's server, whose
+                       // address only the other zone has (harden_glue_replay_test.cc).
+                       "cyclic.test. 86400 IN NS ns1.cyclic.example.",
                    });
   internet.AddZone("example.", {kExampleTldServer},
                    {
@@ -50,6 +53,7 @@ void AddRootAndTlds(FakeInternet& internet) {
                        "ns1.example. 86400 IN A 192.0.2.12",
                        "hoster.example. 86400 IN NS ns1.hoster.example.",
                        "ns1.hoster.example. 86400 IN A 192.0.2.50",
+                       "cyclic.example. 86400 IN NS ns1.cyclic.test.",
                    });
   internet.AddZone("arpa.", {kArpaServer},
                    {
@@ -137,6 +141,20 @@ void AddDelegationCases(FakeInternet& internet) {
                        "moved.test. 3600 IN NS ns1.moved.test.",
                        "ns1.moved.test. 3600 IN A 192.0.2.98",
                        "www.moved.test. 300 IN A 203.0.113.44",
+                   });
+  internet.AddZone("cyclic.test.", {kCyclicServer},
+                   {
+                       "cyclic.test. 3600 IN SOA ns1.cyclic.example. hostmaster.cyclic.test. 1 "
+                       "7200 900 1209600 300",
+                       "cyclic.test. 3600 IN NS ns1.cyclic.example.",
+                       "www.cyclic.test. 300 IN A 203.0.113.45",
+                   });
+  internet.AddZone("cyclic.example.", {kCyclicServer},
+                   {
+                       "cyclic.example. 3600 IN SOA ns1.cyclic.test. hostmaster.cyclic.example. "
+                       "1 7200 900 1209600 300",
+                       "cyclic.example. 3600 IN NS ns1.cyclic.test.",
+                       "ns1.cyclic.example. 3600 IN A 192.0.2.45",
                    });
   internet.AddZone("glueless.test.", {kHosterServer},
                    {

@@ -34,6 +34,8 @@ inline constexpr char kLostServer[] = "192.0.2.43";
 // where nothing answers.
 inline constexpr char kMovedServer[] = "192.0.2.44";
 inline constexpr char kMovedChildAddress[] = "192.0.2.98";
+// cyclic.test. and cyclic.example.: each zone's server is named in the other (a glue cycle).
+inline constexpr char kCyclicServer[] = "192.0.2.45";
 inline constexpr char kArpaServer[] = "192.0.2.60";
 inline constexpr char kFailoverServer1[] = "192.0.2.70";
 inline constexpr char kFailoverServer2[] = "192.0.2.71";

@@ -103,8 +103,8 @@ TEST(ConfigErrorsTest, OptionInTheWrongClause) {
 TEST(ConfigErrorsTest, OptionOutsideAnyClause) {
   EXPECT_EQ(ErrorOf("port: 53\n"),
             "test.conf:1: 'port' is outside of any clause; it belongs after server:");
-  EXPECT_THAT(ErrorOf("# header\nharden-glue: yes\n"),
-              StartsWith("test.conf:2: 'harden-glue' is outside of any clause"));
+  EXPECT_THAT(ErrorOf("# header\nharden-referral-path: yes\n"),
+              StartsWith("test.conf:2: 'harden-referral-path' is outside of any clause"));
 }
 
 TEST(ConfigErrorsTest, AccessControl) {
@@ -194,12 +194,12 @@ TEST(ConfigErrorsTest, ChecksAcrossOptions) {
 TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
   std::vector<std::string> warnings;
   absl::StatusOr<Config> config = ParseConfigText(
-      "server:\n  port: 5353\n  harden-glue: yes\n  prefetch: yes\n"
+      "server:\n  port: 5353\n  harden-referral-path: yes\n  prefetch: yes\n"
       "  local-zone: \"example.\" static\n  port: 5354\n",
       "test.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->port, 5354);  // parsing went on after the warnings
-  EXPECT_THAT(warnings, ElementsAre("test.conf:3: not supported: harden-glue",
+  EXPECT_THAT(warnings, ElementsAre("test.conf:3: not supported: harden-referral-path",
                                     "test.conf:4: not supported: prefetch",
                                     "test.conf:5: not supported: local-zone"));
 }

@@ -66,6 +66,7 @@ TEST(ConfigOptionsTest, DefaultValuesAreUnbounds) {
   EXPECT_EQ(c.so_sndbuf, 0u);
   EXPECT_EQ(c.pidfile, "");
   EXPECT_TRUE(c.qname_minimisation);
+  EXPECT_TRUE(c.harden_glue);
   EXPECT_TRUE(c.use_caps_for_id);
   EXPECT_THAT(c.forward_zones, IsEmpty());
   EXPECT_THAT(c.stub_zones, IsEmpty());
@@ -98,6 +99,7 @@ TEST(ConfigOptionsTest, EveryServerOption) {
     logfile: /var/log/rebound.log
     do-not-query-localhost: no
     qname-minimisation: no
+    harden-glue: no
     use-caps-for-id: no
     tcp-idle-timeout: 1500
     incoming-num-tcp: 7
@@ -136,6 +138,7 @@ TEST(ConfigOptionsTest, EveryServerOption) {
   EXPECT_EQ(c.logfile, "/var/log/rebound.log");
   EXPECT_FALSE(c.do_not_query_localhost);
   EXPECT_FALSE(c.qname_minimisation);
+  EXPECT_FALSE(c.harden_glue);
   EXPECT_FALSE(c.use_caps_for_id);
   EXPECT_EQ(c.tcp_idle_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(c.incoming_num_tcp, 7);

@@ -336,6 +336,8 @@ TEST(ResponseClassifierTest, ReferralWithOutOfBailiwickGlueIsGlueless) {
   EXPECT_THAT(r, IsKind(ResponseKind::kReferral));
   EXPECT_THAT(Records(r.authority.get()), ElementsAre("sub.test. NS ns.example."));
   EXPECT_THAT(Records(r.additional.get()), IsEmpty());
+  // Kept apart, for harden-glue: no, which may use it for this delegation only.
+  EXPECT_THAT(Records(r.foreign_glue.get()), ElementsAre("ns.example. A 192.0.2.66"));
 }
 
 TEST(ResponseClassifierTest, ReferralFromTheRoot) {
