@@ -49,6 +49,19 @@ void CacheWriter::StoreRecords(const ldns_rr_list* records, Trust trust) {
   rrsets_->InsertRecords(records, trust);
 }
 
+void CacheWriter::StoreReferral(const ldns_rr_list* authority, const ldns_rr_list* glue) {
+  LdnsRrListPtr delegation(ldns_rr_list_new());
+  LdnsRrListPtr rest(ldns_rr_list_new());
+  for (size_t i = 0; i < ldns_rr_list_rr_count(authority); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(authority, i);
+    const bool ns = ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS;
+    ldns_rr_list_push_rr(ns ? delegation.get() : rest.get(), ldns_rr_clone(rr));
+  }
+  StoreRecords(delegation.get(), Trust::kReferral);
+  StoreRecords(rest.get(), Trust::kAuthority);
+  StoreRecords(glue, Trust::kAdditional);
+}
+
 void CacheWriter::StoreNegative(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                                 ldns_pkt_rcode rcode, const ldns_rr_list* authority) {
   const ldns_rr* soa = SoaOfZoneHolding(authority, name);

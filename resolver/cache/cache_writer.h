@@ -24,6 +24,11 @@ class CacheWriter {
   // answer, or the additional section.
   void StoreRecords(const ldns_rr_list* records, Trust trust);
 
+  // A referral: its NS RRset is the parent's copy (Trust::kReferral: it steers the resolver but
+  // answers no client), the DS or NSEC records and signatures beside it are the parent's own
+  // authority-section data, and `glue` is additional-section data.
+  void StoreReferral(const ldns_rr_list* authority, const ldns_rr_list* glue);
+
   // A negative answer about `name`, the end of the question's CNAME chain (RFC 6604 3): that it
   // does not exist (NXDOMAIN, RFC 2308 2.1) or has no `type` (NOERROR, RFC 2308 2.2). Cached only
   // with the SOA of a zone holding `name` from `authority` (RFC 2308 5); a NODATA only for a data

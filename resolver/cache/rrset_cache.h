@@ -15,16 +15,18 @@
 namespace rebound {
 
 // How far data is believed, after RFC 2181 5.4.1 (which ranks from additional-section data up
-// to authoritative answers), in three ranks. Ordered: a larger value is more trustworthy.
+// to authoritative answers), in four ranks. Ordered: a larger value is more trustworthy.
 enum class Trust : uint8_t {
   kAdditional,  // additional section (glue and the like)
-  kAuthority,   // authority section: a referral's NS RRset, a non-authoritative answer
+  kReferral,    // a referral's NS RRset: the parent's copy of the child's
+  kAuthority,   // other authority-section data, a non-authoritative answer
   kAnswer,      // answer section of an authoritative answer (or a forwarder's answer)
 };
 
 // The least trust a client's answer may be built from. RFC 2181 5.4.1: data from the additional
-// section (glue) is for the resolver's own use and must not be returned as an answer; such a
-// question is asked of the zone's own servers instead.
+// section (glue) and the parent's copy of a zone's NS RRset are for the resolver's own use and
+// must not be returned as an answer; such a question is asked of the zone's own servers instead
+// (the child's NS RRset, with the child's TTL, as unbound answers).
 inline constexpr Trust kClientAnswerTrust = Trust::kAuthority;
 
 struct RrsetCacheOptions {

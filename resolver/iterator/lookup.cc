@@ -519,8 +519,7 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       return;
     case ResponseKind::kReferral: {
       if (++referrals_ > context_.options.max_referrals) return Fail("too many referrals");
-      context_.cache->StoreRecords(response.authority.get(), Trust::kAuthority);
-      context_.cache->StoreRecords(response.additional.get(), Trust::kAdditional);
+      context_.cache->StoreReferral(response.authority.get(), response.additional.get());
       DelegationPoint referred = DelegationPoint::FromRecords(
           response.referral_zone.get(), response.authority.get(), response.additional.get());
       if (!context_.options.harden_glue) referred.AddAddressRecords(response.foreign_glue.get());

@@ -41,6 +41,31 @@ TEST_F(CacheWriterTest, RecordsKeepTheRankTheyCameWith) {
             nullptr);
 }
 
+// Issue 18 item 5: the parent's copy of a zone's NS RRset steers the resolver but answers no
+// client; the DS beside it is the parent's own data.
+TEST_F(CacheWriterTest, AReferralsNsRrsetRanksBelowWhatAnswersClients) {
+  writer_.StoreReferral(RrList({"child.example.com. 86400 IN NS ns1.child.example.com.",
+                                "child.example.com. 86400 IN DS 1 8 2 "
+                                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})
+                            .get(),
+                        RrList({"ns1.child.example.com. 86400 IN A 192.0.2.1"}).get());
+  const LdnsRdfPtr child = Name("child.example.com.");
+  EXPECT_NE(rrsets_.Lookup(child.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN), nullptr);
+  EXPECT_EQ(rrsets_.Lookup(child.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, kClientAnswerTrust),
+            nullptr);
+  EXPECT_NE(rrsets_.Lookup(child.get(), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, kClientAnswerTrust),
+            nullptr);
+  // The child's own NS RRset replaces the parent's copy; the parent's cannot come back over it.
+  writer_.StoreRecords(RrList({"child.example.com. 3600 IN NS ns1.child.example.com."}).get(),
+                       Trust::kAnswer);
+  writer_.StoreReferral(RrList({"child.example.com. 86400 IN NS ns1.child.example.com."}).get(),
+                        nullptr);
+  LdnsRrListPtr ns =
+      rrsets_.Lookup(child.get(), LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, kClientAnswerTrust);
+  ASSERT_NE(ns, nullptr);
+  EXPECT_EQ(ldns_rr_ttl(ldns_rr_list_rr(ns.get(), 0)), 3600u);
+}
+
 // RFC 2308 3: only the SOA of a zone holding the name proves the denial.
 TEST_F(CacheWriterTest, ADenialNeedsTheSoaOfAZoneHoldingTheName) {
   writer_.StoreNegative(Name("gone.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN,
