@@ -77,6 +77,9 @@ TEST_F(HierarchyTest, HeaderListsExactlyTheInstancesTheScriptWrote) {
   for (const n::NsdInstance& instance : n::kNsdInstances)
     from_header.push_back(S(instance.instance));
   EXPECT_EQ(hierarchy().instance_names(), from_header);
+  std::vector<std::string> recursors;
+  for (const n::NsdInstance& recursor : n::kRecursors) recursors.push_back(S(recursor.instance));
+  EXPECT_EQ(hierarchy().recursor_names(), recursors);
 }
 
 TEST_F(HierarchyTest, EveryInstanceIsAuthoritativeForItsZoneAndIdentifiesItself) {
@@ -243,7 +246,7 @@ TEST_F(HierarchyTest, DeadAddressesHaveNothingListening) {
   for (absl::string_view dead :
        {n::kHalfdeadDeadServer, n::kAlldeadServer1, n::kAlldeadServer2, n::kBlackholeServer,
         n::kHalfblackHoleServer, n::kScriptedServer, n::kRefusedBadServer, n::kRefusedGoodServer,
-        n::kServfailBadServer, n::kServfailGoodServer}) {
+        n::kServfailBadServer, n::kServfailGoodServer, n::kMovedChildAddress}) {
     QueryOptions options;
     options.timeout = absl::Milliseconds(500);
     auto udp = Ask(dead, n::kHalfdeadWww, LDNS_RR_TYPE_A, options);
@@ -572,6 +575,139 @@ TEST_F(HierarchyTest, UnboundGivesUpOnTheLimitShapes) {
       << PacketToString(tail->get());
   EXPECT_THAT(RdataStrings(tail->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, n::kV4Only),
               ElementsAre(S(n::kV4OnlyA)));
+}
+
+// ---- Broken zones (issue 18): the fault is really there --------------------------------------
+
+// test.'s referral for `name`: the NS names of `zone` and the glue addresses, each with its TTL.
+void ExpectReferral(absl::string_view name, absl::string_view zone, absl::string_view ns,
+                    absl::string_view glue) {
+  QueryOptions options;
+  options.rd = false;
+  auto reply = Query(EndpointAt(n::kTestTldServer), name, LDNS_RR_TYPE_A, options);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  const ldns_pkt* p = reply->get();
+  EXPECT_FALSE(ldns_pkt_aa(p)) << PacketToString(p);
+  EXPECT_THAT(RdataStrings(p, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, zone), ElementsAre(S(ns)))
+      << PacketToString(p);
+  EXPECT_THAT(Ttls(p, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS), ElementsAre(n::kDelegationTtl));
+  EXPECT_THAT(RdataStrings(p, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A, ns), ElementsAre(S(glue)))
+      << PacketToString(p);
+  EXPECT_THAT(Ttls(p, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A), ElementsAre(n::kDelegationTtl));
+}
+
+TEST_F(HierarchyTest, MovedZoneNamesADeadAddressForItsServerWhereTheGlueIsRight) {
+  ExpectReferral(n::kMovedWww, n::kMovedZone, n::kMovedNs, n::kMovedServer);
+  auto ns = Ask(n::kMovedServer, n::kMovedNs, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(ns.ok()) << ns.status();
+  EXPECT_TRUE(ldns_pkt_aa(ns->get()));
+  EXPECT_THAT(RdataStrings(ns->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, n::kMovedNs),
+              ElementsAre(S(n::kMovedChildAddress)))
+      << PacketToString(ns->get());
+  auto www = Ask(n::kMovedServer, n::kMovedWww, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(www.ok()) << www.status();
+  EXPECT_THAT(RdataStrings(www->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, n::kMovedWww),
+              ElementsAre(S(n::kMovedWwwA)));
+  EXPECT_THAT(Ttls(www->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A), ElementsAre(n::kMovedTtl));
+  // Its positive answers repeat the wrong address in the additional section.
+  EXPECT_THAT(RdataStrings(www->get(), LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A, n::kMovedNs),
+              ElementsAre(S(n::kMovedChildAddress)))
+      << PacketToString(www->get());
+  // kMovedChildAddress is dead: DeadAddressesHaveNothingListening.
+}
+
+TEST_F(HierarchyTest, RecursorZoneIsDelegatedToARecursiveServerThatAnswersWithoutAa) {
+  ExpectReferral(n::kRecursorWww, n::kRecursorZone, n::kRecursorNs, n::kRecursorServer);
+  struct Case {
+    std::string name;
+    ldns_rr_type type;
+    ldns_pkt_rcode rcode;
+  };
+  const Case cases[] = {
+      {S(n::kRecursorWww), LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR},
+      {S(n::kRecursorWww), LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR},
+      {absl::StrCat("nx.", n::kRecursorZone), LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrCat(c.name, " type ", c.type));
+    // Asked as a resolver iterating asks, with RD=0: a recursor's answer, not a referral.
+    auto reply = Ask(n::kRecursorServer, c.name, c.type);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    const ldns_pkt* p = reply->get();
+    EXPECT_EQ(ldns_pkt_get_rcode(p), c.rcode) << PacketToString(p);
+    EXPECT_TRUE(ldns_pkt_ra(p)) << PacketToString(p);
+    EXPECT_FALSE(ldns_pkt_aa(p)) << PacketToString(p);
+    if (c.type == LDNS_RR_TYPE_A && c.rcode == LDNS_RCODE_NOERROR) {
+      EXPECT_THAT(RdataStrings(p, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, c.name),
+                  ElementsAre(S(n::kRecursorWwwA)))
+          << PacketToString(p);
+    } else {
+      ExpectNegative(p, c.rcode, n::kRecursorZone);
+    }
+  }
+  // The zone's data is on an NSD nobody delegates to, which answers with AA.
+  auto hidden = Ask(n::kRecursorHiddenServer, n::kRecursorWww, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(hidden.ok()) << hidden.status();
+  EXPECT_TRUE(ldns_pkt_aa(hidden->get()));
+  EXPECT_THAT(RdataStrings(hidden->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre(S(n::kRecursorWwwA)));
+  // Every recursor of the hierarchy identifies itself as the NSDs do.
+  for (const n::NsdInstance& recursor : n::kRecursors) {
+    QueryOptions chaos;
+    chaos.qclass = LDNS_RR_CLASS_CH;
+    auto id = Ask(recursor.address, "id.server.", LDNS_RR_TYPE_TXT, chaos);
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_THAT(RdataStrings(id->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TXT),
+                ElementsAre(absl::StrCat("\"", recursor.instance, "\"")));
+  }
+}
+
+TEST_F(HierarchyTest, ExpiredZonesOwnAddressForItsServerLivesTwoSecondsAgainstTheGlues86400) {
+  ExpectReferral(n::kExpiredWww, n::kExpiredZone, n::kExpiredNs, n::kExpiredServer);
+  auto ns = Ask(n::kExpiredServer, n::kExpiredNs, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(ns.ok()) << ns.status();
+  EXPECT_TRUE(ldns_pkt_aa(ns->get()));
+  EXPECT_THAT(RdataStrings(ns->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, n::kExpiredNs),
+              ElementsAre(S(n::kExpiredServer)));
+  EXPECT_THAT(Ttls(ns->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A), ElementsAre(n::kExpiredTtl));
+  auto apex = Ask(n::kExpiredServer, n::kExpiredZone, LDNS_RR_TYPE_NS);
+  ASSERT_TRUE(apex.ok()) << apex.status();
+  EXPECT_THAT(Ttls(apex->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NS),
+              ElementsAre(n::kDelegationTtl));
+  auto www = Ask(n::kExpiredServer, n::kExpiredWww, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(www.ok()) << www.status();
+  EXPECT_THAT(RdataStrings(www->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre(S(n::kExpiredWwwA)));
+  EXPECT_THAT(Ttls(www->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A), ElementsAre(n::kExpiredTtl));
+  auto nodata = Ask(n::kExpiredServer, n::kExpiredWww, LDNS_RR_TYPE_AAAA);
+  ASSERT_TRUE(nodata.ok()) << nodata.status();
+  ExpectNegative(nodata->get(), LDNS_RCODE_NOERROR, n::kExpiredZone);
+  EXPECT_THAT(Ttls(nodata->get(), LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_SOA),
+              ElementsAre(n::kExpiredNegativeTtl));
+}
+
+// Recorded behaviour of unbound 1.17 (README): it copes with all three.
+TEST_F(HierarchyTest, UnboundResolvesTheBrokenZones) {
+  auto moved_ns = Resolve(n::kMovedNs, LDNS_RR_TYPE_A);  // the child's word, now in its cache
+  ASSERT_TRUE(moved_ns.ok()) << moved_ns.status();
+  EXPECT_THAT(RdataStrings(moved_ns->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre(S(n::kMovedChildAddress)));
+  auto expired_ns = Resolve(n::kExpiredNs, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(expired_ns.ok()) << expired_ns.status();
+  EXPECT_THAT(RdataStrings(expired_ns->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre(S(n::kExpiredServer)));
+  absl::SleepFor(absl::Seconds(n::kExpiredTtl) + absl::Milliseconds(1100));
+  QueryOptions patient;
+  patient.timeout = absl::Seconds(10);
+  for (auto [name, a] :
+       {std::pair{n::kMovedWww, n::kMovedWwwA}, std::pair{n::kRecursorWww, n::kRecursorWwwA},
+        std::pair{n::kExpiredWww, n::kExpiredWwwA}}) {
+    auto reply = Resolve(name, LDNS_RR_TYPE_A, patient);
+    ASSERT_TRUE(reply.ok()) << name << ": " << reply.status();
+    EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, name),
+                ElementsAre(S(a)))
+        << PacketToString(reply->get());
+  }
 }
 
 // ---- Fixture services ------------------------------------------------------------------------

@@ -12,9 +12,12 @@
 #     name has plus A, AAAA, CNAME, MX, NS, SOA and TXT (those it lacks give NODATA, or follow
 #     the name's CNAME);
 #   * a nonexistent name in each zone and one below every non-apex name (NXDOMAIN);
-#   * every name again in mIxEd CaSe (type A), asked first while both caches are cold;
+#   * a short hand-written list asked before anything else (FIRST below): the A records of the
+#     broken zones' servers, so that a cache holds the child's word on them before any name in
+#     those zones is asked;
+#   * every name again in mIxEd CaSe (type A), asked next while both caches are nearly cold;
 #   * a hand-written list (CURATED below): the dead zone, the delegation loop, NXNS, DS at zone
-#     cuts, types nobody has.
+#     cuts, types nobody has, fresh names in the broken zones.
 # A wildcard owner is asked through a name it synthesizes ("wild-diff" for "*"). Left out, with
 # the reason written into the list: names inside delegations to servers the hierarchy does not
 # run (dead, black-hole or test-played zones: each question costs a round of timeouts, and the
@@ -38,6 +41,21 @@ BASE_TYPES="A AAAA CNAME MX NS SOA TXT"
 # "Limits"); a name whose chain lies in between is left out.
 MIN_CNAME_CAP=7
 MAX_CNAME_CAP=19
+
+# Asked before everything else, as written. Keep comments: they are copied to the list.
+FIRST=$(
+  cat <<'EOF'
+# moved.test.: the zone's own A record for its server says 127.0.23.2, where nothing listens; the
+# parent's glue says 127.0.23.1. Asked first, the child's word (an answer, which outranks glue)
+# is what each cache holds for the server before any name in the zone is asked, so every later
+# question there needs the parent's glue again.
+ns1.moved.test. A
+# expired.test.: the zone's own A record for its server lives 2 s against the glue's 86400 s.
+# Asked first, it has expired long before the zone's names are asked below (and the second pass
+# starts more than 2 s after the first ends), while the NS RRset stays cached.
+ns1.expired.test. A
+EOF
+)
 
 # Asked after the generated questions, as written. Keep comments: they are copied to the list.
 CURATED=$(
@@ -79,6 +97,21 @@ nxdomain.alpha.test. A
 nxdomain.alpha.test. AAAA
 nosuchtld. A
 nosuchtld. SOA
+# The broken zones (hierarchy/README.md, "Broken zones"): DS at each cut, answered by the parent
+# side (unsigned: NODATA), and a fresh name in each (NXDOMAIN), which neither cache can answer:
+# in moved.test. the cached address of the server is the child's dead one, recursor.test. has
+# only a recursive server (RA=1, AA=0), and expired.test.'s server address has expired by now.
+moved.test. DS
+recursor.test. DS
+expired.test. DS
+fresh-diff.moved.test. A
+fresh-diff.recursor.test. A
+fresh-diff.expired.test. A
+# expired.test.'s records live 2 s: asked again here, they are resolved again through a
+# delegation whose server address has expired.
+www.expired.test. A
+ns1.expired.test. A
+www.expired.test. TXT
 EOF
 )
 
@@ -132,6 +165,7 @@ cat <<EOF
 # edit by hand: change the script (its CURATED list, or the rules) and rerun it. A comment line
 # "# NAME (TYPES)" before a block says which record types NAME really has.
 EOF
+printf "\n# ---- Asked first ----\n%s\n" "$FIRST"
 
 records | awk -F'\t' -v base_types="$BASE_TYPES" -v min_cap="$MIN_CNAME_CAP" \
   -v max_cap="$MAX_CNAME_CAP" '
@@ -210,9 +244,9 @@ records | awk -F'\t' -v base_types="$BASE_TYPES" -v min_cap="$MIN_CNAME_CAP" \
         if (!(a in owners)) { ent[a] = 1; name_home[a] = z }
       }
     }
-    # Mixed case first, while both caches are cold (names without letters would repeat).
+    # Mixed case next, while both caches are nearly cold (names without letters would repeat).
     emit(0, 0, "", "")
-    emit(0, 0, "", "# ---- Every name in mixed case, first, while both caches are cold ----")
+    emit(0, 0, "", "# ---- Every name in mixed case, while both caches are nearly cold ----")
     for (name in name_home) {
       mixed = mixed_case(asked(name))
       if (!(name in ent) && mixed != name) emit(0, 0, sort_key(name), mixed " A")

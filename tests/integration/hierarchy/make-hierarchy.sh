@@ -14,6 +14,8 @@
 #   OUTDIR/zones/*.zone               zone files
 #   OUTDIR/nsd/<instance>/nsd.conf    one NSD per zone (pid, log, xfrd state next to it)
 #   OUTDIR/instances                  "instance zone conf addr[,addr]" per line, read by the fixture
+#   OUTDIR/recursors                  the same for the recursive unbounds that are part of the
+#                                     hierarchy (a zone delegated to a recursive server)
 #   OUTDIR/root.hints                 root hints naming only the loopback root servers
 #   OUTDIR/unbound-base.conf          reference resolver settings without a listening address
 #   OUTDIR/unbound.conf               includes the base and listens on RESOLVER_ADDR
@@ -39,8 +41,10 @@ ZONES="$OUTDIR/zones"
 # made by one mkdir: the fixture runs this script for every test suite, and every fork costs
 # milliseconds on a loaded machine.
 INSTANCES=(root test example alpha.test beta.example gamma.test glueless.test halfdead.test
-  v4ns.example halfblack.test 5.in-addr.arpa)
-mkdir -p "$ZONES" "${INSTANCES[@]/#/$OUTDIR/nsd/}"
+  v4ns.example halfblack.test 5.in-addr.arpa moved.test recursor.test expired.test)
+# Every recursive unbound of the hierarchy itself (write_recursor), likewise.
+RECURSORS=(recursor)
+mkdir -p "$ZONES" "${INSTANCES[@]/#/$OUTDIR/nsd/}" "${RECURSORS[@]/#/$OUTDIR/recursor/}"
 
 # text: copies its stdin (a here-document) to stdout with builtins only, unlike cat.
 text() {
@@ -49,6 +53,7 @@ text() {
   printf "%s" "$content"
 }
 : >"$OUTDIR/instances"
+: >"$OUTDIR/recursors"
 
 # soa ZONE PRIMARY MINIMUM sets $SOA to the zone's SOA line (a variable, not output: command
 # substitution would fork). MINIMUM is the negative-caching TTL of the zone (RFC 2308 5: the SOA
@@ -192,6 +197,17 @@ servfail            86400 IN NS ns1.servfail
 servfail            86400 IN NS ns2.servfail
 ns1.servfail        86400 IN A  127.0.22.1
 ns2.servfail        86400 IN A  127.0.22.2
+; broken the way real zones are (issue 18). moved: this glue is right, but the child zone's own A
+; record for ns1.moved names 127.0.23.2, where nothing listens.
+moved               86400 IN NS ns1.moved
+ns1.moved           86400 IN A  127.0.23.1
+; delegated to a recursive server (an unbound that answers with RA and without AA); the zone's
+; data is on an NSD nobody delegates to, 127.0.24.2, which that unbound has as a stub-zone.
+recursor            86400 IN NS ns1.recursor
+ns1.recursor        86400 IN A  127.0.24.1
+; expired: the glue is right and long-lived, the child's own A record for ns1.expired lives 2 s.
+expired             86400 IN NS ns1.expired
+ns1.expired         86400 IN A  127.0.25.1
 EOF
   # NXNSAttack shape: twenty glueless NS names, each its own NXDOMAIN at example. They are
   # siblings, not children of one absent name, so an RFC 8020 NXDOMAIN cut cannot answer them all
@@ -379,6 +395,55 @@ EOF
 write_nsd 5.in-addr.arpa 5.in-addr.arpa. 5.in-addr.arpa.zone 127.0.19.1
 
 # ---------------------------------------------------------------------------------------------
+# Three zones broken the way zones on the internet are (issue 18). Each has its own NSD; what
+# breaks them is where their name server records point.
+
+# moved.test. on 127.0.23.1, which is what the parent's glue says. The zone's own A record for
+# ns1.moved.test. says 127.0.23.2, where nothing listens (a server renumbered at the registry but
+# not in the zone): a resolver that believes the child, as RFC 2181 5.4.1 ranks it, has no
+# working address for the zone until it asks the parent again.
+soa moved.test. ns1.moved.test. 230
+text >"$ZONES/moved.test.zone" <<EOF
+\$ORIGIN moved.test.
+\$TTL 1300
+$SOA
+@                  IN NS    ns1
+ns1                IN A     127.0.23.2
+www                IN A     20.30.40.55
+EOF
+write_nsd moved.test moved.test. moved.test.zone 127.0.23.1
+
+# recursor.test.: the parent delegates it to 127.0.24.1, where a recursive unbound runs
+# (write_recursor below), not an authoritative server. That unbound answers with RA=1 and AA=0,
+# from a stub-zone pointing at this NSD on 127.0.24.2, which nobody delegates to.
+soa recursor.test. ns1.recursor.test. 250
+text >"$ZONES/recursor.test.zone" <<EOF
+\$ORIGIN recursor.test.
+\$TTL 1700
+$SOA
+@                  IN NS    ns1
+ns1                IN A     127.0.24.1
+www                IN A     20.30.40.56
+EOF
+write_nsd recursor.test recursor.test. recursor.test.zone 127.0.24.2
+
+# expired.test. on 127.0.25.1. The parent's NS and glue live 86400 s, and so does the zone's own
+# NS RRset, but every other record here lives 2 s (negative answers 3 s), the zone's A record
+# for its own server included: once a resolver has replaced the glue with it (RFC 2181 5.4.1)
+# and 2 s have passed, it holds the NS RRset without any address, and the address is inside the
+# zone it would have to ask.
+soa expired.test. ns1.expired.test. 3
+text >"$ZONES/expired.test.zone" <<EOF
+\$ORIGIN expired.test.
+\$TTL 2
+$SOA
+@            86400 IN NS    ns1
+ns1                IN A     127.0.25.1
+www                IN A     20.30.40.57
+EOF
+write_nsd expired.test expired.test. expired.test.zone 127.0.25.1
+
+# ---------------------------------------------------------------------------------------------
 # Root hints: only the loopback roots, so a resolver using them can never reach a real one.
 text >"$OUTDIR/root.hints" <<EOF
 ; Root hints of the rebound loopback test hierarchy (make-hierarchy.sh).
@@ -449,3 +514,60 @@ EOF
   fi
 }
 write_unbound_conf "$RESOLVER_ADDR" "$RESOLVER_PORT" unbound
+
+# write_recursor INSTANCE ZONE ADDR STUB_ADDR: a recursive unbound that is part of the hierarchy,
+# on ADDR port 53, with ZONE delegated to it. It recurses from the loopback roots like any
+# resolver open to its clients, and holds ZONE as a stub-zone at STUB_ADDR, so it answers for ZONE
+# with RA=1 and AA=0. Listed in OUTDIR/recursors ("instance zone conf addr").
+write_recursor() {
+  local instance=$1 zone=$2 addr=$3 stub=$4
+  local dir="$OUTDIR/recursor/$instance"
+  text >"$dir/unbound.conf" <<EOF
+# Recursive server that "$zone" is delegated to (instance $instance), written by make-hierarchy.sh.
+server:
+  interface: $addr
+  port: 53
+  verbosity: 1
+  num-threads: 1
+  do-ip4: yes
+  do-ip6: no
+  do-udp: yes
+  do-tcp: yes
+  so-reuseport: no
+  # Resolvers iterating over the hierarchy ask with RD=0, which plain "allow" refuses; with
+  # allow_snoop this unbound answers them from its cache and recurses for what it lacks.
+  access-control: 127.0.0.0/8 allow_snoop
+  root-hints: "$OUTDIR/root.hints"
+  do-not-query-localhost: no
+  # Whatever the zone says its server's address is, this unbound never asks itself.
+  do-not-query-address: $addr
+  local-zone: "test." nodefault
+  local-zone: "invalid." nodefault
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  logfile: "$dir/unbound.log"
+  use-syslog: no
+  log-time-ascii: yes
+  do-daemonize: no
+  # Answers "id.server CH TXT" with the instance name, as each NSD does.
+  identity: "$instance"
+  module-config: "iterator"
+  harden-dnssec-stripped: no
+  outgoing-range: 64
+  num-queries-per-thread: 32
+  prefetch: no
+  infra-cache-max-rtt: 500
+  discard-timeout: 0
+
+remote-control:
+  control-enable: no
+
+stub-zone:
+  name: "$zone"
+  stub-addr: $stub
+EOF
+  echo "$instance $zone $dir/unbound.conf $addr" >>"$OUTDIR/recursors"
+}
+write_recursor recursor recursor.test. 127.0.24.1 127.0.24.2

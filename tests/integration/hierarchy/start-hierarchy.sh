@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the loopback DNS hierarchy (one NSD per zone) and, on request, the reference unbound, in
-# the current network namespace, then waits until every server answers.
+# Starts the loopback DNS hierarchy (one NSD per zone, and the recursive unbound that one zone is
+# delegated to) and, on request, the reference unbound, in the current network namespace, then
+# waits until every server answers.
 #
 # usage: start-hierarchy.sh [--unbound] OUTDIR
 #   OUTDIR is written by make-hierarchy.sh first if it holds no hierarchy yet (set
@@ -78,6 +79,25 @@ done <"$outdir/instances"
 for addr in "${wait_addrs[@]}"; do
   wait_for_answer "$addr" 53
 done
+
+# "instance zone conf addr" per line: the recursive unbounds a zone is delegated to. They run in
+# the foreground (do-daemonize: no); setsid detaches them as it does the reference unbound below.
+if [[ -s $outdir/recursors ]]; then
+  if ! command -v unbound >/dev/null; then
+    echo "$0: unbound not found in PATH: the zones in $outdir/recursors will not resolve" >&2
+  else
+    while read -r instance zone conf addr; do
+      if running "$outdir/recursor/$instance/unbound.pid"; then
+        echo "$0: recursor $instance is already running" \
+          "(pidfile $outdir/recursor/$instance/unbound.pid)" >&2
+        exit 1
+      fi
+      setsid unbound -c "$conf" >>"$outdir/recursor/$instance/stdout.log" 2>&1 </dev/null &
+      wait_for_answer "$addr" 53
+      echo "started recursive unbound $instance for \"$zone\" on $addr"
+    done <"$outdir/recursors"
+  fi
+fi
 
 if ((with_unbound)); then
   if running "$outdir/unbound.pid"; then

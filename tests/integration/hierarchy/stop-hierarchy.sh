@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops the NSD instances and reference unbound(s) that start-hierarchy.sh (or the test fixture)
-# started for OUTDIR, through their pidfiles in OUTDIR.
+# Stops the NSD instances, the hierarchy's recursive unbound(s) and the reference unbound(s) that
+# start-hierarchy.sh (or the test fixture) started for OUTDIR, through their pidfiles in OUTDIR.
 #
 # usage: stop-hierarchy.sh OUTDIR
 
@@ -42,7 +42,7 @@ signal() {
 }
 
 shopt -s nullglob
-for pidfile in "$outdir"/unbound*.pid; do
+for pidfile in "$outdir"/unbound*.pid "$outdir"/recursor/*/unbound.pid; do
   signal "$pidfile" unbound
 done
 for pidfile in "$outdir"/nsd/*/nsd.pid; do
