@@ -498,6 +498,12 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
       // RFC 9156 2.3 and 4: some servers mishandle minimised queries (SERVFAIL, REFUSED for a
       // name they do not expect): stop minimising and ask them the whole name.
       if (sent.minimised) return StopMinimising();
+      // RFC 8906 3.1.2: REFUSED is what a server says for a zone it does not serve: lame for
+      // this zone, remembered (InfraCache) so that other questions in it skip the server; its
+      // other zones are not affected. A forwarder's REFUSED is its access control, not lameness.
+      if (ldns_pkt_get_rcode(&reply) == LDNS_RCODE_REFUSED && !forwarding_) {
+        context_.infra->SetLame(sent.server, delegation_->zone());
+      }
       AttemptsAt(sent.server).done = true;
       return;
     case ResponseKind::kLame:
