@@ -78,6 +78,11 @@ class Lookup {
   // The name and type to send next: the whole question, or under QNAME minimisation (RFC 9156)
   // the next label of it.
   bool NextQuestionIsMinimised() const;
+  // ---- lookup_recovery.cc ----
+  // A reply the classifier called lame: a recursor's answer to keep, a minimised question to ask
+  // whole, or a server to mark lame for the zone.
+  void HandleLame(const Sent& sent, const ldns_pkt& reply, const ldns_rdf* asked,
+                  ldns_rr_type type);
   // RFC 9156 4: the rest of this lookup asks whole names.
   void StopMinimising();
   // Every server of a cached delegation failed: asks the parent zone's servers again, for the
