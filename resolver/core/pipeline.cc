@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "resolver/core/check.h"
+#include "resolver/wire/dnssec_records.h"
 
 namespace rebound {
 
@@ -212,6 +213,14 @@ void Pipeline::Finish(uint64_t id) {
     if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
   }
   if (f.req->answer() == nullptr) f.req->set_answer(ServfailAnswer());
+  // Every client's answer passes here on its way out, whichever stage produced it (the caches,
+  // the relays, the iterator), and after the stages have stored what they learned, so the caches
+  // keep the signatures for DNSSEC clients. RFC 4035 3.2.1: a client without DO gets no RRSIG,
+  // NSEC or NSEC3 records but those it asked for by type. A child's answer goes to the stage
+  // that asked, which decides what of it to pass on.
+  if (f.parent == 0 && !f.req->dnssec_ok()) {
+    RemoveUnrequestedDnssecRecords(*f.req->answer(), f.req->qtype());
+  }
   if (f.done) f.done(*f.req);
 }
 

@@ -38,7 +38,8 @@ struct PipelineStats {
 class Pipeline {
  public:
   // Called once per request with the answer set (SERVFAIL if no stage produced one); for a
-  // request that was dropped, Request::dropped() is true.
+  // request that was dropped, Request::dropped() is true. A client's answer has no RRSIG, NSEC
+  // or NSEC3 records unless its query set DO or asked for that type (RFC 4035 3.2.1).
   using Responder = std::function<void(Request&)>;
 
   explicit Pipeline(std::vector<Stage*> stages, PipelineLimits limits = {})

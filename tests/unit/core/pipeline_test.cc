@@ -228,6 +228,90 @@ TEST(PipelineTest, DroppedPipelineNeverResponds) {
   EXPECT_EQ(sent.count, 0);
 }
 
+// ---- DNSSEC records: only for a client that set DO (RFC 4035 3.2.1) ---------------------------
+
+std::unique_ptr<Request> MakeRequestWithDo(bool dnssec_ok) {
+  LdnsPktPtr q(ldns_pkt_query_new(ldns_dname_new_frm_str("example.test."), LDNS_RR_TYPE_A,
+                                  LDNS_RR_CLASS_IN, LDNS_RD));
+  if (dnssec_ok) {
+    ldns_pkt_set_edns_do(q.get(), true);
+    ldns_pkt_set_edns_udp_size(q.get(), 1232);
+  }
+  ClientInfo info;
+  info.address = *Endpoint::Parse("192.0.2.1@5353", 53);
+  return std::make_unique<Request>(std::move(q), info, absl::Now());
+}
+
+std::vector<ldns_rr_type> AnswerTypes(const Request& req) {
+  std::vector<ldns_rr_type> types;
+  for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_answer(req.answer())); ++i) {
+    types.push_back(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(req.answer()), i)));
+  }
+  return types;
+}
+
+// Answers with a signed A RRset, as a server asked with DO (or a relay) returns it.
+class SignedAnswerStage : public Stage {
+ public:
+  StageResult OnQuery(Request& req) override {
+    LdnsPktPtr answer(ldns_pkt_new());
+    for (const char* text :
+         {"example.test. 300 IN A 192.0.2.1",
+          "example.test. 300 IN RRSIG A 13 2 300 20300101000000 20200101000000 12345 "
+          "example.test. dGVzdA=="}) {
+      ldns_rr* rr = nullptr;
+      EXPECT_EQ(ldns_rr_new_frm_str(&rr, text, 0, nullptr, nullptr), LDNS_STATUS_OK) << text;
+      ldns_pkt_push_rr(answer.get(), LDNS_SECTION_ANSWER, rr);
+    }
+    req.set_answer(std::move(answer));
+    return StageResult::kDone;
+  }
+};
+
+// Asks its client's question again as a child and passes the child's answer on (as DNS64 passes
+// on what its A query found), noting what the child got.
+class PassesAChildsAnswerOnStage : public Stage {
+ public:
+  StageResult OnQuery(Request& req) override {
+    const RequestHandle parent = req.handle();
+    parent.SubmitChild(req.qname(), req.qtype(), req.qclass(), [this, parent](Request& child) {
+      child_types = AnswerTypes(child);
+      parent.get()->set_answer(LdnsPktPtr(ldns_pkt_clone(child.answer())));
+      parent.Resume(StageResult::kDone);
+    });
+    return StageResult::kPending;
+  }
+  std::vector<ldns_rr_type> child_types;
+};
+
+TEST(PipelineTest, ClientWithoutDoGetsTheAnswerWithoutItsSignatures) {
+  SignedAnswerStage signs;
+  Pipeline pipeline({&signs});
+  std::vector<ldns_rr_type> types;
+  pipeline.Submit(MakeRequestWithDo(false), [&](Request& req) { types = AnswerTypes(req); });
+  EXPECT_EQ(types, std::vector<ldns_rr_type>{LDNS_RR_TYPE_A});
+}
+
+TEST(PipelineTest, ClientWithDoGetsTheSignatures) {
+  SignedAnswerStage signs;
+  Pipeline pipeline({&signs});
+  std::vector<ldns_rr_type> types;
+  pipeline.Submit(MakeRequestWithDo(true), [&](Request& req) { types = AnswerTypes(req); });
+  EXPECT_EQ(types, (std::vector<ldns_rr_type>{LDNS_RR_TYPE_A, LDNS_RR_TYPE_RRSIG}));
+}
+
+// A child's answer goes to the stage that asked, not to a client: it keeps what it has, and the
+// client's answer built from it loses the signatures on the way out.
+TEST(PipelineTest, ChildAnswerKeepsItsSignaturesForTheStageThatAsked) {
+  PassesAChildsAnswerOnStage passes;
+  SignedAnswerStage signs;
+  Pipeline pipeline({&passes, &signs});
+  std::vector<ldns_rr_type> types;
+  pipeline.Submit(MakeRequestWithDo(false), [&](Request& req) { types = AnswerTypes(req); });
+  EXPECT_EQ(passes.child_types, (std::vector<ldns_rr_type>{LDNS_RR_TYPE_A, LDNS_RR_TYPE_RRSIG}));
+  EXPECT_EQ(types, std::vector<ldns_rr_type>{LDNS_RR_TYPE_A});
+}
+
 // Limits: requests that wait forever in a pending stage, arriving at chosen times.
 class PipelineLimitsTest : public ::testing::Test {
  protected:

@@ -14,6 +14,7 @@ namespace {
 
 using ::rebound::testing::AllocationCount;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 constexpr char kDns64Clients[] = "10.1.0.0/16";
 constexpr char kDns64Client[] = "10.1.0.5@40000";
@@ -449,6 +450,129 @@ TEST_F(QueryHandlerTest, ResponseWithoutTheAdditionalSectionIsNotStored) {
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(ldns_pkt_arcount(hit->get()), 40);
   EXPECT_EQ(stage_.calls, 2);
+}
+
+// ---- DNSSEC records: only for DO (RFC 4035 3.2.1) --------------------------------------------
+
+constexpr char kRrsigOverA[] =
+    "q.test. 300 IN RRSIG A 13 2 300 20300101000000 20200101000000 12345 test. dGVzdA==";
+constexpr char kRrsigOverAaaa[] =
+    "q.test. 300 IN RRSIG AAAA 13 2 300 20300101000000 20200101000000 12345 test. dGVzdA==";
+constexpr char kNs[] = "test. 300 IN NS ns.test.";
+constexpr char kRrsigOverNs[] =
+    "test. 300 IN RRSIG NS 13 1 300 20300101000000 20200101000000 12345 test. dGVzdA==";
+constexpr char kGlue[] = "ns.test. 300 IN A 192.0.2.53";
+constexpr char kRrsigOverGlue[] =
+    "ns.test. 300 IN RRSIG A 13 2 300 20300101000000 20200101000000 12345 test. dGVzdA==";
+constexpr char kSoa[] = "test. 300 IN SOA ns.test. hostmaster.test. 1 7200 900 1209600 300";
+constexpr char kRrsigOverSoa[] =
+    "test. 300 IN RRSIG SOA 13 1 300 20300101000000 20200101000000 12345 test. dGVzdA==";
+constexpr char kNsec[] = "p.test. 300 IN NSEC r.test. A RRSIG NSEC";
+constexpr char kRrsigOverNsec[] =
+    "p.test. 300 IN RRSIG NSEC 13 2 300 20300101000000 20200101000000 12345 test. dGVzdA==";
+constexpr char kNsec3[] =
+    "2vptu5timamqttgl4luu9kg21e0aor3s.test. 300 IN NSEC3 1 0 0 - "
+    "2vptu5timamqttgl4luu9kg21e0aor3t A RRSIG";
+
+std::vector<ldns_rr_type> Types(const ldns_rr_list* section) {
+  std::vector<ldns_rr_type> types;
+  for (size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
+    types.push_back(ldns_rr_get_type(ldns_rr_list_rr(section, i)));
+  }
+  return types;
+}
+
+// A signed answer with signatures and denial records in every section, as an upstream that
+// was asked with DO (or a relay) may return it.
+void AnswerSigned(AnsweringStage& stage) {
+  stage.answer = {"q.test. 300 IN A 192.0.2.1", kRrsigOverA};
+  stage.authority = {kNs, kRrsigOverNs, kNsec, kNsec3};
+  stage.additional = {kGlue, kRrsigOverGlue};
+}
+
+// Whether `r` is the signed answer whole (DO) or without its RRSIG, NSEC and NSEC3 records.
+void ExpectSignedAnswer(const LdnsPktPtr& r, bool with_dnssec_records) {
+  if (with_dnssec_records) {
+    EXPECT_THAT(Types(ldns_pkt_answer(r.get())), ElementsAre(LDNS_RR_TYPE_A, LDNS_RR_TYPE_RRSIG));
+    EXPECT_THAT(
+        Types(ldns_pkt_authority(r.get())),
+        ElementsAre(LDNS_RR_TYPE_NS, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_NSEC, LDNS_RR_TYPE_NSEC3));
+    EXPECT_THAT(Types(ldns_pkt_additional(r.get())),
+                ElementsAre(LDNS_RR_TYPE_A, LDNS_RR_TYPE_RRSIG));
+    return;
+  }
+  EXPECT_THAT(Types(ldns_pkt_answer(r.get())), ElementsAre(LDNS_RR_TYPE_A));
+  EXPECT_THAT(Types(ldns_pkt_authority(r.get())), ElementsAre(LDNS_RR_TYPE_NS));
+  EXPECT_THAT(Types(ldns_pkt_additional(r.get())), ElementsAre(LDNS_RR_TYPE_A));
+}
+
+TEST_F(QueryHandlerTest, ClientWithoutDoGetsNoDnssecRecordsInAnySection) {
+  AnswerSigned(stage_);
+  for (const QuerySpec& spec : {QuerySpec{.edns_size = 1232}, QuerySpec{}}) {
+    SCOPED_TRACE(spec.edns_size == 0 ? "without EDNS" : "EDNS without DO");
+    auto r = Ask(Wire(spec));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(ldns_pkt_get_rcode(r->get()), LDNS_RCODE_NOERROR);
+    ExpectSignedAnswer(*r, /*with_dnssec_records=*/false);
+  }
+}
+
+TEST_F(QueryHandlerTest, ClientWithDoGetsTheDnssecRecords) {
+  AnswerSigned(stage_);
+  auto r = Ask(Wire({.edns_size = 1232, .dnssec_ok = true}));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(ldns_pkt_edns_do(r->get()));
+  ExpectSignedAnswer(*r, /*with_dnssec_records=*/true);
+}
+
+// The packet cache keys on DO: the signed response stored for a DO client never reaches a
+// client without DO, nor the stripped one a DO client, whichever asks first.
+TEST_F(QueryHandlerTest, PacketCacheKeepsResponsesWithAndWithoutDoApart) {
+  AnswerSigned(stage_);
+  const QuerySpec with_do{.edns_size = 1232, .dnssec_ok = true};
+  const QuerySpec without_do{.edns_size = 1232};
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    auto signed_response = Ask(Wire(with_do));
+    ASSERT_TRUE(signed_response.has_value());
+    ExpectSignedAnswer(*signed_response, /*with_dnssec_records=*/true);
+    auto plain_response = Ask(Wire(without_do));
+    ASSERT_TRUE(plain_response.has_value());
+    ExpectSignedAnswer(*plain_response, /*with_dnssec_records=*/false);
+  }
+  EXPECT_EQ(stage_.calls, 2);
+  EXPECT_EQ(handler_.stats().packet_cache_hits, 2u);
+}
+
+// RFC 4035 3.2.1: the DNSSEC types a query asks for by name are not stripped; only the answer
+// section holds them, so a signature over the zone's NS RRset in the authority section goes.
+TEST_F(QueryHandlerTest, RrsigQueryWithoutDoKeepsTheRrsigsItAskedFor) {
+  stage_.answer = {kRrsigOverA, kRrsigOverAaaa};
+  stage_.authority = {kNs, kRrsigOverNs};
+  auto r = Ask(Wire({.type = LDNS_RR_TYPE_RRSIG, .edns_size = 1232}));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_THAT(AnswerTexts(r->get()),
+              ElementsAre(HasSubstr("RRSIG\tA "), HasSubstr("RRSIG\tAAAA ")));
+  EXPECT_EQ(ldns_pkt_ancount(r->get()), 2);
+  EXPECT_THAT(Types(ldns_pkt_authority(r->get())), ElementsAre(LDNS_RR_TYPE_NS));
+}
+
+// RFC 2308 3 and RFC 4035 3.1.3: a negative answer carries the SOA, and for DO the NSEC proof
+// with the signatures; without DO only the SOA.
+TEST_F(QueryHandlerTest, NegativeAnswerWithoutDoKeepsTheSoaButNotTheNsecProof) {
+  stage_.rcode = LDNS_RCODE_NXDOMAIN;
+  stage_.answer.clear();
+  stage_.authority = {kSoa, kRrsigOverSoa, kNsec, kRrsigOverNsec};
+  auto plain = Ask(Wire({.edns_size = 1232}));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(plain->get()), LDNS_RCODE_NXDOMAIN);
+  EXPECT_THAT(Types(ldns_pkt_authority(plain->get())), ElementsAre(LDNS_RR_TYPE_SOA));
+  EXPECT_EQ(ldns_pkt_nscount(plain->get()), 1);
+  auto dnssec = Ask(Wire({.edns_size = 1232, .dnssec_ok = true}));
+  ASSERT_TRUE(dnssec.has_value());
+  EXPECT_THAT(
+      Types(ldns_pkt_authority(dnssec->get())),
+      ElementsAre(LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_NSEC, LDNS_RR_TYPE_RRSIG));
 }
 
 }  // namespace
