@@ -325,6 +325,12 @@ int Run(const Config& config) {
     return 1;
   }
 
+  // Before any worker binds: SO_REUSEPORT would otherwise let rebound share a port with a
+  // resolver left running, splitting its clients' queries between the two.
+  if (absl::Status s = CheckNobodyListensOnTargets(config); !s.ok()) {
+    Log(LogLevel::kError, "%s", s.message());
+    return 1;
+  }
   // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
   ConnectionLimits connection_limits(config.tcp_connection_limits);
   std::vector<std::unique_ptr<Worker>> workers;

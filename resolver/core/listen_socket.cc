@@ -34,6 +34,27 @@ absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reu
   return fd;
 }
 
+absl::Status CheckNobodyListens(const Endpoint& address, int type) {
+  int fd = socket(address.family(), type | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::OkStatus();
+  const int on = 1;
+  // Without SO_REUSEPORT the bind fails on any other socket bound there (also a wildcard one on
+  // the same port). For TCP SO_REUSEADDR still refuses a listener, and lets a connection of an
+  // earlier rebound in TIME_WAIT pass.
+  if (type == SOCK_STREAM) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  if (address.is_v6()) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+  const bool in_use =
+      bind(fd, address.sockaddr_ptr(), address.sockaddr_len()) != 0 && errno == EADDRINUSE;
+  close(fd);
+  if (!in_use) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "another process already listens on ", address.ToString(), " (",
+      type == SOCK_DGRAM ? "udp" : "tcp",
+      "); rebound will not share the port with it (the kernel would split the queries between "
+      "the two): stop it (an unbound or a systemd-resolved still running?), or change "
+      "interface: or port:"));
+}
+
 size_t SetSocketBufferSize(int fd, int option, size_t bytes) {
   const int forced = option == SO_RCVBUF ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
   const int requested = static_cast<int>(std::min<size_t>(bytes, INT_MAX / 2));

@@ -12,6 +12,12 @@ namespace rebound {
 // IPv4 and IPv6 wildcard addresses can both be configured. The caller owns the descriptor.
 absl::StatusOr<int> OpenListenSocket(const Endpoint& address, int type, bool reuseport);
 
+// Fails when another socket, of another process, is bound to `address` for `type` already: with
+// SO_REUSEPORT rebound would share the port with it, and the kernel would split the clients'
+// queries between the two (a forgotten unbound, say). To be called before any of rebound's own
+// sockets is bound. Other bind errors are left to OpenListenSocket to report.
+absl::Status CheckNobodyListens(const Endpoint& address, int type);
+
 // Asks for a socket buffer of `bytes` (`option` is SO_RCVBUF or SO_SNDBUF), as unbound's
 // so-rcvbuf and so-sndbuf do. With CAP_NET_ADMIN the request passes over the system's cap
 // (net.core.rmem_max / wmem_max, through SO_RCVBUFFORCE / SO_SNDBUFFORCE); without it the kernel

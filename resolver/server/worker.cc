@@ -1,8 +1,11 @@
 #include "resolver/server/worker.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 
 #include "resolver/core/callback_guard.h"
+#include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
 
 namespace rebound {
@@ -43,6 +46,28 @@ Worker::~Worker() {
   uv_loop_close(&loop_);
 }
 
+std::vector<ListenTarget> ListenTargets(const Config& config) {
+  std::vector<ListenTarget> targets;
+  for (const Endpoint& address : config.interfaces) {
+    if (address.is_v6() ? !config.do_ip6 : !config.do_ip4) continue;
+    if (address.port() == config.https_port) {
+      targets.push_back({address, ListenTarget::Kind::kHttps});
+      continue;
+    }
+    if (config.do_udp) targets.push_back({address, ListenTarget::Kind::kUdp});
+    if (config.do_tcp) targets.push_back({address, ListenTarget::Kind::kTcp});
+  }
+  return targets;
+}
+
+absl::Status CheckNobodyListensOnTargets(const Config& config) {
+  for (const ListenTarget& target : ListenTargets(config)) {
+    const int type = target.kind == ListenTarget::Kind::kUdp ? SOCK_DGRAM : SOCK_STREAM;
+    if (absl::Status s = CheckNobodyListens(target.address, type); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Worker::Listen() {
   const TcpLimits limits{.idle_timeout = config_->tcp_idle_timeout,
                          .max_connections = config_->incoming_num_tcp};
@@ -52,32 +77,34 @@ absl::Status Worker::Listen() {
   // RFC 6891 6.2.5: never less than 512.
   const size_t max_udp_response =
       std::max<size_t>(config_->edns_buffer_size, QueryHandler::kMinOutSize);
-  for (const Endpoint& address : config_->interfaces) {
-    if (address.is_v6() ? !config_->do_ip6 : !config_->do_ip4) continue;
-    // As in unbound, an interface on https-port serves DNS over HTTPS (relay mode) only.
-    if (address.port() == config_->https_port) {
-      if (https_ == nullptr) {
-        absl::StatusOr<std::unique_ptr<HttpsListener>> https =
-            HttpsListener::Create(&loop_, *config_, handler_.get(), connection_limits_);
-        if (!https.ok()) return https.status();
-        https_ = *std::move(https);
+  for (const ListenTarget& target : ListenTargets(*config_)) {
+    switch (target.kind) {
+      case ListenTarget::Kind::kHttps: {
+        if (https_ == nullptr) {
+          absl::StatusOr<std::unique_ptr<HttpsListener>> https =
+              HttpsListener::Create(&loop_, *config_, handler_.get(), connection_limits_);
+          if (!https.ok()) return https.status();
+          https_ = *std::move(https);
+        }
+        if (absl::Status s = https_->Listen(target.address, reuseport); !s.ok()) return s;
+        break;
       }
-      if (absl::Status s = https_->Listen(address, reuseport); !s.ok()) return s;
-      continue;
-    }
-    if (config_->do_udp) {
-      absl::StatusOr<UdpListener*> udp =
-          UdpListener::Open(&loop_, address, reuseport, handler_.get(), max_udp_response,
-                            {.receive = config_->so_rcvbuf, .send = config_->so_sndbuf});
-      if (!udp.ok()) return udp.status();
-      udp_listeners_.push_back(*udp);
-    }
-    if (config_->do_tcp) {
-      absl::StatusOr<TcpListener*> tcp =
-          TcpListener::Open(&loop_, address, reuseport, handler_.get(), limits,
-                            {.acl = &config_->acl, .per_client = connection_limits_});
-      if (!tcp.ok()) return tcp.status();
-      tcp_listeners_.push_back(*tcp);
+      case ListenTarget::Kind::kUdp: {
+        absl::StatusOr<UdpListener*> udp =
+            UdpListener::Open(&loop_, target.address, reuseport, handler_.get(), max_udp_response,
+                              {.receive = config_->so_rcvbuf, .send = config_->so_sndbuf});
+        if (!udp.ok()) return udp.status();
+        udp_listeners_.push_back(*udp);
+        break;
+      }
+      case ListenTarget::Kind::kTcp: {
+        absl::StatusOr<TcpListener*> tcp =
+            TcpListener::Open(&loop_, target.address, reuseport, handler_.get(), limits,
+                              {.acl = &config_->acl, .per_client = connection_limits_});
+        if (!tcp.ok()) return tcp.status();
+        tcp_listeners_.push_back(*tcp);
+        break;
+      }
     }
   }
   return absl::OkStatus();

@@ -29,6 +29,19 @@ namespace rebound {
 using StageFactory =
     std::function<std::vector<std::unique_ptr<Stage>>(uv_loop_t* loop, Transport* transport)>;
 
+// One socket every worker binds: a configured interface, for UDP, TCP or (on https-port)
+// DNS over HTTPS.
+struct ListenTarget {
+  enum class Kind { kUdp, kTcp, kHttps };
+  Endpoint address;
+  Kind kind;
+};
+// What the configuration has each worker listen on: interface: as do-ip4/do-ip6, do-udp and
+// do-tcp allow; an interface on https-port serves DNS over HTTPS only, as in unbound.
+std::vector<ListenTarget> ListenTargets(const Config& config);
+// CheckNobodyListens for every target: call before any worker binds.
+absl::Status CheckNobodyListensOnTargets(const Config& config);
+
 class Worker {
  public:
   // `packet_cache` is shared by every worker and must outlive them; null: no packet cache.
