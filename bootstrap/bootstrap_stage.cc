@@ -57,13 +57,17 @@ LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
 }
 
 BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays,
-                               Probe probe)
-    : health_(health), relays_(std::move(relays)), probe_(std::move(probe)) {}
+                               Probe probe, const RelayScope* scope)
+    : health_(health), relays_(std::move(relays)), probe_(std::move(probe)), scope_(scope) {}
+
+bool BootstrapStage::Relayable(const Request& req) const {
+  return req.resolvable() && (scope_ == nullptr || scope_->Allows(req.qname()));
+}
 
 StageResult BootstrapStage::OnQuery(Request& req) {
   // What the iterator refuses is not the relays' either, and its refusal says nothing about
-  // whether ordinary DNS works (OnAnswer).
-  if (!req.resolvable() || !health_->RelaysFirst()) return StageResult::kContinue;
+  // whether ordinary DNS works (OnAnswer); what the user routed elsewhere goes there.
+  if (!Relayable(req) || !health_->RelaysFirst()) return StageResult::kContinue;
   MaybeProbe();
   req.Slot<StagePath>().relays_asked = true;
   const bool ordinary_allowed = health_->OrdinaryAllowed();
@@ -86,7 +90,8 @@ StageResult BootstrapStage::OnQuery(Request& req) {
 }
 
 StageResult BootstrapStage::OnAnswer(Request& req) {
-  if (!req.resolvable()) return StageResult::kContinue;
+  // A forward-zone's resolvers failing says nothing about the path to the root either.
+  if (!Relayable(req)) return StageResult::kContinue;
   StagePath& state = req.Slot<StagePath>();
   const bool reached_authority = !req.unreachable();
   if (state.relays_asked) {

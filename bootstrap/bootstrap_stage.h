@@ -20,6 +20,7 @@
 
 #include "bootstrap/health_monitor.h"
 #include "bootstrap/relay_exchange.h"
+#include "bootstrap/relay_scope.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
 
@@ -32,7 +33,9 @@ class BootstrapStage : public Stage {
   using Probe = std::function<void(std::function<void(ProbeOutcome)>)>;
 
   // `health` is shared and must outlive the stage; `relays` is this worker's (RelayClient).
-  BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays, Probe probe);
+  // `scope` (shared, may be null: every name) says which names the relays may be asked about.
+  BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays, Probe probe,
+                 const RelayScope* scope = nullptr);
 
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
@@ -40,8 +43,9 @@ class BootstrapStage : public Stage {
   void OnCancel(Request& req) override;
 
  private:
-  // The relays' answer to (name, type), in the shape a client answer has. Unavailable when no
-  // relay answered.
+  // Whether the relays may be asked this question at all: what ordinary resolution serves
+  // (Request::resolvable), and not routed elsewhere by the user (RelayScope).
+  bool Relayable(const Request& req) const;
   // The relays' answer to (name, type), in the shape a client answer has. Unavailable when no
   // relay answered. Returns the exchange's id.
   uint64_t AskRelays(const ldns_rdf* name, ldns_rr_type type,
@@ -54,6 +58,7 @@ class BootstrapStage : public Stage {
   HealthMonitor* health_;
   std::unique_ptr<RelayExchange> relays_;
   Probe probe_;
+  const RelayScope* scope_;
 };
 
 // The client-facing answer made of a relay's: its RCODE, the CNAME chain from the question and

@@ -17,6 +17,7 @@
 #include "bootstrap/health_monitor.h"
 #include "bootstrap/relay_client.h"
 #include "bootstrap/relay_memory.h"
+#include "bootstrap/relay_scope.h"
 #include "bootstrap/remembered_answer.h"
 #include "dns64/dns64_stage.h"
 #include "resolver/cache/any_query_stage.h"
@@ -65,6 +66,7 @@ struct Shared {
     std::unique_ptr<HealthMonitor> health;
     std::unique_ptr<TlsClientContext> tls;
     std::unique_ptr<RelayMemory> memory;
+    RelayScope scope;  // what the forward-zone and stub-zone clauses keep from the relays
   };
   std::optional<Bootstrap> bootstrap = {};
   // The packet cache of rendered responses (docs/architecture.md, flow step 2), which every
@@ -163,7 +165,8 @@ StageFactory MakeStageFactory(Shared* shared) {
                    : report.failed_locally ? ProbeOutcome::kInconclusive
                                            : ProbeOutcome::kUnreachable);
             });
-          });
+          },
+          &b.scope);
     }
     if (shared->dns64) {
       stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64));
@@ -255,7 +258,20 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
   shared->bootstrap = Shared::Bootstrap{
       &config.bootstrap, std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
       *std::move(tls),
-      std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
+      std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get()), RelayScope()};
+  for (const ForwardZone& zone : config.forward_zones) {
+    if (absl::Status s =
+            shared->bootstrap->scope.AddConfiguredZone(zone.name, zone.forward_bootstrap);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const StubZone& zone : config.stub_zones) {
+    if (absl::Status s = shared->bootstrap->scope.AddConfiguredZone(zone.name, zone.stub_bootstrap);
+        !s.ok()) {
+      return s;
+    }
+  }
   WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl,
                             &shared->cache_writer);
   if (config.bootstrap.mode == BootstrapMode::kYes) {

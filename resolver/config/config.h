@@ -28,6 +28,9 @@ struct ForwardZone {
   std::string name;  // lowercase, absolute: "example.com.", "." for the root
   std::vector<Endpoint> addrs;
   bool forward_first = false;  // on failure, fall back to iterating
+  // forward-bootstrap: the bootstrap relays may answer names under it (RelayScope). Off by
+  // default: the user chose where these names go.
+  bool forward_bootstrap = false;
   bool operator==(const ForwardZone&) const = default;
 };
 
@@ -38,6 +41,7 @@ struct StubZone {
   std::vector<std::string> hosts;  // stub-host names, normalized; resolved at run time
   bool stub_first = false;         // on failure, fall back to the ordinary delegation
   bool stub_prime = false;         // ask the servers for the zone's NS set first
+  bool stub_bootstrap = false;     // as ForwardZone::forward_bootstrap
   bool operator==(const StubZone&) const = default;
 };
 

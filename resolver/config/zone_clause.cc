@@ -31,9 +31,11 @@ ZoneClause::ZoneClause(Config* config, std::vector<std::string>* warnings)
 
 bool ZoneClause::Handles(ZoneKind kind, absl::string_view key) {
   if (kind == ZoneKind::kForward) {
-    return IsOneOf(key, {"name", "forward-addr", "forward-first", "forward-host"});
+    return IsOneOf(key,
+                   {"name", "forward-addr", "forward-first", "forward-host", "forward-bootstrap"});
   }
-  return IsOneOf(key, {"name", "stub-addr", "stub-host", "stub-first", "stub-prime"});
+  return IsOneOf(key,
+                 {"name", "stub-addr", "stub-host", "stub-first", "stub-prime", "stub-bootstrap"});
 }
 
 absl::string_view ZoneClause::ClauseName() const {
@@ -136,17 +138,20 @@ absl::Status ZoneClause::Apply(const ConfigLine& line) {
       line.Warn(warnings_, "not supported: forward-host (use forward-addr)");
       return absl::OkStatus();
     }
-    absl::StatusOr<bool> first = ParseYesNo(line.values[0]);  // forward-first
-    if (!first.ok()) return line.Error(absl::StrCat(line.key, ": ", first.status().message()));
-    zone.forward_first = *first;
+    absl::StatusOr<bool> flag = ParseYesNo(line.values[0]);  // forward-first or -bootstrap
+    if (!flag.ok()) return line.Error(absl::StrCat(line.key, ": ", flag.status().message()));
+    (line.key == "forward-first" ? zone.forward_first : zone.forward_bootstrap) = *flag;
     return absl::OkStatus();
   }
   StubZone& zone = config_->stub_zones.back();
   if (line.key == "stub-addr") return AddAddress(line, zone.addrs);
   if (line.key == "stub-host") return AddStubHost(line, zone);
-  absl::StatusOr<bool> flag = ParseYesNo(line.values[0]);  // stub-first or stub-prime
+  absl::StatusOr<bool> flag = ParseYesNo(line.values[0]);  // stub-first, -prime or -bootstrap
   if (!flag.ok()) return line.Error(absl::StrCat(line.key, ": ", flag.status().message()));
-  (line.key == "stub-first" ? zone.stub_first : zone.stub_prime) = *flag;
+  bool& option = line.key == "stub-first"   ? zone.stub_first
+                 : line.key == "stub-prime" ? zone.stub_prime
+                                            : zone.stub_bootstrap;
+  option = *flag;
   return absl::OkStatus();
 }
 

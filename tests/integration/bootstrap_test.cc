@@ -262,6 +262,30 @@ TEST_F(BootstrapTest, BlackHoledOrdinaryDnsIsAnsweredThroughTheRelay) {
   EXPECT_LT(absl::Now() - again, absl::Milliseconds(500));
 }
 
+// Issue 16: the fallback respects the user's routing. beta.example. is forwarded to a resolver
+// that is down (nothing listens there): its names are not handed to the relay, which would answer
+// them, unless the zone says forward-bootstrap: yes.
+TEST_F(BootstrapTest, ANameTheUserForwardsNeverGoesToTheRelayUnlessAllowed) {
+  for (const bool allowed : {false, true}) {
+    const std::string listen = allowed ? "127.0.0.45" : "127.0.0.44";
+    const std::string forward = absl::StrCat(
+        "forward-zone:\n  name: beta.example.\n  forward-addr: ", names::kAlldeadServer1, "\n",
+        allowed ? "  forward-bootstrap: yes\n" : "");
+    auto rebound = Start(
+        allowed ? "forward-relayed" : "forward-kept", listen,
+        BootstrapConfig(listen, hierarchy().root_hints_path(), {RelayLine(kRelayV4)}, forward));
+    ASSERT_NE(rebound, nullptr);
+    absl::StatusOr<LdnsPktPtr> reply = Dig(listen, kRelayedName);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    if (allowed) {
+      EXPECT_THAT(Addresses(reply), ::testing::ElementsAre(kRelayedA));
+    } else {
+      EXPECT_EQ(ldns_pkt_get_rcode(reply->get()), LDNS_RCODE_SERVFAIL)
+          << "the forwarded name was answered: " << PacketToString(reply->get());
+    }
+  }
+}
+
 TEST_F(BootstrapTest, AnswersFromAuthoritiesNeverGoToTheRelay) {
   // Ordinary DNS works: the hierarchy's root.
   auto rebound =

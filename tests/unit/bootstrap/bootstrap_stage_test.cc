@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bootstrap/relay_scope.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/pipeline.h"
 #include "tests/support/fake_relay_exchange.h"
@@ -48,7 +49,7 @@ class BootstrapStageFakeTest : public ::testing::Test {
     relays_ = relays.get();
     stage_ = std::make_unique<BootstrapStage>(
         &health_, std::move(relays),
-        [](std::function<void(ProbeOutcome)> done) { done(ProbeOutcome::kUnreachable); });
+        [](std::function<void(ProbeOutcome)> done) { done(ProbeOutcome::kUnreachable); }, &scope_);
     pipeline_ = std::make_unique<Pipeline>(std::vector<Stage*>{stage_.get(), &iterator_});
   }
 
@@ -61,6 +62,7 @@ class BootstrapStageFakeTest : public ::testing::Test {
   }
 
   FakeClock clock_;
+  RelayScope scope_;
   HealthMonitor health_;
   testing::FakeRelayExchange* relays_ = nullptr;
   UnreachableIterator iterator_;
@@ -100,6 +102,32 @@ class BootstrapStageFallbackTest : public BootstrapStageFakeTest {
 TEST_F(BootstrapStageFallbackTest, NoReachableAuthorityAsksTheRelays) {
   Submit();
   EXPECT_EQ(iterator_.queries, 1);
+  ASSERT_EQ(relays_->outstanding(), 1u);
+  relays_->Answer(RelayAnswer{RelayPacket("www.example. 300 IN A 192.0.2.80"), Relay{}});
+  EXPECT_EQ(rcode_, LDNS_RCODE_NOERROR);
+}
+
+// Issue 16: a name the user forwards (forward-zone example.) never goes to the relays, neither
+// when the forwarders fail nor in bootstrap mode, unless the zone says forward-bootstrap: yes.
+TEST_F(BootstrapStageFallbackTest, ANameUnderAForwardZoneIsNotRelayed) {
+  ASSERT_TRUE(scope_.AddConfiguredZone("example.", false).ok());
+  Submit();
+  EXPECT_EQ(iterator_.queries, 1);
+  EXPECT_EQ(relays_->outstanding(), 0u);
+  EXPECT_EQ(rcode_, LDNS_RCODE_SERVFAIL);
+}
+
+TEST_F(BootstrapStageFakeTest, InBootstrapModeANameUnderAForwardZoneStillGoesToItsForwarders) {
+  ASSERT_TRUE(scope_.AddConfiguredZone("example.", false).ok());
+  Submit();
+  EXPECT_EQ(relays_->outstanding(), 0u);
+  EXPECT_EQ(iterator_.queries, 1);
+}
+
+TEST_F(BootstrapStageFallbackTest, AForwardZoneMayLetTheRelaysAnswer) {
+  ASSERT_TRUE(scope_.AddConfiguredZone(".", false).ok());
+  ASSERT_TRUE(scope_.AddConfiguredZone("example.", true).ok());  // the closest zone decides
+  Submit();
   ASSERT_EQ(relays_->outstanding(), 1u);
   relays_->Answer(RelayAnswer{RelayPacket("www.example. 300 IN A 192.0.2.80"), Relay{}});
   EXPECT_EQ(rcode_, LDNS_RCODE_NOERROR);

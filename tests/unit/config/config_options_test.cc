@@ -237,6 +237,7 @@ forward-zone:
 forward-zone:
   name: Corp.Example
   forward-addr: 198.51.100.7
+  forward-bootstrap: yes
 )",
                        &warnings);
   EXPECT_THAT(warnings, IsEmpty());
@@ -247,6 +248,8 @@ forward-zone:
   EXPECT_EQ(c.forward_zones[1].name, "corp.example.");
   EXPECT_THAT(c.forward_zones[1].addrs, ElementsAre(Ep("198.51.100.7@53")));
   EXPECT_FALSE(c.forward_zones[1].forward_first);
+  EXPECT_FALSE(c.forward_zones[0].forward_bootstrap);  // by default the relays never see them
+  EXPECT_TRUE(c.forward_zones[1].forward_bootstrap);
 }
 
 TEST(ConfigOptionsTest, ForwardAddrPortIgnoresServerPort) {
@@ -263,6 +266,7 @@ stub-zone:
   stub-host: NS1.Example.org
   stub-first: yes
   stub-prime: yes
+  stub-bootstrap: yes
 stub-zone:
   name: 10.in-addr.arpa
   stub-host: ns.internal
@@ -274,12 +278,14 @@ stub-zone:
   EXPECT_THAT(a.hosts, ElementsAre("ns1.example.org."));
   EXPECT_TRUE(a.stub_first);
   EXPECT_TRUE(a.stub_prime);
+  EXPECT_TRUE(a.stub_bootstrap);
   const StubZone& b = c.stub_zones[1];
   EXPECT_EQ(b.name, "10.in-addr.arpa.");
   EXPECT_THAT(b.addrs, IsEmpty());
   EXPECT_THAT(b.hosts, ElementsAre("ns.internal."));
   EXPECT_FALSE(b.stub_first);
   EXPECT_FALSE(b.stub_prime);
+  EXPECT_FALSE(b.stub_bootstrap);
 }
 
 TEST(ConfigOptionsTest, ServerClauseCanResumeAfterZones) {
