@@ -7,6 +7,7 @@
 #include "dns64/reverse_name.h"
 #include "resolver/core/request.h"
 #include "resolver/wire/cname_chain.h"
+#include "resolver/wire/names.h"
 
 namespace rebound {
 
@@ -53,8 +54,9 @@ bool Dns64Stage::AppliesTo(const Request& req) const {
 }
 
 bool Dns64Stage::IgnoresAaaaOf(const ldns_rdf* name) const {
+  // unbound.conf(5): dns64-ignore-aaaa "applies also to names underneath the name given".
   for (const LdnsRdfPtr& ignored : ignore_aaaa_) {
-    if (ldns_dname_compare(ignored.get(), name) == 0) return true;
+    if (IsAtOrBelow(name, ignored.get())) return true;
   }
   return false;
 }

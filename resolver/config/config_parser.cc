@@ -12,6 +12,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "resolver/config/unbound_options.h"
@@ -106,9 +107,28 @@ absl::Status ConfigParser::HandleLine(const ConfigLine& line, const std::string&
   if (line.key.empty()) return absl::OkStatus();
   if (line.key == "include" || line.key == "include-toplevel") return Include(line, filename);
   if (line.key == "server" || IsZoneClauseKey(line.key) || IsUnsupportedUnboundClause(line.key)) {
+    // unbound reads tokens, not lines: "server:include: FILE", as pfSense writes it, is a
+    // clause and an option on one line.
+    if (!line.values.empty() && IsOptionName(line.values[0])) {
+      ConfigLine clause{line.where, line.key, {}};
+      ConfigLine option{line.where, line.values[0].substr(0, line.values[0].size() - 1),
+                        std::vector<std::string>(line.values.begin() + 1, line.values.end())};
+      if (absl::Status s = StartClause(clause); !s.ok()) return s;
+      return HandleLine(option, filename);
+    }
     return StartClause(line);
   }
   return HandleOption(line);
+}
+
+// "name:" with a name as unbound's options have them: a lowercase letter, then letters, digits
+// and dashes. (A value such as "::" or "fe80::" is no option.)
+bool ConfigParser::IsOptionName(absl::string_view token) {
+  if (token.size() < 2 || token.back() != ':' || !absl::ascii_islower(token[0])) return false;
+  token.remove_suffix(1);
+  return std::all_of(token.begin(), token.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+  });
 }
 
 absl::Status ConfigParser::StartClause(const ConfigLine& line) {

@@ -38,6 +38,7 @@ class ConfigParser {
 
   absl::Status HandleLine(const ConfigLine& line, const std::string& filename);
   absl::Status StartClause(const ConfigLine& line);
+  static bool IsOptionName(absl::string_view token);
   absl::Status EndClause();
   absl::Status HandleOption(const ConfigLine& line);
   absl::Status Include(const ConfigLine& line, const std::string& filename);

@@ -46,7 +46,8 @@ TEST(ConfigErrorsTest, SyntaxErrors) {
   EXPECT_THAT(ErrorOf("server:\n port: 53 54\n"), StartsWith("test.conf:2: too many values"));
   EXPECT_THAT(ErrorOf("server:\n logfile: /tmp/my log\n"),
               StartsWith("test.conf:2: too many values for 'logfile'"));
-  EXPECT_THAT(ErrorOf("server: port: 53\n"),
+  // "server: port: 5353" is a clause and an option, as unbound reads it; a bare value is not.
+  EXPECT_THAT(ErrorOf("server: 5353\n"),
               StartsWith("test.conf:1: 'server:' starts a clause and takes no value"));
 }
 

@@ -48,6 +48,18 @@ class ConfigIncludeTest : public ::testing::Test {
   std::vector<std::string> warnings_;
 };
 
+// pfSense writes "server:include: FILE": a clause and an option on one line, which unbound reads
+// as tokens (issue 16).
+TEST_F(ConfigIncludeTest, TheOneLineServerIncludeFormOfPfsense) {
+  Write("main.conf", "server:include: sub/a.conf\nserver: verbosity: 2\n");
+  Write("sub/a.conf", "port: 5353\n");
+  absl::StatusOr<Config> config = Load("main.conf");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->port, 5353);
+  EXPECT_EQ(config->verbosity, 2);
+  EXPECT_THAT(warnings_, IsEmpty());
+}
+
 TEST_F(ConfigIncludeTest, RelativePathsFollowTheIncludingFile) {
   Write("main.conf", "server:\n  include: \"sub/a.conf\"\n  verbosity: 2\n");
   Write("sub/a.conf", "  port: 5353\n  include: b.conf\n");

@@ -175,6 +175,20 @@ TEST_F(Dns64StageTest, IgnoredAaaaIsReplaced) {
             std::vector<std::string>{"dual.test.\t600\tIN\tAAAA\t64:ff9b::506:709"});
 }
 
+// unbound.conf(5): dns64-ignore-aaaa "applies also to names underneath the name given" (issue 16:
+// rebound matched the exact name only).
+TEST_F(Dns64StageTest, IgnoredAaaaCoversTheNamesBelow) {
+  options_.ignore_aaaa = {"test."};
+  EXPECT_EQ(Answer(Ask("dual.test.", LDNS_RR_TYPE_AAAA)),
+            std::vector<std::string>{"dual.test.\t600\tIN\tAAAA\t64:ff9b::506:709"});
+}
+
+TEST_F(Dns64StageTest, IgnoredAaaaDoesNotCoverANameThatOnlyEndsTheSame) {
+  options_.ignore_aaaa = {"al.test."};
+  EXPECT_EQ(Answer(Ask("dual.test.", LDNS_RR_TYPE_AAAA)),
+            std::vector<std::string>{"dual.test.\t3600\tIN\tAAAA\t2001:db8::9"});
+}
+
 TEST_F(Dns64StageTest, NoARecordsLeavesTheNodata) {
   LdnsPktPtr r = Ask("nothing.test.", LDNS_RR_TYPE_AAAA);
   EXPECT_EQ(ldns_pkt_get_rcode(r.get()), LDNS_RCODE_NOERROR);
