@@ -42,14 +42,15 @@ namespace {
 
 constexpr char kDefaultConfigPath[] = "/etc/rebound/rebound.conf";
 
-void PrintUsage() {
-  std::printf(
-      "usage: rebound [-c file] [-n] [-v] [-h]\n"
-      "  -c file  config file (default %s)\n"
-      "  -n       check the config file and exit\n"
-      "  -v       more verbose (repeat for more)\n"
-      "  -h       this help\n",
-      kDefaultConfigPath);
+void PrintUsage(std::FILE* to) {
+  std::fprintf(to,
+               "usage: rebound [-c file] [-n] [-v] [-h] [-V]\n"
+               "  -c file        config file (default %s)\n"
+               "  -n             check the config file and exit\n"
+               "  -v             more verbose (repeat for more)\n"
+               "  -h, --help     this help\n"
+               "  -V, --version  print the version and exit\n",
+               kDefaultConfigPath);
 }
 
 // The pieces every worker shares: built once, then read (the caches lock inside).
@@ -368,8 +369,8 @@ int Run(const Config& config) {
     }
   }
   for (auto& worker : workers) worker->Start();
-  Log(LogLevel::kOps, "rebound started: %d thread(s), %d interface(s)", config.num_threads,
-      static_cast<int>(config.interfaces.size()));
+  Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,
+      config.num_threads, static_cast<int>(config.interfaces.size()));
 
   WaitForStopSignal();
 
@@ -395,7 +396,9 @@ int Main(int argc, char** argv) {
   std::string config_path = kDefaultConfigPath;
   bool check_only = false;
   int extra_verbosity = 0;
-  for (int opt; (opt = getopt(argc, argv, "c:nvh")) != -1;) {
+  static const option kLongOptions[] = {
+      {"help", no_argument, nullptr, 'h'}, {"version", no_argument, nullptr, 'V'}, {}};
+  for (int opt; (opt = getopt_long(argc, argv, "c:nvhV", kLongOptions, nullptr)) != -1;) {
     switch (opt) {
       case 'c':
         config_path = optarg;
@@ -407,10 +410,13 @@ int Main(int argc, char** argv) {
         ++extra_verbosity;
         break;
       case 'h':
-        PrintUsage();
+        PrintUsage(stdout);
+        return 0;
+      case 'V':
+        std::printf("rebound %s\n", REBOUND_VERSION);
         return 0;
       default:
-        PrintUsage();
+        PrintUsage(stderr);
         return 1;
     }
   }

@@ -83,7 +83,7 @@ TEST_F(DaemonFilesTest, AnExistingLogFileIsAppendedTo) {
   }
   const std::string text = Read(log);
   EXPECT_EQ(text.rfind("earlier run\n", 0), 0u) << text;
-  EXPECT_THAT(text, ::testing::HasSubstr("rebound started"));
+  EXPECT_THAT(text, ::testing::HasSubstr(" started: "));
 }
 
 }  // namespace

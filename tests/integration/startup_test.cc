@@ -76,6 +76,27 @@ TEST_F(StartupTest, AnotherResolverOnTheTcpPortStopsTheStart) {
               HasSubstr(absl::StrCat("another process already listens on ", kListen, "@53 (tcp)")));
 }
 
+// --version and --help, as a user of unbound types them (-V and -h as well); the version is in
+// the start-up line of the log too.
+TEST_F(StartupTest, VersionAndHelp) {
+  int run = 0;
+  // What `rebound flag` printed, after checking it exited with `status_ok`.
+  auto output = [&](const char* flag, bool status_ok) {
+    const std::string out = absl::StrCat(hierarchy().dir(), "/cli-", run++, ".out");
+    EXPECT_EQ(RunToCompletion({REBOUND_BINARY, flag}, out, absl::Seconds(5)).ok(), status_ok)
+        << flag;
+    return ReadFileTail(out, 4096);
+  };
+  for (const char* flag : {"--version", "-V"}) {
+    EXPECT_THAT(output(flag, true), ::testing::MatchesRegex("rebound [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  }
+  for (const char* flag : {"--help", "-h"}) EXPECT_THAT(output(flag, true), HasSubstr("--version"));
+  EXPECT_THAT(output("--no-such-option", false), HasSubstr("usage: rebound"));
+  absl::StatusOr<std::unique_ptr<Subprocess>> rebound = Start("version");
+  ASSERT_TRUE(rebound.ok()) << rebound.status();
+  EXPECT_THAT((*rebound)->LogTail(1 << 16), ::testing::ContainsRegex("rebound [0-9.]+ started: "));
+}
+
 // Its own threads each bind the address with SO_REUSEPORT: that is no other process.
 TEST_F(StartupTest, ItsOwnThreadsShareTheirPortAndItAnswers) {
   absl::StatusOr<std::unique_ptr<Subprocess>> rebound = Start("threads", "  num-threads: 2\n");
