@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -17,6 +19,7 @@
 #include "resolver/config/bootstrap_options.h"
 #include "resolver/config/config_values.h"
 #include "resolver/config/dns64_options.h"
+#include "resolver/config/interface_addresses.h"
 
 namespace rebound::config_internal {
 namespace {
@@ -72,8 +75,29 @@ absl::Status SetMilliseconds(const ConfigLine& line, ServerState& s) {
 absl::Status AddInterface(const ConfigLine& line, ServerState& s) {
   // Port 0 marks "no @port": Endpoint::Parse rejects an explicit @0, so the mark is unambiguous.
   absl::StatusOr<Endpoint> endpoint = Endpoint::Parse(line.values[0], 0);
-  if (!endpoint.ok()) return endpoint.status();
-  s.interfaces.push_back({*endpoint, line.where});
+  if (endpoint.ok()) {
+    s.interfaces.push_back({*endpoint, line.where});
+    return absl::OkStatus();
+  }
+  // As unbound: an interface name ("eth0", "eth0@5353") stands for every address it has at start.
+  const std::vector<std::string> parts = absl::StrSplit(line.values[0], absl::MaxSplits('@', 1));
+  uint16_t port = 0;
+  if (parts.size() == 2) {
+    int number = 0;
+    if (!absl::SimpleAtoi(parts[1], &number) || number < 1 || number > 65535) {
+      return endpoint.status();
+    }
+    port = static_cast<uint16_t>(number);
+  }
+  std::optional<std::vector<Endpoint>> addresses = InterfaceAddresses(parts[0], port);
+  if (!addresses.has_value()) return endpoint.status();
+  if (addresses->empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("interface ", parts[0], " has no IPv4 or IPv6 address"));
+  }
+  for (const Endpoint& address : *addresses) {
+    s.interfaces.push_back({address, line.where, /*from_name=*/true});
+  }
   return absl::OkStatus();
 }
 
@@ -95,8 +119,8 @@ absl::Status AddAccessControl(const ConfigLine& line, ServerState& s) {
   return added;
 }
 
-// interface-action: <ip address[@port]> <action>. Interface names (eth0) are not taken: the
-// interface: lines rebound reads are addresses too.
+// interface-action: <ip address[@port]> <action>, by address (an interface name is not taken
+// here: it would have to match each of its addresses).
 absl::Status AddInterfaceAction(const ConfigLine& line, ServerState& s) {
   std::vector<std::string> words =
       absl::StrSplit(absl::StrJoin(line.values, " "), ' ', absl::SkipEmpty());
@@ -282,6 +306,7 @@ absl::Status ServerClause::SettleInterfaces() {
   for (ServerState::PendingInterface& pending : state_.interfaces) {
     Endpoint& e = pending.endpoint;
     if (e.port() == 0) e.set_port(c.port);
+    if (pending.from_name && (e.is_v6() ? !c.do_ip6 : !c.do_ip4)) continue;
     if (e.is_v6() && !c.do_ip6) {
       return error_at(pending.where,
                       absl::StrCat("interface ", e.AddressString(), " is IPv6 but do-ip6 is no"));

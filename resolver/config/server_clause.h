@@ -23,6 +23,9 @@ struct ServerState {
   struct PendingInterface {
     Endpoint endpoint;  // port 0 when the line gave none: port: applies, read or not yet
     std::string where;
+    // One of an interface name's addresses: one of a family do-ip4/do-ip6 turn off is left
+    // out, not an error (the user named the interface, not the address).
+    bool from_name = false;
   };
 
   Config* config = nullptr;

@@ -171,6 +171,16 @@ TEST(ConfigOptionsTest, PortAppliesToInterfacesWithoutOne) {
   EXPECT_THAT(c.interfaces, ElementsAre(Ep("127.0.0.1@5300")));
 }
 
+// As unbound: an interface name stands for its addresses (issue 16). Every machine has lo.
+TEST(ConfigOptionsTest, AnInterfaceNameStandsForItsAddresses) {
+  Config c = MustParse("server:\n interface: lo\n port: 5300\n");
+  EXPECT_THAT(c.interfaces, ::testing::Contains(Ep("127.0.0.1@5300")));
+  for (const Endpoint& e : c.interfaces) EXPECT_TRUE(e.IsLoopback()) << e.ToString();
+  c = MustParse("server:\n interface: lo@5301\n do-ip6: no\n");
+  EXPECT_THAT(c.interfaces, ::testing::Contains(Ep("127.0.0.1@5301")));
+  EXPECT_FALSE(ParseConfigText("server:\n interface: nosuchif0\n", "test.conf", nullptr).ok());
+}
+
 TEST(ConfigOptionsTest, PortMovesTheDefaultInterfaces) {
   Config c = MustParse("server:\n port: 5353\n");
   EXPECT_THAT(c.interfaces, ElementsAre(Ep("127.0.0.1@5353"), Ep("::1@5353")));
