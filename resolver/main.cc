@@ -5,9 +5,12 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,7 @@
 #include "resolver/iterator/iterator_stage.h"
 #include "resolver/iterator/root_hints.h"
 #include "resolver/server/descriptor_limit.h"
+#include "resolver/server/privileges.h"
 #include "resolver/server/worker.h"
 #include "tls/tls_context.h"
 
@@ -316,10 +320,44 @@ void LogExitSummary(const Shared& shared) {
   }
 }
 
+// directory: and username:, settled before anything is opened or bound: relative file names
+// are then relative to the directory, and a username: that names nobody stops the start rather
+// than leaving rebound running as root.
+absl::StatusOr<std::optional<Account>> PrepareProcess(const Config& config) {
+  if (!config.directory.empty() && chdir(config.directory.c_str()) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("directory: ", config.directory, ": ", std::strerror(errno)));
+  }
+  if (config.username.empty()) return std::nullopt;
+  absl::StatusOr<Account> account = LookUpAccount(config.username);
+  if (!account.ok()) return account.status();
+  return *account;
+}
+
+// The pid file, written as root (atomically, never through a symlink, in a directory others
+// cannot change), then root dropped for `account` before any worker thread runs.
+absl::Status FinishStartUp(const Config& config, const std::optional<Account>& account) {
+  if (!config.pidfile.empty()) {
+    if (absl::Status s = WriteOwnedFileAtomically(config.pidfile, absl::StrCat(getpid(), "\n"));
+        !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("pidfile: ", s.message()));
+    }
+  }
+  if (!account.has_value()) return absl::OkStatus();
+  if (absl::Status s = DropPrivileges(*account); !s.ok()) return s;
+  Log(LogLevel::kOps, "running as user %s (uid %d)", account->name, static_cast<int>(account->uid));
+  return absl::OkStatus();
+}
+
 int Run(const Config& config) {
   // A peer that resets a TCP or HTTPS connection must not kill the daemon: libuv's write(2)
   // then fails with EPIPE instead.
   signal(SIGPIPE, SIG_IGN);
+  absl::StatusOr<std::optional<Account>> account = PrepareProcess(config);
+  if (!account.ok()) {
+    Log(LogLevel::kError, "%s", account.status().message());
+    return 1;
+  }
 
   Shared shared{
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
@@ -360,13 +398,9 @@ int Run(const Config& config) {
       return 1;
     }
   }
-  if (!config.pidfile.empty()) {
-    // As root: atomically, never through a symlink, in a directory others cannot change.
-    if (absl::Status s = WriteOwnedFileAtomically(config.pidfile, absl::StrCat(getpid(), "\n"));
-        !s.ok()) {
-      Log(LogLevel::kError, "pidfile: %s", s.message());
-      return 1;
-    }
+  if (absl::Status s = FinishStartUp(config, *account); !s.ok()) {
+    Log(LogLevel::kError, "%s", s.message());
+    return 1;
   }
   for (auto& worker : workers) worker->Start();
   Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,

@@ -146,6 +146,11 @@ struct Config {
   size_t so_rcvbuf = 0;
   size_t so_sndbuf = 0;
   std::string pidfile;  // empty: no pid file
+  // username: the account rebound runs as once its sockets are bound and its files open, as
+  // unbound's; empty: it keeps the one it was started as.
+  std::string username;
+  std::string
+      directory;  // directory: the working directory, for relative file names; empty: as started
   // As in unbound: an interface whose port is https_port serves DNS over HTTPS (RFC 8484) with
   // this key and certificate chain (PEM files); rebound then acts as a bootstrap relay.
   uint16_t https_port = 443;

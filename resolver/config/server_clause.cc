@@ -72,6 +72,15 @@ absl::Status SetMilliseconds(const ConfigLine& line, ServerState& s) {
   return absl::OkStatus();
 }
 
+// chroot: unbound confines itself to a directory; rebound does not, and a user who configured it
+// must not get a resolver with less confinement than they asked for without being told.
+absl::Status RefuseChroot(const ConfigLine& line, ServerState&) {
+  if (line.values[0].empty()) return absl::OkStatus();  // chroot: "" turns it off in unbound too
+  return absl::InvalidArgumentError(
+      "not supported: rebound does not chroot; set chroot: \"\" to run without it (username: "
+      "is supported and drops root after start-up)");
+}
+
 absl::Status AddInterface(const ConfigLine& line, ServerState& s) {
   // Port 0 marks "no @port": Endpoint::Parse rejects an explicit @0, so the mark is unambiguous.
   absl::StatusOr<Endpoint> endpoint = Endpoint::Parse(line.values[0], 0);
@@ -179,6 +188,8 @@ constexpr ServerOption kServerOptions[] = {
     {"cache-max-negative-ttl", 1, &SetInteger<&Config::cache_max_negative_ttl, 0, kMaxTtl>},
     {"cache-max-ttl", 1, &SetInteger<&Config::cache_max_ttl, 0, kMaxTtl>},
     {"cache-min-ttl", 1, &SetInteger<&Config::cache_min_ttl, 0, kMaxTtl>},
+    {"chroot", 1, &RefuseChroot},
+    {"directory", 1, &SetString<&Config::directory>},
     {"dns64-clients", 1, &AddDns64Client},
     {"dns64-exclude", 1, &AddDns64Exclude},
     {"dns64-ignore-aaaa", 1, &AddDns64IgnoreAaaa},
@@ -223,6 +234,7 @@ constexpr ServerOption kServerOptions[] = {
     {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
     {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
     {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},
+    {"username", 1, &SetString<&Config::username>},
     {"verbosity", 1, &SetInteger<&Config::verbosity, 0, 5>},
 };
 static_assert(std::ranges::is_sorted(kServerOptions, {}, &ServerOption::name));

@@ -5,9 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -95,6 +98,38 @@ TEST_F(StartupTest, VersionAndHelp) {
   absl::StatusOr<std::unique_ptr<Subprocess>> rebound = Start("version");
   ASSERT_TRUE(rebound.ok()) << rebound.status();
   EXPECT_THAT((*rebound)->LogTail(1 << 16), ::testing::ContainsRegex("rebound [0-9.]+ started: "));
+}
+
+// The real user id of process `pid` (/proc/PID/status), or -1.
+int RunningUid(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(status, line);) {
+    int real = -1;
+    if (std::sscanf(line.c_str(), "Uid: %d", &real) == 1) return real;
+  }
+  return -1;
+}
+
+// username: as in unbound: port 53 is bound as root, then the daemon runs as that user, and
+// still answers.
+TEST_F(StartupTest, UsernameDropsRootAfterBindingPort53) {
+  const passwd* nobody = getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr) << "no user nobody on this machine";
+  const uid_t nobody_uid = nobody->pw_uid;
+  absl::StatusOr<std::unique_ptr<Subprocess>> rebound = Start("nobody", "  username: nobody\n");
+  ASSERT_TRUE(rebound.ok()) << rebound.status();
+  EXPECT_EQ(RunningUid((*rebound)->pid()), static_cast<int>(nobody_uid));
+  absl::StatusOr<LdnsPktPtr> reply = Query(EndpointAt(kListen), names::kV4Only, LDNS_RR_TYPE_A, {});
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(reply->get()), LDNS_RCODE_NOERROR);
+}
+
+TEST_F(StartupTest, AUsernameThatNamesNobodyStopsTheStart) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+      Start("nosuchuser", "  username: no-such-user-here\n");
+  ASSERT_FALSE(rebound.ok());
+  EXPECT_THAT(std::string(rebound.status().message()),
+              HasSubstr("username: no user named 'no-such-user-here'"));
 }
 
 // Its own threads each bind the address with SO_REUSEPORT: that is no other process.

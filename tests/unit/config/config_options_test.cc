@@ -181,6 +181,20 @@ TEST(ConfigOptionsTest, AnInterfaceNameStandsForItsAddresses) {
   EXPECT_FALSE(ParseConfigText("server:\n interface: nosuchif0\n", "test.conf", nullptr).ok());
 }
 
+// Issue 16: username: and directory: are taken as unbound takes them; a chroot: rebound cannot
+// honour stops the start at its line, and chroot: "" (unbound's way to turn it off) is fine.
+TEST(ConfigOptionsTest, UsernameDirectoryAndChroot) {
+  Config c =
+      MustParse("server:\n username: \"unbound\"\n directory: \"/etc/unbound\"\n chroot: \"\"\n");
+  EXPECT_EQ(c.username, "unbound");
+  EXPECT_EQ(c.directory, "/etc/unbound");
+  absl::StatusOr<Config> chrooted =
+      ParseConfigText("server:\n chroot: /var/lib/unbound\n", "test.conf", nullptr);
+  ASSERT_FALSE(chrooted.ok());
+  EXPECT_THAT(std::string(chrooted.status().message()),
+              ::testing::StartsWith("test.conf:2: chroot: not supported"));
+}
+
 TEST(ConfigOptionsTest, PortMovesTheDefaultInterfaces) {
   Config c = MustParse("server:\n port: 5353\n");
   EXPECT_THAT(c.interfaces, ElementsAre(Ep("127.0.0.1@5353"), Ep("::1@5353")));

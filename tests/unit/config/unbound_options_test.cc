@@ -20,15 +20,14 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"outgoing-num-tcp", "ip-freebind", "harden-referral-path", "prefetch", "serve-expired",
         "qname-minimisation-strict", "auto-trust-anchor-file", "control-enable", "do-daemonize",
-        "username", "chroot", "directory", "hide-identity", "rrset-roundrobin", "local-zone",
-        "local-data", "forward-tls-upstream"}) {
+        "hide-identity", "rrset-roundrobin", "local-zone", "local-data", "forward-tls-upstream"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
   for (absl::string_view name :
-       {"module-config", "harden-glue", "dns64-prefix", "dns64-synthall", "dns64-ignore-aaaa",
-        "do-nat64", "nat64-prefix", "so-rcvbuf", "so-sndbuf", "outgoing-range",
-        "num-queries-per-thread", "jostle-timeout"}) {
+       {"module-config", "harden-glue", "username", "chroot", "directory", "dns64-prefix",
+        "dns64-synthall", "dns64-ignore-aaaa", "do-nat64", "nat64-prefix", "so-rcvbuf", "so-sndbuf",
+        "outgoing-range", "num-queries-per-thread", "jostle-timeout"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }

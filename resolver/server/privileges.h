@@ -1,0 +1,33 @@
+// username: as in unbound: rebound starts as root to bind port 53 and open its files, then runs
+// as the named account (issue 16). Without root, binding port 53 needs CAP_NET_BIND_SERVICE
+// (setcap cap_net_bind_service=+ep rebound, or AmbientCapabilities= in a systemd unit).
+#ifndef REBOUND_RESOLVER_SERVER_PRIVILEGES_H_
+#define REBOUND_RESOLVER_SERVER_PRIVILEGES_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace rebound {
+
+struct Account {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// The account `username` names; an error when there is none (checked at start, before anything
+// is bound, so that a typo stops the start instead of leaving rebound running as root).
+absl::StatusOr<Account> LookUpAccount(const std::string& username);
+
+// Becomes `account` for good: its supplementary groups, its group, its user (setgroups, setgid,
+// setuid, in that order), and checks that root cannot be regained. When the process already runs
+// as that user there is nothing to do; as any other non-root user it cannot change, and that is
+// an error naming the way out.
+absl::Status DropPrivileges(const Account& account);
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_SERVER_PRIVILEGES_H_
