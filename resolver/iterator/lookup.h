@@ -88,9 +88,9 @@ class Lookup {
   // Every server of a cached delegation failed: asks the parent zone's servers again, for the
   // referral and its glue. Whether it did.
   bool FallBackToParent();
-  // A recursor's answer to the whole question, kept (the first one) in case no server of the
-  // delegation gives an authoritative one; whether it was kept.
-  bool KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type);
+  // Keeps a recursor's answer to the whole question, when it holds one, in case no server of
+  // the delegation gives an authoritative one.
+  void KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type);
   // Goes on with the kept answer, at non-authoritative trust; whether the lookup runs on (the
   // answer was a CNAME to follow).
   bool UseLastResort();

@@ -40,10 +40,11 @@ void Lookup::HandleLame(const Sent& sent, const ldns_pkt& reply, const ldns_rdf*
   if (sent.minimised && (IsEmptyNonAuthoritativeNoerror(reply) || AnswersAsARecursor(reply))) {
     return StopMinimising();
   }
-  // A recursor's answer is no authority's word, but it is kept in case nothing better comes;
-  // the server is not lame for the zone's other questions (a delegation to a resolver is
-  // broken, not malicious: unbound keeps such servers as a last resort too).
-  if (!sent.minimised && KeepAsLastResort(reply, asked, type)) {
+  // A recursor's answer is no authority's word, but the first one is kept in case nothing
+  // better comes; the server is not lame for the zone's other questions (a delegation to a
+  // resolver is broken, not malicious: unbound keeps such servers as a last resort too).
+  if (!sent.minimised && AnswersAsARecursor(reply)) {
+    if (!last_resort_) KeepAsLastResort(reply, asked, type);
     AttemptsAt(sent.server).done = true;
     return;
   }
@@ -77,8 +78,7 @@ bool Lookup::FallBackToParent() {
   return true;
 }
 
-bool Lookup::KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type) {
-  if (!AnswersAsARecursor(reply) || last_resort_) return false;
+void Lookup::KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns_rr_type type) {
   // Read as a forwarder's answer would be: data, a chain, or a negative answer; an answer of
   // another type than asked is NODATA.
   ClassifiedResponse response =
@@ -89,9 +89,9 @@ bool Lookup::KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns
     case ResponseKind::kNxdomain:
     case ResponseKind::kNodata:
       last_resort_ = LastResort{std::move(response), LdnsPktPtr(ldns_pkt_clone(&reply))};
-      return true;
+      return;
     default:
-      return false;
+      return;  // nothing usable in it
   }
 }
 

@@ -82,6 +82,26 @@ TEST_P(LastResortReplay, AnAuthoritativeAnswerBeatsTheRecursors) {
   EXPECT_THAT(answer.answer, ElementsAre("www.failover.test. 300 IN A 203.0.113.70"));
 }
 
+// Both of failover.test.'s servers answer as recursors. The first answer is kept; neither server
+// is marked lame, so the zone's next question asks both again (before, the second was lame).
+TEST_P(LastResortReplay, NoRecursorIsMarkedLame) {
+  replay_.RankServers({kFailoverServer1, kFailoverServer2});
+  for (const char* server : {kFailoverServer1, kFailoverServer2}) {
+    replay_.Misbehave(
+        {.server = server,
+         .fault = Fault::kReply,
+         .reply = {
+             .aa = false, .ra = true, .answer = {"www.failover.test. 300 IN A 198.51.100.1"}}});
+  }
+  EXPECT_THAT(replay_.Ask({.name = "www.failover.test."}).answer,
+              ElementsAre("www.failover.test. 300 IN A 198.51.100.1"));
+  replay_.ForgetUpstream();
+  replay_.Ask({.name = "www.failover.test.", .type = LDNS_RR_TYPE_TXT});
+  const std::vector<std::string> upstream = replay_.Upstream();
+  EXPECT_THAT(upstream, ::testing::Contains("192.0.2.70 www.failover.test. TXT"));
+  EXPECT_THAT(upstream, ::testing::Contains("192.0.2.71 www.failover.test. TXT"));
+}
+
 // RFC 8109 4.1 expects AA on the priming answer; a root server that answers as a recursor is
 // still better than none.
 TEST_P(LastResortReplay, APrimingAnswerWithoutAaIsTaken) {
