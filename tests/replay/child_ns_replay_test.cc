@@ -38,10 +38,7 @@ TEST_P(ChildNsReplay, AnNsQuestionGetsTheChildsRrsetNotTheReferralsCopy) {
   EXPECT_THAT(replay_.Upstream(), IsEmpty());
 }
 
-INSTANTIATE_TEST_SUITE_P(QnameMinimisation, ChildNsReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+INSTANTIATE_TEST_SUITE_P(QnameMinimisation, ChildNsReplay, ::testing::Bool(), MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

@@ -129,9 +129,7 @@ TEST_P(DnssecRecordsReplay, RrsigQueryWithoutDoGetsTheRrsigs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(QnameMinimisation, DnssecRecordsReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return std::string(info.param ? "Minimising" : "NotMinimising");
-                         });
+                         MinimisationName);
 
 // `bootstrap: only`: a relay's answer with its signature reaches a client without DO without
 // the signature. BootstrapStage itself keeps only records of the type asked for (and CNAMEs),

@@ -59,9 +59,7 @@ TEST_P(FastServfailReplay, TheServersAreAskedAgainOnceTheirDownTimeHasPassed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(QnameMinimisation, FastServfailReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+                         MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

@@ -53,10 +53,7 @@ TEST_P(HardenGlueReplay, OffGlueFromOutsideTheZoneReachesTheServerButIsNotCached
   EXPECT_THAT(replay.CachedRrset("ns1.cyclic.example.", LDNS_RR_TYPE_A), IsEmpty());
 }
 
-INSTANTIATE_TEST_SUITE_P(QnameMinimisation, HardenGlueReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+INSTANTIATE_TEST_SUITE_P(QnameMinimisation, HardenGlueReplay, ::testing::Bool(), MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

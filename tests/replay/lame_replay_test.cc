@@ -68,10 +68,7 @@ TEST_P(LameReplay, LamenessIsPerZone) {
   EXPECT_EQ(QueriesTo(kHosterServer), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(QnameMinimisation, LameReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+INSTANTIATE_TEST_SUITE_P(QnameMinimisation, LameReplay, ::testing::Bool(), MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

@@ -121,10 +121,7 @@ TEST_P(LastResortReplay, APrimingAnswerWithoutAaIsTaken) {
   EXPECT_THAT(replay.CachedRrset(".", LDNS_RR_TYPE_NS), ElementsAre(". 86400 IN NS a.root.test."));
 }
 
-INSTANTIATE_TEST_SUITE_P(QnameMinimisation, LastResortReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+INSTANTIATE_TEST_SUITE_P(QnameMinimisation, LastResortReplay, ::testing::Bool(), MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

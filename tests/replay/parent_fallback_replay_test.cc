@@ -58,9 +58,7 @@ TEST_P(ParentFallbackReplay, AnExpiredChildAddressIsFetchedFromTheParentAgain) {
 }
 
 INSTANTIATE_TEST_SUITE_P(QnameMinimisation, ParentFallbackReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+                         MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

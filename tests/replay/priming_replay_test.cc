@@ -69,10 +69,7 @@ TEST_P(PrimingReplay, NothingGoesOutBeforeTheFirstQuestion) {
   EXPECT_THAT(replay_.Upstream(), IsEmpty());
 }
 
-INSTANTIATE_TEST_SUITE_P(QnameMinimisation, PrimingReplay, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Minimising" : "NotMinimising";
-                         });
+INSTANTIATE_TEST_SUITE_P(QnameMinimisation, PrimingReplay, ::testing::Bool(), MinimisationName);
 
 }  // namespace
 }  // namespace rebound::replay

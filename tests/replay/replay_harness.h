@@ -16,6 +16,7 @@
 #include "bootstrap/bootstrap_mode.h"
 #include "bootstrap/health_monitor.h"
 #include "dns64/dns64_stage.h"
+#include "gtest/gtest.h"
 #include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
@@ -160,6 +161,12 @@ class ReplayHarness {
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<Client> clients_;
 };
+
+// The test-name suffix of a scenario run with qname-minimisation on (true) or off, for
+// INSTANTIATE_TEST_SUITE_P(QnameMinimisation, Suite, ::testing::Bool(), MinimisationName).
+inline std::string MinimisationName(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "Minimising" : "NotMinimising";
+}
 
 }  // namespace rebound::replay
 
