@@ -83,7 +83,12 @@ StageResult BootstrapStage::OnQuery(Request& req) {
                     request->Slot<StagePath>().ordinary_after_relays = true;
                     handle.Resume(StageResult::kContinue);  // the relays failed: try the iterator
                   } else {
-                    handle.Resume(StageResult::kDone);  // bootstrap: only; no answer is SERVFAIL
+                    // bootstrap: only, and no relay answered: SERVFAIL, said outright (a stage
+                    // that is done has set an answer, whether it resumes now or later).
+                    LdnsPktPtr servfail(ldns_pkt_new());
+                    ldns_pkt_set_rcode(servfail.get(), LDNS_RCODE_SERVFAIL);
+                    request->set_answer(std::move(servfail));
+                    handle.Resume(StageResult::kDone);
                   }
                 });
   return StageResult::kPending;
