@@ -12,7 +12,8 @@
 #   --miss-names N    distinct names of the cache-miss / memory run (default 100000)
 #   --hit-names N     distinct names of the cache-hit set, each asked for A and AAAA (default 1000)
 #   --only PARTS      run only these parts, comma-separated: hit1 (figure a and the reflector),
-#                     hit2 (figure b), miss (figures c and d); default hit1,hit2,miss
+#                     hit2 (figure b), miss (figures c and d), miss6 (figure e, AAAA misses
+#                     through DNS64); default hit1,hit2,miss,miss6
 #   --perf            record `perf record -g` of each resolver during its first miss run and its
 #                     first 1-thread loadgen hit run into the work directory (perf-rebound.data,
 #                     perf-rebound-hit.data, and the same for unbound); implies --keep
@@ -34,7 +35,7 @@ latency_duration=5
 zone_names=110000
 miss_names=100000
 hit_names=1000
-only=hit1,hit2,miss
+only=hit1,hit2,miss,miss6
 perf=0
 keep=0
 while (($#)); do
@@ -58,7 +59,7 @@ done
   exit 2
 }
 for part in ${only//,/ }; do
-  case $part in hit1 | hit2 | miss) ;; *) echo "$0: --only: unknown part $part" >&2; exit 2 ;; esac
+  case $part in hit1 | hit2 | miss | miss6) ;; *) echo "$0: --only: unknown part $part" >&2; exit 2 ;; esac
 done
 # selected PART: whether --only includes PART.
 selected() { [[ ,$only, == *,$1,* ]]; }
@@ -108,10 +109,14 @@ say "starting the hierarchy and the bench zone ($zone_names names)"
 bench_start_authorities "$work" "$LOADGEN_CPU" "$zone_names"
 
 # Query files. The hit set: hit_names names, each for A and for AAAA (the AAAA synthesized by
-# DNS64 from the A, as an IPv6-only client would ask). The miss set: miss_names distinct A names.
+# DNS64 from the A, as an IPv6-only client would ask). The miss set: miss_names distinct A names;
+# the AAAA miss set: the same names asked for AAAA, which IPv6-only clients ask and DNS64 answers
+# from the A (the names have no AAAA).
 awk -v n="$hit_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%06d.bench A\nn%06d.bench AAAA\n", i, i }' \
   >"$work/hit.txt"
 awk -v n="$miss_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%06d.bench A\n", i }' >"$work/miss.txt"
+awk -v n="$miss_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%06d.bench AAAA\n", i }' \
+  >"$work/miss6.txt"
 
 # ---- resolvers -------------------------------------------------------------------------------
 # Shared settings: same caches, threads, DNS64 and the bench stub for both.
@@ -378,6 +383,30 @@ if selected miss; then
   done
 fi
 
+# (e) the users' mix: a fresh resolver per repetition gets every name once for AAAA. Each is a
+# miss twice over, the AAAA (NODATA) and the A that DNS64 synthesizes from (RFC 6147 5.1), so two
+# upstream exchanges per client query are expected.
+if selected miss6; then
+  say "(e) AAAA misses through DNS64: $reps x $miss_names distinct names per resolver"
+  for ((rep = 1; rep <= reps; rep++)); do
+    for server in rebound unbound; do
+      start_resolver "$server" 1 "$RESOLVER_CPU"
+      pid=$RESOLVER_PID
+      out=$work/miss6-$server-$rep.out
+      datagrams_before=$(udp_in_datagrams)
+      dnsperf_run "$out" "$server" -d "$work/miss6.txt" -n 1
+      datagrams_after=$(udp_in_datagrams)
+      record miss6.upstream_per_miss "$server" "$(awk -v d="$((datagrams_after - datagrams_before))" \
+        -v n="$(completed_of "$out")" 'BEGIN { if (n > 0) printf "%.3f\n", (d - 2 * n) / (2 * n) }')"
+      record miss6.qps "$server" "$(qps_of "$out")"
+      record miss6.cpu_us "$server" "$(cpu_us_of "$out")"
+      record miss6.avg_ms "$server" "$(avg_ms_of "$out")"
+      record miss6.lost "$server" "$(lost_of "$out")"
+      stop_resolver "$pid"
+    done
+  done
+fi
+
 # ---- report ----------------------------------------------------------------------------------
 median() { # of the values of FIGURE for SERVER ("-" when none)
   awk -v f="$1" -v s="$2" '$1 == f && $2 == s && $3 != "" { print $3 }' "$results" | sort -g | awk '
@@ -422,6 +451,10 @@ row "    QPS, same $miss_names names cached" bighit.qps "%.0f"
 row "    server CPU per hit, same names, us" bighit.cpu_us "%.2f"
 row "(d) RSS at start, MB" rss_idle_mb "%s"
 row "(d) RSS with $miss_names names cached, MB" rss_loaded_mb "%s"
+row "(e) AAAA (DNS64) miss QPS, $miss_names names" miss6.qps "%.0f"
+row "(e) avg latency of an AAAA miss, ms" miss6.avg_ms "%s"
+row "(e) server CPU per AAAA miss, us" miss6.cpu_us "%.1f"
+row "(e) upstream queries per AAAA miss (UDP)" miss6.upstream_per_miss "%.2f"
 # ceiling_line GENERATOR FIGURE: the reflector's QPS under one load generator, and each resolver's
 # share of it.
 ceiling_line() {
@@ -441,9 +474,9 @@ if selected hit1; then
     "$(median hit1.lg_lat_p50_ms reflector) and $(median hit1.lg_lat_p99_ms reflector) ms."
 fi
 echo "queries lost (all runs): rebound hit1 $(total hit1.lost rebound), hit2 $(total hit2.lost rebound)," \
-  "miss $(total miss.lost rebound), cached $(total bighit.lost rebound);" \
+  "miss $(total miss.lost rebound), cached $(total bighit.lost rebound), AAAA miss $(total miss6.lost rebound);" \
   "unbound hit1 $(total hit1.lost unbound), hit2 $(total hit2.lost unbound), miss $(total miss.lost unbound)," \
-  "cached $(total bighit.lost unbound); reflector $(total hit1.lost reflector)"
+  "cached $(total bighit.lost unbound), AAAA miss $(total miss6.lost unbound); reflector $(total hit1.lost reflector)"
 echo "kernel UDP receive-buffer drops during the QPS runs (all runs): rebound hit1 $(total hit1.drops rebound)," \
   "hit2 $(total hit2.drops rebound), miss $(total miss.drops rebound), cached $(total bighit.drops rebound);" \
   "unbound hit1 $(total hit1.drops unbound), hit2 $(total hit2.drops unbound), miss $(total miss.drops unbound)," \
