@@ -1,8 +1,9 @@
 // Which names the bootstrap relays may be asked about (issue 16: the fallback respects the
-// user's routing). A name under a forward-zone or stub-zone goes where the user sent it, or
-// nowhere: a user who forwards to their own filtering resolver must not find their queries at a
-// public DoH service while that resolver is down, unless the zone says forward-bootstrap: yes
-// (stub-bootstrap: yes). The relays are otherwise for names that would have gone to the root.
+// user's routing). A name under a forward-zone, stub-zone or local-zone (whose transparent types
+// resolve what they do not hold) goes where the user sent it, or nowhere: a user who forwards to
+// their own filtering resolver must not find their queries at a public DoH service while that
+// resolver is down, unless the zone says forward-bootstrap: yes (stub-bootstrap: yes). The relays
+// are otherwise for names that would have gone to the root.
 #ifndef REBOUND_BOOTSTRAP_RELAY_SCOPE_H_
 #define REBOUND_BOOTSTRAP_RELAY_SCOPE_H_
 

@@ -29,6 +29,7 @@
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/config/config.h"
 #include "resolver/core/callback_guard.h"
+#include "resolver/core/check.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
 #include "resolver/core/owned_file.h"
@@ -71,7 +72,7 @@ struct Shared {
     std::unique_ptr<HealthMonitor> health;
     std::unique_ptr<TlsClientContext> tls;
     std::unique_ptr<RelayMemory> memory;
-    RelayScope scope;  // what the forward-zone and stub-zone clauses keep from the relays
+    RelayScope scope;  // what forward-zone, stub-zone and local-zone keep from the relays
   };
   std::optional<Bootstrap> bootstrap = {};
   // The packet cache of rendered responses (docs/architecture.md, flow step 2), which every
@@ -277,6 +278,13 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
       return s;
     }
   }
+  // A local zone's names that it leaves to resolution (transparent types) are the user's too.
+  for (const LocalZonesConfig::Zone& zone : config.local_zones.zones) {
+    if (zone.type == LocalZoneType::kNoDefault) continue;
+    if (absl::Status s = shared->bootstrap->scope.AddConfiguredZone(zone.name, false); !s.ok()) {
+      return s;
+    }
+  }
   WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl,
                             &shared->cache_writer);
   if (config.bootstrap.mode == BootstrapMode::kYes) {
@@ -371,6 +379,9 @@ int Run(const Config& config) {
       nullptr,
       IteratorOptionsFrom(config),
       Dns64OptionsFrom(config)};
+  // Checked when the config was read, so building it again cannot fail.
+  absl::StatusOr<LocalZones> local_zones = LocalZones::Build(config.local_zones);
+  CHECK(local_zones.ok());
   if (absl::Status s = SetUpDelegations(config, &shared); !s.ok()) {
     Log(LogLevel::kError, "%s", s.message());
     return 1;
@@ -392,7 +403,7 @@ int Run(const Config& config) {
   for (int i = 0; i < config.num_threads; ++i) {
     workers.push_back(std::make_unique<Worker>(&config, SystemClock::Get(),
                                                MakeStageFactory(&shared), shared.Packets(config),
-                                               &connection_limits));
+                                               &connection_limits, &*local_zones));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;

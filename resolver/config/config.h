@@ -18,6 +18,7 @@
 #include "dns64/nat64_prefix.h"
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/endpoint.h"
+#include "resolver/local/local_zones.h"
 
 namespace rebound {
 
@@ -158,6 +159,9 @@ struct Config {
   std::string tls_service_pem;
   Dns64Config dns64;
   BootstrapConfig bootstrap;
+  // local-zone, local-data, local-data-ptr, unblock-lan-zones; the default zones are added when
+  // LocalZones is built from it.
+  LocalZonesConfig local_zones;
 
   std::vector<ForwardZone> forward_zones;
   std::vector<StubZone> stub_zones;

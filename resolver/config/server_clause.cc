@@ -20,6 +20,7 @@
 #include "resolver/config/config_values.h"
 #include "resolver/config/dns64_options.h"
 #include "resolver/config/interface_addresses.h"
+#include "resolver/config/local_zone_options.h"
 
 namespace rebound::config_internal {
 namespace {
@@ -211,6 +212,10 @@ constexpr ServerOption kServerOptions[] = {
     {"interface-action", 2, &AddInterfaceAction},
     {"ip-address", 1, &AddInterface},  // unbound's older name for interface:
     {"jostle-timeout", 1, &SetMilliseconds<&Config::jostle_timeout>},
+    // A record: unbound wants it quoted, but unquoted words are joined.
+    {"local-data", 16, &AddLocalData},
+    {"local-data-ptr", 4, &AddLocalDataPtr},
+    {"local-zone", 2, &AddLocalZone},
     {"logfile", 1, &SetString<&Config::logfile>},
     // A module list: unbound wants it quoted, but unquoted words are taken too.
     {"module-config", 8, &SetModuleConfig},
@@ -233,6 +238,7 @@ constexpr ServerOption kServerOptions[] = {
     {"tcp-idle-timeout", 1, &SetMilliseconds<&Config::tcp_idle_timeout>},
     {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
     {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
+    {"unblock-lan-zones", 1, &SetUnblockLanZones},
     {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},
     {"username", 1, &SetString<&Config::username>},
     {"verbosity", 1, &SetInteger<&Config::verbosity, 0, 5>},
@@ -299,6 +305,7 @@ absl::Status ServerClause::Finish() {
   if (absl::Status s = FinishBootstrap(state_); !s.ok()) return s;
   if (absl::Status s = SettleInterfaces(); !s.ok()) return s;
   if (absl::Status s = SettleInterfaceActions(); !s.ok()) return s;
+  if (absl::Status s = FinishLocalZones(state_); !s.ok()) return s;
   return FinishHttpsService(state_);
 }
 

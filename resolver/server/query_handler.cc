@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "resolver/core/log.h"
+#include "resolver/wire/presentation.h"
 #include "resolver/wire/response_writer.h"
 #include "resolver/wire/wire_format.h"
 
@@ -63,9 +64,16 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
     ++stats_.malformed;
     return Immediate(RenderErrorResponse(packet, view, *ErrorRcode(check), edns_size), out);
   }
+  if (IsRefusedType(view.qtype)) {
+    ++stats_.refused;
+    return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
+  }
+  if (options_.local_zones != nullptr) {
+    if (std::optional<Handled> local = AnswerLocally(packet, view, client, out)) return *local;
+  }
   // unbound's allow serves only recursive queries: an RD=0 query asks what the cache holds,
   // which tells the asker what other clients looked up (cache snooping); allow_snoop permits it.
-  if (IsRefusedType(view.qtype) || (!view.rd && action == AccessAction::kAllow)) {
+  if (!view.rd && action == AccessAction::kAllow) {
     ++stats_.refused;
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
@@ -160,6 +168,55 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
     options_.packet_cache->Insert(pending.key, *wire);
   }
   pending.reply(*std::move(wire));
+}
+
+std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const uint8_t> packet,
+                                                                 const QueryView& view,
+                                                                 const ClientInfo& client,
+                                                                 std::span<uint8_t> out) {
+  LocalAnswer local = options_.local_zones->Answer(view.Qname(packet), view.qtype, view.qclass);
+  if (local.kind == LocalAnswer::Kind::kResolve) return std::nullopt;
+  ++stats_.local_answers;
+  if (local.inform) {
+    // unbound's inform line: zone, client address@port, question.
+    LdnsRdfPtr qname(ldns_dname_new_frm_data(static_cast<uint16_t>(view.Qname(packet).size()),
+                                             view.Qname(packet).data()));
+    Log(LogLevel::kOps, "%s inform %s %s %s IN", std::string(local.zone), client.address.ToString(),
+        NameString(qname.get()), TypeString(static_cast<ldns_rr_type>(view.qtype)));
+  }
+  const uint16_t edns_size = options_.edns_buffer_size;
+  if (local.kind == LocalAnswer::Kind::kDrop) return Handled{};
+  ldns_pkt* parsed = nullptr;
+  if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) {
+    ++stats_.malformed;
+    return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_size), out);
+  }
+  LdnsPktPtr query(parsed);
+  LdnsPktPtr answer(ldns_pkt_new());
+  ldns_pkt_set_rcode(answer.get(), local.rcode);
+  ldns_pkt_set_aa(answer.get(), true);  // unbound answers its local zones authoritatively
+  if (local.answer != nullptr) {
+    ldns_pkt_push_rr_list(answer.get(), LDNS_SECTION_ANSWER, local.answer.get());
+  }
+  if (local.authority != nullptr) {
+    ldns_pkt_push_rr_list(answer.get(), LDNS_SECTION_AUTHORITY, local.authority.get());
+  }
+  // The packet holds the records now; only the emptied lists are freed.
+  for (LdnsRrListPtr* list : {&local.answer, &local.authority}) {
+    if (*list != nullptr) ldns_rr_list_free(list->release());
+  }
+  ResponseOptions options{
+      .max_size = client.tcp ? kTcpMaxMessage
+                             : MaxUdpResponseSize(view.has_edns, view.edns_udp_size, edns_size),
+      .query_had_edns = view.has_edns,
+      .edns_buffer_size = edns_size,
+      .edns_do = view.edns_do};
+  absl::StatusOr<std::vector<uint8_t>> wire = RenderResponse(*query, *answer, options);
+  if (!wire.ok()) {
+    ++stats_.render_failures;
+    return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_SERVFAIL, edns_size), out);
+  }
+  return Immediate(*wire, out);
 }
 
 void QueryHandler::Abandon(uint64_t request) { pipeline_->Abandon(request); }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/pipeline.h"
+#include "resolver/local/local_zones.h"
 #include "resolver/wire/query_reader.h"
 #include "resolver/wire/response_writer.h"
 
@@ -32,6 +34,7 @@ struct ServerStats {
   uint64_t packet_cache_hits = 0;  // answered from the packet cache, without the pipeline
   // Turned away, or dropped after it was taken, for want of room in the pipeline.
   uint64_t overloaded = 0;
+  uint64_t local_answers = 0;  // answered (or dropped) by a local zone
 };
 
 struct QueryHandlerOptions {
@@ -42,6 +45,8 @@ struct QueryHandlerOptions {
   // so the answer a client gets depends on which side it is: the packet cache keeps them apart.
   bool dns64_enabled = false;
   std::vector<AddressRange> dns64_clients = {};
+  // local-zone and local-data, the default zones included; shared by every worker. Null: none.
+  const LocalZones* local_zones = nullptr;
 };
 
 class QueryHandler {
@@ -104,6 +109,10 @@ class QueryHandler {
   // The key flags of `view` as sent by `client`.
   uint8_t KeyFlags(const QueryView& view, bool dns64_view) const;
   bool InDns64View(const ClientInfo& client) const;
+  // A local zone's answer (or silence) to the query, before the cache and the pipeline, as in
+  // unbound: nothing under a local zone is ever resolved. Nullopt: not local.
+  std::optional<Handled> AnswerLocally(std::span<const uint8_t> packet, const QueryView& view,
+                                       const ClientInfo& client, std::span<uint8_t> out);
   // Copies `message` (an error response) into `out`; dropped when there is none or no room.
   Handled Immediate(const std::vector<uint8_t>& message, std::span<uint8_t> out);
 

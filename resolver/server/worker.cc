@@ -11,7 +11,8 @@
 namespace rebound {
 
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
-               PacketCache* packet_cache, ConnectionLimits* connection_limits)
+               PacketCache* packet_cache, ConnectionLimits* connection_limits,
+               const LocalZones* local_zones)
     : config_(config), connection_limits_(connection_limits) {
   if (connection_limits_ == nullptr) {
     own_connection_limits_ = std::make_unique<ConnectionLimits>(config->tcp_connection_limits);
@@ -38,7 +39,8 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
       QueryHandlerOptions{.edns_buffer_size = config->edns_buffer_size,
                           .packet_cache = packet_cache,
                           .dns64_enabled = config->dns64.enabled,
-                          .dns64_clients = config->dns64.clients});
+                          .dns64_clients = config->dns64.clients,
+                          .local_zones = local_zones});
 }
 
 Worker::~Worker() {

@@ -46,8 +46,10 @@ class Worker {
  public:
   // `packet_cache` is shared by every worker and must outlive them; null: no packet cache.
   // `connection_limits` (tcp-connection-limit) likewise; null: this worker counts on its own.
+  // `local_zones` (local-zone, local-data and the default zones) likewise; null: none.
   Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
-         PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr);
+         PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr,
+         const LocalZones* local_zones = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

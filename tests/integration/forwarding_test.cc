@@ -20,6 +20,7 @@
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
+#include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/subprocess.h"
 
 namespace rebound::integration {
@@ -194,7 +195,7 @@ class ForwardingTest : public HierarchyTestBase {
         kScriptedZone,
         "\"\n"
         "  forward-addr: ",
-        kScriptedUpstream, "\n");
+        kScriptedUpstream, "\n", kHierarchyLocalZones);
     absl::StatusOr<Subprocess> rebound =
         Subprocess::Start({REBOUND_BINARY, "-c", conf}, hierarchy().dir() + "/rebound.log");
     if (rebound.ok()) {

@@ -196,13 +196,13 @@ TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
   std::vector<std::string> warnings;
   absl::StatusOr<Config> config = ParseConfigText(
       "server:\n  port: 5353\n  harden-referral-path: yes\n  prefetch: yes\n"
-      "  local-zone: \"example.\" static\n  port: 5354\n",
+      "  rrset-roundrobin: yes\n  port: 5354\n",
       "test.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->port, 5354);  // parsing went on after the warnings
   EXPECT_THAT(warnings, ElementsAre("test.conf:3: not supported: harden-referral-path",
                                     "test.conf:4: not supported: prefetch",
-                                    "test.conf:5: not supported: local-zone"));
+                                    "test.conf:5: not supported: rrset-roundrobin"));
 }
 
 TEST(ConfigErrorsTest, UnsupportedZoneOptionsWarn) {

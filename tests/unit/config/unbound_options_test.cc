@@ -20,14 +20,15 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"outgoing-num-tcp", "ip-freebind", "harden-referral-path", "prefetch", "serve-expired",
         "qname-minimisation-strict", "auto-trust-anchor-file", "control-enable", "do-daemonize",
-        "hide-identity", "rrset-roundrobin", "local-zone", "local-data", "forward-tls-upstream"}) {
+        "hide-identity", "rrset-roundrobin", "forward-tls-upstream"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
   for (absl::string_view name :
        {"module-config", "harden-glue", "username", "chroot", "directory", "dns64-prefix",
         "dns64-synthall", "dns64-ignore-aaaa", "do-nat64", "nat64-prefix", "so-rcvbuf", "so-sndbuf",
-        "outgoing-range", "num-queries-per-thread", "jostle-timeout"}) {
+        "outgoing-range", "num-queries-per-thread", "jostle-timeout", "local-zone", "local-data",
+        "local-data-ptr", "unblock-lan-zones"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }

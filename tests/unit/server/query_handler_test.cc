@@ -134,7 +134,7 @@ class QueryHandlerTest : public ::testing::Test {
     std::optional<std::vector<uint8_t>> response;
     int replies = 0;
     const QueryHandler::Handled handled =
-        handler_.Handle(packet, {*Endpoint::Parse(client, 0), tcp}, out, [&] {
+        active_->Handle(packet, {*Endpoint::Parse(client, 0), tcp}, out, [&] {
           return QueryHandler::Reply([&](std::vector<uint8_t> r) {
             ++replies;
             response = std::move(r);
@@ -168,6 +168,7 @@ class QueryHandlerTest : public ::testing::Test {
   FakeClock clock_;
   PacketCache packet_cache_{PacketCacheOptions{}, &clock_};
   QueryHandler handler_{&acl_, &pipeline_, &clock_, Options(&packet_cache_)};
+  QueryHandler* active_ = &handler_;  // the handler Ask uses
 };
 
 TEST_F(QueryHandlerTest, AllowedClientGetsTheAnswerWithHeaderFromTheQuery) {
@@ -573,6 +574,61 @@ TEST_F(QueryHandlerTest, NegativeAnswerWithoutDoKeepsTheSoaButNotTheNsecProof) {
   EXPECT_THAT(
       Types(ldns_pkt_authority(dnssec->get())),
       ElementsAre(LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_NSEC, LDNS_RR_TYPE_RRSIG));
+}
+
+// Local zones answer before the packet cache and the pipeline, as unbound answers them before
+// its modules: nothing under one ever reaches a stage, a relay or the network.
+class QueryHandlerLocalZonesTest : public QueryHandlerTest {
+ protected:
+  static LocalZones Zones() {
+    LocalZonesConfig config;
+    config.zones = {{"blocked.example.", LocalZoneType::kDeny, "test.conf:1"}};
+    config.data = {{"printer.lan. A 192.168.1.9", "test.conf:2"}};
+    absl::StatusOr<LocalZones> zones = LocalZones::Build(config);
+    EXPECT_TRUE(zones.ok()) << zones.status();
+    return *std::move(zones);
+  }
+  static QueryHandlerOptions WithZones(PacketCache* cache, const LocalZones* zones) {
+    QueryHandlerOptions options = Options(cache);
+    options.local_zones = zones;
+    return options;
+  }
+
+  QueryHandlerLocalZonesTest() { active_ = &local_handler_; }
+
+  LocalZones zones_ = Zones();
+  QueryHandler local_handler_{&acl_, &pipeline_, &clock_, WithZones(&packet_cache_, &zones_)};
+};
+
+TEST_F(QueryHandlerLocalZonesTest, LocalDataAndDefaultZonesAreAnsweredAuthoritatively) {
+  auto r = Ask(Wire("printer.lan.", LDNS_RR_TYPE_A, /*edns_size=*/1232));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(r->get()), LDNS_RCODE_NOERROR);
+  EXPECT_TRUE(ldns_pkt_aa(r->get()));
+  EXPECT_TRUE(ldns_pkt_ra(r->get()));
+  EXPECT_EQ(ldns_pkt_edns_udp_size(r->get()), 1232);
+  EXPECT_THAT(AnswerTexts(r->get()), ElementsAre("printer.lan.\t3600\tIN\tA\t192.168.1.9"));
+  // localhost (RFC 6761 6.3) and a private reverse name (RFC 6303) never reach the pipeline,
+  // even without RD, which an allowed client is otherwise refused.
+  auto localhost = Ask(Wire("localhost.", LDNS_RR_TYPE_AAAA, 0, LDNS_PACKET_QUERY, 0));
+  ASSERT_TRUE(localhost.has_value());
+  EXPECT_THAT(AnswerTexts(localhost->get()), ElementsAre("localhost.\t10800\tIN\tAAAA\t::1"));
+  auto reverse = Ask(Wire("9.1.168.192.in-addr.arpa.", LDNS_RR_TYPE_PTR));
+  ASSERT_TRUE(reverse.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(reverse->get()), LDNS_RCODE_NXDOMAIN);
+  // Asked again: answered locally again, not from the packet cache.
+  ASSERT_TRUE(Ask(Wire("printer.lan.", LDNS_RR_TYPE_A)).has_value());
+  EXPECT_EQ(stage_.calls, 0);
+  EXPECT_EQ(local_handler_.stats().local_answers, 4u);
+  EXPECT_EQ(local_handler_.stats().packet_cache_hits, 0u);
+  // A deny zone sends nothing at all; a zone transfer is refused as before.
+  EXPECT_FALSE(Ask(Wire("www.blocked.example.", LDNS_RR_TYPE_A)).has_value());
+  auto axfr = Ask(Wire("localhost.", LDNS_RR_TYPE_AXFR));
+  ASSERT_TRUE(axfr.has_value());
+  EXPECT_EQ(ldns_pkt_get_rcode(axfr->get()), LDNS_RCODE_REFUSED);
+  // Other names go on to the pipeline (test. itself is a default zone, RFC 6761 6.2).
+  ASSERT_TRUE(Ask(Wire("www.example.", LDNS_RR_TYPE_A)).has_value());
+  EXPECT_EQ(stage_.calls, 1);
 }
 
 }  // namespace
