@@ -27,7 +27,8 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"module-config", "harden-glue", "username", "chroot", "directory", "dns64-prefix",
         "dns64-synthall", "dns64-ignore-aaaa", "do-nat64", "nat64-prefix", "so-rcvbuf", "so-sndbuf",
-        "outgoing-range", "num-queries-per-thread", "jostle-timeout"}) {
+        "outgoing-range", "num-queries-per-thread", "jostle-timeout", "private-address",
+        "private-domain"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }
