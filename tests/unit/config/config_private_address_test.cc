@@ -32,6 +32,8 @@ TEST(ConfigPrivateAddressTest, NoneByDefault) {
   EXPECT_THAT(Config{}.private_addresses, IsEmpty());
   EXPECT_THAT(Config{}.private_domains, IsEmpty());
   EXPECT_THAT(MustParse("server:\n").private_addresses, IsEmpty());
+  EXPECT_THAT(MustParse("server:\n private-address: 10.0.0.0/8\n").private_addresses,
+              ElementsAre(R("10.0.0.0/8")));
 }
 
 TEST(ConfigPrivateAddressTest, NetblocksAndBareAddressesAccumulate) {
