@@ -26,20 +26,27 @@ bool IsOneOf(const ldns_rdf* name, const std::vector<const ldns_rdf*>& names) {
 
 }  // namespace
 
-LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
-                           ldns_rr_type qtype) {
+LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname, ldns_rr_type qtype,
+                           const PrivateAddresses* private_addresses) {
   LdnsPktPtr pkt(ldns_pkt_new());
   ldns_pkt_set_rcode(pkt.get(), ldns_pkt_get_rcode(&relay_answer));
   ldns_pkt_set_aa(pkt.get(), false);  // RFC 1035 4.1.1: AA is for the zone's own servers
   const ldns_rr_list* answer = ldns_pkt_answer(&relay_answer);
   const std::vector<const ldns_rdf*> chain = CnameChainNames(qname, answer);
+  bool scrubbed = false;  // private-address took records
   for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
     const ldns_rr* rr = ldns_rr_list_rr(answer, i);
     const ldns_rr_type type = ldns_rr_get_type(rr);
     if ((type == qtype || type == LDNS_RR_TYPE_CNAME) && IsOneOf(ldns_rr_owner(rr), chain)) {
+      if (private_addresses != nullptr && private_addresses->IsPrivate(rr)) {
+        scrubbed = true;
+        continue;
+      }
       ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
     }
   }
+  // The relay did not say the name has no data; what it said may not be used.
+  if (scrubbed) return pkt;
   // RFC 2308 3: a negative answer's SOA, owned by an ancestor of the name the chain ends at,
   // lets the cache keep it.
   const ldns_rdf* end = chain.back();
@@ -57,8 +64,13 @@ LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname,
 }
 
 BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays,
-                               Probe probe, const RelayScope* scope)
-    : health_(health), relays_(std::move(relays)), probe_(std::move(probe)), scope_(scope) {}
+                               Probe probe, const RelayScope* scope,
+                               const PrivateAddresses* private_addresses)
+    : health_(health),
+      relays_(std::move(relays)),
+      probe_(std::move(probe)),
+      scope_(scope),
+      private_addresses_(private_addresses) {}
 
 bool BootstrapStage::Relayable(const Request& req) const {
   return req.resolvable() && (scope_ == nullptr || scope_->Allows(req.qname()));
@@ -132,15 +144,17 @@ void BootstrapStage::OnCancel(Request& req) { relays_->Cancel(req.Slot<StagePath
 uint64_t BootstrapStage::AskRelays(const ldns_rdf* name, ldns_rr_type type,
                                    std::function<void(absl::StatusOr<LdnsPktPtr>)> done) {
   LdnsRdfPtr qname(ldns_rdf_clone(name));
-  return relays_->Resolve(name, type,
-                          [qname = std::shared_ptr<ldns_rdf>(qname.release(), ldns_rdf_deep_free),
-                           type, done = std::move(done)](absl::StatusOr<RelayAnswer> answer) {
-                            if (!answer.ok()) {
-                              Log(LogLevel::kDetail, "bootstrap: %s", answer.status().message());
-                              return done(answer.status());
-                            }
-                            done(AnswerFromRelay(*answer->packet, qname.get(), type));
-                          });
+  return relays_->Resolve(
+      name, type,
+      [qname = std::shared_ptr<ldns_rdf>(qname.release(), ldns_rdf_deep_free), type,
+       private_addresses = private_addresses_,
+       done = std::move(done)](absl::StatusOr<RelayAnswer> answer) {
+        if (!answer.ok()) {
+          Log(LogLevel::kDetail, "bootstrap: %s", answer.status().message());
+          return done(answer.status());
+        }
+        done(AnswerFromRelay(*answer->packet, qname.get(), type, private_addresses));
+      });
 }
 
 void BootstrapStage::MaybeProbe() {

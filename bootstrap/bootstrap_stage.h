@@ -23,6 +23,7 @@
 #include "bootstrap/relay_scope.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
+#include "resolver/iterator/private_addresses.h"
 
 namespace rebound {
 
@@ -34,8 +35,11 @@ class BootstrapStage : public Stage {
 
   // `health` is shared and must outlive the stage; `relays` is this worker's (RelayClient).
   // `scope` (shared, may be null: every name) says which names the relays may be asked about.
+  // `private_addresses` (shared, may be null: none) is private-address, applied to the relays'
+  // answers as to every other reply from outside.
   BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays, Probe probe,
-                 const RelayScope* scope = nullptr);
+                 const RelayScope* scope = nullptr,
+                 const PrivateAddresses* private_addresses = nullptr);
 
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
@@ -59,12 +63,16 @@ class BootstrapStage : public Stage {
   std::unique_ptr<RelayExchange> relays_;
   Probe probe_;
   const RelayScope* scope_;
+  const PrivateAddresses* private_addresses_;
 };
 
 // The client-facing answer made of a relay's: its RCODE, the CNAME chain from the question and
 // the RRset it ends at, and a negative answer's SOA. Anything else the relay sent is left out,
-// so that only data about the question asked reaches the cache.
-LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname, ldns_rr_type qtype);
+// so that only data about the question asked reaches the cache. With `private_addresses` (may be
+// null), the private A and AAAA records are left out too, as unbound leaves them out of every
+// reply from outside; an answer that loses them keeps no SOA, so it is not cached as NODATA.
+LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname, ldns_rr_type qtype,
+                           const PrivateAddresses* private_addresses = nullptr);
 
 }  // namespace rebound
 

@@ -8,7 +8,7 @@
 namespace rebound {
 
 LdnsRrListPtr RememberedAnswerRecords(const PersistedAnswer& persisted, absl::Time now,
-                                      uint32_t max_ttl) {
+                                      uint32_t max_ttl, const PrivateAddresses* private_addresses) {
   LdnsRrListPtr records(ldns_rr_list_new());
   const int64_t left = absl::ToInt64Seconds(persisted.expires - now);
   if (left <= 0) return records;
@@ -17,8 +17,8 @@ LdnsRrListPtr RememberedAnswerRecords(const PersistedAnswer& persisted, absl::Ti
   if (relay_answer == nullptr) return records;
   LdnsRdfPtr qname(ldns_dname_new_frm_str(persisted.qname.c_str()));
   if (qname == nullptr) return records;
-  LdnsPktPtr answer =
-      AnswerFromRelay(*relay_answer, qname.get(), static_cast<ldns_rr_type>(persisted.qtype));
+  LdnsPktPtr answer = AnswerFromRelay(
+      *relay_answer, qname.get(), static_cast<ldns_rr_type>(persisted.qtype), private_addresses);
   const uint32_t cap = static_cast<uint32_t>(std::min<int64_t>(left, max_ttl));
   ldns_rr_list* kept = ldns_pkt_answer(answer.get());
   for (size_t i = 0; i < ldns_rr_list_rr_count(kept); ++i) {

@@ -122,6 +122,10 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   options.qname_minimisation = config.qname_minimisation;
   options.harden_glue = config.harden_glue;
   options.use_0x20 = config.use_caps_for_id;
+  absl::StatusOr<PrivateAddresses> private_addresses =
+      PrivateAddresses::Create(config.private_addresses, config.private_domains);
+  CHECK(private_addresses.ok());  // the config parser has checked every private-domain
+  options.private_addresses = *std::move(private_addresses);
   if (config.dns64.do_nat64) {
     options.nat64 = [prefix = config.dns64.Nat64PrefixToUse()](const Endpoint& v4) {
       sockaddr_in6 mapped{};
@@ -172,7 +176,7 @@ StageFactory MakeStageFactory(Shared* shared) {
                                            : ProbeOutcome::kUnreachable);
             });
           },
-          &b.scope);
+          &b.scope, &shared->iterator_options.private_addresses);
     }
     if (shared->dns64) {
       stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64));
@@ -188,11 +192,12 @@ StageFactory MakeStageFactory(Shared* shared) {
 // Relay answers remembered in bootstrap-state-file go into the cache with the TTL they have left,
 // so that a host restarting while its DNS is still broken answers the names it used at once;
 // never longer than bootstrap-max-ttl as configured now.
-void WarmCacheWithRelayAnswers(const RelayMemory& memory, uint32_t max_ttl, CacheWriter* cache) {
+void WarmCacheWithRelayAnswers(const RelayMemory& memory, uint32_t max_ttl,
+                               const PrivateAddresses& private_addresses, CacheWriter* cache) {
   const absl::Time now = absl::Now();
   int loaded = 0;
   for (const PersistedAnswer& persisted : memory.Answers()) {
-    LdnsRrListPtr records = RememberedAnswerRecords(persisted, now, max_ttl);
+    LdnsRrListPtr records = RememberedAnswerRecords(persisted, now, max_ttl, &private_addresses);
     if (ldns_rr_list_rr_count(records.get()) == 0) continue;
     // A relay is a recursor, not the zone: below the zone's own word (RFC 2181 5.4.1), as
     // CacheStage ranks a relay's answer when it first comes.
@@ -286,7 +291,7 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
     }
   }
   WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl,
-                            &shared->cache_writer);
+                            shared->iterator_options.private_addresses, &shared->cache_writer);
   if (config.bootstrap.mode == BootstrapMode::kYes) {
     shared->iterator_options.budget_without_reply = kBudgetWithoutReply;
   }

@@ -129,6 +129,11 @@ struct Config {
   bool qname_minimisation = true;  // RFC 9156
   bool harden_glue = true;         // glue only from within the referring zone, as unbound
   bool use_caps_for_id = true;     // 0x20; unbound's default is no, see rebound.conf(5)
+  // private-address and private-domain, as in unbound: A and AAAA records from upstream whose
+  // address is in one of these netblocks are removed unless their owner is at or below one of
+  // these names (normalized as ForwardZone::name). No private addresses by default.
+  std::vector<AddressRange> private_addresses;
+  std::vector<std::string> private_domains;
   absl::Duration tcp_idle_timeout = absl::Milliseconds(30000);
   int incoming_num_tcp = 100;  // per thread
   // The work a thread takes on, as in unbound: requests at once (num-queries-per-thread), after

@@ -169,6 +169,33 @@ absl::Status AddTcpConnectionLimit(const ConfigLine& line, ServerState& s) {
   return absl::OkStatus();
 }
 
+// private-address: <IP address or netblock>, any number of times, as in unbound.
+absl::Status AddPrivateAddress(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<AddressRange> netblock = AddressRange::Parse(line.values[0]);
+  if (!netblock.ok()) return netblock.status();
+  std::vector<AddressRange>& netblocks = s.config->private_addresses;
+  if (std::find(netblocks.begin(), netblocks.end(), *netblock) != netblocks.end()) {
+    line.Warn(s.warnings, absl::StrCat("duplicate private-address ", netblock->ToString()));
+    return absl::OkStatus();
+  }
+  netblocks.push_back(*netblock);
+  return absl::OkStatus();
+}
+
+// private-domain: <name>, any number of times: the name and everything below it may hold
+// private addresses.
+absl::Status AddPrivateDomain(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<std::string> name = NormalizeDomainName(line.values[0]);
+  if (!name.ok()) return name.status();
+  std::vector<std::string>& names = s.config->private_domains;
+  if (std::find(names.begin(), names.end(), *name) != names.end()) {
+    line.Warn(s.warnings, absl::StrCat("duplicate private-domain ", *name));
+    return absl::OkStatus();
+  }
+  names.push_back(*std::move(name));
+  return absl::OkStatus();
+}
+
 struct ServerOption {
   absl::string_view name;
   size_t max_values;
@@ -228,6 +255,8 @@ constexpr ServerOption kServerOptions[] = {
     {"pidfile", 1, &SetString<&Config::pidfile>},
     {"port", 1, &SetInteger<&Config::port, 1, 65535>},
     {"prefer-ip6", 1, &SetYesNo<&Config::prefer_ip6>},
+    {"private-address", 1, &AddPrivateAddress},
+    {"private-domain", 1, &AddPrivateDomain},
     {"qname-minimisation", 1, &SetYesNo<&Config::qname_minimisation>},
     {"root-hints", 1, &SetString<&Config::root_hints>},
     {"rrset-cache-size", 1, &SetMemorySize<&Config::rrset_cache_size>},

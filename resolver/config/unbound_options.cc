@@ -188,8 +188,6 @@ constexpr auto kUnsupportedOptions = std::to_array<absl::string_view>({
     "prefetch",
     "prefetch-key",
     "primary",
-    "private-address",
-    "private-domain",
     "proxy-protocol-port",
     "python-script",
     "qname-minimisation-strict",

@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "resolver/core/endpoint.h"
+#include "resolver/iterator/private_addresses.h"
 
 namespace rebound {
 
@@ -25,6 +26,9 @@ struct IteratorOptions {
   // do-nat64: the IPv6 address (under the NAT64 prefix) that reaches an IPv4 server through the
   // translator, so an IPv6-only resolver (do-ip4: no) can still ask IPv4-only servers. Empty: off.
   std::function<Endpoint(const Endpoint&)> nat64;
+  // private-address and private-domain: the A and AAAA records every reply (from a zone's
+  // servers or a forwarder) loses before it is classified further or cached. Empty: none.
+  PrivateAddresses private_addresses;
 
   // ---- Limits per client query (every sub-query it causes counts against them) ----------------
   // After this long the client gets SERVFAIL.

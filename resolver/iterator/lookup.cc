@@ -465,6 +465,8 @@ void Lookup::HandleResponse(const Sent& sent, const ldns_pkt& reply) {
   ClassifiedResponse response =
       ClassifyResponse(reply, asked, ldns_rr_get_type(question), delegation_->zone(),
                        forwarding_ ? Upstream::kRecursive : Upstream::kAuthoritative);
+  // Before anything is cached or followed: nothing private reaches the cache or a client.
+  RemovePrivateAddresses(context_.options.private_addresses, ldns_rr_get_type(question), response);
   switch (response.kind) {
     case ResponseKind::kFormerr:
       // RFC 6891 7: a server that does not know EDNS answers FORMERR; ask it again without.
@@ -566,6 +568,7 @@ void Lookup::CacheGlueOfNsAnswer(const ldns_pkt& reply) {
       ldns_rr_list_push_rr(glue.get(), ldns_rr_clone(rr));
     }
   }
+  context_.options.private_addresses.RemoveFrom(glue.get());  // private-address, as all glue
   context_.cache->StoreRecords(glue.get(), Trust::kAdditional);
 }
 

@@ -83,6 +83,7 @@ void Lookup::KeepAsLastResort(const ldns_pkt& reply, const ldns_rdf* asked, ldns
   // another type than asked is NODATA.
   ClassifiedResponse response =
       ClassifyResponse(reply, asked, type, delegation_->zone(), Upstream::kRecursive);
+  RemovePrivateAddresses(context_.options.private_addresses, type, response);
   switch (response.kind) {
     case ResponseKind::kAnswer:
     case ResponseKind::kCname:

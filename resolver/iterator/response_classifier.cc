@@ -517,4 +517,22 @@ ClassifiedResponse ClassifyResponse(const ldns_pkt& reply, const ldns_rdf* qname
   return out;
 }
 
+void RemovePrivateAddresses(const PrivateAddresses& private_addresses, ldns_rr_type qtype,
+                            ClassifiedResponse& response) {
+  if (private_addresses.empty()) return;
+  private_addresses.RemoveFrom(response.authority.get());
+  private_addresses.RemoveFrom(response.additional.get());
+  private_addresses.RemoveFrom(response.foreign_glue.get());
+  if (private_addresses.RemoveFrom(response.answer.get()) == 0) return;
+  if (response.kind != ResponseKind::kAnswer) return;
+  const ldns_rr_list* answer = response.answer.get();
+  for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+    const ldns_rr_type type = ldns_rr_get_type(ldns_rr_list_rr(answer, i));
+    if (type == qtype || (qtype == LDNS_RR_TYPE_ANY && type != LDNS_RR_TYPE_RRSIG)) return;
+  }
+  // Nothing of qtype is left: the name has no such data that may be used. The chain in
+  // `answer` stays; no SOA came with it, so nothing is cached as negative.
+  response.kind = ResponseKind::kNodata;
+}
+
 }  // namespace rebound

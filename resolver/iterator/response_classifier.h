@@ -4,6 +4,7 @@
 #ifndef REBOUND_RESOLVER_ITERATOR_RESPONSE_CLASSIFIER_H_
 #define REBOUND_RESOLVER_ITERATOR_RESPONSE_CLASSIFIER_H_
 
+#include "resolver/iterator/private_addresses.h"
 #include "resolver/wire/ldns_ptr.h"
 
 namespace rebound {
@@ -74,6 +75,18 @@ enum class Upstream { kAuthoritative, kRecursive };
 ClassifiedResponse ClassifyResponse(const ldns_pkt& reply, const ldns_rdf* qname,
                                     ldns_rr_type qtype, const ldns_rdf* zone,
                                     Upstream upstream = Upstream::kAuthoritative);
+
+// private-address: removes the private A and AAAA records (PrivateAddresses::RemoveFrom) from
+// every list of `response`, the reply to a question of type `qtype`. unbound scrubs them before
+// it reads the reply and never answers SERVFAIL for them; here the kind is settled already, and
+// changes only where the scrub took the data asked for: a kAnswer left without a record of qtype
+// (for ANY, without any record) becomes kNodata with no SOA, which the caches do not keep as a
+// negative answer (RFC 2308 3), so the client gets NOERROR without the records, and the CNAME
+// chain that led there, as from unbound. Glue taken from a referral leaves that server to be
+// resolved like a server without glue. Does nothing, and copies nothing, when `private_addresses`
+// is empty.
+void RemovePrivateAddresses(const PrivateAddresses& private_addresses, ldns_rr_type qtype,
+                            ClassifiedResponse& response);
 
 }  // namespace rebound
 

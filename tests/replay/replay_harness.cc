@@ -91,6 +91,7 @@ void ReplayHarness::BuildStages() {
   IteratorOptions iterator_options;
   iterator_options.qname_minimisation = options_.qname_minimisation;
   iterator_options.harden_glue = options_.harden_glue;
+  iterator_options.private_addresses = options_.private_addresses;
   if (options_.bootstrap == BootstrapMode::kYes) {
     iterator_options.budget_without_reply = kBudgetWithoutReply;
   }
@@ -135,13 +136,15 @@ std::unique_ptr<Stage> ReplayHarness::MakeBootstrapStage(IteratorStage& iterator
   // the replay transport and hears (or does not hear) what the scripted internet says.
   IterativeResolver* resolver = &iterator.resolver();
   return std::make_unique<BootstrapStage>(
-      health_.get(), std::move(relays), [resolver](std::function<void(ProbeOutcome)> done) {
+      health_.get(), std::move(relays),
+      [resolver](std::function<void(ProbeOutcome)> done) {
         resolver->Probe([done = std::move(done)](IterativeResolver::ProbeReport report) {
           done(report.reached          ? ProbeOutcome::kReached
                : report.failed_locally ? ProbeOutcome::kInconclusive
                                        : ProbeOutcome::kUnreachable);
         });
-      });
+      },
+      /*scope=*/nullptr, &options_.private_addresses);
 }
 
 size_t ReplayHarness::Submit(const ClientQuestion& question) {

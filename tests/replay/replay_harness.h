@@ -24,6 +24,7 @@
 #include "resolver/core/pipeline.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
+#include "resolver/iterator/private_addresses.h"
 #include "tests/replay/fake_internet.h"
 #include "tests/replay/replay_relays.h"
 #include "tests/replay/replay_transport.h"
@@ -47,6 +48,8 @@ struct ReplayOptions {
   // HealthMonitor on the harness's clock, and ReplayRelays as its relays.
   BootstrapMode bootstrap = BootstrapMode::kNo;
   uint32_t bootstrap_max_ttl = 300;  // bootstrap-max-ttl, its default
+  // private-address and private-domain, for the iterator and the relays as main.cc gives them.
+  PrivateAddresses private_addresses = {};
 };
 
 // One client query, as QueryHandler would hand it to the Pipeline.

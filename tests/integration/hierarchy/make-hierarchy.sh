@@ -255,6 +255,17 @@ mapped             IN A     5.6.7.10
 mapped             IN AAAA  ::ffff:5.6.7.10
 private            IN A     10.1.2.3
 private192         IN A     192.168.1.10
+; private-address (rebinding protection, private_address_test): a private and a public address
+; of each family, a private IPv6 address alone, a CNAME to a private address, and private
+; addresses below lan.alpha.test (an empty non-terminal), which the test makes a private-domain
+mixed              IN A     10.9.8.7
+mixed              IN A     5.6.7.13
+mixed              IN AAAA  fd00::13
+mixed              IN AAAA  2001:db8:a::13
+private6           IN AAAA  fd00::1:2
+privcname          IN CNAME private
+host.lan           IN A     192.168.1.20
+host.lan           IN AAAA  fd00::20
 ; in-zone chain, TTLs falling link by link so "minimum TTL of the chain" is observable
 chain1        3600 IN CNAME chain2
 chain2        1800 IN CNAME chain3

@@ -24,11 +24,17 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
-  for (absl::string_view name :
-       {"module-config", "harden-glue", "username", "chroot", "directory", "dns64-prefix",
-        "dns64-synthall", "dns64-ignore-aaaa", "do-nat64", "nat64-prefix", "so-rcvbuf", "so-sndbuf",
-        "outgoing-range", "num-queries-per-thread", "jostle-timeout", "local-zone", "local-data",
-        "local-data-ptr", "unblock-lan-zones"}) {
+  for (absl::string_view name : {"module-config",     "harden-glue",
+                                 "username",          "chroot",
+                                 "directory",         "dns64-prefix",
+                                 "dns64-synthall",    "dns64-ignore-aaaa",
+                                 "do-nat64",          "nat64-prefix",
+                                 "so-rcvbuf",         "so-sndbuf",
+                                 "outgoing-range",    "num-queries-per-thread",
+                                 "jostle-timeout",    "local-zone",
+                                 "local-data",        "local-data-ptr",
+                                 "unblock-lan-zones", "private-address",
+                                 "private-domain"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }
