@@ -60,8 +60,8 @@ class TcpListener::Connection : public TlsStream::Delegate {
   const Endpoint& peer() const { return client_.address; }
 
   // TlsStream::Delegate. The handshake needs nothing from us: a client that offered ALPN without
-  // "dot" has failed it already (TlsServerContext), and one that offered none is served too
-  // (RFC 7858 predates the "dot" ALPN token).
+  // "dot" has failed it already (TlsServerContext), and one that offered none is served too, as
+  // RFC 7858 does not ask clients for ALPN.
   void OnTlsEstablished() override {}
   void OnTlsData(absl::string_view plaintext) override {
     OnBytes(plaintext.data(), plaintext.size());
