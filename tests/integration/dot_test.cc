@@ -15,6 +15,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -111,6 +112,9 @@ class DotClient {
     SSL_set_tlsext_host_name(ssl_, kTlsName);
     SSL_set1_host(ssl_, kTlsName);
     if (fd_ < 0) return;
+    // Each Send goes out at once, not after the delayed ACK of the one before (Nagle).
+    const int on = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     SetReceiveTimeout(absl::Seconds(5));
     SSL_set_fd(ssl_, fd_);
     ERR_clear_error();
