@@ -17,7 +17,8 @@ constexpr unsigned char kAlpnH2Wire[] = {2, 'h', '2'};
 
 // RFC 9113 9.2.2: over TLS 1.2, HTTP/2 needs ephemeral key exchange and an AEAD cipher; the
 // others are on its block list and a peer may refuse the connection for them. (TLS 1.3 suites
-// all qualify and are configured separately by OpenSSL.)
+// all qualify and are configured separately by OpenSSL.) DNS over TLS takes the same: they are
+// what RFC 7525 4.2 recommends, which RFC 8310 8 asks of DoT.
 constexpr char kTls12Ciphers[] = "ECDHE+AESGCM:ECDHE+CHACHA20";
 
 // Settings both sides share. RFC 9113 9.2.1: no renegotiation, no compression.
@@ -46,14 +47,17 @@ absl::Status FileError(absl::string_view what, const std::string& path) {
   return absl::InvalidArgumentError(absl::StrCat(what, " ", path, ": ", DrainOpenSslErrors()));
 }
 
-// Server side of ALPN: pick "h2" from the client's list or end the handshake with
-// no_application_protocol (RFC 7301 3.2); there is nothing else this server could speak.
-int SelectH2(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in,
-             unsigned int in_length, void*) {
+// Server side of ALPN: pick the one protocol this server speaks (`arg`, a NUL-terminated name)
+// from the client's list, or end the handshake with no_application_protocol (RFC 7301 3.2):
+// there is nothing else it could speak.
+int SelectProtocol(SSL*, const unsigned char** out, unsigned char* out_length,
+                   const unsigned char* in, unsigned int in_length, void* arg) {
+  const char* protocol = static_cast<const char*>(arg);
+  const size_t protocol_length = std::strlen(protocol);
   for (unsigned int i = 0; i < in_length;) {
     const unsigned int length = in[i];
     if (i + 1 + length > in_length) break;  // malformed list
-    if (length == sizeof kAlpnH2 - 1 && std::memcmp(in + i + 1, kAlpnH2, length) == 0) {
+    if (length == protocol_length && std::memcmp(in + i + 1, protocol, length) == 0) {
       *out = in + i + 1;
       *out_length = static_cast<unsigned char>(length);
       return SSL_TLSEXT_ERR_OK;
@@ -86,7 +90,7 @@ absl::StatusOr<std::unique_ptr<TlsClientContext>> TlsClientContext::Create(
 }
 
 absl::StatusOr<std::unique_ptr<TlsServerContext>> TlsServerContext::Create(
-    const std::string& key_file, const std::string& pem_file) {
+    const std::string& key_file, const std::string& pem_file, const char* alpn) {
   absl::StatusOr<SslCtxPtr> ctx = NewContext(TLS_server_method());
   if (!ctx.ok()) return ctx.status();
   SSL_CTX_set_options(ctx->get(), SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -103,7 +107,7 @@ absl::StatusOr<std::unique_ptr<TlsServerContext>> TlsServerContext::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "TLS private key ", key_file, " does not match the certificate in ", pem_file));
   }
-  SSL_CTX_set_alpn_select_cb(ctx->get(), SelectH2, nullptr);
+  SSL_CTX_set_alpn_select_cb(ctx->get(), SelectProtocol, const_cast<char*>(alpn));
   return std::unique_ptr<TlsServerContext>(new TlsServerContext(*std::move(ctx)));
 }
 

@@ -1,6 +1,6 @@
-// OpenSSL contexts (SSL_CTX) for the HTTPS client and server: the settings every connection of
-// one kind shares. An SSL_CTX may be used by several threads at once once it is configured, so
-// one context can serve every worker loop.
+// OpenSSL contexts (SSL_CTX) for the HTTPS client and server and the DNS over TLS listener: the
+// settings every connection of one kind shares. An SSL_CTX may be used by several threads at once
+// once it is configured, so one context can serve every worker loop.
 #ifndef REBOUND_TLS_TLS_CONTEXT_H_
 #define REBOUND_TLS_TLS_CONTEXT_H_
 
@@ -18,8 +18,11 @@ struct SslCtxFree {
 };
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
 
-// The only application protocol either side speaks: HTTP/2 over TLS (RFC 9113 3.2).
+// The application protocols: HTTP/2 over TLS (RFC 9113 3.2), which the HTTPS client and server
+// speak, and DNS over TLS ("dot" in IANA's ALPN registry, RFC 7858), which the DoT listener
+// serves.
 inline constexpr char kAlpnH2[] = "h2";
+inline constexpr char kAlpnDot[] = "dot";
 
 class TlsClientContext {
  public:
@@ -38,10 +41,12 @@ class TlsClientContext {
 class TlsServerContext {
  public:
   // PEM private key and certificate chain (leaf first), as unbound's tls-service-key and
-  // tls-service-pem. Errors name the file and give OpenSSL's reason. ALPN: "h2" is selected; a
-  // client that offers only other protocols fails the handshake (RFC 7301 3.2).
+  // tls-service-pem. Errors name the file and give OpenSSL's reason. ALPN: `alpn` (kAlpnH2 or
+  // kAlpnDot: it must outlive the context) is selected; a client that offers only other
+  // protocols fails the handshake (RFC 7301 3.2); one that offers none goes on without.
   static absl::StatusOr<std::unique_ptr<TlsServerContext>> Create(const std::string& key_file,
-                                                                  const std::string& pem_file);
+                                                                  const std::string& pem_file,
+                                                                  const char* alpn = kAlpnH2);
 
   SSL_CTX* get() const { return ctx_.get(); }
 

@@ -124,7 +124,7 @@ void TlsStream::OnConnected(int status) {
 }
 
 void TlsStream::StartReading() {
-  if (reading_ || closing_) return;
+  if (reading_ || closing_ || read_paused_ || owner_paused_) return;
   reading_ = true;
   uv_read_start(
       socket_->stream(),
@@ -204,10 +204,9 @@ void TlsStream::SendCiphertext() {
     delete write;
     return Fail(UvError("write to", peer_, rc));
   }
-  if (reading_ && !read_paused_ &&
-      uv_stream_get_write_queue_size(socket_->stream()) > kWriteQueueHigh) {
-    uv_read_stop(socket_->stream());
+  if (!read_paused_ && uv_stream_get_write_queue_size(socket_->stream()) > kWriteQueueHigh) {
     read_paused_ = true;
+    UpdateReading();
   }
 }
 
@@ -215,9 +214,22 @@ void TlsStream::OnWritten() {
   if (read_paused_ && !closing_ &&
       uv_stream_get_write_queue_size(socket_->stream()) < kWriteQueueLow) {
     read_paused_ = false;
-    reading_ = false;
-    StartReading();
+    UpdateReading();
   }
+}
+
+void TlsStream::PauseReading(bool pause) {
+  owner_paused_ = pause;
+  UpdateReading();
+}
+
+void TlsStream::UpdateReading() {
+  if (closing_ || socket_ == nullptr) return;
+  const bool wanted = !read_paused_ && !owner_paused_;
+  if (wanted == reading_) return;
+  if (wanted) return StartReading();
+  uv_read_stop(socket_->stream());
+  reading_ = false;
 }
 
 void TlsStream::Fail(absl::Status why) {

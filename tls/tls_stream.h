@@ -53,6 +53,11 @@ class TlsStream {
   // error closes the stream and is reported through OnTlsClosed.
   void Write(absl::string_view plaintext);
 
+  // Stops taking bytes from the socket (true) or takes them again (false): the owner's back
+  // pressure, e.g. while a client has too many queries in flight. Independent of the stream's
+  // own pause while its write queue is full; reading resumes only when neither holds it.
+  void PauseReading(bool pause);
+
   bool established() const { return tls_->established(); }
   std::string alpn() const { return tls_->alpn(); }
   const Endpoint& peer() const { return peer_; }
@@ -64,6 +69,8 @@ class TlsStream {
 
   void OnConnected(int status);
   void StartReading();
+  // Starts or stops reading as the two pauses say.
+  void UpdateReading();
   void OnRead(const char* data, size_t size);
   void OnWritten();
   void SendCiphertext();
@@ -74,10 +81,11 @@ class TlsStream {
   std::unique_ptr<TlsSession> tls_;
   Delegate* delegate_;
   Endpoint peer_;
-  Socket* socket_ = nullptr;  // null once libuv has closed it
-  bool closing_ = false;      // uv_close has been called
-  bool reading_ = false;
-  bool read_paused_ = false;  // by back pressure: the peer is not taking our writes
+  Socket* socket_ = nullptr;   // null once libuv has closed it
+  bool closing_ = false;       // uv_close has been called
+  bool reading_ = false;       // uv_read_start is in effect
+  bool read_paused_ = false;   // by back pressure: the peer is not taking our writes
+  bool owner_paused_ = false;  // by PauseReading
   absl::Status close_reason_;
 };
 

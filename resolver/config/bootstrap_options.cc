@@ -132,7 +132,40 @@ absl::Status FinishBootstrap(ServerState& s) {
   return absl::OkStatus();
 }
 
-absl::Status FinishHttpsService(ServerState& s) {
+absl::Status AddTlsAdditionalPort(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<int64_t> port = ParseInteger(line.values[0], 1, 65535);
+  if (!port.ok()) return port.status();
+  std::vector<uint16_t>& ports = s.config->tls_additional_ports;
+  if (std::find(ports.begin(), ports.end(), *port) != ports.end()) {
+    line.Warn(s.warnings, absl::StrCat("duplicate tls-additional-port ", *port));
+    return absl::OkStatus();
+  }
+  ports.push_back(static_cast<uint16_t>(*port));
+  return absl::OkStatus();
+}
+
+namespace {
+
+// "https-port 443", "tls-port 853" or "tls-additional-port 8853": the option that makes an
+// interface on `port` serve DNS over HTTPS or DNS over TLS, for messages.
+std::string ServiceOption(const Config& c, uint16_t port) {
+  if (port == c.https_port) return absl::StrCat("https-port ", port);
+  if (port == c.tls_port) return absl::StrCat("tls-port ", port);
+  return absl::StrCat("tls-additional-port ", port);
+}
+
+// Where a default interface (no interface: line) was put on `port`: by port: or by the option
+// that names the port, whichever came later.
+std::string DefaultInterfaceWhere(const ServerState& s, uint16_t port) {
+  const Config& c = *s.config;
+  if (port == c.https_port) return LaterSet(s, "port", "https-port");
+  if (port == c.tls_port) return LaterSet(s, "port", "tls-port");
+  return LaterSet(s, "port", "tls-additional-port");
+}
+
+}  // namespace
+
+absl::Status FinishTlsService(ServerState& s) {
   const Config& c = *s.config;
   const bool have_key = !c.tls_service_key.empty();
   const bool have_pem = !c.tls_service_pem.empty();
@@ -141,26 +174,30 @@ absl::Status FinishHttpsService(ServerState& s) {
         absl::StrCat(WhereSet(s, have_key ? "tls-service-key" : "tls-service-pem"), ": ",
                      have_key ? "tls-service-key" : "tls-service-pem", " is given without ",
                      have_key ? "tls-service-pem" : "tls-service-key",
-                     "; DNS over HTTPS needs both the key and the certificate"));
+                     "; DNS over TLS and DNS over HTTPS need both the key and the certificate"));
   }
-  bool serves_https = false;
+  bool serves_tls = false;
   for (size_t i = 0; i < c.interfaces.size(); ++i) {
-    if (c.interfaces[i].port() != c.https_port) continue;
-    serves_https = true;
+    const uint16_t port = c.interfaces[i].port();
+    const bool https = port == c.https_port;
+    if (!https && !c.ServesDnsOverTls(port)) continue;
+    serves_tls = true;
     if (have_key) continue;
     // With interface: lines the two lists match index for index; without, the defaults are on
-    // https-port only because port: or https-port: said so.
+    // this port only because port: or the service's port option said so.
     const std::string where =
-        s.interfaces.empty() ? LaterSet(s, "port", "https-port") : s.interfaces[i].where;
+        s.interfaces.empty() ? DefaultInterfaceWhere(s, port) : s.interfaces[i].where;
     return absl::InvalidArgumentError(absl::StrCat(
-        where, ": interface ", c.interfaces[i].ToString(), " is on https-port ", c.https_port,
-        " and so serves DNS over HTTPS, which needs tls-service-key: and tls-service-pem:"));
+        where, ": interface ", c.interfaces[i].ToString(), " is on ", ServiceOption(c, port),
+        " and so serves ", https ? "DNS over HTTPS" : "DNS over TLS",
+        ", which needs tls-service-key: and tls-service-pem:"));
   }
-  if (have_key && !serves_https) {
+  if (have_key && !serves_tls) {
     Warn(s, LaterSet(s, "tls-service-key", "tls-service-pem"),
          absl::StrCat("tls-service-key and tls-service-pem have no effect: no interface is on "
                       "https-port ",
-                      c.https_port));
+                      c.https_port, " or tls-port ", c.tls_port,
+                      c.tls_additional_ports.empty() ? "" : " or a tls-additional-port"));
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 #ifndef REBOUND_RESOLVER_CONFIG_CONFIG_H_
 #define REBOUND_RESOLVER_CONFIG_CONFIG_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -158,8 +159,12 @@ struct Config {
   std::string
       directory;  // directory: the working directory, for relative file names; empty: as started
   // As in unbound: an interface whose port is https_port serves DNS over HTTPS (RFC 8484) with
-  // this key and certificate chain (PEM files); rebound then acts as a bootstrap relay.
+  // this key and certificate chain (PEM files); rebound then acts as a bootstrap relay. One whose
+  // port is tls_port or a tls-additional-port serves DNS over TLS (RFC 7858) with the same files.
+  // https_port wins over the TLS ports when they are the same.
   uint16_t https_port = 443;
+  uint16_t tls_port = 853;
+  std::vector<uint16_t> tls_additional_ports;
   std::string tls_service_key;
   std::string tls_service_pem;
   Dns64Config dns64;
@@ -170,6 +175,13 @@ struct Config {
 
   std::vector<ForwardZone> forward_zones;
   std::vector<StubZone> stub_zones;
+
+  // Whether an interface on `port` serves DNS over TLS (and nothing else).
+  bool ServesDnsOverTls(uint16_t port) const {
+    if (port == https_port) return false;
+    return port == tls_port || std::find(tls_additional_ports.begin(), tls_additional_ports.end(),
+                                         port) != tls_additional_ports.end();
+  }
 
   bool operator==(const Config&) const = default;
 };

@@ -265,6 +265,8 @@ constexpr ServerOption kServerOptions[] = {
     {"so-sndbuf", 1, &SetMemorySize<&Config::so_sndbuf>},
     {"tcp-connection-limit", 2, &AddTcpConnectionLimit},
     {"tcp-idle-timeout", 1, &SetMilliseconds<&Config::tcp_idle_timeout>},
+    {"tls-additional-port", 1, &AddTlsAdditionalPort},
+    {"tls-port", 1, &SetInteger<&Config::tls_port, 1, 65535>},
     {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
     {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
     {"unblock-lan-zones", 1, &SetUnblockLanZones},
@@ -274,7 +276,23 @@ constexpr ServerOption kServerOptions[] = {
 };
 static_assert(std::ranges::is_sorted(kServerOptions, {}, &ServerOption::name));
 
+// unbound's older names, which it still takes with the same meaning: a line that uses one is
+// applied, and recorded for later checks, under the current name.
+constexpr std::pair<absl::string_view, absl::string_view> kAliases[] = {
+    {"ssl-port", "tls-port"},
+    {"ssl-service-key", "tls-service-key"},
+    {"ssl-service-pem", "tls-service-pem"},
+};
+
+absl::string_view CurrentName(absl::string_view key) {
+  for (const auto& [alias, name] : kAliases) {
+    if (key == alias) return name;
+  }
+  return key;
+}
+
 const ServerOption* FindServerOption(absl::string_view key) {
+  key = CurrentName(key);
   const auto* it = std::ranges::lower_bound(kServerOptions, key, {}, &ServerOption::name);
   if (it == std::end(kServerOptions) || it->name != key) return nullptr;
   return it;
@@ -306,7 +324,7 @@ absl::Status ServerClause::Apply(const ConfigLine& line) {
   }
   absl::Status status = option->handler(line, state_);
   if (!status.ok()) return line.Error(absl::StrCat(line.key, ": ", status.message()));
-  state_.last_set[line.key] = {++state_.sequence, line.where};
+  state_.last_set[std::string(CurrentName(line.key))] = {++state_.sequence, line.where};
   return absl::OkStatus();
 }
 
@@ -335,7 +353,7 @@ absl::Status ServerClause::Finish() {
   if (absl::Status s = SettleInterfaces(); !s.ok()) return s;
   if (absl::Status s = SettleInterfaceActions(); !s.ok()) return s;
   if (absl::Status s = FinishLocalZones(state_); !s.ok()) return s;
-  return FinishHttpsService(state_);
+  return FinishTlsService(state_);
 }
 
 absl::Status ServerClause::SettleInterfaces() {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,8 @@
 #include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
 #include "resolver/server/tcp_framing.h"
+#include "tls/tls_session.h"
+#include "tls/tls_stream.h"
 
 namespace rebound {
 namespace {
@@ -28,9 +31,10 @@ struct FramedWrite {
 
 }  // namespace
 
-// One client connection. Deletes itself once both of its handles are closed; replies find it
-// through its id in the listener's table, so a reply for a closed connection is dropped.
-class TcpListener::Connection {
+// One client connection. Deletes itself once its handles are closed (the socket and the
+// deadline timer; with TLS the TlsStream closes its own socket, so only the timer); replies find
+// it through its id in the listener's table, so a reply for a closed connection is dropped.
+class TcpListener::Connection : public TlsStream::Delegate {
  public:
   Connection(TcpListener* listener, uint64_t id) : listener_(listener), id_(id) {
     tcp_.data = deadline_.data = this;
@@ -40,8 +44,10 @@ class TcpListener::Connection {
 
   // Takes the next pending connection off the listening socket.
   bool Accept(uv_loop_t* loop) {
-    uv_tcp_init(loop, &tcp_);
     uv_timer_init(loop, &deadline_);
+    if (listener_->tls_ != nullptr) return AcceptTls();
+    uv_tcp_init(loop, &tcp_);
+    open_handles_ = 2;
     if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_->server_), Stream()) != 0) return false;
     sockaddr_storage peer{};
     int len = sizeof peer;
@@ -52,6 +58,24 @@ class TcpListener::Connection {
   }
 
   const Endpoint& peer() const { return client_.address; }
+
+  // TlsStream::Delegate. The handshake needs nothing from us: a client that offered ALPN without
+  // "dot" has failed it already (TlsServerContext), and one that offered none is served too, as
+  // RFC 7858 does not ask clients for ALPN.
+  void OnTlsEstablished() override {}
+  void OnTlsData(absl::string_view plaintext) override {
+    OnBytes(plaintext.data(), plaintext.size());
+  }
+  // From libuv's close callback, which TlsStream does not guard.
+  void OnTlsClosed(const absl::Status& why) override {
+    GuardCallback("tls closed", [&] {
+      if (!closed_ && !tls_->established()) {
+        static RateLimiter limiter;
+        if (limiter.Allow()) Log(LogLevel::kDetail, "tls: handshake: %s", why.ToString());
+      }
+      Close();
+    });
+  }
 
   // Whether the client may use this connection, decided before anything is read from it:
   // access-control and interface-action (deny closes at once; refuse is answered REFUSED, on
@@ -86,7 +110,7 @@ class TcpListener::Connection {
   // ends sooner (under pressure); never later.
   void Tighten(absl::Duration wait) {
     if (closed_ || pending_ > 0) return;
-    const uint64_t now = uv_now(tcp_.loop);
+    const uint64_t now = uv_now(deadline_.loop);
     const uint64_t wanted = waiting_since_ + static_cast<uint64_t>(absl::ToInt64Milliseconds(wait));
     if (wanted >= deadline_at_) return;
     ArmDeadline(wanted > now ? wanted - now : 0);
@@ -102,6 +126,9 @@ class TcpListener::Connection {
     };
     ticket_.reset();  // the slot is the netblock's again at once
     uv_close(reinterpret_cast<uv_handle_t*>(&deadline_), on_closed);
+    // The TlsStream closes its socket itself (after close_notify, once the handshake is done);
+    // it may be the one calling us, which its contract allows.
+    if (listener_->tls_ != nullptr) return tls_.reset();
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
   }
 
@@ -113,13 +140,35 @@ class TcpListener::Connection {
   }
 
  private:
+  // A connection on a DNS over TLS listener: the TlsStream accepts and owns the socket.
+  bool AcceptTls() {
+    open_handles_ = 1;
+    absl::StatusOr<std::unique_ptr<TlsSession>> session = TlsSession::Server(*listener_->tls_);
+    if (!session.ok()) {
+      Log(LogLevel::kError, "tls: %s", session.status().ToString());
+      return false;
+    }
+    absl::StatusOr<std::unique_ptr<TlsStream>> stream = TlsStream::Accept(
+        reinterpret_cast<uv_stream_t*>(&listener_->server_), *std::move(session), this);
+    if (!stream.ok()) return false;
+    tls_ = *std::move(stream);
+    client_ = {tls_->peer(), /*tcp=*/true, listener_->interface_};
+    return true;
+  }
+
   // Sends one message behind its two-byte length (RFC 1035 4.2.2): straight to the socket when
   // libuv has nothing queued for it (uv_try_write refuses otherwise, which keeps the order), and
-  // what the socket does not take at once through libuv's queue, in a copy.
+  // what the socket does not take at once through libuv's queue, in a copy. Over TLS the same
+  // framing goes inside one TLS write (RFC 7858 3.3), which TlsStream queues in order.
   void Write(std::span<const uint8_t> message) {
     if (closed_) return;
     uint8_t length[2] = {static_cast<uint8_t>(message.size() >> 8),
                          static_cast<uint8_t>(message.size())};
+    if (tls_ != nullptr) {
+      std::string framed(reinterpret_cast<const char*>(length), sizeof length);
+      framed.append(reinterpret_cast<const char*>(message.data()), message.size());
+      return tls_->Write(framed);
+    }
     uv_buf_t bufs[2] = {
         uv_buf_init(reinterpret_cast<char*>(length), sizeof length),
         uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(message.data())),
@@ -154,6 +203,7 @@ class TcpListener::Connection {
   void ResumeReading() {
     if (reading_ || closed_) return;
     reading_ = true;
+    if (tls_ != nullptr) return tls_->PauseReading(false);
     uv_read_start(
         Stream(),
         [](uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
@@ -204,8 +254,9 @@ class TcpListener::Connection {
     framing_.Compact();
     // Pause reading while too many queries are in flight.
     if (pending_ >= listener_->limits_.max_pipelined && reading_) {
-      uv_read_stop(Stream());
       reading_ = false;
+      if (tls_ != nullptr) return tls_->PauseReading(true);
+      uv_read_stop(Stream());
     }
   }
 
@@ -214,14 +265,14 @@ class TcpListener::Connection {
   // a refused client, who gets nothing but REFUSED).
   void StartWaiting() {
     if (closed_) return;
-    waiting_since_ = uv_now(tcp_.loop);
+    waiting_since_ = uv_now(deadline_.loop);
     const absl::Duration wait =
         refused_ ? MessageWait(listener_->limits_.idle_timeout, 1, 1) : listener_->MessageWaitNow();
     ArmDeadline(static_cast<uint64_t>(absl::ToInt64Milliseconds(wait)));
   }
 
   void ArmDeadline(uint64_t ms) {
-    deadline_at_ = uv_now(tcp_.loop) + ms;
+    deadline_at_ = uv_now(deadline_.loop) + ms;
     uv_timer_start(
         &deadline_,
         [](uv_timer_t* t) {
@@ -240,12 +291,13 @@ class TcpListener::Connection {
   TcpListener* listener_;
   uint64_t id_;
   ClientInfo client_;
-  uv_tcp_t tcp_;
+  uv_tcp_t tcp_;                    // plain DNS over TCP only
+  std::unique_ptr<TlsStream> tls_;  // DNS over TLS only
   uv_timer_t deadline_;
   ConnectionLimits::Ticket ticket_;  // the client's tcp-connection-limit count, while open
   uint64_t waiting_since_ = 0;       // loop time (ms) the current wait for a message began
   uint64_t deadline_at_ = 0;         // loop time (ms) the deadline timer fires
-  int open_handles_ = 2;
+  int open_handles_ = 1;             // the deadline timer, and the socket unless TLS owns it
   int pending_ = 0;
   bool refused_ = false;  // access-control refuse: answered REFUSED, on the shortest bound
   bool reading_ = false;
@@ -256,10 +308,11 @@ class TcpListener::Connection {
 
 absl::StatusOr<TcpListener*> TcpListener::Open(uv_loop_t* loop, const Endpoint& address,
                                                bool reuseport, QueryHandler* handler,
-                                               TcpLimits limits, ListenerAccess access) {
+                                               TcpLimits limits, ListenerAccess access,
+                                               const TlsServerContext* tls) {
   absl::StatusOr<int> fd = OpenListenSocket(address, SOCK_STREAM, reuseport);
   if (!fd.ok()) return fd.status();
-  auto* listener = new TcpListener(handler, limits, access, address);
+  auto* listener = new TcpListener(handler, limits, access, address, tls);
   uv_tcp_init(loop, &listener->server_);
   listener->server_.data = listener;
   int rc = uv_tcp_open(&listener->server_, *fd);
@@ -274,7 +327,8 @@ absl::StatusOr<TcpListener*> TcpListener::Open(uv_loop_t* loop, const Endpoint& 
   }
   if (rc != 0) {
     listener->Close();
-    return absl::InternalError(absl::StrCat("tcp ", address.ToString(), ": ", uv_strerror(rc)));
+    return absl::InternalError(
+        absl::StrCat(listener->protocol(), " ", address.ToString(), ": ", uv_strerror(rc)));
   }
   return listener;
 }
@@ -325,7 +379,7 @@ void TcpListener::OnIncoming() {
   if (accepted && !connection->Admit()) {
     static RateLimiter limiter;
     if (limiter.Allow()) {
-      Log(LogLevel::kDetail, "tcp: %s denied or over its tcp-connection-limit, closed",
+      Log(LogLevel::kDetail, "%s: %s denied or over its tcp-connection-limit, closed", protocol(),
           connection->peer().ToString());
     }
     connection->Close();
@@ -337,7 +391,7 @@ void TcpListener::OnIncoming() {
   if (!accepted || (connections_.size() > static_cast<size_t>(limits_.max_connections) &&
                     !EvictLongestWaiting())) {
     static RateLimiter limiter;
-    if (accepted && limiter.Allow()) Log(LogLevel::kOps, "tcp connection limit reached");
+    if (accepted && limiter.Allow()) Log(LogLevel::kOps, "%s connection limit reached", protocol());
     connection->Close();
     return;
   }

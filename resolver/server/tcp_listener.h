@@ -3,6 +3,10 @@
 // connections: access control and tcp-connection-limit at accept, a connection limit, and a
 // bound on how long a connection may take to deliver each whole message, which bytes that
 // trickle in do not extend and which shrinks as the slots fill (connection_pressure.h).
+//
+// With a TLS context it serves DNS over TLS (RFC 7858) instead: the same connections carry TLS
+// (tls/tls_stream.h), and inside it the messages are exactly those of DNS over TCP (RFC 7858
+// 3.3), so every rule above holds unchanged; the first message's bound covers the handshake.
 #ifndef REBOUND_RESOLVER_SERVER_TCP_LISTENER_H_
 #define REBOUND_RESOLVER_SERVER_TCP_LISTENER_H_
 
@@ -17,6 +21,7 @@
 #include "resolver/core/endpoint.h"
 #include "resolver/server/connection_limits.h"
 #include "resolver/server/query_handler.h"
+#include "tls/tls_context.h"
 
 namespace rebound {
 
@@ -30,9 +35,11 @@ struct TcpLimits {
 
 class TcpListener {
  public:
+  // `tls`, when given, makes this a DNS over TLS listener; it must outlive the listener.
   static absl::StatusOr<TcpListener*> Open(uv_loop_t* loop, const Endpoint& address, bool reuseport,
                                            QueryHandler* handler, TcpLimits limits,
-                                           ListenerAccess access = {});
+                                           ListenerAccess access = {},
+                                           const TlsServerContext* tls = nullptr);
   TcpListener(const TcpListener&) = delete;
   TcpListener& operator=(const TcpListener&) = delete;
 
@@ -46,12 +53,15 @@ class TcpListener {
  private:
   class Connection;
   TcpListener(QueryHandler* handler, TcpLimits limits, ListenerAccess access,
-              const Endpoint& interface)
+              const Endpoint& interface, const TlsServerContext* tls)
       : handler_(handler),
         limits_(limits),
         access_(access),
         interface_(interface),
+        tls_(tls),
         scratch_(new uint8_t[kTcpMaxMessage]) {}
+  // "tcp" or "tls", for the log.
+  const char* protocol() const { return tls_ == nullptr ? "tcp" : "tls"; }
   ~TcpListener() = default;
   void OnIncoming();
   // The bound for a connection waiting for a message, at the current number of connections.
@@ -68,7 +78,8 @@ class TcpListener {
   QueryHandler* handler_;
   TcpLimits limits_;
   ListenerAccess access_;
-  Endpoint interface_;  // as configured: what interface-action rules name
+  Endpoint interface_;           // as configured: what interface-action rules name
+  const TlsServerContext* tls_;  // null: plain DNS over TCP
   // Where the handler writes the responses it has at once; written out (or copied) before the
   // next query is handled.
   std::unique_ptr<uint8_t[]> scratch_;

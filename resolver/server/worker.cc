@@ -56,6 +56,10 @@ std::vector<ListenTarget> ListenTargets(const Config& config) {
       targets.push_back({address, ListenTarget::Kind::kHttps});
       continue;
     }
+    if (config.ServesDnsOverTls(address.port())) {
+      targets.push_back({address, ListenTarget::Kind::kTls});
+      continue;
+    }
     if (config.do_udp) targets.push_back({address, ListenTarget::Kind::kUdp});
     if (config.do_tcp) targets.push_back({address, ListenTarget::Kind::kTcp});
   }
@@ -99,10 +103,19 @@ absl::Status Worker::Listen() {
         udp_listeners_.push_back(*udp);
         break;
       }
-      case ListenTarget::Kind::kTcp: {
+      case ListenTarget::Kind::kTcp:
+      case ListenTarget::Kind::kTls: {
+        // DNS over TLS is DNS over TCP inside TLS (RFC 7858 3.3): the same listener, with the
+        // same limits and the same access rules at accept.
+        const TlsServerContext* tls = nullptr;
+        if (target.kind == ListenTarget::Kind::kTls) {
+          absl::StatusOr<const TlsServerContext*> context = DotContext();
+          if (!context.ok()) return context.status();
+          tls = *context;
+        }
         absl::StatusOr<TcpListener*> tcp =
             TcpListener::Open(&loop_, target.address, reuseport, handler_.get(), limits,
-                              {.acl = &config_->acl, .per_client = connection_limits_});
+                              {.acl = &config_->acl, .per_client = connection_limits_}, tls);
         if (!tcp.ok()) return tcp.status();
         tcp_listeners_.push_back(*tcp);
         break;
@@ -110,6 +123,16 @@ absl::Status Worker::Listen() {
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<const TlsServerContext*> Worker::DotContext() {
+  if (dot_context_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<TlsServerContext>> context =
+        TlsServerContext::Create(config_->tls_service_key, config_->tls_service_pem, kAlpnDot);
+    if (!context.ok()) return context.status();
+    dot_context_ = *std::move(context);
+  }
+  return dot_context_.get();
 }
 
 void Worker::Start() {

@@ -21,6 +21,7 @@
 #include "resolver/server/tcp_listener.h"
 #include "resolver/server/udp_listener.h"
 #include "resolver/transport/udp_tcp_transport.h"
+#include "tls/tls_context.h"
 
 namespace rebound {
 
@@ -29,15 +30,16 @@ namespace rebound {
 using StageFactory =
     std::function<std::vector<std::unique_ptr<Stage>>(uv_loop_t* loop, Transport* transport)>;
 
-// One socket every worker binds: a configured interface, for UDP, TCP or (on https-port)
-// DNS over HTTPS.
+// One socket every worker binds: a configured interface, for UDP, TCP, (on https-port) DNS over
+// HTTPS or (on tls-port or a tls-additional-port) DNS over TLS.
 struct ListenTarget {
-  enum class Kind { kUdp, kTcp, kHttps };
+  enum class Kind { kUdp, kTcp, kHttps, kTls };
   Endpoint address;
   Kind kind;
 };
 // What the configuration has each worker listen on: interface: as do-ip4/do-ip6, do-udp and
-// do-tcp allow; an interface on https-port serves DNS over HTTPS only, as in unbound.
+// do-tcp allow; an interface on https-port serves DNS over HTTPS only, and one on a TLS port DNS
+// over TLS only (no UDP, no plain TCP), as in unbound.
 std::vector<ListenTarget> ListenTargets(const Config& config);
 // CheckNobodyListens for every target: call before any worker binds.
 absl::Status CheckNobodyListensOnTargets(const Config& config);
@@ -63,6 +65,8 @@ class Worker {
 
  private:
   void Shutdown();  // on the loop's thread
+  // The DNS over TLS context, loaded on first use; an error names the key or certificate file.
+  absl::StatusOr<const TlsServerContext*> DotContext();
 
   const Config* config_;
   uv_loop_t loop_;
@@ -77,6 +81,9 @@ class Worker {
   std::vector<UdpListener*> udp_listeners_;  // each deletes itself after Close()
   std::vector<TcpListener*> tcp_listeners_;
   std::unique_ptr<HttpsListener> https_;  // relay mode, when an interface is on https-port
+  // tls-service-key and tls-service-pem with ALPN "dot", when an interface is on a TLS port;
+  // shared by this worker's DNS over TLS listeners (tcp_listeners_).
+  std::unique_ptr<TlsServerContext> dot_context_;
 };
 
 }  // namespace rebound

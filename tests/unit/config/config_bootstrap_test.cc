@@ -246,17 +246,17 @@ TEST(ConfigBootstrapTest, InterfaceOnHttpsPortNeedsKeyAndCertificate) {
             "test.conf:4: interface 127.0.0.1@8443 is on https-port 8443 and so serves DNS over "
             "HTTPS, which needs tls-service-key: and tls-service-pem:");
   EXPECT_EQ(ErrorOf("server:\n interface: ::1@443\n tls-service-key: key.pem\n"),
-            "test.conf:3: tls-service-key is given without tls-service-pem; DNS over HTTPS needs "
-            "both the key and the certificate");
+            "test.conf:3: tls-service-key is given without tls-service-pem; DNS over TLS and DNS "
+            "over HTTPS need both the key and the certificate");
   EXPECT_EQ(ErrorOf("server:\n tls-service-pem: cert.pem\n"),
-            "test.conf:2: tls-service-pem is given without tls-service-key; DNS over HTTPS needs "
-            "both the key and the certificate");
+            "test.conf:2: tls-service-pem is given without tls-service-key; DNS over TLS and DNS "
+            "over HTTPS need both the key and the certificate");
 }
 
 TEST(ConfigBootstrapTest, ServiceFilesWithoutAnHttpsInterfaceDrawAWarning) {
   EXPECT_THAT(WarningsOf("server:\n tls-service-key: key.pem\n tls-service-pem: cert.pem\n"),
               ElementsAre("test.conf:3: tls-service-key and tls-service-pem have no effect: no "
-                          "interface is on https-port 443"));
+                          "interface is on https-port 443 or tls-port 853"));
 }
 
 TEST(ConfigBootstrapTest, UnboundHttpsOptionsAreImplemented) {
