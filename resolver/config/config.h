@@ -190,7 +190,8 @@ Config DefaultConfig();
 
 // Reads and checks a config file. Errors read "file:line: what is wrong"; options unbound knows
 // but rebound does not implement are skipped with a "file:line: not supported: NAME" warning
-// appended to `warnings` (which may be null).
+// appended to `warnings` (which may be null), unless doing without them would weaken security,
+// privacy or answers: those are errors (refused_options.h).
 absl::StatusOr<Config> LoadConfigFile(const std::string& path, std::vector<std::string>* warnings);
 
 // As LoadConfigFile, for text already in memory. `filename` is used in messages, and relative

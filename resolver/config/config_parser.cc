@@ -15,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "resolver/config/refused_options.h"
 #include "resolver/config/unbound_options.h"
 
 namespace rebound {
@@ -147,6 +148,8 @@ absl::Status ConfigParser::StartClause(const ConfigLine& line) {
   } else if (line.key == "stub-zone") {
     clause_ = Clause::kStubZone;
     zones_.Begin(ZoneKind::kStub, line);
+  } else if (std::optional<std::string> refusal = ClauseRefusalOf(line.key)) {
+    return line.Error(*refusal);
   } else {
     clause_ = Clause::kSkipped;
     line.Warn(warnings_, absl::StrCat("not supported: ", line.key,
@@ -197,6 +200,9 @@ absl::Status ConfigParser::HandleOption(const ConfigLine& line) {
                                    clause_name_, ":"));
   }
   if (IsUnsupportedUnboundOption(line.key)) {
+    if (std::optional<std::string> refusal = RefusalOf(line.key, line.values)) {
+      return line.Error(*refusal);
+    }
     line.Warn(warnings_, absl::StrCat("not supported: ", line.key));
     return absl::OkStatus();
   }

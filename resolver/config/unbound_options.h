@@ -1,5 +1,6 @@
 // The unbound.conf names rebound knows of but does not implement: they draw a warning, not an
-// error, so an unbound config can be reused as it is.
+// error, so an unbound config can be reused as it is, except for those refused_options.h
+// refuses.
 #ifndef REBOUND_RESOLVER_CONFIG_UNBOUND_OPTIONS_H_
 #define REBOUND_RESOLVER_CONFIG_UNBOUND_OPTIONS_H_
 

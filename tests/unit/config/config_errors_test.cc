@@ -195,7 +195,7 @@ TEST(ConfigErrorsTest, ChecksAcrossOptions) {
 TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
   std::vector<std::string> warnings;
   absl::StatusOr<Config> config = ParseConfigText(
-      "server:\n  port: 5353\n  harden-referral-path: yes\n  prefetch: yes\n"
+      "server:\n  port: 5353\n  harden-referral-path: no\n  prefetch: yes\n"
       "  rrset-roundrobin: yes\n  port: 5354\n",
       "test.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();
@@ -207,7 +207,7 @@ TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
 
 TEST(ConfigErrorsTest, UnsupportedZoneOptionsWarn) {
   EXPECT_THAT(WarningsOf("forward-zone:\n name: .\n forward-addr: 192.0.2.1@853#dns.example\n"
-                         " forward-tls-upstream: yes\n forward-host: dns.example\n"),
+                         " forward-tls-upstream: no\n forward-host: dns.example\n"),
               ElementsAre("test.conf:3: not supported: TLS authentication name 'dns.example' "
                           "(ignored)",
                           "test.conf:4: not supported: forward-tls-upstream",
@@ -222,9 +222,9 @@ remote-control:
   control-enable: yes
   control-interface: 127.0.0.1
   some-future-key: whatever
-auth-zone:
-  name: "."
-  primary: 199.9.14.201
+dnstap:
+  dnstap-enable: yes
+  dnstap-socket-path: "/run/dnstap.sock"
 server:
   verbosity: 2
 )",
@@ -236,7 +236,7 @@ server:
   EXPECT_THAT(warnings,
               ElementsAre("test.conf:3: not supported: remote-control: clause (its options are "
                           "ignored)",
-                          "test.conf:7: not supported: auth-zone: clause (its options are "
+                          "test.conf:7: not supported: dnstap: clause (its options are "
                           "ignored)"));
 }
 
