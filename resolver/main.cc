@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -298,18 +299,30 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
   return absl::OkStatus();
 }
 
-// The main thread only waits for SIGINT or SIGTERM, and trims the heap now and then.
-void WaitForStopSignal() {
+// What the main thread woke up for.
+enum class Wakeup { kStop, kReload };
+
+// The main thread waits for SIGINT or SIGTERM (stop) or SIGHUP (reload), and trims the heap now
+// and then.
+Wakeup WaitForSignal() {
   uv_loop_t* loop = uv_default_loop();
-  uv_signal_t sigint, sigterm;
+  static Wakeup wakeup;
+  wakeup = Wakeup::kStop;
+  uv_signal_t sigint, sigterm, sighup;
   auto on_signal = [](uv_signal_t* handle, int signum) {
-    GuardCallback("signal", [&] { Log(LogLevel::kOps, "signal %d: stopping", signum); });
+    GuardCallback("signal", [&] {
+      wakeup = signum == SIGHUP ? Wakeup::kReload : Wakeup::kStop;
+      Log(LogLevel::kOps, "signal %d: %s", signum,
+          wakeup == Wakeup::kReload ? "reloading the configuration" : "stopping");
+    });
     uv_stop(handle->loop);
   };
   uv_signal_init(loop, &sigint);
   uv_signal_init(loop, &sigterm);
+  uv_signal_init(loop, &sighup);
   uv_signal_start(&sigint, on_signal, SIGINT);
   uv_signal_start(&sigterm, on_signal, SIGTERM);
+  uv_signal_start(&sighup, on_signal, SIGHUP);
   // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
   // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
   uv_timer_t trim;
@@ -317,6 +330,14 @@ void WaitForStopSignal() {
   uv_timer_start(
       &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
   uv_run(loop, UV_RUN_DEFAULT);
+  // The handles are the loop's until closed; the next wait makes new ones.
+  for (uv_handle_t* handle :
+       {reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm),
+        reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&trim)}) {
+    uv_close(handle, nullptr);
+  }
+  uv_run(loop, UV_RUN_NOWAIT);
+  return wakeup;
 }
 
 void LogExitSummary(const Shared& shared) {
@@ -362,7 +383,70 @@ absl::Status FinishStartUp(const Config& config, const std::optional<Account>& a
   return absl::OkStatus();
 }
 
-int Run(const Config& config) {
+// The parts of Shared a configuration decides, all but the caches, which a reload keeps. Call
+// with no worker running: the stages point into them.
+absl::Status Configure(const Config& config, Shared* shared) {
+  shared->iterator_options = IteratorOptionsFrom(config);
+  shared->dns64 = Dns64OptionsFrom(config);
+  if (shared->bootstrap) shared->bootstrap->memory->Flush();  // what the relays answered stays
+  shared->bootstrap.reset();
+  shared->packets.reset();  // rendered responses may hold what the old configuration said
+  if (absl::Status s = SetUpDelegations(config, shared); !s.ok()) return s;
+  return SetUpBootstrap(config, shared);
+}
+
+// One configuration's workers, bound and ready to start.
+struct Serving {
+  Serving(LocalZones zones, const Config& config)
+      : local_zones(std::move(zones)), connection_limits(config.tcp_connection_limits) {}
+  ~Serving() {
+    for (auto& worker : workers) worker->Stop();
+  }
+  void Start() {
+    for (auto& worker : workers) worker->Start();
+  }
+
+  LocalZones local_zones;
+  // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
+  ConnectionLimits connection_limits;
+  std::vector<std::unique_ptr<Worker>> workers;
+};
+
+// Configures `shared` for `config` and binds its workers. `config` must outlive them.
+absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Shared* shared) {
+  if (absl::Status s = Configure(config, shared); !s.ok()) return s;
+  // Before any worker binds: SO_REUSEPORT would otherwise let rebound share a port with a
+  // resolver left running, splitting its clients' queries between the two.
+  if (absl::Status s = CheckNobodyListensOnTargets(config); !s.ok()) return s;
+  absl::StatusOr<LocalZones> local_zones = LocalZones::Build(config.local_zones);
+  CHECK(local_zones.ok());  // checked when the config was read
+  auto serving = std::make_unique<Serving>(*std::move(local_zones), config);
+  for (int i = 0; i < config.num_threads; ++i) {
+    serving->workers.push_back(std::make_unique<Worker>(
+        &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
+        &serving->connection_limits, &serving->local_zones));
+    if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
+  }
+  return serving;
+}
+
+// SIGHUP: the file read again; nullopt (and the old configuration kept) when it has an error.
+std::optional<Config> ReadForReload(const std::string& path) {
+  std::vector<std::string> warnings;
+  absl::StatusOr<Config> config = LoadConfigFile(path, &warnings);
+  for (const std::string& w : warnings) Log(LogLevel::kError, "reload: warning: %s", w);
+  if (!config.ok()) {
+    Log(LogLevel::kError, "reload: %s; the running configuration stays", config.status().message());
+    return std::nullopt;
+  }
+  FitDescriptorLimit(&*config);
+  return *std::move(config);
+}
+
+// Runs with the configuration read from `path` until SIGINT or SIGTERM. SIGHUP reads the file
+// again and restarts the workers with it, keeping the RRset, negative and infra caches (unbound
+// flushes them); if the new one cannot start, the old one runs again.
+int Run(const std::string& path, Config config) {
   // A peer that resets a TCP or HTTPS connection must not kill the daemon: libuv's write(2)
   // then fails with EPIPE instead.
   signal(SIGPIPE, SIG_IGN);
@@ -371,7 +455,7 @@ int Run(const Config& config) {
     Log(LogLevel::kError, "%s", account.status().message());
     return 1;
   }
-
+  // The caches are sized once, at start.
   Shared shared{
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
                                    .min_ttl = config.cache_min_ttl,
@@ -382,50 +466,51 @@ int Run(const Config& config) {
                     SystemClock::Get()),
       InfraCache(InfraCacheOptions{}, SystemClock::Get()),
       nullptr,
-      IteratorOptionsFrom(config),
-      Dns64OptionsFrom(config)};
-  // Checked when the config was read, so building it again cannot fail.
-  absl::StatusOr<LocalZones> local_zones = LocalZones::Build(config.local_zones);
-  CHECK(local_zones.ok());
-  if (absl::Status s = SetUpDelegations(config, &shared); !s.ok()) {
-    Log(LogLevel::kError, "%s", s.message());
+      IteratorOptions{},
+      std::nullopt};
+  absl::StatusOr<std::unique_ptr<Serving>> serving = BindWorkers(config, &shared);
+  if (!serving.ok()) {
+    Log(LogLevel::kError, "%s", serving.status().message());
     return 1;
-  }
-  if (absl::Status s = SetUpBootstrap(config, &shared); !s.ok()) {
-    Log(LogLevel::kError, "%s", s.message());
-    return 1;
-  }
-
-  // Before any worker binds: SO_REUSEPORT would otherwise let rebound share a port with a
-  // resolver left running, splitting its clients' queries between the two.
-  if (absl::Status s = CheckNobodyListensOnTargets(config); !s.ok()) {
-    Log(LogLevel::kError, "%s", s.message());
-    return 1;
-  }
-  // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
-  ConnectionLimits connection_limits(config.tcp_connection_limits);
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int i = 0; i < config.num_threads; ++i) {
-    workers.push_back(std::make_unique<Worker>(&config, SystemClock::Get(),
-                                               MakeStageFactory(&shared), shared.Packets(config),
-                                               &connection_limits, &*local_zones));
-    if (absl::Status s = workers.back()->Listen(); !s.ok()) {
-      Log(LogLevel::kError, "%s", s.ToString());
-      return 1;
-    }
   }
   if (absl::Status s = FinishStartUp(config, *account); !s.ok()) {
     Log(LogLevel::kError, "%s", s.message());
     return 1;
   }
-  for (auto& worker : workers) worker->Start();
+  // Logged before the first answer can go out, so that a log read once rebound answers has it.
   Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,
       config.num_threads, static_cast<int>(config.interfaces.size()));
+  (*serving)->Start();
 
-  WaitForStopSignal();
+  while (WaitForSignal() == Wakeup::kReload) {
+    std::optional<Config> next = ReadForReload(path);
+    if (!next.has_value()) continue;
+    serving->reset();  // the workers stop before what they point to changes
+    Config previous = std::exchange(config, *std::move(next));
+    serving = BindWorkers(config, &shared);
+    if (!serving.ok()) {
+      Log(LogLevel::kError, "reload: %s; the previous configuration runs again",
+          serving.status().message());
+      config = std::move(previous);
+      serving = BindWorkers(config, &shared);
+      if (!serving.ok()) {
+        Log(LogLevel::kError, "reload: %s", serving.status().message());
+        return 1;
+      }
+    }
+    if (config.username != previous.username || config.pidfile != previous.pidfile ||
+        config.directory != previous.directory || config.logfile != previous.logfile ||
+        config.verbosity != previous.verbosity) {
+      Log(LogLevel::kError,
+          "reload: username, pidfile, directory, logfile and verbosity take effect at the next "
+          "start");
+    }
+    Log(LogLevel::kOps, "reloaded: %d thread(s), %d interface(s)", config.num_threads,
+        static_cast<int>(config.interfaces.size()));
+    (*serving)->Start();
+  }
 
-  for (auto& worker : workers) worker->Stop();
-  workers.clear();
+  serving->reset();
   LogExitSummary(shared);
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   if (const uint64_t escaped = EscapedExceptions(); escaped > 0) {
@@ -487,7 +572,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   FitDescriptorLimit(&*config);
-  return Run(*config);
+  return Run(config_path, *std::move(config));
 }
 
 }  // namespace

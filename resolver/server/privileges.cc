@@ -1,7 +1,10 @@
 #include "resolver/server/privileges.h"
 
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,10 +42,30 @@ absl::Status DropPrivileges(const Account& account) {
   };
   if (initgroups(account.name.c_str(), account.gid) != 0) return failed("initgroups");
   if (setgid(account.gid) != 0) return failed("setgid");
+  // setuid clears every capability unless told to keep them; then all but one go.
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return failed("prctl(PR_SET_KEEPCAPS)");
   if (setuid(account.uid) != 0) return failed("setuid");
+  if (absl::Status s = KeepOnlyBindCapability(); !s.ok()) {
+    return absl::InternalError(absl::StrCat("username: ", account.name, ": ", s.message()));
+  }
+  prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
   // A partial drop is worse than none: it would look done.
   if (account.uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
     return absl::InternalError(absl::StrCat("username: ", account.name, ": root came back"));
+  }
+  return absl::OkStatus();
+}
+
+// A reload (SIGHUP) binds its listeners again, after the drop: CAP_NET_BIND_SERVICE, and nothing
+// else, stays (capabilities(7)), as systemd's AmbientCapabilities=CAP_NET_BIND_SERVICE gives it to
+// a service that never had root. (unbound keeps its sockets open instead.)
+absl::Status KeepOnlyBindCapability() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  data[CAP_NET_BIND_SERVICE / 32].effective = 1u << (CAP_NET_BIND_SERVICE % 32);
+  data[CAP_NET_BIND_SERVICE / 32].permitted = 1u << (CAP_NET_BIND_SERVICE % 32);
+  if (syscall(SYS_capset, &header, data) != 0) {
+    return absl::InternalError(absl::StrCat("capset: ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }

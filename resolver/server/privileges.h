@@ -26,7 +26,11 @@ absl::StatusOr<Account> LookUpAccount(const std::string& username);
 // setuid, in that order), and checks that root cannot be regained. When the process already runs
 // as that user there is nothing to do; as any other non-root user it cannot change, and that is
 // an error naming the way out.
+// Of root's capabilities only CAP_NET_BIND_SERVICE is kept, so that a reload can bind port 53.
 absl::Status DropPrivileges(const Account& account);
+
+// Leaves the process CAP_NET_BIND_SERVICE (effective and permitted) and no other capability.
+absl::Status KeepOnlyBindCapability();
 
 }  // namespace rebound
 
