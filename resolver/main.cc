@@ -378,6 +378,11 @@ absl::Status FinishStartUp(const Config& config, const std::optional<Account>& a
     }
   }
   if (!account.has_value()) return absl::OkStatus();
+  if (config.bootstrap.mode != BootstrapMode::kNo && !config.bootstrap.state_file.empty()) {
+    if (absl::Status s = MakeDirectoryWritableFor(config.bootstrap.state_file, *account); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("bootstrap-state-file: ", s.message()));
+    }
+  }
   if (absl::Status s = DropPrivileges(*account); !s.ok()) return s;
   Log(LogLevel::kOps, "running as user %s (uid %d)", account->name, static_cast<int>(account->uid));
   return absl::OkStatus();

@@ -4,11 +4,13 @@
 #include <linux/capability.h>
 #include <pwd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -54,6 +56,29 @@ absl::Status DropPrivileges(const Account& account) {
     return absl::InternalError(absl::StrCat("username: ", account.name, ": root came back"));
   }
   return absl::OkStatus();
+}
+
+absl::Status MakeDirectoryWritableFor(const std::string& file, const Account& account) {
+  std::string dir = std::filesystem::path(file).parent_path().string();
+  if (dir.empty()) dir = ".";
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT || mkdir(dir.c_str(), 0750) != 0 ||
+        chown(dir.c_str(), account.uid, account.gid) != 0) {
+      return absl::InternalError(
+          absl::StrCat("cannot make ", dir, " for ", account.name, ": ", std::strerror(errno)));
+    }
+    return absl::OkStatus();
+  }
+  // The owner's, the group's or everyone's write bit, whichever applies to the account (as
+  // access(2) would decide it for that user, ACLs aside).
+  const mode_t write_bit = st.st_uid == account.uid   ? S_IWUSR
+                           : st.st_gid == account.gid ? S_IWGRP
+                                                      : S_IWOTH;
+  if (account.uid == 0 || (st.st_mode & write_bit) != 0) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      dir, " is not writable by user ", account.name, ", which rebound runs as (username:); ",
+      "make it theirs (chown ", account.name, " ", dir, ") or name a file elsewhere"));
 }
 
 // A reload (SIGHUP) binds its listeners again, after the drop: CAP_NET_BIND_SERVICE, and nothing

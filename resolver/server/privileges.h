@@ -29,6 +29,11 @@ absl::StatusOr<Account> LookUpAccount(const std::string& username);
 // Of root's capabilities only CAP_NET_BIND_SERVICE is kept, so that a reload can bind port 53.
 absl::Status DropPrivileges(const Account& account);
 
+// A file rebound rewrites while it runs as `account` (bootstrap-state-file, replaced by a rename
+// in its directory): its directory is made if missing, owned by the account; an existing one the
+// account cannot write to is an error naming the way out. Call as root, before the drop.
+absl::Status MakeDirectoryWritableFor(const std::string& file, const Account& account);
+
 // Leaves the process CAP_NET_BIND_SERVICE (effective and permitted) and no other capability.
 absl::Status KeepOnlyBindCapability();
 
