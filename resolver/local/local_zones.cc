@@ -1,6 +1,7 @@
 #include "resolver/local/local_zones.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -221,10 +222,30 @@ std::pair<const std::string*, const LocalZones::Zone*> LocalZones::FindZone(
   }
 }
 
+bool LocalZones::MayHold(std::span<const uint8_t> qname) const {
+  if (has_root_zone_) return true;
+  // The last label, lowercased on the stack: every query pays for this, and most names are
+  // under no local zone's top label (com., net., ...), so they allocate nothing.
+  size_t at = 0;
+  while (at < qname.size() && qname[at] != 0) {
+    const size_t next = at + 1 + qname[at];
+    if (next >= qname.size()) return false;
+    if (qname[next] == 0) {
+      std::array<char, 1 + 63 + 1> top;
+      const size_t size = next + 1 - at;
+      if (size > top.size()) return false;
+      for (size_t i = 0; i < size; ++i) top[i] = absl::ascii_tolower(qname[at + i]);
+      return top_labels_.contains(absl::string_view(top.data(), size));
+    }
+    at = next;
+  }
+  return false;  // the root
+}
+
 LocalAnswer LocalZones::Answer(std::span<const uint8_t> qname, uint16_t qtype,
                                uint16_t qclass) const {
   LocalAnswer out;
-  if (qclass != LDNS_RR_CLASS_IN || zones_.empty()) return out;
+  if (qclass != LDNS_RR_CLASS_IN || !MayHold(qname)) return out;
   const std::string key = LowerWireName(qname);
   auto [zone_key, zone] = FindZone(key);
   if (zone == nullptr) return out;

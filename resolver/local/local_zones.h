@@ -91,6 +91,9 @@ class LocalZones {
   LocalZones() = default;
   absl::Status AddZone(const std::string& name, LocalZoneType type, absl::string_view where);
   absl::Status AddRecord(absl::string_view text, absl::string_view where);
+  // False when no zone can be at or above `qname` (wire form, any case): its last label is no
+  // zone's. Allocates nothing.
+  bool MayHold(std::span<const uint8_t> qname) const;
   // The most specific zone at or above `key` (a lowercase wire name), with its own key.
   std::pair<const std::string*, const Zone*> FindZone(absl::string_view key) const;
   // unbound's local_data_answer: the zone's data, if it answers the question.

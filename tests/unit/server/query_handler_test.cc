@@ -631,5 +631,23 @@ TEST_F(QueryHandlerLocalZonesTest, LocalDataAndDefaultZonesAreAnsweredAuthoritat
   EXPECT_EQ(stage_.calls, 1);
 }
 
+// The default zones are always there: a name under none of them must still cost no allocation
+// on the packet cache's fast path.
+TEST_F(QueryHandlerLocalZonesTest, ANameUnderNoLocalZoneStillHitsTheCacheWithoutAllocating) {
+  const std::vector<uint8_t> query =
+      Wire({.name = "www.a-rather-long-name.com.", .edns_size = 1232});
+  const size_t before_miss = AllocationCount();
+  ASSERT_TRUE(AskRaw(query).has_value());
+  if (AllocationCount() == before_miss) GTEST_SKIP() << "operator new is not counted here";
+  std::vector<uint8_t> out(1232);
+  const size_t before = AllocationCount();
+  const QueryHandler::Handled handled =
+      local_handler_.Handle(query, {*Endpoint::Parse(kPlainClient, 0), false}, out,
+                            [] { return QueryHandler::Reply([](std::vector<uint8_t>) {}); });
+  EXPECT_EQ(handled.outcome, QueryHandler::Outcome::kAnswered);
+  EXPECT_EQ(AllocationCount() - before, 0u);
+  EXPECT_EQ(local_handler_.stats().packet_cache_hits, 1u);
+}
+
 }  // namespace
 }  // namespace rebound
