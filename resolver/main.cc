@@ -284,10 +284,14 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
       return s;
     }
   }
-  // A local zone's names that it leaves to resolution (transparent types) are the user's too.
+  // A local zone's names that it leaves to resolution (transparent types), and the private
+  // domains, are the user's network's: never a public relay's business.
+  std::vector<std::string> private_names = config.private_domains;
   for (const LocalZonesConfig::Zone& zone : config.local_zones.zones) {
-    if (zone.type == LocalZoneType::kNoDefault) continue;
-    if (absl::Status s = shared->bootstrap->scope.AddConfiguredZone(zone.name, false); !s.ok()) {
+    if (zone.type != LocalZoneType::kNoDefault) private_names.push_back(zone.name);
+  }
+  for (const std::string& name : private_names) {
+    if (absl::Status s = shared->bootstrap->scope.AddConfiguredZone(name, false); !s.ok()) {
       return s;
     }
   }

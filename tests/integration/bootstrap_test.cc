@@ -286,6 +286,24 @@ TEST_F(BootstrapTest, ANameTheUserForwardsNeverGoesToTheRelayUnlessAllowed) {
   }
 }
 
+// Names of the user's own network, a private-domain or a local-zone left to resolution, are not
+// handed to a public relay either, even when ordinary DNS cannot be reached at all.
+TEST_F(BootstrapTest, PrivateDomainsAndLocalZonesNeverGoToTheRelay) {
+  for (const char* line :
+       {"  private-domain: beta.example.\n", "  local-zone: \"beta.example.\" typetransparent\n"}) {
+    SCOPED_TRACE(line);
+    const std::string listen = "127.0.0.46";
+    auto rebound = Start("private-kept", listen,
+                         BootstrapConfig(listen, WriteRootHints("private-kept", kBlackHoleRoot),
+                                         {RelayLine(kRelayV4)}, line));
+    ASSERT_NE(rebound, nullptr);
+    absl::StatusOr<LdnsPktPtr> reply = Dig(listen, kRelayedName);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_EQ(ldns_pkt_get_rcode(reply->get()), LDNS_RCODE_SERVFAIL)
+        << "the user's own name was answered by the relay: " << PacketToString(reply->get());
+  }
+}
+
 TEST_F(BootstrapTest, AnswersFromAuthoritiesNeverGoToTheRelay) {
   // Ordinary DNS works: the hierarchy's root.
   auto rebound =
