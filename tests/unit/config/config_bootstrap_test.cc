@@ -15,6 +15,7 @@
 #include "resolver/config/config.h"
 #include "resolver/config/server_clause.h"
 #include "resolver/config/unbound_options.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
@@ -25,24 +26,6 @@ using ::testing::IsEmpty;
 constexpr const char* kCloudflare6 = "2606:4700:4700::1111 443 cloudflare-dns.com doh /dns-query";
 
 Relay R(const char* line) { return *ParseRelayLine(line); }
-
-Config MustParse(const std::string& text, std::vector<std::string>* warnings = nullptr) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return config.ok() ? *config : Config{};
-}
-
-std::vector<std::string> WarningsOf(const std::string& text) {
-  std::vector<std::string> warnings;
-  MustParse(text, &warnings);
-  return warnings;
-}
-
-std::string ErrorOf(const std::string& text) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", nullptr);
-  EXPECT_FALSE(config.ok()) << "parsed:\n" << text;
-  return config.ok() ? "" : std::string(config.status().message());
-}
 
 std::vector<Relay> BuiltInPlus(const std::vector<Relay>& extra) {
   std::vector<Relay> relays = BuiltInRelays();

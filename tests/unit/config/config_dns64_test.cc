@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/config/config.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
@@ -17,25 +18,6 @@ using ::testing::StartsWith;
 
 Nat64Prefix P(const char* text) { return *Nat64Prefix::Parse(text); }
 AddressRange R(const char* text) { return *AddressRange::Parse(text); }
-
-// Parses `text` as test.conf; fails the test (and returns a default Config) if it does not parse.
-Config MustParse(const std::string& text, std::vector<std::string>* warnings = nullptr) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return config.ok() ? *config : Config{};
-}
-
-std::vector<std::string> WarningsOf(const std::string& text) {
-  std::vector<std::string> warnings;
-  MustParse(text, &warnings);
-  return warnings;
-}
-
-std::string ErrorOf(const std::string& text) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", nullptr);
-  EXPECT_FALSE(config.ok()) << "parsed:\n" << text;
-  return config.ok() ? "" : std::string(config.status().message());
-}
 
 TEST(ConfigDns64Test, Defaults) {
   const Dns64Config d;

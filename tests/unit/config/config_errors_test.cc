@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/config/config.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
@@ -14,20 +15,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
-
-// The error message of parsing `text` as test.conf; fails the test if it parsed.
-std::string ErrorOf(const std::string& text) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", nullptr);
-  EXPECT_FALSE(config.ok()) << "parsed:\n" << text;
-  return config.ok() ? "" : std::string(config.status().message());
-}
-
-std::vector<std::string> WarningsOf(const std::string& text) {
-  std::vector<std::string> warnings;
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", &warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return warnings;
-}
 
 TEST(ConfigErrorsTest, UnknownOption) {
   EXPECT_EQ(ErrorOf("server:\n  frobnicate: yes\n"), "test.conf:2: unknown option 'frobnicate'");

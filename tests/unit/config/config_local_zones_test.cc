@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/config/config.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
@@ -15,20 +16,8 @@ using ::testing::IsEmpty;
 using Zone = LocalZonesConfig::Zone;
 using Data = LocalZonesConfig::Data;
 
-Config MustParse(const std::string& text) {
-  std::vector<std::string> warnings;
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", &warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  EXPECT_THAT(warnings, IsEmpty());
-  return config.ok() ? *config : Config{};
-}
-
-std::string ErrorOf(const std::string& text) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", nullptr);
-  return config.ok() ? "ok" : std::string(config.status().message());
-}
-
 TEST(ConfigLocalZonesTest, ReadsZonesDataAndPtrShorthand) {
+  std::vector<std::string> warnings;
   Config c = MustParse(
       "server:\n"
       "  local-zone: \"Home.Lan\" static\n"
@@ -37,7 +26,9 @@ TEST(ConfigLocalZonesTest, ReadsZonesDataAndPtrShorthand) {
       "  local-data-ptr: \"192.168.1.1 router.home.lan.\"\n"
       "  local-data-ptr: \"2001:db8::4 7200 www.example.com\"\n"
       "  local-zone: \"test.\" nodefault\n"
-      "  unblock-lan-zones: yes\n");
+      "  unblock-lan-zones: yes\n",
+      &warnings);
+  EXPECT_THAT(warnings, IsEmpty());
   EXPECT_THAT(c.local_zones.zones,
               ElementsAre(Zone{"home.lan.", LocalZoneType::kStatic, "test.conf:2"},
                           Zone{"test.", LocalZoneType::kNoDefault, "test.conf:7"}));

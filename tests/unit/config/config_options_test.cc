@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/config/config.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
@@ -18,12 +19,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 Endpoint Ep(const char* text) { return *Endpoint::Parse(text, 53); }
-
-Config MustParse(const std::string& text, std::vector<std::string>* warnings = nullptr) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return config.ok() ? *config : Config{};
-}
 
 TEST(ConfigOptionsTest, EmptyFileGivesDefaults) {
   std::vector<std::string> warnings;

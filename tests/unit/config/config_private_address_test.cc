@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/config/config.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
@@ -15,18 +16,6 @@ using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
 AddressRange R(const char* text) { return *AddressRange::Parse(text); }
-
-Config MustParse(const std::string& text, std::vector<std::string>* warnings = nullptr) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return config.ok() ? *config : Config{};
-}
-
-std::string ErrorOf(const std::string& text) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", nullptr);
-  EXPECT_FALSE(config.ok()) << "parsed:\n" << text;
-  return config.ok() ? "" : std::string(config.status().message());
-}
 
 TEST(ConfigPrivateAddressTest, NoneByDefault) {
   EXPECT_THAT(Config{}.private_addresses, IsEmpty());

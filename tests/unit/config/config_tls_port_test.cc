@@ -9,24 +9,13 @@
 #include "resolver/config/config.h"
 #include "resolver/config/server_clause.h"
 #include "resolver/config/unbound_options.h"
+#include "tests/unit/config/parse_text.h"
 
 namespace rebound {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-Config MustParse(const std::string& text, std::vector<std::string>* warnings = nullptr) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", warnings);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return config.ok() ? *config : Config{};
-}
-
-std::string ErrorOf(const std::string& text) {
-  absl::StatusOr<Config> config = ParseConfigText(text, "test.conf", nullptr);
-  EXPECT_FALSE(config.ok()) << "parsed:\n" << text;
-  return config.ok() ? "" : std::string(config.status().message());
-}
 
 TEST(ConfigTlsPortTest, Defaults) {
   const Config c = DefaultConfig();
