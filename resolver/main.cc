@@ -39,6 +39,7 @@
 #include "resolver/iterator/root_hints.h"
 #include "resolver/server/descriptor_limit.h"
 #include "resolver/server/privileges.h"
+#include "resolver/server/service_notify.h"
 #include "resolver/server/worker.h"
 #include "tls/tls_context.h"
 
@@ -298,12 +299,26 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
   return absl::OkStatus();
 }
 
-// The main thread only waits for SIGINT or SIGTERM, and trims the heap now and then.
-void WaitForStopSignal() {
+// Reports to systemd under Type=notify (sd_notify(3)); a failure to report is logged, and
+// rebound serves on: the service manager's timeout is the judge of a start nobody heard of.
+void TellServiceManager(absl::string_view state) {
+  if (absl::Status s = NotifyServiceManager(state); !s.ok()) {
+    Log(LogLevel::kError, "warning: %s", s.message());
+  }
+}
+
+// The main thread only waits for SIGINT or SIGTERM, and trims the heap now and then. `ready` goes
+// to the service manager once the signals are caught: systemd may send SIGTERM as soon as it has
+// READY=1, which must then be a clean stop, not a kill.
+void WaitForStopSignal(absl::string_view ready) {
   uv_loop_t* loop = uv_default_loop();
   uv_signal_t sigint, sigterm;
   auto on_signal = [](uv_signal_t* handle, int signum) {
-    GuardCallback("signal", [&] { Log(LogLevel::kOps, "signal %d: stopping", signum); });
+    GuardCallback("signal", [&] {
+      Log(LogLevel::kOps, "signal %d: stopping", signum);
+      // STOPPING=1 first: systemd then knows the exit that follows is the stop it asked for.
+      TellServiceManager("STOPPING=1\nSTATUS=stopping");
+    });
     uv_stop(handle->loop);
   };
   uv_signal_init(loop, &sigint);
@@ -316,6 +331,7 @@ void WaitForStopSignal() {
   uv_timer_init(loop, &trim);
   uv_timer_start(
       &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
+  TellServiceManager(ready);
   uv_run(loop, UV_RUN_DEFAULT);
 }
 
@@ -421,8 +437,11 @@ int Run(const Config& config) {
   for (auto& worker : workers) worker->Start();
   Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,
       config.num_threads, static_cast<int>(config.interfaces.size()));
-
-  WaitForStopSignal();
+  // Every listener is bound and root is dropped: from here a client is answered, which is what
+  // READY=1 promises to the units ordered after rebound (sd_notify(3), systemd.service(5)
+  // Type=notify).
+  WaitForStopSignal(absl::StrCat("READY=1\nSTATUS=serving on ", config.interfaces.size(),
+                                 " interface(s) with ", config.num_threads, " thread(s)"));
 
   for (auto& worker : workers) worker->Stop();
   workers.clear();
