@@ -46,7 +46,8 @@
 namespace rebound {
 namespace {
 
-constexpr char kDefaultConfigPath[] = "/etc/rebound/rebound.conf";
+// Where `cmake --install` puts the example config (CMakeLists.txt, CMAKE_INSTALL_SYSCONFDIR).
+constexpr char kDefaultConfigPath[] = REBOUND_CONFIG_FILE;
 
 void PrintUsage(std::FILE* to) {
   std::fprintf(to,
