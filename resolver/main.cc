@@ -308,9 +308,9 @@ void TellServiceManager(absl::string_view state) {
   }
 }
 
-// The main thread only waits for SIGINT or SIGTERM, and trims the heap now and then. `ready` goes
-// to the service manager once the signals are caught: systemd may send SIGTERM as soon as it has
-// READY=1, which must then be a clean stop, not a kill.
+// The main thread only waits for SIGINT or SIGTERM, reopens the log on SIGUSR1, and trims the
+// heap now and then. `ready` goes to the service manager once the signals are caught: systemd
+// may send SIGTERM as soon as it has READY=1, which must then be a clean stop, not a kill.
 void WaitForStopSignal(absl::string_view ready) {
   uv_loop_t* loop = uv_default_loop();
   uv_signal_t sigint, sigterm;
@@ -326,6 +326,22 @@ void WaitForStopSignal(absl::string_view ready) {
   uv_signal_init(loop, &sigterm);
   uv_signal_start(&sigint, on_signal, SIGINT);
   uv_signal_start(&sigterm, on_signal, SIGTERM);
+  // SIGUSR1 reopens the log file, as in unbound: logrotate renames the file, sends the signal,
+  // and the lines after it go to a new file at the configured path.
+  uv_signal_t sigusr1;
+  uv_signal_init(loop, &sigusr1);
+  uv_signal_start(
+      &sigusr1,
+      [](uv_signal_t*, int) {
+        GuardCallback("signal", [] {
+          if (absl::Status s = ReopenLog(); !s.ok()) {
+            Log(LogLevel::kError, "SIGUSR1: %s; logging on to the file as it was", s.message());
+            return;
+          }
+          Log(LogLevel::kOps, "SIGUSR1: log reopened");
+        });
+      },
+      SIGUSR1);
   // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
   // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
   uv_timer_t trim;

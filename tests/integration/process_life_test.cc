@@ -1,5 +1,6 @@
 // The daemon's life as a service manager and an unbound user see it (issue 16): systemd's
-// notify protocol (sd_notify(3): READY=1 once rebound answers, STOPPING=1 when told to stop).
+// notify protocol (sd_notify(3): READY=1 once rebound answers, STOPPING=1 when told to stop),
+// and the log file reopened on SIGUSR1 after logrotate has moved it away.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +32,7 @@ namespace rebound::integration {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kListen[] = "127.0.0.15";
 
@@ -68,6 +71,13 @@ class FakeServiceManager {
   int fd_;
   bool bound_ = false;
 };
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 
 int RunningUid(pid_t pid) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
@@ -142,6 +152,38 @@ TEST_F(ProcessLifeTest, NotifiesReadyAfterDroppingRootOnAnAbstractSocket) {
   ASSERT_THAT(ready, HasSubstr("READY=1")) << rebound->LogTail();
   EXPECT_EQ(RunningUid(rebound->pid()), nobody_uid) << "READY=1 before root was dropped";
   ExpectStoppingOnSigterm(&manager, &*rebound);
+}
+
+// logrotate's way (unbound.conf(5), logfile:): the file is renamed, SIGUSR1 sent, and rebound
+// goes on logging to a new file at the configured path, not to the renamed one.
+TEST_F(ProcessLifeTest, SigusrOneReopensTheLogFileAfterARename) {
+  const std::string log = hierarchy().dir() + "/rotated.log";
+  const std::string moved = log + ".1";
+  absl::StatusOr<std::unique_ptr<Subprocess>> rebound = StartRebound(
+      REBOUND_BINARY, hierarchy(), "rotated",
+      RecursiveServerConfig(hierarchy(), kListen) + absl::StrCat("  logfile: \"", log, "\"\n"),
+      EndpointAt(kListen));
+  ASSERT_TRUE(rebound.ok()) << rebound.status();
+  ASSERT_EQ(rename(log.c_str(), moved.c_str()), 0) << std::strerror(errno);
+  ASSERT_TRUE((*rebound)->Signal(SIGUSR1).ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (access(log.c_str(), F_OK) != 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(access(log.c_str(), F_OK), 0) << "no new log file\n" << Read(moved);
+  absl::StatusOr<LdnsPktPtr> reply = Query(EndpointAt(kListen), names::kV4Only, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(reply.ok()) << reply.status() << "\n" << (*rebound)->LogTail();
+  EXPECT_EQ(ldns_pkt_get_rcode(reply->get()), LDNS_RCODE_NOERROR);
+  const int status = (*rebound)->Stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << DescribeWaitStatus(status);
+
+  const std::string before = Read(moved);
+  const std::string after = Read(log);
+  EXPECT_THAT(before, HasSubstr(" started: "));
+  EXPECT_THAT(before, Not(HasSubstr("rebound stopped"))) << "logged on to the renamed file";
+  EXPECT_THAT(after, HasSubstr("SIGUSR1: log reopened"));
+  EXPECT_THAT(after, HasSubstr("rebound stopped"));
+  EXPECT_THAT(after, Not(HasSubstr(" started: ")));
 }
 
 }  // namespace
