@@ -1,6 +1,7 @@
 // The daemon's life as a service manager and an unbound user see it (issue 16): systemd's
 // notify protocol (sd_notify(3): READY=1 once rebound answers, STOPPING=1 when told to stop),
-// and the log file reopened on SIGUSR1 after logrotate has moved it away.
+// the log file reopened on SIGUSR1 after logrotate has moved it away, and unbound's per-query
+// log lines.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -184,6 +185,23 @@ TEST_F(ProcessLifeTest, SigusrOneReopensTheLogFileAfterARename) {
   EXPECT_THAT(after, HasSubstr("SIGUSR1: log reopened"));
   EXPECT_THAT(after, HasSubstr("rebound stopped"));
   EXPECT_THAT(after, Not(HasSubstr(" started: ")));
+}
+
+// log-queries and log-replies as an unbound user has them (unbound.conf(5)): a line per query
+// and per reply, in unbound's words, even at verbosity 0.
+TEST_F(ProcessLifeTest, LogQueriesAndLogRepliesWriteUnboundsLines) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+      StartRebound(REBOUND_BINARY, hierarchy(), "query-lines",
+                   RecursiveServerConfig(hierarchy(), kListen) +
+                       "  verbosity: 0\n  log-queries: yes\n  log-replies: yes\n",
+                   EndpointAt(kListen));
+  ASSERT_TRUE(rebound.ok()) << rebound.status();
+  absl::StatusOr<LdnsPktPtr> reply = Query(EndpointAt(kListen), names::kV4Only, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  const std::string log = Read((*rebound)->log_path());
+  EXPECT_THAT(log, HasSubstr(absl::StrCat("rebound[info]: 127.0.0.1 ", names::kV4Only, " A IN\n")));
+  EXPECT_THAT(
+      log, HasSubstr(absl::StrCat("rebound[info]: 127.0.0.1 ", names::kV4Only, " A IN NOERROR ")));
 }
 
 }  // namespace
