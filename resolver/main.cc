@@ -40,13 +40,15 @@
 #include "resolver/iterator/root_hints.h"
 #include "resolver/server/descriptor_limit.h"
 #include "resolver/server/privileges.h"
+#include "resolver/server/service_notify.h"
 #include "resolver/server/worker.h"
 #include "tls/tls_context.h"
 
 namespace rebound {
 namespace {
 
-constexpr char kDefaultConfigPath[] = "/etc/rebound/rebound.conf";
+// Where `cmake --install` puts the example config (CMakeLists.txt, CMAKE_INSTALL_SYSCONFDIR).
+constexpr char kDefaultConfigPath[] = REBOUND_CONFIG_FILE;
 
 void PrintUsage(std::FILE* to) {
   std::fprintf(to,
@@ -303,21 +305,34 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
   return absl::OkStatus();
 }
 
+// Reports to systemd under Type=notify (sd_notify(3)); a failure to report is logged, and
+// rebound serves on: the service manager's timeout is the judge of a start nobody heard of.
+void TellServiceManager(absl::string_view state) {
+  if (absl::Status s = NotifyServiceManager(state); !s.ok()) {
+    Log(LogLevel::kError, "warning: %s", s.message());
+  }
+}
+
 // What the main thread woke up for.
 enum class Wakeup { kStop, kReload };
 
-// The main thread waits for SIGINT or SIGTERM (stop) or SIGHUP (reload), and trims the heap now
-// and then.
-Wakeup WaitForSignal() {
+// The main thread waits for SIGINT or SIGTERM (stop) or SIGHUP (reload), reopens the log on
+// SIGUSR1, and trims the heap now and then. `ready` goes to the service manager once the signals
+// are caught: systemd may send SIGTERM as soon as it has READY=1, which must then be a clean
+// stop, not a kill.
+Wakeup WaitForSignal(absl::string_view ready) {
   uv_loop_t* loop = uv_default_loop();
   static Wakeup wakeup;
   wakeup = Wakeup::kStop;
-  uv_signal_t sigint, sigterm, sighup;
+  uv_signal_t sigint, sigterm, sighup, sigusr1;
   auto on_signal = [](uv_signal_t* handle, int signum) {
     GuardCallback("signal", [&] {
       wakeup = signum == SIGHUP ? Wakeup::kReload : Wakeup::kStop;
       Log(LogLevel::kOps, "signal %d: %s", signum,
           wakeup == Wakeup::kReload ? "reloading the configuration" : "stopping");
+      // First, so that systemd knows the exit or restart that follows is the one it asked for.
+      TellServiceManager(wakeup == Wakeup::kReload ? "RELOADING=1\nSTATUS=reloading"
+                                                   : "STOPPING=1\nSTATUS=stopping");
     });
     uv_stop(handle->loop);
   };
@@ -327,17 +342,34 @@ Wakeup WaitForSignal() {
   uv_signal_start(&sigint, on_signal, SIGINT);
   uv_signal_start(&sigterm, on_signal, SIGTERM);
   uv_signal_start(&sighup, on_signal, SIGHUP);
+  // SIGUSR1 reopens the log file, as in unbound: logrotate renames the file, sends the signal,
+  // and the lines after it go to a new file at the configured path.
+  uv_signal_init(loop, &sigusr1);
+  uv_signal_start(
+      &sigusr1,
+      [](uv_signal_t*, int) {
+        GuardCallback("signal", [] {
+          if (absl::Status s = ReopenLog(); !s.ok()) {
+            Log(LogLevel::kError, "SIGUSR1: %s; logging on to the file as it was", s.message());
+            return;
+          }
+          Log(LogLevel::kOps, "SIGUSR1: log reopened");
+        });
+      },
+      SIGUSR1);
   // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
   // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
   uv_timer_t trim;
   uv_timer_init(loop, &trim);
   uv_timer_start(
       &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
+  TellServiceManager(ready);
   uv_run(loop, UV_RUN_DEFAULT);
   // The handles are the loop's until closed; the next wait makes new ones.
   for (uv_handle_t* handle :
        {reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm),
-        reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&trim)}) {
+        reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&sigusr1),
+        reinterpret_cast<uv_handle_t*>(&trim)}) {
     uv_close(handle, nullptr);
   }
   uv_run(loop, UV_RUN_NOWAIT);
@@ -491,7 +523,14 @@ int Run(const std::string& path, Config config) {
       config.num_threads, static_cast<int>(config.interfaces.size()));
   (*serving)->Start();
 
-  while (WaitForSignal() == Wakeup::kReload) {
+  // Every listener is bound and root is dropped: from here a client is answered, which is what
+  // READY=1 promises to the units ordered after rebound (sd_notify(3), systemd.service(5)
+  // Type=notify). After a reload it says the reload is over.
+  auto ready = [&config] {
+    return absl::StrCat("READY=1\nSTATUS=serving on ", config.interfaces.size(),
+                        " interface(s) with ", config.num_threads, " thread(s)");
+  };
+  while (WaitForSignal(ready()) == Wakeup::kReload) {
     std::optional<Config> next = ReadForReload(path);
     if (!next.has_value()) continue;
     serving->reset();  // the workers stop before what they point to changes

@@ -126,6 +126,10 @@ struct Config {
   uint16_t edns_buffer_size = 1232;  // the DNS Flag Day 2020 value
   int verbosity = 1;
   std::string logfile;  // empty: stderr
+  // log-queries, log-replies, log-servfail: unbound's per-query lines (query_log.h).
+  bool log_queries = false;
+  bool log_replies = false;
+  bool log_servfail = false;
   bool do_not_query_localhost = true;
   bool qname_minimisation = true;  // RFC 9156
   bool harden_glue = true;         // glue only from within the referring zone, as unbound

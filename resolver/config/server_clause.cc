@@ -243,6 +243,9 @@ constexpr ServerOption kServerOptions[] = {
     {"local-data", 16, &AddLocalData},
     {"local-data-ptr", 4, &AddLocalDataPtr},
     {"local-zone", 2, &AddLocalZone},
+    {"log-queries", 1, &SetYesNo<&Config::log_queries>},
+    {"log-replies", 1, &SetYesNo<&Config::log_replies>},
+    {"log-servfail", 1, &SetYesNo<&Config::log_servfail>},
     {"logfile", 1, &SetString<&Config::logfile>},
     // A module list: unbound wants it quoted, but unquoted words are taken too.
     {"module-config", 8, &SetModuleConfig},

@@ -18,6 +18,7 @@ namespace {
 struct LogSink {
   absl::Mutex mu;
   FILE* file ABSL_GUARDED_BY(mu) = stderr;
+  std::string path ABSL_GUARDED_BY(mu);  // "" for stderr
 };
 
 LogSink& Sink() {
@@ -37,16 +38,11 @@ const char* LevelName(LogLevel level) {
   }
 }
 
-}  // namespace
-
-namespace log_internal {
-std::atomic<int> verbosity{1};
-}  // namespace log_internal
-
-absl::Status ConfigureLog(int verbosity, const std::string& path) {
-  log_internal::verbosity.store(verbosity);
-  if (path.empty()) return absl::OkStatus();
-  // Opened as root: no symlink followed, nothing truncated, a checked directory.
+// Opens `path` and makes it the sink, closing the file before. Opened outside the lock, so
+// that the other threads' lines wait only for the swap.
+absl::Status SwitchTo(const std::string& path) {
+  // No symlink followed, nothing truncated, a checked directory (owned_file.h): at start-up
+  // this runs as root.
   absl::StatusOr<int> fd = OpenOwnedFileForAppend(path);
   if (!fd.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("logfile: ", fd.status().message()));
@@ -61,7 +57,30 @@ absl::Status ConfigureLog(int verbosity, const std::string& path) {
   absl::MutexLock lock(&Sink().mu);
   if (Sink().file != stderr) std::fclose(Sink().file);
   Sink().file = file;
+  Sink().path = path;
   return absl::OkStatus();
+}
+
+}  // namespace
+
+namespace log_internal {
+std::atomic<int> verbosity{1};
+}  // namespace log_internal
+
+absl::Status ConfigureLog(int verbosity, const std::string& path) {
+  log_internal::verbosity.store(verbosity);
+  if (path.empty()) return absl::OkStatus();
+  return SwitchTo(path);
+}
+
+absl::Status ReopenLog() {
+  std::string path;
+  {
+    absl::MutexLock lock(&Sink().mu);
+    path = Sink().path;
+  }
+  if (path.empty()) return absl::OkStatus();
+  return SwitchTo(path);
 }
 
 void LogLine(LogLevel level, absl::string_view message) {

@@ -22,6 +22,10 @@ extern std::atomic<int> verbosity;
 
 // Opens `path` for appending ("" means stderr) and sets the verbosity.
 absl::Status ConfigureLog(int verbosity, const std::string& path);
+// Opens the configured path again and logs there from the next line on, closing the file
+// before: after logrotate has renamed it, new lines go to a new file at the path (SIGUSR1, as
+// unbound). On failure the log stays where it was. Nothing to do when logging to stderr.
+absl::Status ReopenLog();
 // Inline, so a hot path pays one relaxed load for a line that is off.
 inline bool LogEnabled(LogLevel level) {
   return static_cast<int>(level) <= log_internal::verbosity.load(std::memory_order_relaxed);

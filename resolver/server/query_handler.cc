@@ -5,7 +5,9 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "resolver/core/log.h"
+#include "resolver/server/query_log.h"
 #include "resolver/wire/presentation.h"
 #include "resolver/wire/response_writer.h"
 #include "resolver/wire/wire_format.h"
@@ -42,6 +44,39 @@ QueryHandler::QueryHandler(const AccessControlList* acl, Pipeline* pipeline, con
 QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
                                            const ClientInfo& client, std::span<uint8_t> out,
                                            absl::FunctionRef<Reply()> make_reply) {
+  if (!options_.log_replies) return HandleQuery(packet, client, out, make_reply);
+  // Every way out passes here: a response sent at once (from the packet cache when the hit
+  // counter moved), or one the pipeline's Reply sends later, which is wrapped to log it first.
+  const uint64_t hits_before = stats_.packet_cache_hits;
+  const absl::Time received = clock_->Now();
+  const Handled handled = HandleQuery(packet, client, out, [&] {
+    return Reply([this, client, received, reply = make_reply()](std::vector<uint8_t> response) {
+      LogReply(client, response, false, clock_->Now() - received);
+      reply(std::move(response));
+    });
+  });
+  if (handled.outcome == Outcome::kAnswered) {
+    LogReply(client, out.first(handled.size), stats_.packet_cache_hits != hits_before,
+             clock_->Now() - received);
+  }
+  return handled;
+}
+
+void QueryHandler::LogReply(const ClientInfo& client, std::span<const uint8_t> response,
+                            bool cached, absl::Duration elapsed) const {
+  if (std::optional<std::string> line = ReplyLogLine(client.address, response, cached, elapsed)) {
+    LogLine(LogLevel::kOps, *line);
+  }
+}
+
+void QueryHandler::LogServfail(const Request& req, absl::string_view reason) const {
+  if (!options_.log_servfail) return;
+  LogLine(LogLevel::kError, ServfailLogLine(req.qname(), req.qtype(), req.qclass(), reason));
+}
+
+QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
+                                                const ClientInfo& client, std::span<uint8_t> out,
+                                                absl::FunctionRef<Reply()> make_reply) {
   ++stats_.queries;
   // The ACL comes before any parsing, so a refused client costs almost nothing.
   const AccessAction action = acl_->Lookup(client.address, client.local);
@@ -63,6 +98,15 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
   if (check != QueryCheck::kOk) {
     ++stats_.malformed;
     return Immediate(RenderErrorResponse(packet, view, *ErrorRcode(check), edns_size), out);
+  }
+  // Where unbound logs it: once the client is allowed and the question read, before local zones
+  // and the cache answer it.
+  if (options_.log_queries) {
+    LdnsRdfPtr qname(ldns_dname_new_frm_data(static_cast<uint16_t>(view.Qname(packet).size()),
+                                             view.Qname(packet).data()));
+    LogLine(LogLevel::kOps,
+            QueryLogLine(client.address, qname.get(), static_cast<ldns_rr_type>(view.qtype),
+                         static_cast<ldns_rr_class>(view.qclass)));
   }
   if (IsRefusedType(view.qtype)) {
     ++stats_.refused;
@@ -140,6 +184,7 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
   if (req.dropped()) {
     ++stats_.overloaded;
     if (req.client().tcp) {
+      LogServfail(req, "dropped to make room for newer queries (num-queries-per-thread)");
       pending.reply(
           RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
     }
@@ -156,8 +201,16 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
     static RateLimiter limiter;
     if (limiter.Allow())
       Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
+    LogServfail(req, "the answer could not be rendered");
     pending.reply(RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
     return;
+  }
+  if (ldns_pkt_get_rcode(req.answer()) == LDNS_RCODE_SERVFAIL) {
+    // The extended error's text is the pipeline's reason (RFC 8914), as unbound gives its own.
+    const std::optional<ExtendedDnsError>& ede = req.extended_error();
+    LogServfail(req, !ede.has_value()           ? "no reason recorded"
+                     : !ede->extra_text.empty() ? ede->extra_text
+                                                : absl::StrCat("extended error ", ede->info_code));
   }
   if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
   // Only what the access control plainly allowed is stored: allow_snoop and allow_setrd change

@@ -47,6 +47,11 @@ struct QueryHandlerOptions {
   std::vector<AddressRange> dns64_clients = {};
   // local-zone and local-data, the default zones included; shared by every worker. Null: none.
   const LocalZones* local_zones = nullptr;
+  // log-queries, log-replies, log-servfail (unbound.conf(5)): a line for every query, every
+  // reply and every SERVFAIL with its reason (query_log.h), whatever the verbosity.
+  bool log_queries = false;
+  bool log_replies = false;
+  bool log_servfail = false;
 };
 
 class QueryHandler {
@@ -92,6 +97,13 @@ class QueryHandler {
   const ServerStats& stats() const { return stats_; }
 
  private:
+  // Handle without log-replies' line.
+  Handled HandleQuery(std::span<const uint8_t> packet, const ClientInfo& client,
+                      std::span<uint8_t> out, absl::FunctionRef<Reply()> make_reply);
+  void LogReply(const ClientInfo& client, std::span<const uint8_t> response, bool cached,
+                absl::Duration elapsed) const;
+  // log-servfail's line, with what the pipeline knows of why.
+  void LogServfail(const Request& req, absl::string_view reason) const;
   // What the answer to a query in the pipeline needs once it comes back.
   struct PendingAnswer {
     QueryView view;

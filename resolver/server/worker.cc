@@ -40,7 +40,10 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
                           .packet_cache = packet_cache,
                           .dns64_enabled = config->dns64.enabled,
                           .dns64_clients = config->dns64.clients,
-                          .local_zones = local_zones});
+                          .local_zones = local_zones,
+                          .log_queries = config->log_queries,
+                          .log_replies = config->log_replies,
+                          .log_servfail = config->log_servfail});
 }
 
 Worker::~Worker() {

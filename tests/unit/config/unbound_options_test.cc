@@ -34,7 +34,8 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
                                  "jostle-timeout",    "local-zone",
                                  "local-data",        "local-data-ptr",
                                  "unblock-lan-zones", "private-address",
-                                 "private-domain"}) {
+                                 "private-domain",    "log-queries",
+                                 "log-replies",       "log-servfail"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }
