@@ -395,6 +395,18 @@ int Run(const Config& config) {
     Log(LogLevel::kError, "%s", s.message());
     return 1;
   }
+  // forward-tls-upstream: the trust anchors are read now, before privileges are dropped, as
+  // unbound reads tls-cert-bundle.
+  std::unique_ptr<TlsClientContext> upstream_tls;
+  if (config.UsesTlsUpstream()) {
+    absl::StatusOr<std::unique_ptr<TlsClientContext>> tls =
+        TlsClientContext::Create(config.tls_cert_bundle, kAlpnDot, config.tls_system_cert);
+    if (!tls.ok()) {
+      Log(LogLevel::kError, "tls-cert-bundle: %s", tls.status().message());
+      return 1;
+    }
+    upstream_tls = *std::move(tls);
+  }
 
   // Before any worker binds: SO_REUSEPORT would otherwise let rebound share a port with a
   // resolver left running, splitting its clients' queries between the two.
@@ -406,9 +418,9 @@ int Run(const Config& config) {
   ConnectionLimits connection_limits(config.tcp_connection_limits);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < config.num_threads; ++i) {
-    workers.push_back(std::make_unique<Worker>(&config, SystemClock::Get(),
-                                               MakeStageFactory(&shared), shared.Packets(config),
-                                               &connection_limits, &*local_zones));
+    workers.push_back(std::make_unique<Worker>(
+        &config, SystemClock::Get(), MakeStageFactory(&shared), shared.Packets(config),
+        &connection_limits, &*local_zones, upstream_tls.get()));
     if (absl::Status s = workers.back()->Listen(); !s.ok()) {
       Log(LogLevel::kError, "%s", s.ToString());
       return 1;
