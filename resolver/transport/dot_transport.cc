@@ -54,6 +54,18 @@ class DotTransport::Connection : public TlsStream::Delegate {
   // until the handshake is done: nothing goes out before the certificate has verified).
   absl::Status Send(Exchange* exchange) {
     if (by_id_.size() >= kMaxOutstanding) {
+      // The IDs of queries given up on are kept only against confusion, not for safety (the
+      // channel is authenticated and a reply must still match its question): a long-lived
+      // connection to a lossy server gives them back rather than run out of IDs.
+      for (auto it = by_id_.begin(); it != by_id_.end();) {
+        if (it->second == 0) {
+          by_id_.erase(it++);  // flat_hash_map's idiom: erase does not invalidate `it++`
+        } else {
+          ++it;
+        }
+      }
+    }
+    if (by_id_.size() >= kMaxOutstanding) {
       return absl::ResourceExhaustedError("too many queries on one TLS connection");
     }
     do {
