@@ -450,6 +450,8 @@ struct Serving {
   LocalZones local_zones;
   // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
   ConnectionLimits connection_limits;
+  // forward-tls-upstream's trust anchors (null without it), shared by every worker.
+  std::unique_ptr<TlsClientContext> upstream_tls;
   std::vector<std::unique_ptr<Worker>> workers;
 };
 
@@ -462,10 +464,20 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
   absl::StatusOr<LocalZones> local_zones = LocalZones::Build(config.local_zones);
   CHECK(local_zones.ok());  // checked when the config was read
   auto serving = std::make_unique<Serving>(*std::move(local_zones), config);
+  if (config.UsesTlsUpstream()) {
+    // Read at start, before root is dropped, as unbound reads tls-cert-bundle.
+    absl::StatusOr<std::unique_ptr<TlsClientContext>> tls =
+        TlsClientContext::Create(config.tls_cert_bundle, kAlpnDot, config.tls_system_cert);
+    if (!tls.ok()) {
+      return absl::Status(tls.status().code(),
+                          absl::StrCat("tls-cert-bundle: ", tls.status().message()));
+    }
+    serving->upstream_tls = *std::move(tls);
+  }
   for (int i = 0; i < config.num_threads; ++i) {
     serving->workers.push_back(std::make_unique<Worker>(
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
-        &serving->connection_limits, &serving->local_zones));
+        &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get()));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;

@@ -12,9 +12,6 @@
 namespace rebound {
 namespace {
 
-// ALPN wire form: length-prefixed protocol names (RFC 7301 3.1).
-constexpr unsigned char kAlpnH2Wire[] = {2, 'h', '2'};
-
 // RFC 9113 9.2.2: over TLS 1.2, HTTP/2 needs ephemeral key exchange and an AEAD cipher; the
 // others are on its block list and a peer may refuse the connection for them. (TLS 1.3 suites
 // all qualify and are configured separately by OpenSSL.) DNS over TLS takes the same: they are
@@ -70,20 +67,26 @@ int SelectProtocol(SSL*, const unsigned char** out, unsigned char* out_length,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TlsClientContext>> TlsClientContext::Create(
-    const std::string& ca_file) {
+    const std::string& ca_file, const char* alpn, bool add_system_store) {
   absl::StatusOr<SslCtxPtr> ctx = NewContext(TLS_client_method());
   if (!ctx.ok()) return ctx.status();
-  if (ca_file.empty()) {
+  if (ca_file.empty() || add_system_store) {
     if (SSL_CTX_set_default_verify_paths(ctx->get()) != 1) {
       return absl::InternalError(absl::StrCat("system CA store: ", DrainOpenSslErrors()));
     }
-  } else if (SSL_CTX_load_verify_locations(ctx->get(), ca_file.c_str(), nullptr) != 1) {
+  }
+  if (!ca_file.empty() &&
+      SSL_CTX_load_verify_locations(ctx->get(), ca_file.c_str(), nullptr) != 1) {
     return FileError("CA file", ca_file);
   }
   // Never anything less: a DoH relay we cannot authenticate is no better than broken DNS.
   SSL_CTX_set_verify(ctx->get(), SSL_VERIFY_PEER, nullptr);
   // Unlike most OpenSSL calls this one returns 0 on success.
-  if (SSL_CTX_set_alpn_protos(ctx->get(), kAlpnH2Wire, sizeof kAlpnH2Wire) != 0) {
+  // ALPN wire form: length-prefixed protocol names (RFC 7301 3.1).
+  const std::string alpn_wire =
+      absl::StrCat(std::string(1, static_cast<char>(std::strlen(alpn))), alpn);
+  if (SSL_CTX_set_alpn_protos(ctx->get(), reinterpret_cast<const unsigned char*>(alpn_wire.data()),
+                              alpn_wire.size()) != 0) {
     return absl::InternalError(absl::StrCat("ALPN: ", DrainOpenSslErrors()));
   }
   return std::unique_ptr<TlsClientContext>(new TlsClientContext(*std::move(ctx)));

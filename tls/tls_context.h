@@ -26,10 +26,13 @@ inline constexpr char kAlpnDot[] = "dot";
 
 class TlsClientContext {
  public:
-  // Trust anchors from `ca_file` (PEM), or the system CA store when it is empty. TLS 1.2 at
-  // least, ALPN "h2", and the peer's certificate is always verified (SSL_VERIFY_PEER); the name
-  // to check is set per connection (TlsSession::Client).
-  static absl::StatusOr<std::unique_ptr<TlsClientContext>> Create(const std::string& ca_file);
+  // Trust anchors from `ca_file` (PEM), or the system CA store when it is empty, and the system
+  // store as well with `add_system_store`. TLS 1.2 at least, ALPN `alpn` (kAlpnH2 or kAlpnDot),
+  // and the peer's certificate is always verified (SSL_VERIFY_PEER); the name to check is set per
+  // connection (TlsSession::Client).
+  static absl::StatusOr<std::unique_ptr<TlsClientContext>> Create(const std::string& ca_file,
+                                                                  const char* alpn = kAlpnH2,
+                                                                  bool add_system_store = false);
 
   SSL_CTX* get() const { return ctx_.get(); }
 

@@ -33,6 +33,18 @@ struct ForwardZone {
   // forward-bootstrap: the bootstrap relays may answer names under it (RelayScope). Off by
   // default: the user chose where these names go.
   bool forward_bootstrap = false;
+  // forward-tls-upstream, or tls-upstream in server: the servers are asked over DNS over TLS
+  // (RFC 7858) only, never in plaintext; a forward-addr without @port is then on port 853.
+  bool tls_upstream = false;
+  // forward-addr's "#name" (lowercase, no final dot): the name the server's certificate must
+  // carry. Either empty (no forward-addr gave one) or one entry per addrs, "" for an address
+  // without a name, whose certificate must then carry that IP address (RFC 8310 8.1).
+  std::vector<std::string> tls_names;
+
+  // The name to verify addrs[i]'s certificate against: its #name, else its address.
+  std::string TlsNameOf(size_t i) const {
+    return i < tls_names.size() && !tls_names[i].empty() ? tls_names[i] : addrs[i].AddressString();
+  }
   bool operator==(const ForwardZone&) const = default;
 };
 
@@ -171,6 +183,12 @@ struct Config {
   std::vector<uint16_t> tls_additional_ports;
   std::string tls_service_key;
   std::string tls_service_pem;
+  // DNS over TLS to upstream servers (forward-tls-upstream). tls-upstream: yes makes every
+  // forward-zone TLS. Certificates are verified against tls-cert-bundle (PEM) and, when it is
+  // empty or tls-system-cert is yes, the system's CA store.
+  bool tls_upstream = false;
+  std::string tls_cert_bundle;
+  bool tls_system_cert = false;
   Dns64Config dns64;
   BootstrapConfig bootstrap;
   // local-zone, local-data, local-data-ptr, unblock-lan-zones; the default zones are added when
@@ -185,6 +203,12 @@ struct Config {
     if (port == https_port) return false;
     return port == tls_port || std::find(tls_additional_ports.begin(), tls_additional_ports.end(),
                                          port) != tls_additional_ports.end();
+  }
+
+  // Whether any forward-zone is asked over TLS.
+  bool UsesTlsUpstream() const {
+    return std::any_of(forward_zones.begin(), forward_zones.end(),
+                       [](const ForwardZone& zone) { return zone.tls_upstream; });
   }
 
   bool operator==(const Config&) const = default;

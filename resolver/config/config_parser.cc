@@ -101,6 +101,11 @@ absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& 
 absl::StatusOr<Config> ConfigParser::Finish() {
   if (absl::Status s = EndClause(); !s.ok()) return s;
   if (absl::Status s = server_.Finish(); !s.ok()) return s;
+  if (absl::Status s =
+          zones_.FinishTls(config_.tls_upstream ? server_.WhereSet("tls-upstream") : "");
+      !s.ok()) {
+    return s;
+  }
   return std::move(config_);
 }
 

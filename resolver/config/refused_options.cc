@@ -25,8 +25,6 @@ constexpr absl::string_view kNoValidation =
 constexpr absl::string_view kNoViews =
     "per-client answers (views, tags, response-ip) are not implemented; these clients would get "
     "unfiltered answers";
-constexpr absl::string_view kPlaintext =
-    "DNS over TLS to upstream servers is not implemented; the queries would be sent in plaintext";
 constexpr absl::string_view kNotHardened =
     "this hardening is not implemented; remove the line or set it to no to run without it";
 
@@ -40,8 +38,6 @@ constexpr auto kRefusals = std::to_array<Refusal>({
     {"define-tag", When::kAlways, kNoViews},
     {"do-not-query-address", When::kAlways,
      "not implemented: rebound would query the addresses this excludes"},
-    {"forward-ssl-upstream", When::kEnabled, kPlaintext},
-    {"forward-tls-upstream", When::kEnabled, kPlaintext},
     {"harden-large-queries", When::kEnabled, kNotHardened},
     {"harden-referral-path", When::kEnabled, kNotHardened},
     {"harden-unknown-additional", When::kEnabled, kNotHardened},
@@ -66,15 +62,11 @@ constexpr auto kRefusals = std::to_array<Refusal>({
     {"response-ip", When::kAlways, kNoViews},
     {"response-ip-data", When::kAlways, kNoViews},
     {"response-ip-tag", When::kAlways, kNoViews},
-    {"ssl-upstream", When::kEnabled, kPlaintext},
-    {"stub-ssl-upstream", When::kEnabled, kPlaintext},
-    {"stub-tls-upstream", When::kEnabled, kPlaintext},
     {"tls-ciphers", When::kAlways,
      "not implemented: OpenSSL's default ciphers would be offered, not the ones configured"},
     {"tls-ciphersuites", When::kAlways,
      "not implemented: OpenSSL's default TLS 1.3 suites would be offered, not the ones "
      "configured"},
-    {"tls-upstream", When::kEnabled, kPlaintext},
     {"trust-anchor", When::kAlways, kNoValidation},
     {"trust-anchor-file", When::kAlways, kNoValidation},
     {"trusted-keys-file", When::kAlways, kNoValidation},

@@ -269,9 +269,12 @@ constexpr ServerOption kServerOptions[] = {
     {"tcp-connection-limit", 2, &AddTcpConnectionLimit},
     {"tcp-idle-timeout", 1, &SetMilliseconds<&Config::tcp_idle_timeout>},
     {"tls-additional-port", 1, &AddTlsAdditionalPort},
+    {"tls-cert-bundle", 1, &SetString<&Config::tls_cert_bundle>},
     {"tls-port", 1, &SetInteger<&Config::tls_port, 1, 65535>},
     {"tls-service-key", 1, &SetString<&Config::tls_service_key>},
     {"tls-service-pem", 1, &SetString<&Config::tls_service_pem>},
+    {"tls-system-cert", 1, &SetYesNo<&Config::tls_system_cert>},
+    {"tls-upstream", 1, &SetYesNo<&Config::tls_upstream>},
     {"unblock-lan-zones", 1, &SetUnblockLanZones},
     {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},
     {"username", 1, &SetString<&Config::username>},
@@ -282,9 +285,13 @@ static_assert(std::ranges::is_sorted(kServerOptions, {}, &ServerOption::name));
 // unbound's older names, which it still takes with the same meaning: a line that uses one is
 // applied, and recorded for later checks, under the current name.
 constexpr std::pair<absl::string_view, absl::string_view> kAliases[] = {
+    {"ssl-cert-bundle", "tls-cert-bundle"},
     {"ssl-port", "tls-port"},
     {"ssl-service-key", "tls-service-key"},
     {"ssl-service-pem", "tls-service-pem"},
+    {"ssl-upstream", "tls-upstream"},
+    // unbound's Windows name for tls-system-cert, which it says is the same setting.
+    {"tls-win-cert", "tls-system-cert"},
 };
 
 absl::string_view CurrentName(absl::string_view key) {

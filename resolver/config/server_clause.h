@@ -65,6 +65,12 @@ class ServerClause {
   // the default interfaces, and checks across options.
   absl::Status Finish();
 
+  // "file:line" of the line that last set `option` (current name), "" if none did.
+  std::string WhereSet(absl::string_view option) const {
+    auto it = state_.last_set.find(option);
+    return it == state_.last_set.end() ? "" : it->second.second;
+  }
+
  private:
   // Gives every interface its port and fills Config::interfaces, defaults included.
   absl::Status SettleInterfaces();

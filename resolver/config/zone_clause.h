@@ -29,10 +29,18 @@ class ZoneClause {
   // When another clause starts or the input ends: checks the zone is complete. No-op if no zone
   // clause is open.
   absl::Status End();
+  // After the whole file, when the server: options are known: settles DNS over TLS to the
+  // forward-zones (tls-upstream, port 853 for an address without @port) and refuses what would
+  // send their queries in plaintext. `tls_upstream_where` is where tls-upstream: yes is, "" if
+  // it is not set.
+  absl::Status FinishTls(const std::string& tls_upstream_where);
 
  private:
   absl::Status StartZone(const ConfigLine& line);
-  absl::Status AddAddress(const ConfigLine& line, std::vector<Endpoint>& addrs);
+  // Adds the server `text` ("addr[@port]") to `addrs`: false for a duplicate (with a warning).
+  absl::StatusOr<bool> AddAddress(const ConfigLine& line, absl::string_view text,
+                                  std::vector<Endpoint>& addrs);
+  absl::Status AddForwardAddress(const ConfigLine& line, ForwardZone& zone);
   absl::Status AddStubHost(const ConfigLine& line, StubZone& zone);
   absl::string_view ClauseName() const;
 
@@ -45,6 +53,17 @@ class ZoneClause {
   std::string name_where_;  // where that name: line is
   // Every zone name defined so far, to "forward-zone at file:line", to refuse duplicates.
   absl::flat_hash_map<std::string, std::string> defined_;
+  // What FinishTls needs of each forward-zone (same order as Config::forward_zones): where its
+  // lines are, and which forward-addr lines gave a port.
+  struct ForwardNotes {
+    std::string name_where;
+    std::string tls_where;    // forward-tls-upstream: yes
+    std::string first_where;  // forward-first: yes
+    std::vector<std::string> addr_where;
+    std::vector<bool> port_given;
+  };
+  std::vector<ForwardNotes> forward_notes_;
+  std::string first_stub_where_;  // the first stub-zone's name: line, "" if none
 };
 
 }  // namespace rebound::config_internal

@@ -12,7 +12,7 @@ namespace rebound {
 
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
                PacketCache* packet_cache, ConnectionLimits* connection_limits,
-               const LocalZones* local_zones)
+               const LocalZones* local_zones, const TlsClientContext* upstream_tls)
     : config_(config), connection_limits_(connection_limits) {
   if (connection_limits_ == nullptr) {
     own_connection_limits_ = std::make_unique<ConnectionLimits>(config->tcp_connection_limits);
@@ -26,7 +26,14 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
   transport_ = std::make_unique<UdpTcpTransport>(
       &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size,
                                      .max_sockets = static_cast<size_t>(config->outgoing_range)});
-  stages_ = make_stages(&loop_, transport_.get());
+  // Without a context the TLS upstreams fail every query; they never fall back to plaintext.
+  if (config->UsesTlsUpstream()) {
+    dot_transport_ = std::make_unique<DotTransport>(
+        &loop_, upstream_tls, DotUpstreams(*config),
+        DotTransportOptions{.edns_buffer_size = config->edns_buffer_size});
+  }
+  routing_ = std::make_unique<RoutingTransport>(transport_.get(), dot_transport_.get());
+  stages_ = make_stages(&loop_, routing_.get());
   std::vector<Stage*> stages;
   for (auto& stage : stages_) stages.push_back(stage.get());
   pipeline_ = std::make_unique<Pipeline>(
@@ -49,6 +56,17 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
 Worker::~Worker() {
   Stop();
   uv_loop_close(&loop_);
+}
+
+std::vector<DotUpstream> DotUpstreams(const Config& config) {
+  std::vector<DotUpstream> upstreams;
+  for (const ForwardZone& zone : config.forward_zones) {
+    if (!zone.tls_upstream) continue;
+    for (size_t i = 0; i < zone.addrs.size(); ++i) {
+      upstreams.push_back({zone.addrs[i], zone.TlsNameOf(i)});
+    }
+  }
+  return upstreams;
 }
 
 std::vector<ListenTarget> ListenTargets(const Config& config) {
@@ -163,6 +181,8 @@ void Worker::Shutdown() {
   https_.reset();
   pipeline_.reset();
   stages_.clear();
+  routing_.reset();
+  dot_transport_.reset();
   transport_.reset();
   for (UdpListener* l : udp_listeners_) l->Close();
   for (TcpListener* l : tcp_listeners_) l->Close();

@@ -20,6 +20,7 @@
 #include "resolver/server/query_handler.h"
 #include "resolver/server/tcp_listener.h"
 #include "resolver/server/udp_listener.h"
+#include "resolver/transport/dot_transport.h"
 #include "resolver/transport/udp_tcp_transport.h"
 #include "tls/tls_context.h"
 
@@ -41,6 +42,9 @@ struct ListenTarget {
 // do-tcp allow; an interface on https-port serves DNS over HTTPS only, and one on a TLS port DNS
 // over TLS only (no UDP, no plain TCP), as in unbound.
 std::vector<ListenTarget> ListenTargets(const Config& config);
+// The servers of the forward-zones with forward-tls-upstream, each with the name its
+// certificate must carry.
+std::vector<DotUpstream> DotUpstreams(const Config& config);
 // CheckNobodyListens for every target: call before any worker binds.
 absl::Status CheckNobodyListensOnTargets(const Config& config);
 
@@ -49,9 +53,11 @@ class Worker {
   // `packet_cache` is shared by every worker and must outlive them; null: no packet cache.
   // `connection_limits` (tcp-connection-limit) likewise; null: this worker counts on its own.
   // `local_zones` (local-zone, local-data and the default zones) likewise; null: none.
+  // `upstream_tls` (the trust anchors for forward-tls-upstream) likewise; it must be given when
+  // config->UsesTlsUpstream().
   Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
          PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr,
-         const LocalZones* local_zones = nullptr);
+         const LocalZones* local_zones = nullptr, const TlsClientContext* upstream_tls = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -73,6 +79,8 @@ class Worker {
   uv_async_t stop_signal_;
   std::thread thread_;
   std::unique_ptr<UdpTcpTransport> transport_;
+  std::unique_ptr<DotTransport> dot_transport_;  // only with forward-tls-upstream
+  std::unique_ptr<RoutingTransport> routing_;    // what the stages send through
   std::vector<std::unique_ptr<Stage>> stages_;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<QueryHandler> handler_;

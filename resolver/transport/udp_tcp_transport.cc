@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "resolver/core/callback_guard.h"
 #include "resolver/core/random.h"
+#include "resolver/transport/upstream_query.h"
 #include "resolver/wire/message_check.h"
 #include "resolver/wire/wire_format.h"
 
@@ -25,9 +26,7 @@ namespace {
 constexpr int kPortBindAttempts = 8;
 // Events taken from the epoll set per epoll_wait.
 constexpr int kEventBatch = 64;
-// Header, name, QTYPE and QCLASS, and an OPT without options.
-constexpr size_t kMaxQuerySize =
-    wire::kHeaderSize + wire::kMaxNameLength + wire::kQuestionFixedSize + wire::kEmptyOptSize;
+constexpr size_t kMaxQuerySize = kMaxUpstreamQuerySize;
 
 // `code` is a libuv error, which on Unix is -errno.
 absl::Status UvError(absl::string_view what, int code) {
@@ -53,16 +52,6 @@ absl::Status UvError(absl::string_view what, int code) {
 }
 
 absl::Status ErrnoError(absl::string_view what) { return UvError(what, -errno); }
-
-// Wire-format names compare without case: the letters are ASCII (RFC 4343) and a label length
-// (at most 63) is never one.
-bool SameNameIgnoringCase(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size) {
-  if (a_size != b_size) return false;
-  for (size_t i = 0; i < a_size; ++i) {
-    if (std::tolower(a[i]) != std::tolower(b[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -222,38 +211,11 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
     return absl::UnavailableError("no free source port");
   }
 
-  // The query with a fresh random ID (RFC 5452 4.3), written straight to wire format: a header,
-  // the question and, unless the server rejected EDNS, an OPT record (RFC 6891 6.1.2).
+  // The query with a fresh random ID (RFC 5452 4.3).
   size_t BuildQuery(uint8_t* out) {
     id_ = SecureRandomU16();
-    std::memset(out, 0, wire::kHeaderSize);
-    out[wire::kIdOffset] = static_cast<uint8_t>(id_ >> 8);
-    out[wire::kIdOffset + 1] = static_cast<uint8_t>(id_);
-    if (question_.recursion_desired) out[wire::kFlags1Offset] |= wire::kRdBit;
-    if (question_.checking_disabled) out[wire::kFlags2Offset] |= wire::kCdBit;
-    out[wire::kQdcountOffset + 1] = 1;
-    if (question_.edns) out[wire::kArcountOffset + 1] = 1;
-    uint8_t* p = out + wire::kHeaderSize;
-    std::memcpy(p, name_.data(), name_size_);
-    p += name_size_;
-    p = Put16(p, static_cast<uint16_t>(question_.type));
-    p = Put16(p, static_cast<uint16_t>(question_.qclass));
-    if (question_.edns) {
-      *p++ = 0;  // the root name
-      p = Put16(p, wire::kTypeOpt);
-      p = Put16(p, owner_->options_.edns_buffer_size);  // CLASS: the UDP payload size
-      *p++ = 0;                                         // extended RCODE
-      *p++ = 0;                                         // version 0
-      p = Put16(p, question_.dnssec_ok ? static_cast<uint16_t>(wire::kEdnsDoBit) : 0);
-      p = Put16(p, 0);  // RDLENGTH: no options
-    }
-    return static_cast<size_t>(p - out);
-  }
-
-  static uint8_t* Put16(uint8_t* p, uint16_t value) {
-    p[0] = static_cast<uint8_t>(value >> 8);
-    p[1] = static_cast<uint8_t>(value);
-    return p + 2;
+    return WriteUpstreamQuery(question_, {name_.data(), name_size_}, id_,
+                              owner_->options_.edns_buffer_size, out);
   }
 
   absl::Status SendUdp() {
@@ -304,16 +266,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
 
   // RFC 5452 9.1: accept only a reply to this exact question with the ID we chose.
   bool Matches(const ldns_pkt& reply) const {
-    if (ldns_pkt_id(&reply) != id_ || !ldns_pkt_qr(&reply)) return false;
-    if (ldns_pkt_qdcount(&reply) != 1) return false;
-    const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(&reply), 0);
-    if (q == nullptr || ldns_rr_get_type(q) != question_.type ||
-        ldns_rr_get_class(q) != question_.qclass) {
-      return false;
-    }
-    const ldns_rdf* owner = ldns_rr_owner(q);
-    return owner != nullptr && SameNameIgnoringCase(ldns_rdf_data(owner), ldns_rdf_size(owner),
-                                                    name_.data(), name_size_);
+    return AnswersUpstreamQuery(reply, id_, question_, {name_.data(), name_size_});
   }
 
   // 0x20: the name as sent, byte for byte (Matches compares without case).

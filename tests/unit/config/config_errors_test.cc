@@ -194,11 +194,10 @@ TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
 
 TEST(ConfigErrorsTest, UnsupportedZoneOptionsWarn) {
   EXPECT_THAT(WarningsOf("forward-zone:\n name: .\n forward-addr: 192.0.2.1@853#dns.example\n"
-                         " forward-tls-upstream: no\n forward-host: dns.example\n"),
-              ElementsAre("test.conf:3: not supported: TLS authentication name 'dns.example' "
-                          "(ignored)",
-                          "test.conf:4: not supported: forward-tls-upstream",
-                          "test.conf:5: not supported: forward-host (use forward-addr)"));
+                         " forward-host: dns.example\n"),
+              ElementsAre("test.conf:4: not supported: forward-host (use forward-addr)",
+                          "test.conf:3: TLS authentication name 'dns.example' is used only with "
+                          "forward-tls-upstream: yes (ignored)"));
 }
 
 TEST(ConfigErrorsTest, UnsupportedClauseWarnsOnceAndSkipsItsKeys) {

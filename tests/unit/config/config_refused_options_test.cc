@@ -34,16 +34,6 @@ TEST(ConfigRefusedOptionsTest, TrustAnchorsAreRefusedUntilRebooundValidates) {
   }
 }
 
-TEST(ConfigRefusedOptionsTest, PlaintextInPlaceOfTlsIsRefused) {
-  EXPECT_EQ(ErrorOf("forward-zone:\n  name: \".\"\n  forward-addr: 9.9.9.9@853#dns.quad9.net\n"
-                    "  forward-tls-upstream: yes\n"),
-            "test.conf:4: not supported: forward-tls-upstream: DNS over TLS to upstream servers "
-            "is not implemented; the queries would be sent in plaintext");
-  EXPECT_THAT(ErrorOf("server:\n  tls-upstream: yes\n"), HasSubstr("sent in plaintext"));
-  // "no" asks for plaintext, which is what rebound does.
-  MustParse("server:\n  tls-upstream: no\n");
-}
-
 TEST(ConfigRefusedOptionsTest, HardeningIsRefusedOnlyWhenTurnedOn) {
   EXPECT_THAT(ErrorOf("server:\n  harden-referral-path: yes\n"),
               HasSubstr("test.conf:2: not supported: harden-referral-path: this hardening is not "

@@ -142,9 +142,8 @@ TEST(ConfigTlsPortTest, UnboundTlsServiceOptionsAreImplemented) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }
-  // Upstream DNS over TLS is another matter, still unsupported.
-  EXPECT_TRUE(IsUnsupportedUnboundOption("tls-upstream"));
-  EXPECT_TRUE(IsUnsupportedUnboundOption("ssl-upstream"));
+  // Of the other TLS options, the session ticket keys are still unsupported.
+  EXPECT_TRUE(IsUnsupportedUnboundOption("tls-session-ticket-keys"));
 }
 
 }  // namespace

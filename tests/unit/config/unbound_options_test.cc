@@ -20,7 +20,7 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"outgoing-num-tcp", "ip-freebind", "harden-referral-path", "prefetch", "serve-expired",
         "qname-minimisation-strict", "auto-trust-anchor-file", "control-enable", "do-daemonize",
-        "hide-identity", "rrset-roundrobin", "forward-tls-upstream"}) {
+        "hide-identity", "rrset-roundrobin", "tls-session-ticket-keys"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
@@ -38,6 +38,15 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
                                  "log-replies",       "log-servfail"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
+  }
+  for (absl::string_view name : {"tls-upstream", "ssl-upstream", "tls-cert-bundle",
+                                 "ssl-cert-bundle", "tls-system-cert", "tls-win-cert"}) {
+    EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
+    EXPECT_TRUE(ServerClause::Handles(name)) << name;
+  }
+  for (absl::string_view name : {"forward-tls-upstream", "forward-ssl-upstream"}) {
+    EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
+    EXPECT_TRUE(ZoneClause::Handles(ZoneKind::kForward, name)) << name;
   }
   EXPECT_FALSE(IsUnsupportedUnboundOption("no-such-option"));
   EXPECT_FALSE(IsUnsupportedUnboundOption(""));
