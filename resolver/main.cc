@@ -235,13 +235,13 @@ absl::Status SetUpDelegations(const Config& config, Shared* shared) {
       }
       servers.push_back(server);
     }
-    if (servers.empty()) {
+    if (servers.empty() && zone.hosts.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "forward-zone ", zone.name,
           ": every forward-addr is on loopback; set do-not-query-localhost: no to use them"));
     }
     if (absl::Status s =
-            shared->delegations->AddForwardZone(zone.name, servers, zone.forward_first);
+            shared->delegations->AddForwardZone(zone.name, servers, zone.forward_first, zone.hosts);
         !s.ok()) {
       return s;
     }

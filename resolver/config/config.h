@@ -29,6 +29,9 @@ inline constexpr uint16_t kDefaultDnsPort = 53;
 struct ForwardZone {
   std::string name;  // lowercase, absolute: "example.com.", "." for the root
   std::vector<Endpoint> addrs;
+  // forward-host names, normalized; their addresses are resolved from the root when first
+  // needed (never through this forward-zone, which would need them already).
+  std::vector<std::string> hosts;
   bool forward_first = false;  // on failure, fall back to iterating
   // forward-bootstrap: the bootstrap relays may answer names under it (RelayScope). Off by
   // default: the user chose where these names go.

@@ -62,9 +62,9 @@ absl::Status ZoneClause::End() {
   // The zone is useless without servers; say so where it is named, the line a user looks for.
   if (kind_ == ZoneKind::kForward) {
     const ForwardZone& zone = config_->forward_zones.back();
-    if (zone.addrs.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name_where_, ": forward-zone ", zone.name, " has no forward-addr"));
+    if (zone.addrs.empty() && zone.hosts.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(name_where_, ": forward-zone ", zone.name,
+                                                     " has no forward-addr or forward-host"));
     }
   } else {
     const StubZone& zone = config_->stub_zones.back();
@@ -183,6 +183,11 @@ absl::Status ZoneClause::FinishTls(const std::string& tls_upstream_where) {
       return error_at(notes.first_where,
                       "forward-first: yes with TLS: a failure would resolve the name from "
                       "authoritative servers in plaintext");
+    } else if (!notes.host_where.empty()) {
+      // The transport knows a TLS server by its address, which a host name gets only later.
+      return error_at(notes.host_where,
+                      "not supported: forward-host with TLS; give the server as forward-addr "
+                      "ADDRESS@853#NAME");
     }
     for (size_t i = 0; i < zone.addrs.size(); ++i) {
       if (zone.tls_upstream && !notes.port_given[i]) zone.addrs[i].set_port(kDefaultDnsOverTlsPort);
@@ -202,14 +207,15 @@ absl::Status ZoneClause::FinishTls(const std::string& tls_upstream_where) {
   return absl::OkStatus();
 }
 
-absl::Status ZoneClause::AddStubHost(const ConfigLine& line, StubZone& zone) {
+absl::Status ZoneClause::AddHost(const ConfigLine& line, std::vector<std::string>& hosts) {
   absl::string_view text = StripTlsAuthName(line, line.values[0], warnings_);
   if (text.find('@') != absl::string_view::npos) {
-    return line.Error("stub-host: a port (@) is not supported here; use stub-addr");
+    return line.Error(absl::StrCat(line.key, ": a port (@) is not supported here; use ",
+                                   kind_ == ZoneKind::kForward ? "forward-addr" : "stub-addr"));
   }
   absl::StatusOr<std::string> host = NormalizeDomainName(text);
-  if (!host.ok()) return line.Error(absl::StrCat("stub-host: ", host.status().message()));
-  zone.hosts.push_back(*host);
+  if (!host.ok()) return line.Error(absl::StrCat(line.key, ": ", host.status().message()));
+  hosts.push_back(*host);
   return absl::OkStatus();
 }
 
@@ -227,8 +233,8 @@ absl::Status ZoneClause::Apply(const ConfigLine& line) {
     ForwardZone& zone = config_->forward_zones.back();
     if (line.key == "forward-addr") return AddForwardAddress(line, zone);
     if (line.key == "forward-host") {
-      line.Warn(warnings_, "not supported: forward-host (use forward-addr)");
-      return absl::OkStatus();
+      if (forward_notes_.back().host_where.empty()) forward_notes_.back().host_where = line.where;
+      return AddHost(line, zone.hosts);
     }
     absl::StatusOr<bool> flag = ParseYesNo(line.values[0]);  // forward-first, -bootstrap, -tls
     if (!flag.ok()) return line.Error(absl::StrCat(line.key, ": ", flag.status().message()));
@@ -247,7 +253,7 @@ absl::Status ZoneClause::Apply(const ConfigLine& line) {
   if (line.key == "stub-addr") {
     return AddAddress(line, StripTlsAuthName(line, line.values[0], warnings_), zone.addrs).status();
   }
-  if (line.key == "stub-host") return AddStubHost(line, zone);
+  if (line.key == "stub-host") return AddHost(line, zone.hosts);
   absl::StatusOr<bool> flag = ParseYesNo(line.values[0]);  // stub-first, -prime, -bootstrap, -tls
   if (!flag.ok()) return line.Error(absl::StrCat(line.key, ": ", flag.status().message()));
   if (line.key == "stub-tls-upstream" || line.key == "stub-ssl-upstream") {

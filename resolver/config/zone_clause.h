@@ -41,7 +41,8 @@ class ZoneClause {
   absl::StatusOr<bool> AddAddress(const ConfigLine& line, absl::string_view text,
                                   std::vector<Endpoint>& addrs);
   absl::Status AddForwardAddress(const ConfigLine& line, ForwardZone& zone);
-  absl::Status AddStubHost(const ConfigLine& line, StubZone& zone);
+  // forward-host, stub-host: a server by name, resolved when first needed.
+  absl::Status AddHost(const ConfigLine& line, std::vector<std::string>& hosts);
   absl::string_view ClauseName() const;
 
   Config* config_;
@@ -59,6 +60,7 @@ class ZoneClause {
     std::string name_where;
     std::string tls_where;    // forward-tls-upstream: yes
     std::string first_where;  // forward-first: yes
+    std::string host_where;   // the first forward-host
     std::vector<std::string> addr_where;
     std::vector<bool> port_given;
   };

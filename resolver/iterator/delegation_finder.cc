@@ -20,8 +20,9 @@ absl::Status DelegationFinder::AddStubZone(const std::string& zone,
 
 absl::Status DelegationFinder::AddForwardZone(const std::string& zone,
                                               const std::vector<Endpoint>& addrs,
-                                              bool forward_first) {
-  return Add(zone, addrs, {}, true, forward_first);
+                                              bool forward_first,
+                                              const std::vector<std::string>& hosts) {
+  return Add(zone, addrs, hosts, true, forward_first);
 }
 
 absl::Status DelegationFinder::Add(const std::string& zone, const std::vector<Endpoint>& addrs,
@@ -40,7 +41,8 @@ absl::Status DelegationFinder::Add(const std::string& zone, const std::vector<En
   for (const std::string& host : hosts) {
     LdnsRdfPtr host_name(ldns_dname_new_frm_str(host.c_str()));
     if (host_name == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("stub-zone ", zone, ": bad stub-host ", host));
+      return absl::InvalidArgumentError(
+          absl::StrCat(forward ? "forward-zone " : "stub-zone ", zone, ": bad host name ", host));
     }
     configured.servers.AddNameServer(host_name.get());
   }

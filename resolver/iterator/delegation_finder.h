@@ -31,10 +31,11 @@ class DelegationFinder {
   // (resolved when first needed), instead of the servers the delegation from the parent names.
   absl::Status AddStubZone(const std::string& zone, const std::vector<Endpoint>& addrs,
                            const std::vector<std::string>& hosts, bool stub_first);
-  // forward-zone: queries at or below `zone` go to the resolvers `addrs` (RD=1), whatever the
-  // delegations below it say.
+  // forward-zone: queries at or below `zone` go to the resolvers `addrs` and those named
+  // `hosts` (RD=1), whatever the delegations below it say. A host's address is looked up from
+  // the root, never through the forward-zone itself.
   absl::Status AddForwardZone(const std::string& zone, const std::vector<Endpoint>& addrs,
-                              bool forward_first);
+                              bool forward_first, const std::vector<std::string>& hosts = {});
 
   // The closest configured zone enclosing `name` if it is a forward zone; otherwise the deeper
   // of the closest cached delegation and the closest stub zone (the stub zone wins a tie, as its

@@ -335,7 +335,8 @@ bool Lookup::StartAddressLookups() {
       started = true;
       std::shared_ptr<ldns_rdf> ns_name(ldns_rdf_clone(server.name.get()), ldns_rdf_deep_free);
       const uint64_t child =
-          resolver_->Start(server.name.get(), type, class_, budget_, depth_ + 1, std::nullopt, id_,
+          resolver_->Start(server.name.get(), type, class_, budget_, depth_ + 1,
+                           ForwarderAddressStart(server.name.get()), id_,
                            [resolver = resolver_, id = id_, generation = delegation_generation_,
                             ns_name](LookupResult result) {
                              Lookup* self = resolver->Find(id);
@@ -347,6 +348,17 @@ bool Lookup::StartAddressLookups() {
     }
   }
   return started;
+}
+
+// A forward-host's address is not for the forward-zone's servers to give, which are the ones
+// being looked for: it is resolved from the root (the cache, or the hints before priming).
+std::optional<DelegationFinder::Start> Lookup::ForwarderAddressStart(const ldns_rdf* host) const {
+  if (!forwarding_) return std::nullopt;
+  if (std::optional<DelegationFinder::Start> start =
+          context_.delegations->Find(host, class_, /*skip_configured=*/true)) {
+    return start;
+  }
+  return DelegationFinder::Start{context_.delegations->Hints()};
 }
 
 void Lookup::OnAddresses(uint64_t generation, const ldns_rdf* ns_name, const LookupResult& result) {

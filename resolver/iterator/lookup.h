@@ -62,6 +62,9 @@ class Lookup {
   bool FindDelegation();
   bool SelectServer();
   bool StartAddressLookups();
+  // Where the lookup of a server's address starts: as any other name, or from the root for a
+  // forward-host.
+  std::optional<DelegationFinder::Start> ForwarderAddressStart(const ldns_rdf* host) const;
   void Send(const Endpoint& server);
   void OnReply(const Sent& sent, absl::StatusOr<LdnsPktPtr> reply);
   void OnTransportError(const Sent& sent, const absl::Status& error);

@@ -127,12 +127,24 @@ TEST(ConfigErrorsTest, ZoneStructure) {
 
 TEST(ConfigErrorsTest, ZoneWithoutAddressesFailsAtItsName) {
   EXPECT_EQ(ErrorOf("forward-zone:\n name: example.com\n forward-first: yes\n\nserver:\n"),
-            "test.conf:2: forward-zone example.com. has no forward-addr");
+            "test.conf:2: forward-zone example.com. has no forward-addr or forward-host");
   EXPECT_EQ(ErrorOf("stub-zone:\n  name: example.org\n  stub-prime: yes\n"),
             "test.conf:2: stub-zone example.org. has no stub-addr or stub-host");
-  // forward-host is not implemented, so it does not count as an address.
-  EXPECT_EQ(ErrorOf("forward-zone:\n name: .\n forward-host: dns.example\n"),
-            "test.conf:2: forward-zone . has no forward-addr");
+}
+
+// forward-host alone is a forward-zone's server (issue 16's parser gap), except over TLS, where
+// the transport must know the server by address before it is asked.
+TEST(ConfigErrorsTest, ForwardHostNamesAServer) {
+  const Config c = MustParse("forward-zone:\n name: .\n forward-host: DNS.Example\n");
+  ASSERT_EQ(c.forward_zones.size(), 1u);
+  EXPECT_THAT(c.forward_zones[0].hosts, ElementsAre("dns.example."));
+  EXPECT_THAT(c.forward_zones[0].addrs, IsEmpty());
+  EXPECT_EQ(ErrorOf("forward-zone:\n name: .\n forward-host: dns.example@5353\n"),
+            "test.conf:3: forward-host: a port (@) is not supported here; use forward-addr");
+  EXPECT_EQ(ErrorOf("forward-zone:\n name: .\n forward-tls-upstream: yes\n"
+                    " forward-host: dns.quad9.net\n"),
+            "test.conf:4: not supported: forward-host with TLS; give the server as forward-addr "
+            "ADDRESS@853#NAME");
 }
 
 TEST(ConfigErrorsTest, DuplicateZones) {
@@ -193,10 +205,8 @@ TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
 }
 
 TEST(ConfigErrorsTest, UnsupportedZoneOptionsWarn) {
-  EXPECT_THAT(WarningsOf("forward-zone:\n name: .\n forward-addr: 192.0.2.1@853#dns.example\n"
-                         " forward-host: dns.example\n"),
-              ElementsAre("test.conf:4: not supported: forward-host (use forward-addr)",
-                          "test.conf:3: TLS authentication name 'dns.example' is used only with "
+  EXPECT_THAT(WarningsOf("forward-zone:\n name: .\n forward-addr: 192.0.2.1@853#dns.example\n"),
+              ElementsAre("test.conf:3: TLS authentication name 'dns.example' is used only with "
                           "forward-tls-upstream: yes (ignored)"));
 }
 

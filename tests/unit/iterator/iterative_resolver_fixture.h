@@ -82,8 +82,8 @@ class IterativeResolverTest : public ::testing::Test {
   void Resolve(const char* name, ldns_rr_type type) {
     if (resolver_ == nullptr) {
       finder_ = std::make_unique<DelegationFinder>(&rrsets_, *Records(hints_));
-      for (const auto& [zone, addrs, first] : forward_zones_) {
-        EXPECT_TRUE(finder_->AddForwardZone(zone, addrs, first).ok());
+      for (const auto& [zone, addrs, first, hosts] : forward_zones_) {
+        EXPECT_TRUE(finder_->AddForwardZone(zone, addrs, first, hosts).ok());
       }
       resolver_ = std::make_unique<IterativeResolver>(IteratorContext{
           &transport_, &rrsets_, &negatives_, &writer_, &infra_, finder_.get(), &clock_, options_});
@@ -149,6 +149,7 @@ class IterativeResolverTest : public ::testing::Test {
     std::string zone;
     std::vector<Endpoint> addrs;
     bool first = false;
+    std::vector<std::string> hosts = {};  // forward-host
   };
   std::vector<ForwardZone> forward_zones_;
   std::unique_ptr<DelegationFinder> finder_;

@@ -544,6 +544,30 @@ TEST_F(IterativeResolverTest, ForwardZoneAsksItsResolversWithRecursionDesired) {
   EXPECT_EQ(AnswerStrings().size(), 1u);
 }
 
+// forward-host alone (issue 16): the forwarder's name is resolved from the root, not through the
+// forward-zone for "." that needs it, and the question then goes to that address with RD=1.
+TEST_F(IterativeResolverTest, AForwardHostIsResolvedFromTheRootThenAsked) {
+  PrimeCache();
+  options_.qname_minimisation = false;
+  options_.do_ip6 = false;  // one address lookup, A
+  forward_zones_ = {{".", {}, false, {"dns.resolver.example."}}};
+  Resolve("www.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.1", "dns.resolver.example.", LDNS_RR_TYPE_A,
+         Answer({"dns.resolver.example. A 192.0.2.53"}));
+  ASSERT_EQ(transport_.outstanding(), 1u);
+  EXPECT_TRUE(transport_.front().recursion_desired);
+  Expect("192.0.2.53", "www.test.", LDNS_RR_TYPE_A, RecursiveAnswer({"www.test. A 203.0.113.7"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+  ASSERT_EQ(AnswerStrings().size(), 1u);
+  EXPECT_NE(AnswerStrings()[0].find("203.0.113.7"), std::string::npos);
+  // The address is cached: the next question goes straight to the forwarder.
+  Resolve("mail.test.", LDNS_RR_TYPE_A);
+  Expect("192.0.2.53", "mail.test.", LDNS_RR_TYPE_A, RecursiveAnswer({"mail.test. A 203.0.113.8"}));
+  ASSERT_TRUE(result_);
+  EXPECT_EQ(result_->rcode, LDNS_RCODE_NOERROR);
+}
+
 TEST_F(IterativeResolverTest, ForwarderNxdomainAndNodataAreAnswers) {
   forward_zones_ = {{".", {At("192.0.2.53")}}};
   Resolve("nowhere.test.", LDNS_RR_TYPE_A);
