@@ -28,6 +28,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "resolver/wire/ldns_ptr.h"
+#include "tests/integration/fixture/compared_answer.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/rebound_process.h"
@@ -46,53 +47,15 @@ constexpr char kNotMinimisingRebound[] = "127.0.0.12";
 // rebound gives a client's question about 10 s; unbound gives up on a dead server in ~1.5 s.
 constexpr absl::Duration kPatience = absl::Seconds(12);
 
-// What a resolver said, in a form two resolvers can be compared on: the RCODE, then the answer
-// section sorted, each record in canonical form (RFC 4034 6.2: lowercase names) with TTL 0.
-struct Answer {
-  std::string rcode;
-  std::vector<std::string> records;
-  std::string text;  // the whole reply as received, for failure messages
-
-  bool operator==(const Answer& other) const {
-    return rcode == other.rcode && records == other.records;
-  }
-  std::string Summary() const {
-    return absl::StrCat(rcode, " [", absl::StrJoin(records, "; "), "]");
-  }
-};
-
-std::ostream& operator<<(std::ostream& out, const Answer& a) { return out << a.Summary(); }
+using Answer = ComparedAnswer;
 
 Answer Ask(const Endpoint& resolver, absl::string_view name, ldns_rr_type type) {
-  QueryOptions options;
-  options.timeout = kPatience;
-  absl::StatusOr<LdnsPktPtr> reply = Query(resolver, name, type, options);
-  Answer out;
-  if (!reply.ok()) {
-    out.rcode = absl::StrCat("no reply (", reply.status().ToString(), ")");
-    return out;
-  }
-  const ldns_pkt* pkt = reply->get();
-  const ldns_lookup_table* rcode = ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(pkt));
-  out.rcode = rcode != nullptr ? rcode->name : "RCODE?";
-  const ldns_rr_list* answer = ldns_pkt_answer(pkt);
-  for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-    LdnsRrPtr copy(ldns_rr_clone(ldns_rr_list_rr(answer, i)));
-    ldns_rr2canonical(copy.get());
-    ldns_rr_set_ttl(copy.get(), 0);
-    char* text = ldns_rr2str(copy.get());
-    out.records.push_back(text != nullptr ? std::string(absl::StripTrailingAsciiWhitespace(text))
-                                          : "(unprintable)");
-    free(text);
-  }
-  std::sort(out.records.begin(), out.records.end());
-  out.text = PacketToString(pkt);
-  return out;
+  return AskToCompare(resolver, name, type, kPatience);
 }
 
 // "name.\t0\tIN\tA\taddress", as Answer::records holds it.
 std::string ARecord(absl::string_view name, absl::string_view address) {
-  return absl::StrCat(absl::AsciiStrToLower(name), "\t0\tIN\tA\t", address);
+  return ComparedRecord(name, "A", address);
 }
 
 struct BrokenZonesServers {

@@ -21,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "resolver/wire/ldns_ptr.h"
+#include "tests/integration/fixture/compared_answer.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/rebound_process.h"
@@ -53,52 +54,14 @@ std::string ForwardToReference() {
                       ReferenceResolverEndpoint().AddressString(), "\n");
 }
 
-// The RCODE and the answer section sorted, each record canonical with TTL 0: what two resolvers
-// are compared on.
-struct Answer {
-  std::string rcode;
-  std::vector<std::string> records;
-  std::string text;  // the whole reply, for failure messages
-
-  bool operator==(const Answer& other) const {
-    return rcode == other.rcode && records == other.records;
-  }
-};
-
-std::ostream& operator<<(std::ostream& out, const Answer& a) {
-  return out << a.rcode << " [" << absl::StrJoin(a.records, "; ") << "]";
-}
+using Answer = ComparedAnswer;
 
 Answer Ask(const Endpoint& resolver, absl::string_view name, ldns_rr_type type) {
-  QueryOptions options;
-  options.timeout = absl::Seconds(12);
-  absl::StatusOr<LdnsPktPtr> reply = Query(resolver, name, type, options);
-  Answer out;
-  if (!reply.ok()) {
-    out.rcode = absl::StrCat("no reply (", reply.status().ToString(), ")");
-    return out;
-  }
-  const ldns_pkt* pkt = reply->get();
-  const ldns_lookup_table* rcode = ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(pkt));
-  out.rcode = rcode != nullptr ? rcode->name : "RCODE?";
-  const ldns_rr_list* answer = ldns_pkt_answer(pkt);
-  for (size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-    LdnsRrPtr copy(ldns_rr_clone(ldns_rr_list_rr(answer, i)));
-    ldns_rr2canonical(copy.get());
-    ldns_rr_set_ttl(copy.get(), 0);
-    char* text = ldns_rr2str(copy.get());
-    out.records.push_back(text != nullptr ? std::string(absl::StripTrailingAsciiWhitespace(text))
-                                          : "(unprintable)");
-    free(text);
-  }
-  std::sort(out.records.begin(), out.records.end());
-  out.text = PacketToString(pkt);
-  return out;
+  return AskToCompare(resolver, name, type, absl::Seconds(12));
 }
 
-// "name.\t0\tIN\tTYPE\tdata", as Answer::records holds a record.
 std::string Record(absl::string_view name, absl::string_view type, absl::string_view data) {
-  return absl::StrCat(absl::AsciiStrToLower(name), "\t0\tIN\t", type, "\t", data);
+  return ComparedRecord(name, type, data);
 }
 
 struct PrivateAddressServers {
