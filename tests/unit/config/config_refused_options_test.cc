@@ -67,6 +67,18 @@ TEST(ConfigRefusedOptionsTest, HarmlessOptionsStillOnlyWarn) {
   EXPECT_EQ(warnings.size(), 5u);
 }
 
+// Each refused option, set to something, stops the start at its line, named, with a reason.
+TEST(ConfigRefusedOptionsTest, EveryRefusedOptionNamesItsLineAndWhy) {
+  for (absl::string_view name : config_internal::RefusedOptionNames()) {
+    const std::string error = ErrorOf(absl::StrCat("server:\n  port: 5353\n  ", name, ": 1\n"));
+    EXPECT_THAT(error,
+                ::testing::StartsWith(absl::StrCat("test.conf:3: not supported: ", name, ": ")))
+        << name;
+    EXPECT_GT(error.size(), absl::StrCat("test.conf:3: not supported: ", name, ": ").size() + 20)
+        << name << ": no reason given";
+  }
+}
+
 TEST(ConfigRefusedOptionsTest, EveryRefusedOptionIsAnUnboundOptionRebooundLacks) {
   for (absl::string_view name : config_internal::RefusedOptionNames()) {
     EXPECT_TRUE(config_internal::IsUnsupportedUnboundOption(name)) << name;
