@@ -34,6 +34,7 @@
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
 #include "resolver/core/owned_file.h"
+#include "resolver/core/syslog_sink.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -626,11 +627,14 @@ int Main(int argc, char** argv) {
     std::printf("rebound: %s is valid\n", config_path.c_str());
     return 0;
   }
-  if (absl::Status s = ConfigureLog(config->verbosity + extra_verbosity, config->logfile);
+  // As in unbound, use-syslog overrides logfile.
+  if (absl::Status s = ConfigureLog(config->verbosity + extra_verbosity,
+                                    config->use_syslog ? "" : config->logfile);
       !s.ok()) {
     std::fprintf(stderr, "rebound: error: %s\n", std::string(s.message()).c_str());
     return 1;
   }
+  if (config->use_syslog) UseSyslog(SyslogSink::kDefaultSocket);
   FitDescriptorLimit(&*config);
   return Run(config_path, *std::move(config));
 }

@@ -141,6 +141,9 @@ struct Config {
   uint16_t edns_buffer_size = 1232;  // the DNS Flag Day 2020 value
   int verbosity = 1;
   std::string logfile;  // empty: stderr
+  // use-syslog: the log goes to syslog (facility daemon) instead of logfile, as in unbound. Off
+  // by default, unlike unbound's: stderr reaches the journal under systemd, and tests read it.
+  bool use_syslog = false;
   // log-queries, log-replies, log-servfail: unbound's per-query lines (query_log.h).
   bool log_queries = false;
   bool log_replies = false;

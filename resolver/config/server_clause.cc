@@ -277,6 +277,7 @@ constexpr ServerOption kServerOptions[] = {
     {"tls-upstream", 1, &SetYesNo<&Config::tls_upstream>},
     {"unblock-lan-zones", 1, &SetUnblockLanZones},
     {"use-caps-for-id", 1, &SetYesNo<&Config::use_caps_for_id>},
+    {"use-syslog", 1, &SetYesNo<&Config::use_syslog>},
     {"username", 1, &SetString<&Config::username>},
     {"verbosity", 1, &SetInteger<&Config::verbosity, 0, 5>},
 };

@@ -244,7 +244,6 @@ constexpr auto kUnsupportedOptions = std::to_array<absl::string_view>({
     "unknown-server-time-limit",
     "unwanted-reply-threshold",
     "url",
-    "use-syslog",
     "use-systemd",
     "val-bogus-ttl",
     "val-clean-additional",

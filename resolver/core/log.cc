@@ -5,12 +5,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "resolver/core/owned_file.h"
+#include "resolver/core/syslog_sink.h"
 
 namespace rebound {
 namespace {
@@ -18,13 +20,26 @@ namespace {
 struct LogSink {
   absl::Mutex mu;
   FILE* file ABSL_GUARDED_BY(mu) = stderr;
-  std::string path ABSL_GUARDED_BY(mu);  // "" for stderr
+  std::string path ABSL_GUARDED_BY(mu);                    // "" for stderr
+  std::unique_ptr<SyslogSink> syslog ABSL_GUARDED_BY(mu);  // use-syslog: yes; the file waits
 };
 
 LogSink& Sink() {
   // Never destroyed: threads may still log while the process exits.
   static LogSink* sink = new LogSink;
   return *sink;
+}
+
+// RFC 5424 6.2.1 severities: error, informational, debug.
+int Severity(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError:
+      return 3;
+    case LogLevel::kOps:
+      return 6;
+    default:
+      return 7;
+  }
 }
 
 const char* LevelName(LogLevel level) {
@@ -83,10 +98,17 @@ absl::Status ReopenLog() {
   return SwitchTo(path);
 }
 
+void UseSyslog(const std::string& socket_path) {
+  absl::MutexLock lock(&Sink().mu);
+  Sink().syslog = socket_path.empty() ? nullptr : std::make_unique<SyslogSink>(socket_path);
+}
+
 void LogLine(LogLevel level, absl::string_view message) {
+  absl::MutexLock lock(&Sink().mu);
+  // A line syslog cannot take goes to the file (stderr) rather than nowhere.
+  if (Sink().syslog != nullptr && Sink().syslog->Send(Severity(level), message)) return;
   const std::string stamp =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3S", absl::Now(), absl::LocalTimeZone());
-  absl::MutexLock lock(&Sink().mu);
   std::fprintf(Sink().file, "%s rebound[%s]: %.*s\n", stamp.c_str(), LevelName(level),
                static_cast<int>(message.size()), message.data());
 }

@@ -26,6 +26,10 @@ absl::Status ConfigureLog(int verbosity, const std::string& path);
 // before: after logrotate has renamed it, new lines go to a new file at the path (SIGUSR1, as
 // unbound). On failure the log stays where it was. Nothing to do when logging to stderr.
 absl::Status ReopenLog();
+// use-syslog: yes: lines go to the syslog socket at `socket_path` (SyslogSink::kDefaultSocket
+// in the daemon) instead of the file, as in unbound; a line the socket does not take goes to
+// the file. "" turns it off again.
+void UseSyslog(const std::string& socket_path);
 // Inline, so a hot path pays one relaxed load for a line that is off.
 inline bool LogEnabled(LogLevel level) {
   return static_cast<int>(level) <= log_internal::verbosity.load(std::memory_order_relaxed);

@@ -24,18 +24,19 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
-  for (absl::string_view name : {"module-config",     "harden-glue",
-                                 "username",          "chroot",
-                                 "directory",         "dns64-prefix",
-                                 "dns64-synthall",    "dns64-ignore-aaaa",
-                                 "do-nat64",          "nat64-prefix",
-                                 "so-rcvbuf",         "so-sndbuf",
-                                 "outgoing-range",    "num-queries-per-thread",
-                                 "jostle-timeout",    "local-zone",
-                                 "local-data",        "local-data-ptr",
-                                 "unblock-lan-zones", "private-address",
-                                 "private-domain",    "log-queries",
-                                 "log-replies",       "log-servfail"}) {
+  for (absl::string_view name : {"module-config",   "harden-glue",
+                                 "username",        "chroot",
+                                 "directory",       "dns64-prefix",
+                                 "dns64-synthall",  "dns64-ignore-aaaa",
+                                 "do-nat64",        "nat64-prefix",
+                                 "so-rcvbuf",       "so-sndbuf",
+                                 "outgoing-range",  "num-queries-per-thread",
+                                 "jostle-timeout",  "use-syslog",
+                                 "local-zone",      "local-data",
+                                 "local-data-ptr",  "unblock-lan-zones",
+                                 "private-address", "private-domain",
+                                 "log-queries",     "log-replies",
+                                 "log-servfail"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
   }
