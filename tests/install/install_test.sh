@@ -32,6 +32,8 @@ done
 grep -qx "ExecStart=$prefix/sbin/rebound -c $config" "$unit" ||
   fail "ExecStart is not '$prefix/sbin/rebound -c $config': $(grep ExecStart "$unit")"
 grep -qx "Type=notify" "$unit" || fail "the unit is not Type=notify"
+# systemctl reload: SIGHUP rereads the configuration (rebound(8)).
+grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit" || fail "the unit has no ExecReload sending SIGHUP"
 
 # The installed binary accepts the installed config.
 "$binary" -n -c "$stage$config" || fail "rebound -n rejects the installed config"
