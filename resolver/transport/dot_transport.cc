@@ -267,8 +267,9 @@ void DotTransport::Finish(uint64_t number, absl::StatusOr<LdnsPktPtr> result) {
   if (exchange->cb) exchange->cb(std::move(result));
 }
 
-void DotTransport::OnConnectionClosed(const std::string& key, std::vector<uint64_t> waiting,
-                                      bool was_up, absl::Status why) {
+// `key` is a copy: the connection that calls this holds the original, and goes with the erase.
+void DotTransport::OnConnectionClosed(std::string key, std::vector<uint64_t> waiting, bool was_up,
+                                      absl::Status why) {
   connections_.erase(key);
   for (uint64_t number : waiting) {
     auto it = exchanges_.find(number);

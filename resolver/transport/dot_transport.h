@@ -68,7 +68,7 @@ class DotTransport : public Transport {
   // Reports `result` for exchange `number` and frees it; nothing happens if it is gone.
   void Finish(uint64_t number, absl::StatusOr<LdnsPktPtr> result);
   // A connection has closed: its waiting exchanges (by number) are sent again or fail.
-  void OnConnectionClosed(const std::string& key, std::vector<uint64_t> waiting, bool was_up,
+  void OnConnectionClosed(std::string key, std::vector<uint64_t> waiting, bool was_up,
                           absl::Status why);
   void OnTimer();
   void ArmTimer();
