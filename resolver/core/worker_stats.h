@@ -138,7 +138,9 @@ struct alignas(64) WorkerStats : StatFields<StatCounter> {};
 
 // Plain numbers: a worker's counters read at one moment, or several workers' summed.
 struct StatsTotals : StatFields<uint64_t> {
-  StatsTotals() { VisitStatFields(*this, *this, [](uint64_t& x, uint64_t&) { x = 0; }); }
+  StatsTotals() {
+    VisitStatFields(*this, *this, [](uint64_t& x, uint64_t&) { x = 0; });
+  }
 };
 
 // `stats` read into `totals`, added to what it holds; the maxima (requestlist_max) are kept
