@@ -33,6 +33,35 @@ std::string CacheKey(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, ui
   return key;
 }
 
+CacheKeyFilter CacheKeyFilter::For(const ldns_rdf* name, bool subtree,
+                                   std::optional<uint16_t> type) {
+  CacheKeyFilter filter{std::string(NameWire(name)), subtree, type};
+  absl::AsciiStrToLower(&filter.name);
+  return filter;
+}
+
+bool CacheKeyFilter::Matches(std::string_view key) const {
+  // The owner is the key's first name: walk its labels to the root label.
+  size_t end = 0;
+  while (end < key.size() && key[end] != 0) end += 1 + static_cast<uint8_t>(key[end]);
+  if (end >= key.size()) return false;
+  const std::string_view owner = key.substr(0, end + 1);
+  if (type.has_value()) {
+    if (key.size() < end + 5) return false;
+    const auto at = [&](size_t i) { return static_cast<uint8_t>(key[i]); };
+    const uint16_t key_type = static_cast<uint16_t>(at(end + 1) << 8 | at(end + 2));
+    const bool covered = key_type == LDNS_RR_TYPE_RRSIG && key.size() >= end + 7 &&
+                         static_cast<uint16_t>(at(end + 5) << 8 | at(end + 6)) == *type;
+    if (key_type != *type && !covered) return false;
+  }
+  if (!subtree) return owner == name;
+  // At or below `name`: the owner ends with it, starting at one of the owner's label starts.
+  for (size_t at = 0; at < owner.size(); at += 1 + static_cast<uint8_t>(owner[at])) {
+    if (owner.substr(at) == name) return true;
+  }
+  return false;
+}
+
 uint16_t CoveredType(const ldns_rr* rr) {
   if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG) return 0;
   const ldns_rdf* covered = ldns_rr_rrsig_typecovered(rr);

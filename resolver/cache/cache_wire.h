@@ -3,6 +3,7 @@
 #define REBOUND_RESOLVER_CACHE_CACHE_WIRE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,18 @@ inline bool IsDataType(uint16_t type) {
 }
 
 std::string CacheKey(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, uint16_t covered = 0);
+
+// Which cache entries a flush removes (rebound-control's flush, flush_type, flush_zone): those
+// whose key (CacheKey's layout) has the owner `name`, or with `subtree` any owner at or below
+// it, and, when `type` is set, that type (an RRSIG entry goes with the type it covers).
+struct CacheKeyFilter {
+  std::string name;  // lowercased wire form
+  bool subtree = false;
+  std::optional<uint16_t> type;
+
+  static CacheKeyFilter For(const ldns_rdf* name, bool subtree, std::optional<uint16_t> type);
+  bool Matches(std::string_view key) const;
+};
 
 // The type an RRSIG covers, or 0 for any other record (or an RRSIG without that field).
 uint16_t CoveredType(const ldns_rr* rr);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "resolver/cache/cache_wire.h"
 #include "resolver/cache/sharded_lru_map.h"
 #include "resolver/core/clock.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -45,6 +46,15 @@ class NegativeCache {
   std::optional<NegativeAnswer> Lookup(const ldns_rdf* name, ldns_rr_type type,
                                        ldns_rr_class rr_class) const;
 
+  // rebound-control's flush commands: removes the denials the filter matches (an NXDOMAIN's
+  // entry has type 0, so only a filter without a type removes it), or with Clear every one
+  // (flush_negative); returns how many went.
+  size_t Flush(const CacheKeyFilter& filter) {
+    return map_.EraseIf([&](std::string_view key) { return filter.Matches(key); });
+  }
+  size_t Clear() {
+    return map_.EraseIf([](std::string_view) { return true; });
+  }
   size_t bytes() const { return map_.bytes(); }
   size_t entries() const { return map_.entries(); }
 

@@ -88,6 +88,11 @@ class PacketCache {
   size_t Lookup(const PacketCacheKey& key, uint16_t id, std::span<const uint8_t> qname,
                 size_t max_size, std::span<uint8_t> out);
 
+  // Empties the cache: after any flush, as a rendered response may hold the flushed data (it
+  // refills from the RRset cache at the next question of each kind).
+  size_t Clear() {
+    return map_.EraseIf([](std::string_view) { return true; });
+  }
   size_t bytes() const { return map_.bytes(); }
   size_t entries() const { return map_.entries(); }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/types/span.h"
+#include "resolver/cache/cache_wire.h"
 #include "resolver/cache/sharded_lru_map.h"
 #include "resolver/core/clock.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -64,6 +65,12 @@ class RrsetCache {
   LdnsRrListPtr LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
                                  ldns_rr_class rr_class) const;
 
+  // rebound-control's flush, flush_type, flush_zone: removes the RRsets (with their RRSIGs) the
+  // filter matches; returns how many entries went. Writers never flush (docs/architecture.md:
+  // the operator removes, CacheWriter stores).
+  size_t Flush(const CacheKeyFilter& filter) {
+    return map_.EraseIf([&](std::string_view key) { return filter.Matches(key); });
+  }
   size_t bytes() const { return map_.bytes(); }
   size_t entries() const { return map_.entries(); }
 

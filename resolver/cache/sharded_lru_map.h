@@ -107,6 +107,25 @@ class ShardedLruMap {
     return read(static_cast<const V&>(node->value));
   }
 
+  // Removes every entry whose key `matches(std::string_view)`, shard by shard (each locked in
+  // turn, so lookups go on in the others); returns how many. For rebound-control's flush
+  // commands, which are rare: it walks the whole map.
+  template <typename Predicate>
+  size_t EraseIf(Predicate matches) {
+    size_t erased = 0;
+    for (size_t i = 0; i <= shard_mask_; ++i) {
+      Shard& shard = shards_[i];
+      absl::MutexLock lock(&shard.mu);
+      for (auto node = shard.lru.begin(); node != shard.lru.end();) {
+        const NodeIt current = node++;
+        if (!matches(std::string_view(current->key))) continue;
+        shard.Erase(shard.index.find(std::string_view(current->key)));
+        ++erased;
+      }
+    }
+    return erased;
+  }
+
   // Bytes charged and entries held, over all shards (expired entries not yet removed included).
   size_t bytes() const {
     size_t total = 0;

@@ -311,4 +311,23 @@ size_t InfraCache::size() const {
   return total;
 }
 
+size_t InfraCache::Flush(const Endpoint* server) {
+  size_t erased = 0;
+  for (size_t i = 0; i <= shard_mask_; ++i) {
+    Shard& shard = shards_[i];
+    absl::MutexLock lock(&shard.mu);
+    if (server == nullptr) {
+      erased += shard.hosts.size();
+      shard.hosts.clear();
+      shard.order.clear();
+      continue;
+    }
+    const HostKey key = KeyOf(*server);
+    if (shard.hosts.erase(key) == 0) continue;
+    std::erase(shard.order, key);  // every key in the FIFO must name an entry
+    ++erased;
+  }
+  return erased;
+}
+
 }  // namespace rebound

@@ -125,6 +125,9 @@ class InfraCache {
   std::optional<InfraServerInfo> Lookup(const Endpoint& server) const;
   // Entries held, expired ones not yet dropped included.
   size_t size() const;
+  // rebound-control's flush_infra: forgets `server` (every server when null), so its RTT, EDNS,
+  // lameness and down state are learned again; returns how many entries went.
+  size_t Flush(const Endpoint* server);
 
  private:
   // Family, port, address and IPv6 scope: a fixed-size key, cheaper to hash than ToString().
