@@ -5,7 +5,14 @@
 namespace rebound {
 
 HealthMonitor::HealthMonitor(BootstrapMode mode, const Clock* clock, HealthOptions options)
-    : mode_(mode), clock_(clock), options_(options) {}
+    : mode_(mode), clock_(clock), options_(options) {
+  last_change_ = {clock_->Now(), mode_ == BootstrapMode::kOnly ? "bootstrap: only" : "started"};
+}
+
+HealthMonitor::StateChange HealthMonitor::last_change() const {
+  absl::MutexLock lock(&mu_);
+  return last_change_;
+}
 
 bool HealthMonitor::OrdinaryUnreachable() {
   absl::MutexLock lock(&mu_);
@@ -46,6 +53,7 @@ void HealthMonitor::ProbeDone(ProbeOutcome outcome) {
 void HealthMonitor::EnterLocked() {
   in_bootstrap_.store(true, std::memory_order_release);
   ++counters_.entered;
+  last_change_ = {clock_->Now(), "no root server or forwarder answered the resolver's probe"};
   // The ordinary path just failed; give it one interval before the first probe.
   next_probe_ = clock_->Now() + options_.probe_interval;
   Log(LogLevel::kOps,
@@ -60,6 +68,7 @@ void HealthMonitor::OrdinaryAnswered() {
   if (!in_bootstrap_.load(std::memory_order_relaxed)) return;
   in_bootstrap_.store(false, std::memory_order_release);
   ++counters_.left;
+  last_change_ = {clock_->Now(), "an ordinary server answered"};
   Log(LogLevel::kOps, "bootstrap: ordinary DNS answers again; relays are the fallback again");
 }
 

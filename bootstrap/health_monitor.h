@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -84,6 +85,13 @@ class HealthMonitor {
 
   bool in_bootstrap() const { return in_bootstrap_.load(std::memory_order_acquire); }
   HealthCounters counters() const;
+  // For rebound-control's status: when the current state began (the monitor's creation, for
+  // the first) and why.
+  struct StateChange {
+    absl::Time since;
+    std::string reason;
+  };
+  StateChange last_change() const;
 
  private:
   void EnterLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -98,6 +106,7 @@ class HealthMonitor {
   absl::Time verify_started_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool verifying_ ABSL_GUARDED_BY(mu_) = false;
   HealthCounters counters_ ABSL_GUARDED_BY(mu_);
+  StateChange last_change_ ABSL_GUARDED_BY(mu_);
   // Written under mu_; read without it, so the per-query questions cost no lock.
   std::atomic<bool> in_bootstrap_{false};
 };

@@ -43,7 +43,8 @@ void AppendCopies(const ldns_rr_list* records, ldns_pkt* pkt) {
 
 }  // namespace
 
-Dns64Stage::Dns64Stage(Dns64Options options) : options_(std::move(options)) {
+Dns64Stage::Dns64Stage(Dns64Options options, WorkerStats* stats)
+    : options_(std::move(options)), stats_(stats) {
   for (const std::string& name : options_.ignore_aaaa) {
     if (ldns_rdf* rdf = ldns_dname_new_frm_str(name.c_str())) ignore_aaaa_.emplace_back(rdf);
   }
@@ -146,6 +147,7 @@ StageResult Dns64Stage::OnAnswer(Request& req) {
         AppendCopies(chain.get(), pkt.get());
         MoveToSection(std::move(synthesized), LDNS_SECTION_ANSWER, pkt.get());
         r.set_answer(std::move(pkt));
+        if (stats_ != nullptr) stats_->dns64_synthesized.Add();
       },
       StageResult::kContinue);
 }

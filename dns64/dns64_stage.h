@@ -11,6 +11,7 @@
 #include "dns64/address_range.h"
 #include "dns64/dns64_synthesizer.h"
 #include "resolver/core/stage.h"
+#include "resolver/core/worker_stats.h"
 #include "resolver/wire/ldns_ptr.h"
 
 namespace rebound {
@@ -26,7 +27,8 @@ struct Dns64Options {
 // synthesized answer instead).
 class Dns64Stage : public Stage {
  public:
-  explicit Dns64Stage(Dns64Options options);
+  // `stats` (the worker's counters; num.dns64.synthesized) may be null.
+  explicit Dns64Stage(Dns64Options options, WorkerStats* stats = nullptr);
 
   StageResult OnQuery(Request& req) override;
   StageResult OnAnswer(Request& req) override;
@@ -46,6 +48,7 @@ class Dns64Stage : public Stage {
                          StageResult when_done);
 
   const Dns64Options options_;
+  WorkerStats* const stats_;
   std::vector<LdnsRdfPtr> ignore_aaaa_;
 };
 

@@ -2,6 +2,7 @@
 // runs until SIGINT or SIGTERM.
 #include <getopt.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -29,12 +30,14 @@
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/config/config.h"
+#include "resolver/control/control_server.h"
 #include "resolver/core/callback_guard.h"
 #include "resolver/core/check.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/log.h"
 #include "resolver/core/owned_file.h"
 #include "resolver/core/syslog_sink.h"
+#include "resolver/daemon_control.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -43,6 +46,7 @@
 #include "resolver/server/privileges.h"
 #include "resolver/server/service_notify.h"
 #include "resolver/server/worker.h"
+#include "resolver/shared_state.h"
 #include "tls/tls_context.h"
 
 namespace rebound {
@@ -61,43 +65,6 @@ void PrintUsage(std::FILE* to) {
                "  -V, --version  print the version and exit\n",
                kDefaultConfigPath);
 }
-
-// The pieces every worker shares: built once, then read (the caches lock inside).
-struct Shared {
-  RrsetCache rrsets;
-  NegativeCache negatives;
-  InfraCache infra;
-  std::unique_ptr<DelegationFinder> delegations;
-  IteratorOptions iterator_options;
-  std::optional<Dns64Options> dns64;  // set when module-config has dns64
-  // The bootstrap fallback, unless `bootstrap: no`.
-  struct Bootstrap {
-    const BootstrapConfig* config;
-    std::unique_ptr<HealthMonitor> health;
-    std::unique_ptr<TlsClientContext> tls;
-    std::unique_ptr<RelayMemory> memory;
-    RelayScope scope;  // what forward-zone, stub-zone and local-zone keep from the relays
-  };
-  std::optional<Bootstrap> bootstrap = {};
-  // The packet cache of rendered responses (docs/architecture.md, flow step 2), which every
-  // worker answers repeated questions from before parsing them. Made by the first Packets()
-  // call, from the same options as unbound's message cache: msg-cache-size, cache-max-ttl,
-  // cache-max-negative-ttl.
-  std::unique_ptr<PacketCache> packets = nullptr;
-  // The only writer of the two caches above (docs/architecture.md): the iterators, the cache
-  // stages and the warm start store through it.
-  CacheWriter cache_writer{&rrsets, &negatives};
-  PacketCache* Packets(const Config& config) {
-    if (packets == nullptr) {
-      packets = std::make_unique<PacketCache>(
-          PacketCacheOptions{.max_bytes = config.msg_cache_size,
-                             .max_ttl = config.cache_max_ttl,
-                             .max_negative_ttl = config.cache_max_negative_ttl},
-          SystemClock::Get());
-    }
-    return packets.get();
-  }
-};
 
 // How often the main thread returns freed heap memory to the system.
 constexpr uint64_t kMallocTrimIntervalMs = 30'000;
@@ -158,7 +125,7 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 // Nothing is sent upstream before a client asks: the root is primed by the first lookup that
 // needs it (RFC 8109 3, as unbound does), so a start in a network with no route is silent.
 StageFactory MakeStageFactory(Shared* shared) {
-  return [shared](uv_loop_t* loop, Transport* transport) {
+  return [shared](uv_loop_t* loop, Transport* transport, WorkerStats* stats) {
     auto iterator = std::make_unique<IteratorStage>(IteratorContext{
         transport, &shared->rrsets, &shared->negatives, &shared->cache_writer, &shared->infra,
         shared->delegations.get(), SystemClock::Get(), shared->iterator_options});
@@ -183,7 +150,7 @@ StageFactory MakeStageFactory(Shared* shared) {
           &b.scope, &shared->iterator_options.private_addresses);
     }
     if (shared->dns64) {
-      stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64));
+      stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64, stats));
     }
     stages.push_back(
         std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives, &shared->cache_writer));
@@ -317,6 +284,14 @@ void TellServiceManager(absl::string_view state) {
 // What the main thread woke up for.
 enum class Wakeup { kStop, kReload };
 
+void BlockReloadSignals(bool block) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &signals, nullptr);
+}
+
 // The main thread waits for SIGINT or SIGTERM (stop) or SIGHUP (reload), reopens the log on
 // SIGUSR1, and trims the heap now and then. `ready` goes to the service manager once the signals
 // are caught: systemd may send SIGTERM as soon as it has READY=1, which must then be a clean
@@ -365,7 +340,9 @@ Wakeup WaitForSignal(absl::string_view ready) {
   uv_timer_start(
       &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
   TellServiceManager(ready);
+  BlockReloadSignals(false);  // one that came meanwhile is taken now
   uv_run(loop, UV_RUN_DEFAULT);
+  BlockReloadSignals(true);
   // The handles are the loop's until closed; the next wait makes new ones.
   for (uv_handle_t* handle :
        {reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm),
@@ -475,10 +452,14 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
     }
     serving->upstream_tls = *std::move(tls);
   }
+  while (shared->worker_stats.size() < static_cast<size_t>(config.num_threads)) {
+    shared->worker_stats.emplace_back();
+  }
   for (int i = 0; i < config.num_threads; ++i) {
     serving->workers.push_back(std::make_unique<Worker>(
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
-        &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get()));
+        &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get(),
+        &shared->worker_stats[i]));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;
@@ -497,13 +478,61 @@ std::optional<Config> ReadForReload(const std::string& path) {
   return *std::move(config);
 }
 
-// Runs with the configuration read from `path` until SIGINT or SIGTERM. SIGHUP reads the file
-// again and restarts the workers with it, keeping the RRset, negative and infra caches (unbound
-// flushes them); if the new one cannot start, the old one runs again.
+// SIGHUP (or rebound-control reload): reads the file at `path` again and restarts the workers
+// with it, keeping the RRset, negative and infra caches (unbound flushes them). If the new
+// configuration cannot start, the old one runs again; an error only when neither can.
+absl::Status Reload(const std::string& path, Config* config, Shared* shared,
+                    std::unique_ptr<Serving>* serving) {
+  std::optional<Config> next = ReadForReload(path);
+  if (!next.has_value()) return absl::InvalidArgumentError("the config file has an error");
+  serving->reset();  // the workers stop before what they point to changes
+  Config previous = std::exchange(*config, *std::move(next));
+  absl::StatusOr<std::unique_ptr<Serving>> started = BindWorkers(*config, shared);
+  absl::Status result = absl::OkStatus();
+  if (!started.ok()) {
+    Log(LogLevel::kError, "reload: %s; the previous configuration runs again",
+        started.status().message());
+    result = started.status();
+    *config = std::move(previous);
+    started = BindWorkers(*config, shared);
+    if (!started.ok()) {
+      Log(LogLevel::kError, "reload: %s", started.status().message());
+      return started.status();
+    }
+  } else if (config->username != previous.username || config->pidfile != previous.pidfile ||
+             config->directory != previous.directory || config->logfile != previous.logfile ||
+             config->verbosity != previous.verbosity ||
+             !(config->remote_control == previous.remote_control)) {
+    Log(LogLevel::kError,
+        "reload: username, pidfile, directory, logfile, verbosity and remote-control take effect "
+        "at the next start");
+  }
+  Log(LogLevel::kOps, "reloaded: %d thread(s), %d interface(s)", config->num_threads,
+      static_cast<int>(config->interfaces.size()));
+  *serving = *std::move(started);
+  (*serving)->Start();
+  return result;
+}
+
+// The control channel (remote-control:), bound as root for `account`, or null when disabled.
+absl::StatusOr<std::unique_ptr<ControlServer>> BindControl(const Config& config,
+                                                           const std::optional<Account>& account,
+                                                           ControlTarget* target) {
+  if (!config.remote_control.enable) return nullptr;
+  std::optional<std::pair<uid_t, gid_t>> owner;
+  if (account.has_value()) owner = std::make_pair(account->uid, account->gid);
+  return ControlServer::Bind(config.remote_control, owner, target);
+}
+
+// Runs with the configuration read from `path` until SIGINT or SIGTERM; SIGHUP reloads.
 int Run(const std::string& path, Config config) {
   // A peer that resets a TCP or HTTPS connection must not kill the daemon: libuv's write(2)
   // then fails with EPIPE instead.
   signal(SIGPIPE, SIG_IGN);
+  // SIGHUP and SIGUSR1 kill by default: until the main thread waits for them (the workers
+  // answer before that, and a reload runs between two waits) they stay blocked, pending, in
+  // every thread; WaitForSignal takes them. Set before any thread starts, which inherits it.
+  BlockReloadSignals(true);
   absl::StatusOr<std::optional<Account>> account = PrepareProcess(config);
   if (!account.ok()) {
     Log(LogLevel::kError, "%s", account.status().message());
@@ -523,8 +552,11 @@ int Run(const std::string& path, Config config) {
       IteratorOptions{},
       std::nullopt};
   absl::StatusOr<std::unique_ptr<Serving>> serving = BindWorkers(config, &shared);
-  if (!serving.ok()) {
-    Log(LogLevel::kError, "%s", serving.status().message());
+  DaemonControl control(&shared, &config);
+  absl::StatusOr<std::unique_ptr<ControlServer>> control_server =
+      serving.ok() ? BindControl(config, *account, &control) : serving.status();
+  if (!control_server.ok()) {
+    Log(LogLevel::kError, "%s", control_server.status().message());
     return 1;
   }
   if (absl::Status s = FinishStartUp(config, *account); !s.ok()) {
@@ -535,6 +567,7 @@ int Run(const std::string& path, Config config) {
   Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,
       config.num_threads, static_cast<int>(config.interfaces.size()));
   (*serving)->Start();
+  if (*control_server != nullptr) (*control_server)->Start();
 
   // Every listener is bound and root is dropped: from here a client is answered, which is what
   // READY=1 promises to the units ordered after rebound (sd_notify(3), systemd.service(5)
@@ -544,33 +577,14 @@ int Run(const std::string& path, Config config) {
                         " interface(s) with ", config.num_threads, " thread(s)");
   };
   while (WaitForSignal(ready()) == Wakeup::kReload) {
-    std::optional<Config> next = ReadForReload(path);
-    if (!next.has_value()) continue;
-    serving->reset();  // the workers stop before what they point to changes
-    Config previous = std::exchange(config, *std::move(next));
-    serving = BindWorkers(config, &shared);
-    if (!serving.ok()) {
-      Log(LogLevel::kError, "reload: %s; the previous configuration runs again",
-          serving.status().message());
-      config = std::move(previous);
-      serving = BindWorkers(config, &shared);
-      if (!serving.ok()) {
-        Log(LogLevel::kError, "reload: %s", serving.status().message());
-        return 1;
-      }
-    }
-    if (config.username != previous.username || config.pidfile != previous.pidfile ||
-        config.directory != previous.directory || config.logfile != previous.logfile ||
-        config.verbosity != previous.verbosity) {
-      Log(LogLevel::kError,
-          "reload: username, pidfile, directory, logfile and verbosity take effect at the next "
-          "start");
-    }
-    Log(LogLevel::kOps, "reloaded: %d thread(s), %d interface(s)", config.num_threads,
-        static_cast<int>(config.interfaces.size()));
-    (*serving)->Start();
+    // No control command runs while the configuration changes.
+    absl::MutexLock lock(control.mu());
+    absl::Status reloaded = Reload(path, &config, &shared, &*serving);
+    control.NoteReloaded(reloaded);
+    if (*serving == nullptr) return 1;
   }
 
+  control_server->reset();
   serving->reset();
   LogExitSummary(shared);
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());

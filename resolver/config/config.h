@@ -18,6 +18,7 @@
 #include "dns64/address_range.h"
 #include "dns64/nat64_prefix.h"
 #include "resolver/config/access_control_list.h"
+#include "resolver/config/remote_control_clause.h"
 #include "resolver/core/endpoint.h"
 #include "resolver/local/local_zones.h"
 
@@ -148,6 +149,10 @@ struct Config {
   bool log_queries = false;
   bool log_replies = false;
   bool log_servfail = false;
+  // extended-statistics: rebound-control's stats adds unbound's extended figures;
+  // statistics-cumulative: stats does not reset the counters.
+  bool extended_statistics = false;
+  bool statistics_cumulative = false;
   bool do_not_query_localhost = true;
   bool qname_minimisation = true;  // RFC 9156
   bool harden_glue = true;         // glue only from within the referring zone, as unbound
@@ -218,6 +223,8 @@ struct Config {
   }
 
   bool operator==(const Config&) const = default;
+  // remote-control: clause.
+  RemoteControlConfig remote_control;
 };
 
 Config DefaultConfig();

@@ -81,7 +81,10 @@ bool IsZoneClauseKey(absl::string_view key) { return key == "forward-zone" || ke
 }  // namespace
 
 ConfigParser::ConfigParser(std::vector<std::string>* warnings)
-    : warnings_(warnings), server_(&config_, warnings), zones_(&config_, warnings) {}
+    : warnings_(warnings),
+      server_(&config_, warnings),
+      zones_(&config_, warnings),
+      remote_control_(&config_.remote_control) {}
 
 absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& filename) {
   include_stack_.push_back(CanonicalPath(filename));
@@ -101,6 +104,7 @@ absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& 
 absl::StatusOr<Config> ConfigParser::Finish() {
   if (absl::Status s = EndClause(); !s.ok()) return s;
   if (absl::Status s = server_.Finish(); !s.ok()) return s;
+  if (absl::Status s = CheckRemoteControl(config_.remote_control); !s.ok()) return s;
   if (absl::Status s =
           zones_.FinishTls(config_.tls_upstream ? server_.WhereSet("tls-upstream") : "");
       !s.ok()) {
@@ -112,7 +116,8 @@ absl::StatusOr<Config> ConfigParser::Finish() {
 absl::Status ConfigParser::HandleLine(const ConfigLine& line, const std::string& filename) {
   if (line.key.empty()) return absl::OkStatus();
   if (line.key == "include" || line.key == "include-toplevel") return Include(line, filename);
-  if (line.key == "server" || IsZoneClauseKey(line.key) || IsUnsupportedUnboundClause(line.key)) {
+  if (line.key == "server" || IsZoneClauseKey(line.key) || line.key == "remote-control" ||
+      IsUnsupportedUnboundClause(line.key)) {
     // unbound reads tokens, not lines: "server:include: FILE", as pfSense writes it, is a
     // clause and an option on one line.
     if (!line.values.empty() && IsOptionName(line.values[0])) {
@@ -153,6 +158,9 @@ absl::Status ConfigParser::StartClause(const ConfigLine& line) {
   } else if (line.key == "stub-zone") {
     clause_ = Clause::kStubZone;
     zones_.Begin(ZoneKind::kStub, line);
+  } else if (line.key == "remote-control") {
+    clause_ = Clause::kRemoteControl;
+    remote_control_.Begin(line);
   } else if (std::optional<std::string> refusal = ClauseRefusalOf(line.key)) {
     return line.Error(*refusal);
   } else {
@@ -171,6 +179,7 @@ absl::Status ConfigParser::EndClause() {
 
 absl::string_view ConfigParser::HomeClauseOf(absl::string_view key) {
   if (ServerClause::Handles(key)) return "server:";
+  if (RemoteControlClause::Handles(key)) return "remote-control:";
   bool forward = ZoneClause::Handles(ZoneKind::kForward, key);
   bool stub = ZoneClause::Handles(ZoneKind::kStub, key);
   if (forward && stub) return "forward-zone: or stub-zone:";
@@ -191,6 +200,9 @@ absl::Status ConfigParser::HandleOption(const ConfigLine& line) {
       break;
     case Clause::kStubZone:
       if (ZoneClause::Handles(ZoneKind::kStub, line.key)) return zones_.Apply(line);
+      break;
+    case Clause::kRemoteControl:
+      if (RemoteControlClause::Handles(line.key)) return remote_control_.Apply(line);
       break;
     case Clause::kNone:
       break;

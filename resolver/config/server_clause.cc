@@ -232,6 +232,7 @@ constexpr ServerOption kServerOptions[] = {
     {"do-udp", 1, &SetYesNo<&Config::do_udp>},
     // RFC 6891 6.2.5: values below 512 are treated as 512, so we refuse them instead.
     {"edns-buffer-size", 1, &SetInteger<&Config::edns_buffer_size, 512, 65535>},
+    {"extended-statistics", 1, &SetYesNo<&Config::extended_statistics>},
     {"harden-glue", 1, &SetYesNo<&Config::harden_glue>},
     {"https-port", 1, &SetInteger<&Config::https_port, 1, 65535>},
     {"incoming-num-tcp", 1, &SetInteger<&Config::incoming_num_tcp, 0, 65535>},
@@ -266,6 +267,7 @@ constexpr ServerOption kServerOptions[] = {
     {"so-rcvbuf", 1, &SetMemorySize<&Config::so_rcvbuf>},
     {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
     {"so-sndbuf", 1, &SetMemorySize<&Config::so_sndbuf>},
+    {"statistics-cumulative", 1, &SetYesNo<&Config::statistics_cumulative>},
     {"tcp-connection-limit", 2, &AddTcpConnectionLimit},
     {"tcp-idle-timeout", 1, &SetMilliseconds<&Config::tcp_idle_timeout>},
     {"tls-additional-port", 1, &AddTlsAdditionalPort},

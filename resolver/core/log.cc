@@ -82,6 +82,10 @@ namespace log_internal {
 std::atomic<int> verbosity{1};
 }  // namespace log_internal
 
+void SetLogVerbosity(int verbosity) { log_internal::verbosity.store(verbosity); }
+
+int LogVerbosity() { return log_internal::verbosity.load(std::memory_order_relaxed); }
+
 absl::Status ConfigureLog(int verbosity, const std::string& path) {
   log_internal::verbosity.store(verbosity);
   if (path.empty()) return absl::OkStatus();

@@ -26,6 +26,9 @@ absl::Status ConfigureLog(int verbosity, const std::string& path);
 // before: after logrotate has renamed it, new lines go to a new file at the path (SIGUSR1, as
 // unbound). On failure the log stays where it was. Nothing to do when logging to stderr.
 absl::Status ReopenLog();
+// rebound-control's verbosity command: from now on, as if configured so.
+void SetLogVerbosity(int verbosity);
+int LogVerbosity();
 // use-syslog: yes: lines go to the syslog socket at `socket_path` (SyslogSink::kDefaultSocket
 // in the daemon) instead of the file, as in unbound; a line the socket does not take goes to
 // the file. "" turns it off again.

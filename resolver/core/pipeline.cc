@@ -34,6 +34,7 @@ uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   const ClientKey client = req->client().address.AddressBytes();
   if (!MakeRoom(client, req->received())) {
     ++stats_.exceeded;
+    if (counters_ != nullptr) counters_->requestlist_exceeded.Add();
     return 0;
   }
   const uint64_t id = next_id_++;
@@ -47,6 +48,13 @@ uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   requests_.emplace(id, std::move(flight));
   ++per_client_[client];
   if (requests_.size() > stats_.max_pending) stats_.max_pending = requests_.size();
+  if (counters_ != nullptr) {
+    // unbound's requestlist.avg is the list's size as each new request joins it, averaged.
+    counters_->requestlist_samples.Add();
+    counters_->requestlist_sum.Add(requests_.size());
+    counters_->requestlist_max.RaiseTo(requests_.size());
+    counters_->requestlist_current.Set(requests_.size());
+  }
   if (stages_.empty()) {
     f.answering = true;
     Advance(id, StageResult::kDone);
@@ -128,6 +136,7 @@ bool Pipeline::Jostle(const ClientKey* client, absl::Time now) {
     if (flight->in_stage || flight->parent != 0) continue;  // a child goes with its parent
     if (client != nullptr && flight->client != *client) continue;
     ++stats_.jostled;
+    if (counters_ != nullptr) counters_->requestlist_overwritten.Add();
     Cancel(id);
     return true;
   }
@@ -172,7 +181,10 @@ void Pipeline::Advance(uint64_t id, StageResult result) {
   // only Finish removes it.
   InFlight& f = *requests_.at(id);
   for (;;) {
-    if (result == StageResult::kPending) return;
+    if (result == StageResult::kPending) {
+      f.req->waited_ = true;
+      return;
+    }
     if (!f.answering) {
       if (result == StageResult::kContinue && f.stage + 1 < stages_.size()) {
         ++f.stage;
@@ -212,6 +224,7 @@ void Pipeline::Finish(uint64_t id) {
     auto client = per_client_.find(f.client);
     if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
   }
+  if (counters_ != nullptr) counters_->requestlist_current.Set(requests_.size());
   if (f.req->answer() == nullptr) f.req->set_answer(ServfailAnswer());
   // Every client's answer passes here on its way out, whichever stage produced it (the caches,
   // the relays, the iterator), and after the stages have stored what they learned, so the caches

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
+#include "resolver/core/worker_stats.h"
 
 namespace rebound {
 
@@ -42,8 +43,10 @@ class Pipeline {
   // or NSEC3 records unless its query set DO or asked for that type (RFC 4035 3.2.1).
   using Responder = std::function<void(Request&)>;
 
-  explicit Pipeline(std::vector<Stage*> stages, PipelineLimits limits = {})
-      : stages_(std::move(stages)), limits_(limits) {}
+  // `counters` (the worker's, for requestlist.*) may be null; it must outlive the Pipeline.
+  explicit Pipeline(std::vector<Stage*> stages, PipelineLimits limits = {},
+                    WorkerStats* counters = nullptr)
+      : stages_(std::move(stages)), limits_(limits), counters_(counters) {}
   // Pending requests are dropped without a response.
   ~Pipeline() = default;
 
@@ -107,6 +110,7 @@ class Pipeline {
   absl::flat_hash_map<ClientKey, size_t> per_client_;
   uint64_t next_id_ = 1;
   PipelineStats stats_;
+  WorkerStats* const counters_;
 };
 
 }  // namespace rebound

@@ -29,9 +29,12 @@ struct ExtendedDnsError {
 // RFC 8914 4.23: no authoritative server could be reached (the bootstrap relays' cue).
 inline constexpr uint16_t kEdeNoReachableAuthority = 22;
 
+// How a query reached rebound, for the statistics (num.query.tcp, .tls, .https).
+enum class ClientProtocol : uint8_t { kUdp, kTcp, kTls, kHttps };
+
 struct ClientInfo {
   Endpoint address;
-  bool tcp = false;
+  bool tcp = false;  // any stream: TCP, TLS or HTTPS
   // The listening address (interface@port as configured) the query arrived on, for
   // interface-action; unset (no interface rule applies) when the caller does not say.
   Endpoint local = {};
@@ -39,6 +42,7 @@ struct ClientInfo {
   // empty or covering the client): Dns64Stage reads it here and the packet-cache key carries it,
   // so the two can never disagree.
   bool dns64_view = false;
+  ClientProtocol protocol = ClientProtocol::kUdp;
 };
 
 // A way back to a request that a stage left pending: it stays valid after the request is gone
@@ -126,6 +130,10 @@ class Request {
   bool dropped() const { return dropped_; }
   // A stage's own question (RequestHandle::SubmitChild), not a client's.
   bool child() const { return child_; }
+  // A stage left it pending: it waited for a server, a relay or a child that did. An answer
+  // that never waited came from the caches (num.cachehits); one that did is a cache miss, whose
+  // time counts in recursion.time.
+  bool waited() const { return waited_; }
 
  private:
   friend class Pipeline;
@@ -152,6 +160,7 @@ class Request {
   uint64_t id_ = 0;
   bool dropped_ = false;
   bool child_ = false;
+  bool waited_ = false;
 };
 
 template <typename T>

@@ -32,14 +32,18 @@ class StatCounter {
   std::atomic<uint64_t> value_{0};
 };
 
-// unbound's resolution-time histogram (extended-statistics): bucket 0 holds times under 1 us,
-// bucket i > 0 times in [2^(i-1), 2^i) us, the last one everything longer.
+// unbound's resolution-time histogram (extended-statistics), with its bounds: bucket 0 holds
+// times under 1 us; then powers of two of microseconds up to [524288 us, 1 s); then powers of
+// two of seconds, [1 s, 2 s) to [262144 s, 524288 s), the last also holding anything longer.
 inline constexpr size_t kTimeHistogramBuckets = 40;
 // The bucket of `elapsed`.
 size_t TimeHistogramBucket(absl::Duration elapsed);
 // The lower and upper bound of bucket `i`, in microseconds.
 uint64_t TimeHistogramLowerMicros(size_t i);
 uint64_t TimeHistogramUpperMicros(size_t i);
+// The median of the times counted in `buckets`, interpolated within its bucket as unbound's
+// recursion.time.median is; zero when nothing was counted.
+absl::Duration TimeHistogramMedian(const std::array<uint64_t, kTimeHistogramBuckets>& buckets);
 
 // The fields, once for counters (WorkerStats) and once for sums (StatsTotals); VisitStatFields
 // lists them, so adding a field here and there is all a new counter needs.
@@ -65,13 +69,16 @@ struct StatFields {
   T ipv6;   // num.query.ipv6
   T edns_present;
   T edns_do;
+  std::array<T, 8> query_flags;    // QR AA TC RD RA Z AD CD, as set in the queries received
   std::array<T, 256> query_types;  // by type below 256; above it, query_type_other
   T query_type_other;
   std::array<T, 256> query_classes;
   std::array<T, 16> opcodes;
   std::array<T, 16> answer_rcodes;  // of the answers sent
   T answer_nodata;                  // NOERROR with an empty answer section
-  // The time from a cache miss's arrival to its answer, for the recursion.time figures.
+  T unwanted_queries;               // refused or dropped by access-control
+  // The time from a cache miss's arrival to its answer, for the recursion.time figures; the
+  // count is num.recursivereplies.
   T recursion_count;
   T recursion_micros;
   std::array<T, kTimeHistogramBuckets> recursion_histogram;
@@ -115,12 +122,14 @@ void VisitStatFields(A& a, B& b, F f) {
   each(a.ipv6, b.ipv6);
   each(a.edns_present, b.edns_present);
   each(a.edns_do, b.edns_do);
+  each(a.query_flags, b.query_flags);
   each(a.query_types, b.query_types);
   each(a.query_type_other, b.query_type_other);
   each(a.query_classes, b.query_classes);
   each(a.opcodes, b.opcodes);
   each(a.answer_rcodes, b.answer_rcodes);
   each(a.answer_nodata, b.answer_nodata);
+  each(a.unwanted_queries, b.unwanted_queries);
   each(a.recursion_count, b.recursion_count);
   each(a.recursion_micros, b.recursion_micros);
   each(a.recursion_histogram, b.recursion_histogram);

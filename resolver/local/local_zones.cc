@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "resolver/local/default_local_zones.h"
 #include "resolver/wire/presentation.h"
 
@@ -322,6 +323,30 @@ void LocalZones::AnswerFromType(const Zone& zone, const Node* node, std::span<co
     case LocalZoneType::kNoDefault:
       return;
   }
+}
+
+std::string LocalZones::ZoneListing() const {
+  std::vector<std::string> lines;
+  for (const auto& [key, zone] : zones_) {
+    lines.push_back(absl::StrCat(zone.name, " ", LocalZoneTypeName(zone.type), "\n"));
+  }
+  std::sort(lines.begin(), lines.end());
+  return absl::StrJoin(lines, "");
+}
+
+std::string LocalZones::DataListing() const {
+  std::vector<std::string> lines;
+  for (const auto& [key, node] : nodes_) {
+    for (const auto& [type, rrset] : node.rrsets) {
+      for (size_t i = 0; i < ldns_rr_list_rr_count(rrset.get()); ++i) {
+        char* text = ldns_rr2str(ldns_rr_list_rr(rrset.get(), i));
+        if (text != nullptr) lines.emplace_back(text);
+        free(text);
+      }
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  return absl::StrJoin(lines, "");
 }
 
 }  // namespace rebound

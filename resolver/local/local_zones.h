@@ -72,6 +72,10 @@ class LocalZones {
   LocalAnswer Answer(std::span<const uint8_t> qname, uint16_t qtype, uint16_t qclass) const;
 
   size_t zone_count() const { return zones_.size(); }
+  // rebound-control's list_local_zones and list_local_data: "name type" lines, and every
+  // record in presentation form, sorted so the output is stable.
+  std::string ZoneListing() const;
+  std::string DataListing() const;
 
  private:
   struct Zone {

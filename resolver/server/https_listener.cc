@@ -32,9 +32,11 @@ absl::Status HttpsListener::Listen(const Endpoint& address, bool reuse_port) {
                          std::function<void(std::vector<uint8_t>)> done) -> HttpsCancel {
         // HTTPS runs over TCP: the client takes any size (RFC 8484 6).
         std::vector<uint8_t> out(65535);
-        QueryHandler::Handled handled =
-            handler->Handle(query, ClientInfo{peer, /*tcp=*/true, address}, out,
-                            [&done]() -> QueryHandler::Reply { return done; });
+        QueryHandler::Handled handled = handler->Handle(
+            query,
+            ClientInfo{
+                .address = peer, .tcp = true, .local = address, .protocol = ClientProtocol::kHttps},
+            out, [&done]() -> QueryHandler::Reply { return done; });
         switch (handled.outcome) {
           case QueryHandler::Outcome::kDropped:
             done({});

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/log.h"
+#include "resolver/server/query_counting.h"
 #include "resolver/server/query_log.h"
 #include "resolver/wire/presentation.h"
 #include "resolver/wire/response_writer.h"
@@ -39,15 +40,24 @@ bool RenderedWhole(const std::vector<uint8_t>& wire, const ldns_pkt& answer, boo
 
 QueryHandler::QueryHandler(const AccessControlList* acl, Pipeline* pipeline, const Clock* clock,
                            QueryHandlerOptions options)
-    : acl_(acl), pipeline_(pipeline), clock_(clock), options_(std::move(options)) {}
+    : acl_(acl),
+      pipeline_(pipeline),
+      clock_(clock),
+      options_(std::move(options)),
+      own_stats_(options_.stats == nullptr ? std::make_unique<WorkerStats>() : nullptr),
+      stats_(options_.stats != nullptr ? options_.stats : own_stats_.get()) {}
 
 QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
                                            const ClientInfo& client, std::span<uint8_t> out,
                                            absl::FunctionRef<Reply()> make_reply) {
-  if (!options_.log_replies) return HandleQuery(packet, client, out, make_reply);
+  if (!options_.log_replies) {
+    const Handled handled = HandleQuery(packet, client, out, make_reply);
+    if (handled.outcome == Outcome::kAnswered) CountAnswer(out.first(handled.size), stats_);
+    return handled;
+  }
   // Every way out passes here: a response sent at once (from the packet cache when the hit
   // counter moved), or one the pipeline's Reply sends later, which is wrapped to log it first.
-  const uint64_t hits_before = stats_.packet_cache_hits;
+  const uint64_t hits_before = stats_->packet_cache_hits.value();
   const absl::Time received = clock_->Now();
   const Handled handled = HandleQuery(packet, client, out, [&] {
     return Reply([this, client, received, reply = make_reply()](std::vector<uint8_t> response) {
@@ -56,7 +66,8 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
     });
   });
   if (handled.outcome == Outcome::kAnswered) {
-    LogReply(client, out.first(handled.size), stats_.packet_cache_hits != hits_before,
+    CountAnswer(out.first(handled.size), stats_);
+    LogReply(client, out.first(handled.size), stats_->packet_cache_hits.value() != hits_before,
              clock_->Now() - received);
   }
   return handled;
@@ -77,28 +88,31 @@ void QueryHandler::LogServfail(const Request& req, absl::string_view reason) con
 QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
                                                 const ClientInfo& client, std::span<uint8_t> out,
                                                 absl::FunctionRef<Reply()> make_reply) {
-  ++stats_.queries;
+  stats_->queries.Add();
   // The ACL comes before any parsing, so a refused client costs almost nothing.
   const AccessAction action = acl_->Lookup(client.address, client.local);
   if (action == AccessAction::kDeny) {
-    ++stats_.dropped;
+    stats_->dropped.Add();
+    stats_->unwanted_queries.Add();
     return {};
   }
   QueryView view;
   const QueryCheck check = ReadQuery(packet, &view);
   if (check == QueryCheck::kDrop) {
-    ++stats_.dropped;
+    stats_->dropped.Add();
     return {};
   }
   const uint16_t edns_size = options_.edns_buffer_size;
   if (action == AccessAction::kRefuse) {
-    ++stats_.refused;
+    stats_->refused.Add();
+    stats_->unwanted_queries.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
   if (check != QueryCheck::kOk) {
-    ++stats_.malformed;
+    stats_->malformed.Add();
     return Immediate(RenderErrorResponse(packet, view, *ErrorRcode(check), edns_size), out);
   }
+  CountQuery(packet, view, client, stats_);
   // Where unbound logs it: once the client is allowed and the question read, before local zones
   // and the cache answer it.
   if (options_.log_queries) {
@@ -109,7 +123,7 @@ QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
                          static_cast<ldns_rr_class>(view.qclass)));
   }
   if (IsRefusedType(view.qtype)) {
-    ++stats_.refused;
+    stats_->refused.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
   if (options_.local_zones != nullptr) {
@@ -118,7 +132,7 @@ QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
   // unbound's allow serves only recursive queries: an RD=0 query asks what the cache holds,
   // which tells the asker what other clients looked up (cache snooping); allow_snoop permits it.
   if (!view.rd && action == AccessAction::kAllow) {
-    ++stats_.refused;
+    stats_->refused.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
 
@@ -135,7 +149,8 @@ QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
     const size_t size =
         options_.packet_cache->Lookup(key, view.id, view.Qname(packet), max_size, out);
     if (size > 0) {
-      ++stats_.packet_cache_hits;
+      stats_->packet_cache_hits.Add();
+      stats_->cache_hits.Add();
       return {Outcome::kAnswered, size};
     }
   }
@@ -158,7 +173,7 @@ QueryHandler::Handled QueryHandler::Submit(std::span<const uint8_t> packet, Pend
   const uint16_t edns_size = options_.edns_buffer_size;
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) {
-    ++stats_.malformed;
+    stats_->malformed.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_size), out);
   }
   if (pending.action == AccessAction::kAllowSetRd) ldns_pkt_set_rd(parsed, true);
@@ -172,24 +187,28 @@ QueryHandler::Handled QueryHandler::Submit(std::span<const uint8_t> packet, Pend
   if (request_id != 0) return {Outcome::kPending, 0, request_id};
   // No room (num-queries-per-thread, or the client's share of it), and nothing old enough to
   // make room: dropped as unbound drops it, or SERVFAIL on a connection.
-  ++stats_.overloaded;
+  stats_->overloaded.Add();
   if (!tcp) return {};
   return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_SERVFAIL, edns_size), out);
 }
 
 void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
   const uint16_t edns_size = options_.edns_buffer_size;
+  auto send = [&](std::vector<uint8_t> response) {
+    CountAnswer(response, stats_);
+    pending.reply(std::move(response));
+  };
   // Dropped to make room (jostled): a UDP client asks again, as it would of unbound; one on a
   // connection is told, so that it does not wait on an answer that never comes.
   if (req.dropped()) {
-    ++stats_.overloaded;
+    stats_->overloaded.Add();
     if (req.client().tcp) {
       LogServfail(req, "dropped to make room for newer queries (num-queries-per-thread)");
-      pending.reply(
-          RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
+      send(RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
     }
     return;
   }
+  CountCompletion(req);
   ResponseOptions with_ede = pending.options;
   if (const std::optional<ExtendedDnsError>& ede = req.extended_error()) {
     with_ede.ede_info_code = ede->info_code;  // RFC 8914, e.g. 22 when nothing answered
@@ -197,12 +216,12 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
   }
   absl::StatusOr<std::vector<uint8_t>> wire = RenderResponse(req.query(), *req.answer(), with_ede);
   if (!wire.ok()) {
-    ++stats_.render_failures;
+    stats_->render_failures.Add();
     static RateLimiter limiter;
     if (limiter.Allow())
       Log(LogLevel::kError, "cannot render answer: %s", wire.status().ToString());
     LogServfail(req, "the answer could not be rendered");
-    pending.reply(RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
+    send(RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
     return;
   }
   if (ldns_pkt_get_rcode(req.answer()) == LDNS_RCODE_SERVFAIL) {
@@ -212,7 +231,7 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
                      : !ede->extra_text.empty() ? ede->extra_text
                                                 : absl::StrCat("extended error ", ede->info_code));
   }
-  if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) ++stats_.truncated;
+  if (wire->size() > 2 && ((*wire)[2] & 0x02) != 0) stats_->truncated.Add();
   // Only what the access control plainly allowed is stored: allow_snoop and allow_setrd change
   // what is answered (RD), and their responses must not reach other clients. Insert itself
   // refuses SERVFAIL, TC and anything without a TTL.
@@ -220,7 +239,22 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
   if (storable && RenderedWhole(*wire, *req.answer(), pending.options.query_had_edns)) {
     options_.packet_cache->Insert(pending.key, *wire);
   }
-  pending.reply(*std::move(wire));
+  send(*std::move(wire));
+}
+
+void QueryHandler::CountCompletion(const Request& req) {
+  if (!req.waited()) {
+    stats_->cache_hits.Add();
+    return;
+  }
+  // It waited for a server or a relay (or a child that did): a cache miss, whose time from
+  // arrival to answer is what unbound's recursion.time and histogram report.
+  stats_->cache_misses.Add();
+  const absl::Duration elapsed = clock_->Now() - req.received();
+  stats_->recursion_count.Add();
+  stats_->recursion_micros.Add(
+      static_cast<uint64_t>(std::max<int64_t>(0, absl::ToInt64Microseconds(elapsed))));
+  stats_->recursion_histogram[TimeHistogramBucket(elapsed)].Add();
 }
 
 std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const uint8_t> packet,
@@ -229,7 +263,8 @@ std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const
                                                                  std::span<uint8_t> out) {
   LocalAnswer local = options_.local_zones->Answer(view.Qname(packet), view.qtype, view.qclass);
   if (local.kind == LocalAnswer::Kind::kResolve) return std::nullopt;
-  ++stats_.local_answers;
+  stats_->local_answers.Add();
+  stats_->cache_hits.Add();  // as unbound counts its local zones' answers
   if (local.inform) {
     // unbound's inform line: zone, client address@port, question.
     LdnsRdfPtr qname(ldns_dname_new_frm_data(static_cast<uint16_t>(view.Qname(packet).size()),
@@ -241,7 +276,7 @@ std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const
   if (local.kind == LocalAnswer::Kind::kDrop) return Handled{};
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) {
-    ++stats_.malformed;
+    stats_->malformed.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_FORMERR, edns_size), out);
   }
   LdnsPktPtr query(parsed);
@@ -266,7 +301,7 @@ std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const
       .edns_do = view.edns_do};
   absl::StatusOr<std::vector<uint8_t>> wire = RenderResponse(*query, *answer, options);
   if (!wire.ok()) {
-    ++stats_.render_failures;
+    stats_->render_failures.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_SERVFAIL, edns_size), out);
   }
   return Immediate(*wire, out);
@@ -277,15 +312,15 @@ void QueryHandler::Abandon(uint64_t request) { pipeline_->Abandon(request); }
 QueryHandler::Handled QueryHandler::HandleOversized(std::span<const uint8_t> head,
                                                     const ClientInfo& client,
                                                     std::span<uint8_t> out) {
-  ++stats_.queries;
+  stats_->queries.Add();
   QueryView view;
   if (acl_->Lookup(client.address, client.local) == AccessAction::kDeny ||
       ReadQuery(head.first(std::min(head.size(), wire::kHeaderSize)), &view) == QueryCheck::kDrop) {
-    ++stats_.dropped;
+    stats_->dropped.Add();
     return {};
   }
   // Only the header was read (the question is not echoed: it may be cut), so no OPT either.
-  ++stats_.malformed;
+  stats_->malformed.Add();
   QueryView header_only = view;
   header_only.question_read = false;
   header_only.has_edns = false;

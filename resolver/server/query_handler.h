@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -17,25 +18,12 @@
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/pipeline.h"
+#include "resolver/core/worker_stats.h"
 #include "resolver/local/local_zones.h"
 #include "resolver/wire/query_reader.h"
 #include "resolver/wire/response_writer.h"
 
 namespace rebound {
-
-// Counters of one worker; read by tests and, later, by rebound-control.
-struct ServerStats {
-  uint64_t queries = 0;
-  uint64_t dropped = 0;    // denied by the ACL, or no header to answer
-  uint64_t refused = 0;    // refused by the ACL
-  uint64_t malformed = 0;  // FORMERR, NOTIMP or BADVERS sent
-  uint64_t truncated = 0;  // sent with TC=1
-  uint64_t render_failures = 0;
-  uint64_t packet_cache_hits = 0;  // answered from the packet cache, without the pipeline
-  // Turned away, or dropped after it was taken, for want of room in the pipeline.
-  uint64_t overloaded = 0;
-  uint64_t local_answers = 0;  // answered (or dropped) by a local zone
-};
 
 struct QueryHandlerOptions {
   uint16_t edns_buffer_size = 1232;  // edns-buffer-size
@@ -52,6 +40,8 @@ struct QueryHandlerOptions {
   bool log_queries = false;
   bool log_replies = false;
   bool log_servfail = false;
+  // The worker's counters (worker_stats.h), which must outlive the handler; null: its own.
+  WorkerStats* stats = nullptr;
 };
 
 class QueryHandler {
@@ -94,7 +84,7 @@ class QueryHandler {
   Handled HandleOversized(std::span<const uint8_t> head, const ClientInfo& client,
                           std::span<uint8_t> out);
 
-  const ServerStats& stats() const { return stats_; }
+  const WorkerStats& stats() const { return *stats_; }
 
  private:
   // Handle without log-replies' line.
@@ -118,6 +108,8 @@ class QueryHandler {
                  absl::FunctionRef<Reply()> make_reply);
   // Renders the pipeline's answer (or a SERVFAIL) and sends it; stores it in the packet cache.
   void AnswerClient(const PendingAnswer& pending, Request& req);
+  // A request back from the pipeline: a cache hit, or a miss with its resolution time.
+  void CountCompletion(const Request& req);
   // The key flags of `view` as sent by `client`.
   uint8_t KeyFlags(const QueryView& view, bool dns64_view) const;
   bool InDns64View(const ClientInfo& client) const;
@@ -132,7 +124,8 @@ class QueryHandler {
   Pipeline* pipeline_;
   const Clock* clock_;
   const QueryHandlerOptions options_;
-  ServerStats stats_;
+  std::unique_ptr<WorkerStats> own_stats_;  // when the options gave none
+  WorkerStats* const stats_;
 };
 
 }  // namespace rebound

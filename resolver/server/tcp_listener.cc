@@ -52,8 +52,10 @@ class TcpListener::Connection : public TlsStream::Delegate {
     sockaddr_storage peer{};
     int len = sizeof peer;
     if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return false;
-    client_ = {Endpoint::FromSockaddr(reinterpret_cast<sockaddr*>(&peer)), /*tcp=*/true,
-               listener_->interface_};
+    client_ = {.address = Endpoint::FromSockaddr(reinterpret_cast<sockaddr*>(&peer)),
+               .tcp = true,
+               .local = listener_->interface_,
+               .protocol = ClientProtocol::kTcp};
     return true;
   }
 
@@ -152,7 +154,10 @@ class TcpListener::Connection : public TlsStream::Delegate {
         reinterpret_cast<uv_stream_t*>(&listener_->server_), *std::move(session), this);
     if (!stream.ok()) return false;
     tls_ = *std::move(stream);
-    client_ = {tls_->peer(), /*tcp=*/true, listener_->interface_};
+    client_ = {.address = tls_->peer(),
+               .tcp = true,
+               .local = listener_->interface_,
+               .protocol = ClientProtocol::kTls};
     return true;
   }
 

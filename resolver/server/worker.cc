@@ -12,11 +12,16 @@ namespace rebound {
 
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
                PacketCache* packet_cache, ConnectionLimits* connection_limits,
-               const LocalZones* local_zones, const TlsClientContext* upstream_tls)
-    : config_(config), connection_limits_(connection_limits) {
+               const LocalZones* local_zones, const TlsClientContext* upstream_tls,
+               WorkerStats* stats)
+    : config_(config), connection_limits_(connection_limits), stats_(stats) {
   if (connection_limits_ == nullptr) {
     own_connection_limits_ = std::make_unique<ConnectionLimits>(config->tcp_connection_limits);
     connection_limits_ = own_connection_limits_.get();
+  }
+  if (stats_ == nullptr) {
+    own_stats_ = std::make_unique<WorkerStats>();
+    stats_ = own_stats_.get();
   }
   uv_loop_init(&loop_);
   uv_async_init(&loop_, &stop_signal_, [](uv_async_t* a) {
@@ -33,14 +38,15 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
         DotTransportOptions{.edns_buffer_size = config->edns_buffer_size});
   }
   routing_ = std::make_unique<RoutingTransport>(transport_.get(), dot_transport_.get());
-  stages_ = make_stages(&loop_, routing_.get());
+  stages_ = make_stages(&loop_, routing_.get(), stats_);
   std::vector<Stage*> stages;
   for (auto& stage : stages_) stages.push_back(stage.get());
   pipeline_ = std::make_unique<Pipeline>(
       std::move(stages),
       PipelineLimits{.max_requests = static_cast<size_t>(config->num_queries_per_thread),
                      .max_per_client = static_cast<size_t>(config->num_queries_per_client),
-                     .jostle_after = config->jostle_timeout});
+                     .jostle_after = config->jostle_timeout},
+      stats_);
   handler_ = std::make_unique<QueryHandler>(
       &config->acl, pipeline_.get(), clock,
       QueryHandlerOptions{.edns_buffer_size = config->edns_buffer_size,
@@ -50,7 +56,8 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
                           .local_zones = local_zones,
                           .log_queries = config->log_queries,
                           .log_replies = config->log_replies,
-                          .log_servfail = config->log_servfail});
+                          .log_servfail = config->log_servfail,
+                          .stats = stats_});
 }
 
 Worker::~Worker() {

@@ -15,6 +15,7 @@
 #include "resolver/config/config.h"
 #include "resolver/core/pipeline.h"
 #include "resolver/core/stage.h"
+#include "resolver/core/worker_stats.h"
 #include "resolver/server/connection_limits.h"
 #include "resolver/server/https_listener.h"
 #include "resolver/server/query_handler.h"
@@ -27,9 +28,10 @@
 namespace rebound {
 
 // Builds a worker's stages, in pipeline order, around that worker's loop and transport. Stages
-// that do their own I/O (the bootstrap relays) run it on `loop`.
-using StageFactory =
-    std::function<std::vector<std::unique_ptr<Stage>>(uv_loop_t* loop, Transport* transport)>;
+// that do their own I/O (the bootstrap relays) run it on `loop`; those that count something
+// count it in `stats`, the worker's.
+using StageFactory = std::function<std::vector<std::unique_ptr<Stage>>(
+    uv_loop_t* loop, Transport* transport, WorkerStats* stats)>;
 
 // One socket every worker binds: a configured interface, for UDP, TCP, (on https-port) DNS over
 // HTTPS or (on tls-port or a tls-additional-port) DNS over TLS.
@@ -54,10 +56,12 @@ class Worker {
   // `connection_limits` (tcp-connection-limit) likewise; null: this worker counts on its own.
   // `local_zones` (local-zone, local-data and the default zones) likewise; null: none.
   // `upstream_tls` (the trust anchors for forward-tls-upstream) likewise; it must be given when
-  // config->UsesTlsUpstream().
+  // config->UsesTlsUpstream(). `stats`, the counters this worker writes, likewise; null: its
+  // own.
   Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
          PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr,
-         const LocalZones* local_zones = nullptr, const TlsClientContext* upstream_tls = nullptr);
+         const LocalZones* local_zones = nullptr, const TlsClientContext* upstream_tls = nullptr,
+         WorkerStats* stats = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -86,6 +90,8 @@ class Worker {
   std::unique_ptr<QueryHandler> handler_;
   std::unique_ptr<ConnectionLimits> own_connection_limits_;  // when none was given
   ConnectionLimits* connection_limits_;
+  std::unique_ptr<WorkerStats> own_stats_;  // likewise
+  WorkerStats* stats_;
   std::vector<UdpListener*> udp_listeners_;  // each deletes itself after Close()
   std::vector<TcpListener*> tcp_listeners_;
   std::unique_ptr<HttpsListener> https_;  // relay mode, when an interface is on https-port

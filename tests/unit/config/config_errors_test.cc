@@ -214,9 +214,8 @@ TEST(ConfigErrorsTest, UnsupportedClauseWarnsOnceAndSkipsItsKeys) {
   std::vector<std::string> warnings;
   absl::StatusOr<Config> config = ParseConfigText(R"(server:
   port: 5353
-remote-control:
-  control-enable: yes
-  control-interface: 127.0.0.1
+cachedb:
+  backend: redis
   some-future-key: whatever
 dnstap:
   dnstap-enable: yes
@@ -229,11 +228,10 @@ server:
   EXPECT_EQ(config->port, 5353);
   EXPECT_EQ(config->verbosity, 2);
   EXPECT_THAT(config->forward_zones, IsEmpty());
-  EXPECT_THAT(warnings,
-              ElementsAre("test.conf:3: not supported: remote-control: clause (its options are "
-                          "ignored)",
-                          "test.conf:7: not supported: dnstap: clause (its options are "
-                          "ignored)"));
+  EXPECT_THAT(warnings, ElementsAre("test.conf:3: not supported: cachedb: clause (its options are "
+                                    "ignored)",
+                                    "test.conf:6: not supported: dnstap: clause (its options are "
+                                    "ignored)"));
 }
 
 TEST(ConfigErrorsTest, CacheMinAboveMaxWarns) {

@@ -352,6 +352,10 @@ TEST(ConfigOptionsTest, ShippedExampleIsTheDefaults) {
   absl::StatusOr<Config> config = LoadConfigFile(REBOUND_SOURCE_DIR "/etc/rebound.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_THAT(warnings, IsEmpty());
+  // Everything but the control channel, which the example turns on for rebound-control.
+  EXPECT_TRUE(config->remote_control.enable);
+  EXPECT_THAT(config->remote_control.Interfaces(), ElementsAre(kDefaultControlSocket));
+  config->remote_control = RemoteControlConfig{};
   EXPECT_EQ(*config, DefaultConfig());
 }
 

@@ -64,7 +64,7 @@ TEST(ConfigRefusedOptionsTest, HarmlessOptionsStillOnlyWarn) {
       "  module-config: \"validator iterator\"\nremote-control:\n  control-enable: yes\n",
       "test.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_EQ(warnings.size(), 5u);
+  EXPECT_EQ(warnings.size(), 4u);
 }
 
 // Each refused option, set to something, stops the start at its line, named, with a reason.

@@ -19,8 +19,8 @@ TEST(UnboundOptionsTest, TableIsSortedAndLarge) {
 TEST(UnboundOptionsTest, KnowsCommonOptions) {
   for (absl::string_view name :
        {"outgoing-num-tcp", "ip-freebind", "harden-referral-path", "prefetch", "serve-expired",
-        "qname-minimisation-strict", "auto-trust-anchor-file", "control-enable", "do-daemonize",
-        "hide-identity", "rrset-roundrobin", "tls-session-ticket-keys"}) {
+        "qname-minimisation-strict", "auto-trust-anchor-file", "do-daemonize", "hide-identity",
+        "rrset-roundrobin", "tls-session-ticket-keys"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
@@ -54,8 +54,7 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
 }
 
 TEST(UnboundOptionsTest, KnowsClauses) {
-  for (absl::string_view name :
-       {"remote-control", "auth-zone", "view", "python", "dnstap", "cachedb", "rpz"}) {
+  for (absl::string_view name : {"auth-zone", "view", "python", "dnstap", "cachedb", "rpz"}) {
     EXPECT_TRUE(IsUnsupportedUnboundClause(name)) << name;
   }
   EXPECT_FALSE(IsUnsupportedUnboundClause("server"));

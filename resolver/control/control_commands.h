@@ -1,0 +1,41 @@
+// rebound-control's commands: unbound-control's names, arguments and output, so that an
+// operator's habits and scripts carry over. One command line in, its text out.
+#ifndef REBOUND_RESOLVER_CONTROL_CONTROL_COMMANDS_H_
+#define REBOUND_RESOLVER_CONTROL_CONTROL_COMMANDS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "resolver/control/control_target.h"
+#include "resolver/core/stats_report.h"
+
+namespace rebound {
+
+class ControlCommands {
+ public:
+  // `target` must outlive this object.
+  explicit ControlCommands(ControlTarget* target);
+
+  // Runs `line` ("stats_noreset", "flush_type example.com AAAA"); `body` is what the client sent
+  // after it (load_cache's data). The output ends with a newline; as with unbound-control, an
+  // output whose first line begins with "error" is a failure (rebound-control exits 1).
+  std::string Run(absl::string_view line, absl::string_view body);
+
+ private:
+  std::string Status();
+  std::string Stats(bool reset);
+  std::string Verbosity(absl::string_view arg);
+  // flush NAME, flush_type NAME TYPE, flush_zone NAME.
+  std::string FlushName(absl::string_view command, const std::vector<absl::string_view>& args);
+  std::string FlushInfra(absl::string_view arg);
+  std::string ListForwards(bool stubs);
+  std::string ListLocal(bool data);
+
+  ControlTarget* const target_;
+  // What `stats` last reported, which the next `stats` counts from (stats_noreset leaves it).
+  StatsReport baseline_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CONTROL_CONTROL_COMMANDS_H_

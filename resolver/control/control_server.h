@@ -1,0 +1,52 @@
+// The remote-control: listener: a thread of its own that takes one rebound-control connection
+// at a time and runs its command (control_commands.h), so no command ever runs on a worker's
+// loop or waits behind one.
+#ifndef REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_
+#define REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "resolver/config/remote_control_clause.h"
+#include "resolver/control/control_commands.h"
+#include "resolver/control/control_target.h"
+
+namespace rebound {
+
+class ControlServer {
+ public:
+  // Binds every interface of `config`: a socket file is made for `owner` (uid, gid; root when
+  // unset) with mode 0600, in a directory made if missing, so that only root and that user can
+  // connect; an IP interface listens on control-port. A socket file left by a previous run is
+  // replaced, one that another process answers on is an error. Call as root, before the
+  // privilege drop.
+  static absl::StatusOr<std::unique_ptr<ControlServer>> Bind(
+      const RemoteControlConfig& config, std::optional<std::pair<uid_t, gid_t>> owner,
+      ControlTarget* target);
+  ~ControlServer();  // stops the thread, closes the sockets and removes the socket files
+  ControlServer(const ControlServer&) = delete;
+  ControlServer& operator=(const ControlServer&) = delete;
+
+  void Start();
+
+ private:
+  ControlServer(ControlTarget* target) : commands_(target) {}
+  void Serve();
+  void HandleConnection(int fd);
+
+  ControlCommands commands_;
+  std::vector<int> listeners_;
+  std::vector<std::string> socket_files_;
+  int stop_fd_ = -1;  // an eventfd: written to stop the thread
+  std::thread thread_;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_

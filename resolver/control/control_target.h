@@ -1,0 +1,69 @@
+// What rebound-control's commands act on: the running daemon (resolver/daemon_control.h), or a
+// test's stand-in. Called on the control thread, one command at a time; an implementation makes
+// each call safe against the workers and against a reload.
+#ifndef REBOUND_RESOLVER_CONTROL_CONTROL_TARGET_H_
+#define REBOUND_RESOLVER_CONTROL_CONTROL_TARGET_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "resolver/cache/cache_wire.h"
+#include "resolver/config/config.h"
+#include "resolver/core/endpoint.h"
+#include "resolver/core/stats_report.h"
+
+namespace rebound {
+
+// The figures of `status` beyond the counters.
+struct DaemonStatus {
+  int verbosity = 0;
+  int threads = 0;
+  std::vector<std::string> modules;  // in pipeline order: "dns64", "cache", "bootstrap", ...
+  absl::Time started;
+  // Bootstrap: its mode, since when and why, and the relay that last answered.
+  BootstrapFigures bootstrap;
+  std::string bootstrap_reason;
+  std::string last_good_relay;
+};
+
+// What a flush removed.
+struct FlushCounts {
+  size_t rrsets = 0;
+  size_t messages = 0;  // negative entries (unbound's message cache)
+};
+
+class ControlTarget {
+ public:
+  virtual ~ControlTarget() = default;
+
+  // The counters since the start (the caller keeps what `stats` has reset).
+  virtual StatsReport ReadStats() = 0;
+  virtual DaemonStatus Status() = 0;
+  // Reads the config file again and restarts the workers, as SIGHUP does; returns when done.
+  virtual absl::Status Reload() = 0;
+  virtual void SetVerbosity(int level) = 0;
+  // Removes from the RRset and negative caches what `filter` matches, and empties the packet
+  // cache.
+  virtual FlushCounts Flush(const CacheKeyFilter& filter) = 0;
+  // Every negative entry (flush_negative).
+  virtual FlushCounts FlushNegative() = 0;
+  // One server's infra entry, or all when `server` is null.
+  virtual size_t FlushInfra(const Endpoint* server) = 0;
+  // Runs `read` on the configuration in force, which no reload replaces meanwhile.
+  virtual void WithConfig(absl::FunctionRef<void(const Config&)> read) = 0;
+  // One line per relay: last try, last success, RTT, certificate result.
+  virtual std::string BootstrapStatus() = 0;
+  // The caches in unbound's dump_cache text; and loaded from it, with what was loaded.
+  virtual std::string DumpCache() = 0;
+  virtual absl::StatusOr<std::string> LoadCache(absl::string_view text) = 0;
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_CONTROL_CONTROL_TARGET_H_

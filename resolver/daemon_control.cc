@@ -1,0 +1,169 @@
+#include "resolver/daemon_control.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "resolver/core/log.h"
+
+namespace rebound {
+namespace {
+
+// How long `reload` waits for the main thread: reading a config, binding and starting workers.
+constexpr absl::Duration kReloadWait = absl::Seconds(60);
+
+uint64_t ResidentBytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  unsigned long size = 0, resident = 0;
+  const int read = std::fscanf(statm, "%lu %lu", &size, &resident);
+  std::fclose(statm);
+  return read == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+}  // namespace
+
+DaemonControl::DaemonControl(Shared* shared, const Config* config)
+    : shared_(shared), started_(absl::Now()), config_(config) {}
+
+void DaemonControl::NoteReloaded(absl::Status result) {
+  ++reloads_;
+  last_reload_ = std::move(result);
+}
+
+StatsReport DaemonControl::ReadStats() {
+  absl::ReaderMutexLock lock(&mu_);
+  StatsReport report;
+  for (int i = 0; i < config_->num_threads && i < static_cast<int>(shared_->worker_stats.size());
+       ++i) {
+    StatsTotals thread;
+    AddTo(shared_->worker_stats[i], &thread);
+    AddTo(shared_->worker_stats[i], &report.total);
+    report.threads.push_back(thread);
+  }
+  report.caches = ReadCacheFigures();
+  report.bootstrap = ReadBootstrapFigures();
+  report.now = absl::Now();
+  report.started = started_;
+  report.last_reset = started_;
+  report.memory_bytes = ResidentBytes();
+  return report;
+}
+
+CacheFigures DaemonControl::ReadCacheFigures() const {
+  CacheFigures caches;
+  caches.rrset_bytes = shared_->rrsets.bytes();
+  caches.rrset_entries = shared_->rrsets.entries();
+  caches.message_bytes = shared_->negatives.bytes();
+  caches.message_entries = shared_->negatives.entries();
+  if (shared_->packets != nullptr) {
+    caches.message_bytes += shared_->packets->bytes();
+    caches.message_entries += shared_->packets->entries();
+  }
+  caches.infra_entries = shared_->infra.size();
+  return caches;
+}
+
+BootstrapFigures DaemonControl::ReadBootstrapFigures() const {
+  BootstrapFigures figures;
+  if (!shared_->bootstrap) return figures;
+  const HealthMonitor& health = *shared_->bootstrap->health;
+  const HealthCounters counters = health.counters();
+  const RelayMemory::Counters relays = shared_->bootstrap->memory->counters();
+  figures.enabled = true;
+  figures.active = health.RelaysFirst();
+  figures.since = health.last_change().since;
+  figures.entered = counters.entered;
+  figures.left = counters.left;
+  figures.unreachable = counters.unreachable;
+  figures.probes = counters.probes;
+  figures.relay_answers = relays.answers;
+  figures.relay_failures = relays.failures;
+  return figures;
+}
+
+DaemonStatus DaemonControl::Status() {
+  absl::ReaderMutexLock lock(&mu_);
+  DaemonStatus status;
+  status.verbosity = LogVerbosity();
+  status.threads = config_->num_threads;
+  // The stages, in pipeline order (MakeStageFactory in main.cc).
+  status.modules.push_back("any");
+  if (shared_->dns64) status.modules.push_back("dns64");
+  status.modules.push_back("cache");
+  if (shared_->bootstrap) status.modules.push_back("bootstrap");
+  status.modules.push_back("iterator");
+  status.started = started_;
+  status.bootstrap = ReadBootstrapFigures();
+  if (shared_->bootstrap) {
+    status.bootstrap_reason = shared_->bootstrap->health->last_change().reason;
+    if (std::optional<Relay> relay = shared_->bootstrap->memory->LastGood()) {
+      status.last_good_relay = relay->ToString();
+    }
+  }
+  return status;
+}
+
+absl::Status DaemonControl::Reload() {
+  absl::MutexLock lock(&mu_);
+  const uint64_t before = reloads_;
+  // The same path as SIGHUP, on the main thread, which holds mu_ while it reloads.
+  if (kill(getpid(), SIGHUP) != 0) return absl::InternalError("cannot signal the main thread");
+  auto done = [this, before]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return reloads_ != before; };
+  if (!mu_.AwaitWithTimeout(absl::Condition(&done), kReloadWait)) {
+    return absl::DeadlineExceededError("the reload did not finish in time");
+  }
+  return last_reload_;
+}
+
+void DaemonControl::SetVerbosity(int level) {
+  SetLogVerbosity(level);
+  Log(LogLevel::kOps, "verbosity set to %d", level);
+}
+
+FlushCounts DaemonControl::Flush(const CacheKeyFilter& filter) {
+  absl::ReaderMutexLock lock(&mu_);
+  FlushCounts counts{.rrsets = shared_->rrsets.Flush(filter),
+                     .messages = shared_->negatives.Flush(filter)};
+  if (shared_->packets != nullptr) shared_->packets->Clear();
+  return counts;
+}
+
+FlushCounts DaemonControl::FlushNegative() {
+  absl::ReaderMutexLock lock(&mu_);
+  FlushCounts counts{.messages = shared_->negatives.Clear()};
+  if (shared_->packets != nullptr) shared_->packets->Clear();
+  return counts;
+}
+
+size_t DaemonControl::FlushInfra(const Endpoint* server) {
+  absl::ReaderMutexLock lock(&mu_);
+  return shared_->infra.Flush(server);
+}
+
+void DaemonControl::WithConfig(absl::FunctionRef<void(const Config&)> read) {
+  absl::ReaderMutexLock lock(&mu_);
+  read(*config_);
+}
+
+std::string DaemonControl::BootstrapStatus() {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!shared_->bootstrap) return "bootstrap: disabled\n";
+  std::string out;
+  std::optional<Relay> last_good = shared_->bootstrap->memory->LastGood();
+  for (const Relay& relay : shared_->bootstrap->config->relays) {
+    absl::StrAppend(&out, relay.ToString(),
+                    last_good.has_value() && *last_good == relay ? " last-good" : "", "\n");
+  }
+  return out;
+}
+
+std::string DaemonControl::DumpCache() { return "error dump_cache is not available yet\n"; }
+
+absl::StatusOr<std::string> DaemonControl::LoadCache(absl::string_view) {
+  return absl::UnimplementedError("load_cache is not available yet");
+}
+
+}  // namespace rebound

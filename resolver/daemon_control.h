@@ -1,0 +1,53 @@
+// The running daemon as rebound-control sees it (control_target.h): its counters, caches and
+// configuration, read and changed from the control thread while the workers run. A reload and
+// a command never overlap: the main thread holds mu() while it reconfigures.
+#ifndef REBOUND_RESOLVER_DAEMON_CONTROL_H_
+#define REBOUND_RESOLVER_DAEMON_CONTROL_H_
+
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "resolver/control/control_target.h"
+#include "resolver/shared_state.h"
+
+namespace rebound {
+
+class DaemonControl : public ControlTarget {
+ public:
+  // `shared` and `config` (the configuration in force, changed in place by a reload under mu())
+  // must outlive this object.
+  DaemonControl(Shared* shared, const Config* config);
+
+  // Held by the main thread around a reload; NoteReloaded, under it, tells a waiting `reload`
+  // command how it went.
+  absl::Mutex* mu() ABSL_LOCK_RETURNED(mu_) { return &mu_; }
+  void NoteReloaded(absl::Status result) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  StatsReport ReadStats() override;
+  DaemonStatus Status() override;
+  absl::Status Reload() override;
+  void SetVerbosity(int level) override;
+  FlushCounts Flush(const CacheKeyFilter& filter) override;
+  FlushCounts FlushNegative() override;
+  size_t FlushInfra(const Endpoint* server) override;
+  void WithConfig(absl::FunctionRef<void(const Config&)> read) override;
+  std::string BootstrapStatus() override;
+  std::string DumpCache() override;
+  absl::StatusOr<std::string> LoadCache(absl::string_view text) override;
+
+ private:
+  CacheFigures ReadCacheFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  BootstrapFigures ReadBootstrapFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  Shared* const shared_;
+  const absl::Time started_;
+  absl::Mutex mu_;
+  const Config* const config_ ABSL_PT_GUARDED_BY(mu_);
+  uint64_t reloads_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status last_reload_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_DAEMON_CONTROL_H_

@@ -1,0 +1,70 @@
+// The parts every worker shares, built once at start and reconfigured by a reload: the caches,
+// the delegations, DNS64, the bootstrap parts, the counters (docs/architecture.md, "Start-up").
+#ifndef REBOUND_RESOLVER_SHARED_STATE_H_
+#define REBOUND_RESOLVER_SHARED_STATE_H_
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "bootstrap/health_monitor.h"
+#include "bootstrap/relay_memory.h"
+#include "bootstrap/relay_scope.h"
+#include "dns64/dns64_stage.h"
+#include "resolver/cache/cache_writer.h"
+#include "resolver/cache/negative_cache.h"
+#include "resolver/cache/packet_cache.h"
+#include "resolver/cache/rrset_cache.h"
+#include "resolver/config/config.h"
+#include "resolver/core/clock.h"
+#include "resolver/core/worker_stats.h"
+#include "resolver/iterator/delegation_finder.h"
+#include "resolver/iterator/infra_cache.h"
+#include "resolver/iterator/iterator_options.h"
+#include "tls/tls_context.h"
+
+namespace rebound {
+
+// The pieces every worker shares: built once, then read (the caches lock inside).
+struct Shared {
+  RrsetCache rrsets;
+  NegativeCache negatives;
+  InfraCache infra;
+  std::unique_ptr<DelegationFinder> delegations;
+  IteratorOptions iterator_options;
+  std::optional<Dns64Options> dns64;  // set when module-config has dns64
+  // The bootstrap fallback, unless `bootstrap: no`.
+  struct Bootstrap {
+    const BootstrapConfig* config;
+    std::unique_ptr<HealthMonitor> health;
+    std::unique_ptr<TlsClientContext> tls;
+    std::unique_ptr<RelayMemory> memory;
+    RelayScope scope;  // what forward-zone, stub-zone and local-zone keep from the relays
+  };
+  std::optional<Bootstrap> bootstrap = {};
+  // The packet cache of rendered responses (docs/architecture.md, flow step 2), which every
+  // worker answers repeated questions from before parsing them. Made by the first Packets()
+  // call, from the same options as unbound's message cache: msg-cache-size, cache-max-ttl,
+  // cache-max-negative-ttl.
+  std::unique_ptr<PacketCache> packets = nullptr;
+  // Each worker's counters, by worker index: kept here, not in the workers, so that a reload
+  // (which makes new workers) does not reset them. A deque, so that they never move.
+  std::deque<WorkerStats> worker_stats = {};
+  // The only writer of the two caches above (docs/architecture.md): the iterators, the cache
+  // stages and the warm start store through it.
+  CacheWriter cache_writer{&rrsets, &negatives};
+  PacketCache* Packets(const Config& config) {
+    if (packets == nullptr) {
+      packets = std::make_unique<PacketCache>(
+          PacketCacheOptions{.max_bytes = config.msg_cache_size,
+                             .max_ttl = config.cache_max_ttl,
+                             .max_negative_ttl = config.cache_max_negative_ttl},
+          SystemClock::Get());
+    }
+    return packets.get();
+  }
+};
+
+}  // namespace rebound
+
+#endif  // REBOUND_RESOLVER_SHARED_STATE_H_

@@ -1,0 +1,235 @@
+// rebound-control (issue 17): the real daemon driven by the real rebound-control over its
+// socket, side by side with unbound and unbound-control on the same hierarchy, asked the same
+// questions: the same counter names with the same values, the same output for the same commands.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "tests/integration/fixture/dns_client.h"
+#include "tests/integration/fixture/hierarchy_names.h"
+#include "tests/integration/fixture/hierarchy_test_base.h"
+#include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/subprocess.h"
+
+namespace rebound::integration {
+namespace {
+
+namespace n = names;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::StartsWith;
+
+constexpr char kListen[] = "127.0.0.17";
+// Both resolvers get this forward-zone, so that list_forwards has something to list; nothing
+// asks for names under it.
+constexpr char kForwardZone[] =
+    "forward-zone:\n  name: \"fwd.invalid.\"\n  forward-addr: 127.0.0.99\n";
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `command` through the shell, capturing standard output.
+CommandResult RunCommand(const std::string& command, const std::string& stdin_file = "") {
+  const std::string out = absl::StrCat(::testing::TempDir(), "/control_output.txt");
+  const std::string full = absl::StrCat(command, stdin_file.empty() ? "" : " < " + stdin_file,
+                                        " > ", out, " 2>/dev/null");
+  const int status = std::system(full.c_str());
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+}
+
+// name=value lines, as both tools print stats.
+std::map<std::string, uint64_t> ParseStats(const std::string& text) {
+  std::map<std::string, uint64_t> values;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    uint64_t value = 0;
+    if (absl::SimpleAtoi(kv.second, &value)) values[kv.first] = value;
+  }
+  return values;
+}
+
+class ControlTest : public HierarchyTestBase {
+ public:
+  static void SetUpTestSuite() { StartSharedHierarchy({"bash", "nsd", "unbound"}, false); }
+
+ protected:
+  void SetUp() override {
+    HierarchyTestBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    rebound_socket_ = absl::StrCat(hierarchy().dir(), "/run/rebound-control.sock");
+    unbound_socket_ = absl::StrCat(hierarchy().dir(), "/unbound-control.sock");
+    const std::string control = absl::StrCat("  extended-statistics: yes\n", kForwardZone,
+                                             "remote-control:\n  control-enable: yes\n");
+    rebound_config_ = absl::StrCat(hierarchy().dir(), "/control.conf");
+    absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+        StartRebound(REBOUND_BINARY, hierarchy(), "control",
+                     absl::StrCat(RecursiveServerConfig(hierarchy(), kListen), control,
+                                  "  control-interface: ", rebound_socket_, "\n"),
+                     EndpointAt(kListen));
+    ASSERT_TRUE(rebound.ok()) << rebound.status();
+    rebound_ = *std::move(rebound);
+    ASSERT_TRUE(
+        hierarchy()
+            .StartUnbound(ReferenceResolverEndpoint(),
+                          absl::StrCat(control, "  control-interface: ", unbound_socket_, "\n"))
+            .ok());
+    unbound_config_ = absl::StrCat(hierarchy().dir(), "/unbound-127.0.0.53-53.conf");
+  }
+  void TearDown() override { hierarchy().StopUnbound().IgnoreError(); }
+
+  CommandResult Rebound(const std::string& command, const std::string& stdin_file = "") {
+    return RunCommand(absl::StrCat(REBOUND_CONTROL_BINARY, " -c ", rebound_config_, " ", command),
+                      stdin_file);
+  }
+  CommandResult Unbound(const std::string& command) {
+    return RunCommand(absl::StrCat("unbound-control -c ", unbound_config_, " ", command));
+  }
+  // The same question of both resolvers.
+  void AskBoth(absl::string_view name, ldns_rr_type type) {
+    ASSERT_TRUE(Query(EndpointAt(kListen), name, type).ok());
+    ASSERT_TRUE(Query(ReferenceResolverEndpoint(), name, type).ok());
+  }
+
+  std::string rebound_socket_, unbound_socket_, rebound_config_, unbound_config_;
+  std::unique_ptr<Subprocess> rebound_;
+};
+
+TEST_F(ControlTest, StatsHaveUnboundsNamesAndValuesForTheSameQuestions) {
+  if (!unbound_config_.empty() && !std::ifstream(unbound_config_)) GTEST_SKIP() << "no unbound";
+  // From zero on both (the fixture asked each a question to see it up).
+  ASSERT_EQ(Rebound("stats").exit_code, 0);
+  ASSERT_EQ(Unbound("stats").exit_code, 0);
+  // Cold, then warm: misses, then hits; an NXDOMAIN and a NODATA.
+  AskBoth(n::kV4Only, LDNS_RR_TYPE_A);
+  AskBoth(n::kV4Only, LDNS_RR_TYPE_A);
+  AskBoth(n::kV6Only, LDNS_RR_TYPE_AAAA);
+  AskBoth(n::kV4Only, LDNS_RR_TYPE_AAAA);
+  AskBoth("nonexistent.alpha.test.", LDNS_RR_TYPE_AAAA);
+  const CommandResult ours = Rebound("stats_noreset");
+  const CommandResult theirs = Unbound("stats_noreset");
+  ASSERT_EQ(ours.exit_code, 0) << ours.output;
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.output;
+  const std::map<std::string, uint64_t> a = ParseStats(ours.output);
+  const std::map<std::string, uint64_t> b = ParseStats(theirs.output);
+  for (const char* name : {"total.num.queries",
+                           "total.num.cachehits",
+                           "total.num.cachemiss",
+                           "total.num.recursivereplies",
+                           "total.requestlist.exceeded",
+                           "num.query.type.A",
+                           "num.query.type.AAAA",
+                           "num.query.class.IN",
+                           "num.query.opcode.QUERY",
+                           "num.query.tcp",
+                           "num.query.ipv6",
+                           "num.query.flags.RD",
+                           "num.query.flags.CD",
+                           "num.query.edns.present",
+                           "num.query.edns.DO",
+                           "num.answer.rcode.NOERROR",
+                           "num.answer.rcode.NXDOMAIN",
+                           "num.answer.rcode.SERVFAIL",
+                           "num.answer.rcode.nodata",
+                           "unwanted.queries"}) {
+    ASSERT_TRUE(b.contains(name)) << name << " is not unbound's\n" << theirs.output;
+    ASSERT_TRUE(a.contains(name)) << name << " missing\n" << ours.output;
+    EXPECT_EQ(a.at(name), b.at(name)) << name;
+  }
+  EXPECT_EQ(a.at("total.num.queries"), 5u);
+  EXPECT_EQ(a.at("total.num.cachehits"), 1u);
+  // Every figure rebound prints under an unbound name is one unbound-control prints too (with
+  // thread0 for any thread: unbound runs one here).
+  for (const auto& [any_thread_name, value] : a) {
+    const std::string name =
+        std::regex_replace(any_thread_name, std::regex("^thread[0-9]+\\."), "thread0.");
+    if (absl::StartsWith(name, "num.dns64") || absl::StartsWith(name, "num.bootstrap") ||
+        absl::StartsWith(name, "num.relay") || absl::StartsWith(name, "num.answer.local") ||
+        absl::StartsWith(name, "num.answer.packetcache")) {
+      continue;
+    }
+    EXPECT_TRUE(b.contains(name)) << name << " is not a name unbound-control prints";
+  }
+  // stats resets, as in unbound: what follows counts from zero.
+  ASSERT_EQ(Rebound("stats").exit_code, 0);
+  EXPECT_EQ(ParseStats(Rebound("stats").output).at("total.num.queries"), 0u);
+}
+
+TEST_F(ControlTest, CommandsAnswerAsUnboundControlDoes) {
+  for (const char* command :
+       {"list_forwards", "verbosity 2", "verbosity x", "flush_infra all", "flush_infra bad",
+        "flush v4only.alpha.test", "flush_type v4only.alpha.test A", "flush_type v4only.alpha.test",
+        "foo", "flush"}) {
+    const CommandResult ours = Rebound(command);
+    const CommandResult theirs = Unbound(command);
+    EXPECT_EQ(ours.output, theirs.output) << command;
+    EXPECT_EQ(ours.exit_code, theirs.exit_code) << command;
+  }
+  EXPECT_THAT(Rebound("flush_zone alpha.test").output,
+              MatchesRegex("ok removed [0-9]+ rrsets, [0-9]+ messages and 0 key entries\n"));
+  const CommandResult status = Rebound("status");
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_THAT(status.output, HasSubstr(") is running...\n"));
+  EXPECT_THAT(status.output, HasSubstr("threads: "));
+}
+
+TEST_F(ControlTest, FlushMakesTheNextQuestionGoUpstream) {
+  ASSERT_TRUE(Query(EndpointAt(kListen), n::kV4Only, LDNS_RR_TYPE_A).ok());
+  uint64_t before = AllNsdQueries();
+  ASSERT_TRUE(Query(EndpointAt(kListen), n::kV4Only, LDNS_RR_TYPE_A).ok());
+  EXPECT_EQ(AllNsdQueries(), before) << "not cached";
+  EXPECT_EQ(Rebound("flush v4only.alpha.test").output, "ok\n");
+  before = AllNsdQueries();
+  absl::StatusOr<LdnsPktPtr> reply = Query(EndpointAt(kListen), n::kV4Only, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ::testing::ElementsAre(n::kV4OnlyA));
+  EXPECT_GT(AllNsdQueries(), before) << "answered from the flushed cache";
+}
+
+TEST_F(ControlTest, ReloadAppliesTheFileAndSocketIsForRootAndTheUserOnly) {
+  struct stat st;
+  ASSERT_EQ(stat(rebound_socket_.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ofstream(rebound_config_, std::ios::app)
+      << "server:\n  local-data: \"printer.lan. A 192.0.2.7\"\n";
+  const CommandResult reload = Rebound("reload");
+  EXPECT_EQ(reload.output, "ok\n") << rebound_->LogTail();
+  absl::StatusOr<LdnsPktPtr> reply = Query(EndpointAt(kListen), "printer.lan.", LDNS_RR_TYPE_A);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_THAT(RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ::testing::ElementsAre("192.0.2.7"));
+  // A configuration that cannot start (an address nobody has): the error, and the running
+  // configuration stays.
+  std::ofstream(rebound_config_, std::ios::app) << "server:\n  interface: 192.0.2.99\n";
+  const CommandResult broken = Rebound("reload");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_THAT(broken.output, StartsWith("error"));
+  EXPECT_TRUE(Query(EndpointAt(kListen), "printer.lan.", LDNS_RR_TYPE_A).ok());
+}
+
+TEST_F(ControlTest, StatusOfAStoppedDaemonExitsThreeAsUnboundControl) {
+  rebound_->Stop();
+  EXPECT_EQ(Rebound("status").exit_code, 3);
+  EXPECT_EQ(Unbound("status").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace rebound::integration
