@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -145,6 +147,18 @@ class MetricsServer::Connection {
   std::string response_;
   std::array<char, 2048> read_buffer_;
 };
+
+absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Bind(const Config& config,
+                                                                   ReportFunction report) {
+  if (config.metrics_interfaces.empty()) return nullptr;
+  auto server =
+      std::make_unique<MetricsServer>(config.metrics_interfaces, config.acl, std::move(report));
+  if (absl::Status s = server->Listen(); !s.ok()) return s;
+  for (const Endpoint& address : config.metrics_interfaces) {
+    Log(LogLevel::kOps, "metrics: serving /metrics on %s", address.ToString());
+  }
+  return server;
+}
 
 MetricsServer::MetricsServer(std::vector<Endpoint> addresses, AccessControlList acl,
                              ReportFunction report, MetricsServerOptions options)

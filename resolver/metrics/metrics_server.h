@@ -15,9 +15,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "resolver/config/access_control_list.h"
+#include "resolver/config/config.h"
 #include "resolver/core/endpoint.h"
 #include "resolver/core/stats_report.h"
 
@@ -37,6 +39,11 @@ class MetricsServer {
  public:
   // Called on the server's thread, once per GET or HEAD of /metrics.
   using ReportFunction = std::function<StatsReport()>;
+
+  // The server of `config`'s metrics-interface lines, listening (not started); null when there
+  // are none.
+  static absl::StatusOr<std::unique_ptr<MetricsServer>> Bind(const Config& config,
+                                                             ReportFunction report);
 
   MetricsServer(std::vector<Endpoint> addresses, AccessControlList acl, ReportFunction report,
                 MetricsServerOptions options = {});
