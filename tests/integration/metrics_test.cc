@@ -21,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "tests/integration/fixture/bound_socket.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
@@ -221,6 +222,22 @@ TEST_F(MetricsTest, AfterSighupItServesUnderTheNewAccessControl) {
   EXPECT_EQ(v4.raw, "") << rebound_->LogTail();
   EXPECT_THAT(Get(MetricsV6()).head, StartsWith("HTTP/1.1 200 OK\r\n")) << rebound_->LogTail();
   EXPECT_TRUE(rebound_->Running());
+}
+
+TEST_F(MetricsTest, AMetricsInterfaceThatCannotBeBoundStopsTheStartNamingIt) {
+  // Another program holds the port already.
+  const Endpoint taken = EndpointAt("127.0.0.1", kMetricsPort + 1);
+  absl::StatusOr<int> holder = BoundSocket(taken, SOCK_STREAM);
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  absl::StatusOr<std::unique_ptr<Subprocess>> second =
+      StartRebound(REBOUND_BINARY, hierarchy(), "metrics-taken",
+                   absl::StrCat(RecursiveServerConfig(hierarchy(), "127.0.0.18"),
+                                "  metrics-interface: ", taken.ToString(), "\n"),
+                   EndpointAt("127.0.0.18"), absl::Seconds(3));
+  close(*holder);
+  EXPECT_FALSE(second.ok());
+  EXPECT_THAT(std::string(second.status().message()),
+              HasSubstr(absl::StrCat("metrics-interface: cannot listen on ", taken.ToString())));
 }
 
 // The figures count what was asked. Disabled until the lead's StatsReport function replaces the

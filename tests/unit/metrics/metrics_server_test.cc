@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -171,6 +172,15 @@ TEST_F(MetricsServerTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   absl::SleepFor(absl::Milliseconds(100));  // their slots free again
   EXPECT_THAT(Exchange(address_, "GET /metrics HTTP/1.1\r\n\r\n").bytes,
               StartsWith("HTTP/1.1 200 OK\r\n"));
+}
+
+TEST_F(MetricsServerTest, AnAddressInUseIsAnErrorNamingIt) {
+  StartServer(AccessControlList{});
+  MetricsServer second({address_}, AccessControlList{}, [] { return StatsReport{}; });
+  const absl::Status listened = second.Listen();
+  EXPECT_FALSE(listened.ok());
+  EXPECT_THAT(std::string(listened.message()),
+              HasSubstr(absl::StrCat("metrics-interface: cannot listen on ", address_.ToString())));
 }
 
 TEST_F(MetricsServerTest, StopsWithAConnectionOpen) {
