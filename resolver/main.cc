@@ -42,6 +42,7 @@
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
 #include "resolver/iterator/root_hints.h"
+#include "resolver/metrics/metrics_server.h"
 #include "resolver/server/descriptor_limit.h"
 #include "resolver/server/privileges.h"
 #include "resolver/server/service_notify.h"
@@ -502,10 +503,11 @@ absl::Status Reload(const std::string& path, Config* config, Shared* shared,
   } else if (config->username != previous.username || config->pidfile != previous.pidfile ||
              config->directory != previous.directory || config->logfile != previous.logfile ||
              config->verbosity != previous.verbosity ||
-             !(config->remote_control == previous.remote_control)) {
+             !(config->remote_control == previous.remote_control) ||
+             config->metrics_interfaces != previous.metrics_interfaces) {
     Log(LogLevel::kError,
-        "reload: username, pidfile, directory, logfile, verbosity and remote-control take effect "
-        "at the next start");
+        "reload: username, pidfile, directory, logfile, verbosity, remote-control and "
+        "metrics-interface take effect at the next start");
   }
   Log(LogLevel::kOps, "reloaded: %d thread(s), %d interface(s)", config->num_threads,
       static_cast<int>(config->interfaces.size()));
@@ -559,6 +561,13 @@ int Run(const std::string& path, Config config) {
     Log(LogLevel::kError, "%s", control_server.status().message());
     return 1;
   }
+  // Bound before root is dropped, started after (the thread must not keep root's capabilities).
+  absl::StatusOr<std::unique_ptr<MetricsServer>> metrics =
+      MetricsServer::Bind(config, [&control] { return control.ReadStats(); });
+  if (!metrics.ok()) {
+    Log(LogLevel::kError, "%s", metrics.status().message());
+    return 1;
+  }
   if (absl::Status s = FinishStartUp(config, *account); !s.ok()) {
     Log(LogLevel::kError, "%s", s.message());
     return 1;
@@ -568,6 +577,7 @@ int Run(const std::string& path, Config config) {
       config.num_threads, static_cast<int>(config.interfaces.size()));
   (*serving)->Start();
   if (*control_server != nullptr) (*control_server)->Start();
+  if (*metrics != nullptr) (*metrics)->Start();
 
   // Every listener is bound and root is dropped: from here a client is answered, which is what
   // READY=1 promises to the units ordered after rebound (sd_notify(3), systemd.service(5)
@@ -582,8 +592,10 @@ int Run(const std::string& path, Config config) {
     absl::Status reloaded = Reload(path, &config, &shared, &*serving);
     control.NoteReloaded(reloaded);
     if (*serving == nullptr) return 1;
+    if (*metrics != nullptr) (*metrics)->SetAccessControl(config.acl);
   }
 
+  metrics->reset();  // first: its report reads the workers' counters
   control_server->reset();
   serving->reset();
   LogExitSummary(shared);

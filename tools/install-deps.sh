@@ -7,8 +7,9 @@ build_packages=(build-essential cmake ninja-build pkg-config libldns-dev libuv1-
   libabsl-dev libgtest-dev libgmock-dev libnghttp2-dev nlohmann-json3-dev)
 # Real peers for the integration tests and the demo: NSD (authoritative), unbound (reference
 # resolver), dig and kdig (DNS over TLS clients too), and ip for the private network namespace;
-# clang-format for the format check.
-test_packages=(nsd unbound bind9-dnsutils knot-dnsutils iproute2 openssl ca-certificates clang-format)
+# clang-format for the format check; prometheus for promtool, which checks the /metrics page.
+test_packages=(nsd unbound bind9-dnsutils knot-dnsutils iproute2 openssl ca-certificates clang-format
+  prometheus)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then wanted+=("${test_packages[@]}"); fi

@@ -127,6 +127,9 @@ struct Config {
   std::vector<Endpoint> interfaces = DefaultInterfaces(kDefaultDnsPort);
   uint16_t port = kDefaultDnsPort;
   AccessControlList acl;
+  // metrics-interface (rebound's own): where the Prometheus /metrics page is served over plain
+  // HTTP, to the clients `acl` allows. None by default.
+  std::vector<Endpoint> metrics_interfaces;
   int num_threads = DefaultNumThreads();
   bool do_ip4 = true;
   bool do_ip6 = true;

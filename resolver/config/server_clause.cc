@@ -146,6 +146,26 @@ absl::Status AddInterfaceAction(const ConfigLine& line, ServerState& s) {
   return absl::OkStatus();
 }
 
+// metrics-interface: <ip address>@<port>, any number of times (rebound's own). The port is
+// required: no port is the obvious one for a scraper.
+absl::Status AddMetricsInterface(const ConfigLine& line, ServerState& s) {
+  absl::StatusOr<Endpoint> endpoint = Endpoint::Parse(line.values[0], 0);
+  if (!endpoint.ok()) return endpoint.status();
+  if (endpoint->port() == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", line.values[0], "' has no port: write ADDRESS@PORT"));
+  }
+  std::vector<Endpoint>& metrics = s.config->metrics_interfaces;
+  if (auto dup = std::find(metrics.begin(), metrics.end(), *endpoint); dup != metrics.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("duplicate metrics-interface ", endpoint->ToString(), " (first at ",
+                     s.metrics_interface_wheres[dup - metrics.begin()], ")"));
+  }
+  metrics.push_back(*endpoint);
+  s.metrics_interface_wheres.push_back(line.where);
+  return absl::OkStatus();
+}
+
 // tcp-connection-limit: <IP netblock> <limit>, as in unbound.
 absl::Status AddTcpConnectionLimit(const ConfigLine& line, ServerState& s) {
   std::vector<std::string> words =
@@ -248,6 +268,7 @@ constexpr ServerOption kServerOptions[] = {
     {"log-replies", 1, &SetYesNo<&Config::log_replies>},
     {"log-servfail", 1, &SetYesNo<&Config::log_servfail>},
     {"logfile", 1, &SetString<&Config::logfile>},
+    {"metrics-interface", 1, &AddMetricsInterface},
     // A module list: unbound wants it quoted, but unquoted words are taken too.
     {"module-config", 8, &SetModuleConfig},
     {"msg-cache-size", 1, &SetMemorySize<&Config::msg_cache_size>},
@@ -365,6 +386,7 @@ absl::Status ServerClause::Finish() {
   if (absl::Status s = FinishBootstrap(state_); !s.ok()) return s;
   if (absl::Status s = SettleInterfaces(); !s.ok()) return s;
   if (absl::Status s = SettleInterfaceActions(); !s.ok()) return s;
+  if (absl::Status s = CheckMetricsInterfaces(); !s.ok()) return s;
   if (absl::Status s = FinishLocalZones(state_); !s.ok()) return s;
   return FinishTlsService(state_);
 }
@@ -419,6 +441,19 @@ absl::Status ServerClause::SettleInterfaceActions() {
     absl::Status added = c.acl.AddInterfaceAction(e, pending.action);
     if (absl::IsAlreadyExists(added) && state_.warnings != nullptr) {
       state_.warnings->push_back(absl::StrCat(pending.where, ": ", added.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ServerClause::CheckMetricsInterfaces() const {
+  const Config& c = *state_.config;
+  for (size_t i = 0; i < c.metrics_interfaces.size(); ++i) {
+    const Endpoint& metrics = c.metrics_interfaces[i];
+    if (std::find(c.interfaces.begin(), c.interfaces.end(), metrics) != c.interfaces.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          state_.metrics_interface_wheres[i], ": metrics-interface ", metrics.ToString(),
+          " is also an interface: for DNS; give it a port of its own"));
     }
   }
   return absl::OkStatus();

@@ -38,6 +38,8 @@ struct ServerState {
     std::string where;
   };
   std::vector<PendingInterfaceAction> interface_actions;
+  // Where each metrics-interface line is, in the order of Config::metrics_interfaces.
+  std::vector<std::string> metrics_interface_wheres;
   // bootstrap-relay: lines, joined with the built-in relays only in Finish, since
   // bootstrap-relays-replace: may come before or after them.
   struct PendingRelay {
@@ -77,6 +79,8 @@ class ServerClause {
   // Gives every interface-action its port and adds it to the ACL; an interface-action for an
   // address no interface: line names is an error, as in unbound.
   absl::Status SettleInterfaceActions();
+  // A metrics-interface on the address and port of a DNS interface is an error: both want TCP.
+  absl::Status CheckMetricsInterfaces() const;
 
   ServerState state_;
 };
