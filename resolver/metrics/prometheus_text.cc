@@ -194,13 +194,13 @@ void AddRequestListFigures(const StatsReport& report, Exposition* out) {
               "Arrivals whose request list length was summed.", t.requestlist_samples);
 }
 
-// unbound's power-of-two buckets as a Prometheus histogram. Bucket i holds [2^(i-1), 2^i) us,
-// so le="2^i us" counts it and everything below; the last bucket is open (+Inf).
+// unbound's buckets (worker_stats.h) as a Prometheus histogram: le="upper bound of bucket i"
+// counts it and everything below; the last bucket is open (+Inf).
 void AddResolutionHistogram(const StatsTotals& t, Exposition* out) {
   constexpr absl::string_view kName = "rebound_resolution_duration_seconds";
   out->Family(kName, "histogram",
-              "Time from a cache miss's arrival to its answer (bounds are powers of two "
-              "microseconds).");
+              "Time from a cache miss's arrival to its answer (unbound's histogram bounds: "
+              "powers of two of microseconds below 1 s, of seconds above).");
   uint64_t cumulative = 0;
   for (size_t i = 0; i + 1 < kTimeHistogramBuckets; ++i) {
     cumulative += t.recursion_histogram[i];

@@ -128,9 +128,11 @@ TEST(PrometheusTextTest, TheHistogramIsCumulativeInSeconds) {
   EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"0.000002\"} 3"));
   EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"0.001024\"} 3"));
   EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"0.002048\"} 5"));
-  // 2^38 us, the last finite bound; the 40th bucket is +Inf.
-  EXPECT_THAT(lines,
-              Contains("rebound_resolution_duration_seconds_bucket{le=\"274877.906944\"} 5"));
+  // unbound's bounds: powers of two of microseconds below 1 s, of seconds above; 2^18 s is the
+  // last finite one, the 40th bucket is +Inf.
+  EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"1\"} 5"));
+  EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"2\"} 5"));
+  EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"262144\"} 5"));
   EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_bucket{le=\"+Inf\"} 5"));
   EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_sum 0.0025"));
   EXPECT_THAT(lines, Contains("rebound_resolution_duration_seconds_count 5"));
