@@ -81,7 +81,10 @@ bool IsZoneClauseKey(absl::string_view key) { return key == "forward-zone" || ke
 }  // namespace
 
 ConfigParser::ConfigParser(std::vector<std::string>* warnings)
-    : warnings_(warnings), server_(&config_, warnings), zones_(&config_, warnings) {}
+    : warnings_(warnings),
+      server_(&config_, warnings),
+      zones_(&config_, warnings),
+      dnstap_(&config_.dnstap) {}
 
 absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& filename) {
   include_stack_.push_back(CanonicalPath(filename));
@@ -101,6 +104,7 @@ absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& 
 absl::StatusOr<Config> ConfigParser::Finish() {
   if (absl::Status s = EndClause(); !s.ok()) return s;
   if (absl::Status s = server_.Finish(); !s.ok()) return s;
+  if (absl::Status s = dnstap_.Finish(); !s.ok()) return s;
   if (absl::Status s =
           zones_.FinishTls(config_.tls_upstream ? server_.WhereSet("tls-upstream") : "");
       !s.ok()) {
@@ -112,7 +116,8 @@ absl::StatusOr<Config> ConfigParser::Finish() {
 absl::Status ConfigParser::HandleLine(const ConfigLine& line, const std::string& filename) {
   if (line.key.empty()) return absl::OkStatus();
   if (line.key == "include" || line.key == "include-toplevel") return Include(line, filename);
-  if (line.key == "server" || IsZoneClauseKey(line.key) || IsUnsupportedUnboundClause(line.key)) {
+  if (line.key == "server" || IsZoneClauseKey(line.key) || line.key == "dnstap" ||
+      IsUnsupportedUnboundClause(line.key)) {
     // unbound reads tokens, not lines: "server:include: FILE", as pfSense writes it, is a
     // clause and an option on one line.
     if (!line.values.empty() && IsOptionName(line.values[0])) {
@@ -153,6 +158,8 @@ absl::Status ConfigParser::StartClause(const ConfigLine& line) {
   } else if (line.key == "stub-zone") {
     clause_ = Clause::kStubZone;
     zones_.Begin(ZoneKind::kStub, line);
+  } else if (line.key == "dnstap") {
+    clause_ = Clause::kDnstap;
   } else if (std::optional<std::string> refusal = ClauseRefusalOf(line.key)) {
     return line.Error(*refusal);
   } else {
@@ -176,6 +183,7 @@ absl::string_view ConfigParser::HomeClauseOf(absl::string_view key) {
   if (forward && stub) return "forward-zone: or stub-zone:";
   if (forward) return "forward-zone:";
   if (stub) return "stub-zone:";
+  if (DnstapClause::Handles(key)) return "dnstap:";
   return "";
 }
 
@@ -191,6 +199,9 @@ absl::Status ConfigParser::HandleOption(const ConfigLine& line) {
       break;
     case Clause::kStubZone:
       if (ZoneClause::Handles(ZoneKind::kStub, line.key)) return zones_.Apply(line);
+      break;
+    case Clause::kDnstap:
+      if (DnstapClause::Handles(line.key)) return dnstap_.Apply(line);
       break;
     case Clause::kNone:
       break;

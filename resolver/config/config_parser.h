@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "resolver/config/config.h"
 #include "resolver/config/config_line.h"
+#include "resolver/config/dnstap_clause.h"
 #include "resolver/config/server_clause.h"
 #include "resolver/config/zone_clause.h"
 
@@ -34,7 +35,7 @@ class ConfigParser {
   absl::StatusOr<Config> Finish();
 
  private:
-  enum class Clause { kNone, kServer, kForwardZone, kStubZone, kSkipped };
+  enum class Clause { kNone, kServer, kForwardZone, kStubZone, kDnstap, kSkipped };
 
   absl::Status HandleLine(const ConfigLine& line, const std::string& filename);
   absl::Status StartClause(const ConfigLine& line);
@@ -50,6 +51,7 @@ class ConfigParser {
   Config config_;
   ServerClause server_;
   ZoneClause zones_;
+  DnstapClause dnstap_;
   Clause clause_ = Clause::kNone;
   std::string clause_name_;
   // Canonical paths of the files being read, outermost first: the include chain.

@@ -218,9 +218,6 @@ remote-control:
   control-enable: yes
   control-interface: 127.0.0.1
   some-future-key: whatever
-dnstap:
-  dnstap-enable: yes
-  dnstap-socket-path: "/run/dnstap.sock"
 server:
   verbosity: 2
 )",
@@ -231,8 +228,6 @@ server:
   EXPECT_THAT(config->forward_zones, IsEmpty());
   EXPECT_THAT(warnings,
               ElementsAre("test.conf:3: not supported: remote-control: clause (its options are "
-                          "ignored)",
-                          "test.conf:7: not supported: dnstap: clause (its options are "
                           "ignored)"));
 }
 

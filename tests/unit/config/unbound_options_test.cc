@@ -55,7 +55,7 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
 
 TEST(UnboundOptionsTest, KnowsClauses) {
   for (absl::string_view name :
-       {"remote-control", "auth-zone", "view", "python", "dnstap", "cachedb", "rpz"}) {
+       {"remote-control", "auth-zone", "view", "python", "cachedb", "rpz"}) {
     EXPECT_TRUE(IsUnsupportedUnboundClause(name)) << name;
   }
   EXPECT_FALSE(IsUnsupportedUnboundClause("server"));

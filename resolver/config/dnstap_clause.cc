@@ -1,0 +1,108 @@
+#include "resolver/config/dnstap_clause.h"
+
+#include <algorithm>
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "resolver/config/config_values.h"
+
+namespace rebound::config_internal {
+namespace {
+
+using YesNoField = bool DnstapConfig::*;
+
+struct YesNoOption {
+  absl::string_view name;
+  YesNoField field;
+};
+
+constexpr auto kYesNoOptions = std::to_array<YesNoOption>({
+    {"dnstap-enable", &DnstapConfig::enable},
+    {"dnstap-send-identity", &DnstapConfig::send_identity},
+    {"dnstap-send-version", &DnstapConfig::send_version},
+    {"dnstap-log-resolver-query-messages", &DnstapConfig::log_resolver_query},
+    {"dnstap-log-resolver-response-messages", &DnstapConfig::log_resolver_response},
+    {"dnstap-log-client-query-messages", &DnstapConfig::log_client_query},
+    {"dnstap-log-client-response-messages", &DnstapConfig::log_client_response},
+    {"dnstap-log-forwarder-query-messages", &DnstapConfig::log_forwarder_query},
+    {"dnstap-log-forwarder-response-messages", &DnstapConfig::log_forwarder_response},
+});
+
+// In unbound these configure TLS to the collector at dnstap-ip and do nothing without it.
+// dnstap-ip cannot be set here (below), so they do nothing here either: unbound's meaning, kept.
+constexpr auto kTlsToIpOptions = std::to_array<absl::string_view>({
+    "dnstap-tls",
+    "dnstap-tls-server-name",
+    "dnstap-tls-cert-bundle",
+    "dnstap-tls-client-key-file",
+    "dnstap-tls-client-cert-file",
+});
+
+template <size_t N>
+bool Contains(const std::array<absl::string_view, N>& names, absl::string_view key) {
+  return std::find(names.begin(), names.end(), key) != names.end();
+}
+
+const YesNoOption* FindYesNo(absl::string_view key) {
+  for (const YesNoOption& option : kYesNoOptions) {
+    if (option.name == key) return &option;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool DnstapClause::Handles(absl::string_view key) {
+  return FindYesNo(key) != nullptr || Contains(kTlsToIpOptions, key) ||
+         key == "dnstap-socket-path" || key == "dnstap-identity" || key == "dnstap-version" ||
+         key == "dnstap-ip" || key == "dnstap-bidirectional";
+}
+
+absl::Status DnstapClause::Apply(const ConfigLine& line) {
+  if (line.values.size() != 1) return line.Error(absl::StrCat(line.key, ": expects one value"));
+  const std::string& value = line.values[0];
+  if (const YesNoOption* option = FindYesNo(line.key)) {
+    absl::StatusOr<bool> on = ParseYesNo(value);
+    if (!on.ok()) return line.Error(absl::StrCat(line.key, ": ", on.status().message()));
+    config_->*(option->field) = *on;
+    if (line.key == "dnstap-enable") enable_where_ = *on ? line.where : "";
+    return absl::OkStatus();
+  }
+  if (line.key == "dnstap-socket-path") {
+    config_->socket_path = value;
+  } else if (line.key == "dnstap-identity") {
+    config_->identity = value;
+  } else if (line.key == "dnstap-version") {
+    config_->version = value;
+  } else if (line.key == "dnstap-ip") {
+    // "" is unbound's unset value.
+    if (!value.empty()) {
+      return line.Error(
+          "not supported: dnstap-ip: rebound writes dnstap to a unix socket only "
+          "(dnstap-socket-path); a collector at this address would receive nothing");
+    }
+  } else if (line.key == "dnstap-bidirectional") {
+    absl::StatusOr<bool> on = ParseYesNo(value);
+    if (!on.ok()) return line.Error(absl::StrCat(line.key, ": ", on.status().message()));
+    // libfstrm's socket writer always opens with the READY/ACCEPT handshake.
+    if (!*on) {
+      return line.Error(
+          "not supported: dnstap-bidirectional: no: rebound's Frame Streams writer always uses "
+          "the bidirectional handshake, which a collector that only reads would not answer");
+    }
+  } else if (line.key == "dnstap-tls") {
+    absl::StatusOr<bool> on = ParseYesNo(value);
+    if (!on.ok()) return line.Error(absl::StrCat(line.key, ": ", on.status().message()));
+  }
+  return absl::OkStatus();  // the rest of kTlsToIpOptions: nothing to do without dnstap-ip
+}
+
+absl::Status DnstapClause::Finish() const {
+  if (config_->enable && config_->socket_path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        enable_where_, ": dnstap-enable: yes needs dnstap-socket-path: the collector's socket"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rebound::config_internal
