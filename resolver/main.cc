@@ -35,6 +35,7 @@
 #include "resolver/core/log.h"
 #include "resolver/core/owned_file.h"
 #include "resolver/core/syslog_sink.h"
+#include "resolver/dnstap/dnstap_writer.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -87,6 +88,8 @@ struct Shared {
   // The only writer of the two caches above (docs/architecture.md): the iterators, the cache
   // stages and the warm start store through it.
   CacheWriter cache_writer{&rrsets, &negatives};
+  // dnstap's writer (dnstap-enable), made once at start and kept across reloads; null: off.
+  DnstapWriter* dnstap = nullptr;
   PacketCache* Packets(const Config& config) {
     if (packets == nullptr) {
       packets = std::make_unique<PacketCache>(
@@ -478,7 +481,8 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
   for (int i = 0; i < config.num_threads; ++i) {
     serving->workers.push_back(std::make_unique<Worker>(
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
-        &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get()));
+        &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get(),
+        shared->dnstap == nullptr ? nullptr : shared->dnstap->ForWorker(i)));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;
@@ -522,6 +526,14 @@ int Run(const std::string& path, Config config) {
       nullptr,
       IteratorOptions{},
       std::nullopt};
+  // Its socket is opened before root is dropped, as unbound opens it.
+  absl::StatusOr<std::unique_ptr<DnstapWriter>> dnstap =
+      StartDnstapFor(config, absl::StrCat("rebound ", REBOUND_VERSION));
+  if (!dnstap.ok()) {
+    Log(LogLevel::kError, "%s", dnstap.status().message());
+    return 1;
+  }
+  shared.dnstap = dnstap->get();
   absl::StatusOr<std::unique_ptr<Serving>> serving = BindWorkers(config, &shared);
   if (!serving.ok()) {
     Log(LogLevel::kError, "%s", serving.status().message());

@@ -193,4 +193,13 @@ uint64_t DnstapWriter::dropped() const {
   return total;
 }
 
+absl::StatusOr<std::unique_ptr<DnstapWriter>> StartDnstapFor(const Config& config,
+                                                             absl::string_view software_version) {
+  if (!config.dnstap.enable) return nullptr;
+  absl::StatusOr<std::unique_ptr<DnstapWriter>> writer =
+      DnstapWriter::Start(config.dnstap, software_version, static_cast<size_t>(config.num_threads));
+  if (writer.ok()) Log(LogLevel::kOps, "dnstap: logging to %s", config.dnstap.socket_path);
+  return writer;
+}
+
 }  // namespace rebound

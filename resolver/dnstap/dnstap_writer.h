@@ -55,6 +55,11 @@ class DnstapWriter {
   std::vector<std::unique_ptr<DnstapQueueSink>> sinks_;
 };
 
+// The writer `config` asks for (dnstap-enable), with a queue for each of its num-threads
+// workers; null when dnstap is off.
+absl::StatusOr<std::unique_ptr<DnstapWriter>> StartDnstapFor(const Config& config,
+                                                             absl::string_view software_version);
+
 }  // namespace rebound
 
 #endif  // REBOUND_RESOLVER_DNSTAP_DNSTAP_WRITER_H_

@@ -16,6 +16,7 @@
 #include "resolver/cache/packet_cache.h"
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/clock.h"
+#include "resolver/core/dnstap_sink.h"
 #include "resolver/core/pipeline.h"
 #include "resolver/local/local_zones.h"
 #include "resolver/wire/query_reader.h"
@@ -52,6 +53,8 @@ struct QueryHandlerOptions {
   bool log_queries = false;
   bool log_replies = false;
   bool log_servfail = false;
+  // dnstap's CLIENT_QUERY and CLIENT_RESPONSE (resolver/dnstap/); null: off.
+  DnstapSink* dnstap = nullptr;
 };
 
 class QueryHandler {
