@@ -29,6 +29,10 @@ std::span<const uint8_t> AddressOf(const Endpoint& endpoint, std::array<uint8_t,
   return std::span<const uint8_t>(storage).subspan(12);
 }
 
+bool IsInet(const Endpoint& endpoint) {
+  return endpoint.family() == AF_INET || endpoint.family() == AF_INET6;
+}
+
 }  // namespace
 
 DnstapFrame EncodeDnstap(const DnstapEvent& event) {
@@ -36,7 +40,10 @@ DnstapFrame EncodeDnstap(const DnstapEvent& event) {
   message.type = static_cast<Dnstap__Message__Type>(event.type);
   message.has_socket_protocol = true;
   message.socket_protocol = static_cast<Dnstap__SocketProtocol>(event.protocol);
-  const int family = event.initiator.family();
+  // The family is the initiator's, or the responder's when the initiator is unset (the
+  // resolver's own side of an upstream exchange).
+  const bool has_initiator = IsInet(event.initiator);
+  const int family = has_initiator ? event.initiator.family() : event.responder.family();
   if (family == AF_INET || family == AF_INET6) {
     message.has_socket_family = true;
     message.socket_family =
@@ -44,13 +51,14 @@ DnstapFrame EncodeDnstap(const DnstapEvent& event) {
   }
   std::array<uint8_t, 16> query_address;
   std::array<uint8_t, 16> response_address;
-  if (family == AF_INET || family == AF_INET6) {
+  if (has_initiator) {
     message.query_address = Bytes(AddressOf(event.initiator, query_address));
     message.has_query_address = true;
     message.query_port = event.initiator.port();
     message.has_query_port = true;
   }
-  if (event.responder.family() == family && family != AF_UNSPEC) {
+  // A wildcard listening address of the other family (a v4 client on "::") is left out.
+  if (IsInet(event.responder) && event.responder.family() == family) {
     message.response_address = Bytes(AddressOf(event.responder, response_address));
     message.has_response_address = true;
     message.response_port = event.responder.port();

@@ -26,8 +26,8 @@ enum class DnstapMessageType : uint8_t {
 };
 
 // One event. Spans are borrowed for the call only; an empty one is left out of the frame, and so
-// is an endpoint whose family is not the initiator's (an unset `responder`, a wildcard
-// listening address of the other family).
+// is an unset endpoint, and a responder of another family than the initiator's (a wildcard
+// listening address).
 struct DnstapEvent {
   DnstapMessageType type = DnstapMessageType::kClientQuery;
   std::span<const uint8_t> identity = {};

@@ -66,15 +66,14 @@ class DnstapQueueSink : public DnstapSink {
             .response_message = response});
   }
 
-  // The resolver is the initiator; its own address and port are left out (the socket is
-  // closed by the time a response is logged, and a collector cares about the server).
+  // The resolver is the initiator; its own address and port are left out: the socket is
+  // closed by the time a response is logged, and what a collector wants is the server.
   void ResolverQuery(std::span<const uint8_t> query, const DnstapUpstream& upstream,
                      absl::Time sent) override {
     if (!(upstream.forwarder ? config_.log_forwarder_query : config_.log_resolver_query)) return;
     Submit({.type = upstream.forwarder ? DnstapMessageType::kForwarderQuery
                                        : DnstapMessageType::kResolverQuery,
             .protocol = upstream.protocol,
-            .initiator = Unspecified(upstream.server),
             .responder = upstream.server,
             .query_time = sent,
             .query_message = query,
@@ -89,7 +88,6 @@ class DnstapQueueSink : public DnstapSink {
     Submit({.type = upstream.forwarder ? DnstapMessageType::kForwarderResponse
                                        : DnstapMessageType::kResolverResponse,
             .protocol = upstream.protocol,
-            .initiator = Unspecified(upstream.server),
             .responder = upstream.server,
             .query_time = query_sent,
             .response_time = received,
@@ -100,13 +98,6 @@ class DnstapQueueSink : public DnstapSink {
   uint64_t dropped() const { return dropped_.value(); }
 
  private:
-  // The wildcard address of the server's family: socket_family must still be set, and the
-  // encoder takes it from the initiator.
-  static Endpoint Unspecified(const Endpoint& server) {
-    absl::StatusOr<Endpoint> any = Endpoint::Parse(server.is_v6() ? "::" : "0.0.0.0", 0);
-    return any.ok() ? *any : Endpoint();
-  }
-
   void Submit(DnstapEvent event) {
     event.identity = identity_;
     event.version = version_;

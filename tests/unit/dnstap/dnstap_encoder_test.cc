@@ -47,7 +47,6 @@ TEST(DnstapEncoderTest, ResolverQueryDecodesToItsFields) {
                                     .identity = Span(identity),
                                     .version = Span(version),
                                     .protocol = DnstapProtocol::kTcp,
-                                    .initiator = At("0.0.0.0"),
                                     .responder = At("192.0.2.53@5353"),
                                     .query_time = absl::FromUnixNanos(1700000000123456789),
                                     .query_message = query,
@@ -71,6 +70,8 @@ TEST(DnstapEncoderTest, ResolverQueryDecodesToItsFields) {
   EXPECT_EQ(m->socket_family, DNSTAP__SOCKET_FAMILY__INET);
   ASSERT_TRUE(m->has_socket_protocol);
   EXPECT_EQ(m->socket_protocol, DNSTAP__SOCKET_PROTOCOL__TCP);
+  EXPECT_FALSE(m->has_query_address);  // the resolver's own side is left out
+  EXPECT_FALSE(m->has_query_port);
   ASSERT_TRUE(m->has_response_address);
   EXPECT_THAT(BytesOf(m->response_address), ElementsAre(192, 0, 2, 53));
   ASSERT_TRUE(m->has_response_port);
