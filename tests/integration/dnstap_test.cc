@@ -10,6 +10,7 @@
 
 #include <fstream>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -50,6 +51,11 @@ struct TapMessage {
   std::string query_zone;
   std::string qname;  // from the DNS message's question section, lowercased
 };
+
+void PrintTo(const TapMessage& m, std::ostream* os) {
+  *os << m.type << " " << m.qname << " " << m.query_address << " -> " << m.response_address << "@"
+      << m.response_port << " at " << m.time;
+}
 
 std::string Unquoted(absl::string_view value) {
   value = absl::StripAsciiWhitespace(value);
