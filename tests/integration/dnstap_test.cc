@@ -4,10 +4,12 @@
 // client's queries and responses with the client's address, the resolver's queries to the NSD
 // servers with the zone, none for a cached answer, identity and version as configured, nothing
 // the dnstap-log-* options turned off; and a missing collector stops nothing.
+#include <fstrm.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -18,10 +20,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "resolver/dnstap/dnstap.pb-c.h"
 #include "resolver/wire/ldns_ptr.h"
+#include "tests/common/temp_dir.h"
+#include "tests/common/test_ca.h"
 #include "tests/integration/fixture/client_from.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
@@ -33,9 +39,11 @@ namespace rebound::integration {
 namespace {
 
 namespace n = names;
+using ::testing::Contains;
 using ::testing::IsEmpty;
 using ::testing::IsSubsetOf;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 constexpr char kClient[] = "127.0.0.77";  // where the test's questions come from
 
@@ -49,12 +57,13 @@ struct TapMessage {
   std::string response_address;
   std::string response_port;
   std::string query_zone;
-  std::string qname;  // from the DNS message's question section, lowercased
+  std::string protocol;  // socket_protocol: UDP, TCP, DOT
+  std::string qname;     // from the DNS message's question section, lowercased
 };
 
 void PrintTo(const TapMessage& m, std::ostream* os) {
-  *os << m.type << " " << m.qname << " " << m.query_address << " -> " << m.response_address << "@"
-      << m.response_port << " at " << m.time;
+  *os << m.type << " " << m.protocol << " " << m.qname << " " << m.query_address << " -> "
+      << m.response_address << "@" << m.response_port << " at " << m.time;
 }
 
 std::string Unquoted(absl::string_view value) {
@@ -98,6 +107,7 @@ std::vector<TapMessage> ParseYaml(const std::string& text) {
       if (key == "response_address") m.response_address = value;
       if (key == "response_port") m.response_port = value;
       if (key == "query_zone") m.query_zone = absl::AsciiStrToLower(value);
+      if (key == "socket_protocol") m.protocol = value;
       if ((key == "query_time" || key == "response_time") && m.time.empty()) {
         m.time = std::string(absl::StripPrefix(value, "!!timestamp "));
       }
@@ -116,6 +126,36 @@ std::vector<TapMessage> OfType(const std::vector<TapMessage>& all, absl::string_
   return out;
 }
 
+// Every data frame of a Frame Streams file, read with libfstrm's file reader.
+std::vector<std::vector<uint8_t>> ReadFrames(const std::string& path) {
+  std::vector<std::vector<uint8_t>> frames;
+  fstrm_file_options* options = fstrm_file_options_init();
+  fstrm_file_options_set_file_path(options, path.c_str());
+  fstrm_reader* reader = fstrm_file_reader_init(options, nullptr);
+  fstrm_file_options_destroy(&options);
+  if (reader == nullptr) return frames;
+  if (fstrm_reader_open(reader) == fstrm_res_success) {
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    while (fstrm_reader_read(reader, &data, &size) == fstrm_res_success) {
+      frames.emplace_back(data, data + size);
+    }
+  }
+  fstrm_reader_destroy(&reader);
+  return frames;
+}
+
+// A wire-format name as text, "" when absent.
+std::string WireName(const ProtobufCBinaryData& name) {
+  std::string text;
+  for (size_t at = 0; at < name.len && name.data[at] != 0; at += name.data[at] + 1) {
+    text.append(reinterpret_cast<const char*>(name.data + at + 1),
+                std::min<size_t>(name.data[at], name.len - at - 1));
+    text.push_back('.');
+  }
+  return text;
+}
+
 std::set<std::string> NsdAddresses() {
   std::set<std::string> addresses = {std::string(n::kRootServer2)};
   for (const n::NsdInstance& instance : n::kNsdInstances) {
@@ -124,11 +164,43 @@ std::set<std::string> NsdAddresses() {
   return addresses;
 }
 
+// A recursive unbound over the hierarchy that a forward-zone sends to, over plain DNS on @53 and
+// over DNS over TLS on @853 with a certificate for kTlsName.
+constexpr char kForwarder[] = "127.0.0.90";
+constexpr char kTlsName[] = "dot-forwarder.test";
+
 class DnstapTest : public HierarchyTestBase {
  public:
   static void SetUpTestSuite() {
-    StartSharedHierarchy({"bash", "nsd", "fstrm_capture", "dnstap-ldns"}, false);
+    StartSharedHierarchy({"bash", "nsd", "unbound", "openssl", "fstrm_capture", "dnstap-ldns"},
+                         false);
+    if (!hierarchy_started()) return;
+    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("rebound-dnstap-");
+    if (!dir.ok()) return;
+    tls_dir_ = new testing::TempDir(*std::move(dir));
+    absl::StatusOr<testing::TestCa> ca = testing::TestCa::Create(tls_dir_->path());
+    if (!ca.ok()) return;
+    absl::StatusOr<testing::TestLeaf> leaf = ca->IssueLeaf(kTlsName, {kForwarder});
+    if (!leaf.ok()) return;
+    ca_file_ = new std::string(ca->cert_file());
+    forwarder_status_ = new absl::Status(hierarchy().StartUnbound(
+        EndpointAt(kForwarder),
+        absl::StrCat("  interface: ", kForwarder, "@853\n  tls-port: 853\n  tls-service-key: \"",
+                     leaf->key_file, "\"\n  tls-service-pem: \"", leaf->cert_file, "\"\n")));
   }
+  static void TearDownTestSuite() {
+    delete forwarder_status_;
+    forwarder_status_ = nullptr;
+    delete ca_file_;
+    ca_file_ = nullptr;
+    StopSharedHierarchy();
+    delete tls_dir_;
+    tls_dir_ = nullptr;
+  }
+
+  static testing::TempDir* tls_dir_;
+  static std::string* ca_file_;
+  static absl::Status* forwarder_status_;
 
  protected:
   std::string Path(absl::string_view name) const {
@@ -151,10 +223,12 @@ class DnstapTest : public HierarchyTestBase {
     return owned;
   }
 
+  // `extra` comes after the server: clause's lines, before dnstap:.
   std::unique_ptr<Subprocess> StartResolver(absl::string_view name, absl::string_view address,
-                                            absl::string_view dnstap_lines) {
+                                            absl::string_view dnstap_lines,
+                                            absl::string_view extra = "") {
     const std::string config = absl::StrCat(RecursiveServerConfig(hierarchy(), address),
-                                            "  num-threads: 1\n", "dnstap:\n", dnstap_lines);
+                                            "  num-threads: 1\n", extra, "dnstap:\n", dnstap_lines);
     absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
         StartRebound(REBOUND_BINARY, hierarchy(), name, config, EndpointAt(address));
     EXPECT_TRUE(rebound.ok()) << rebound.status();
@@ -316,6 +390,80 @@ TEST_F(DnstapTest, NoCollectorStopsNothing) {
   EXPECT_TRUE(rebound->Running()) << rebound->LogTail();
   EXPECT_EQ(rebound->Stop(), 0) << rebound->LogTail();
 }
+
+// A forward-zone's servers are FORWARDER_*, over UDP to a plain one and over DOT to a
+// forward-tls-upstream one, with the forward-zone as the zone; no RESOLVER_* is logged for them.
+// dnstap-ldns predates the DOT protocol value: it prints "?" for it in its one-line form and
+// stops its YAML there, so the one-line form is read, and the fields it cannot show (protocol,
+// port, zone) are read from the frames with the schema's own decoder.
+TEST_F(DnstapTest, ForwardZoneServersAreForwarders) {
+  ASSERT_NE(forwarder_status_, nullptr) << "no test CA";
+  ASSERT_TRUE(forwarder_status_->ok()) << *forwarder_status_;
+  constexpr char kResolver[] = "127.0.0.63";
+  const std::string socket = Path("dnstap-forward.sock");
+  const std::string file = Path("dnstap-forward.fstrm");
+  std::unique_ptr<Subprocess> collector = StartCollector(socket, file);
+  ASSERT_NE(collector, nullptr);
+  const std::string zones = absl::StrCat(
+      "  tls-cert-bundle: \"", *ca_file_, "\"\nforward-zone:\n  name: \"", n::kAlphaZone,
+      "\"\n  forward-addr: ", kForwarder, "\nforward-zone:\n  name: \"", n::kBetaZone,
+      "\"\n  forward-tls-upstream: yes\n  forward-addr: ", kForwarder, "@853#", kTlsName, "\n");
+  std::unique_ptr<Subprocess> rebound =
+      StartResolver("rebound-dnstap-forward", kResolver,
+                    absl::StrCat("  dnstap-enable: yes\n  dnstap-socket-path: \"", socket,
+                                 "\"\n"
+                                 "  dnstap-log-resolver-query-messages: yes\n"
+                                 "  dnstap-log-resolver-response-messages: yes\n"
+                                 "  dnstap-log-forwarder-query-messages: yes\n"
+                                 "  dnstap-log-forwarder-response-messages: yes\n"),
+                    zones);
+  ASSERT_NE(rebound, nullptr);
+  Ask(kResolver, n::kV4Only, LDNS_RR_TYPE_A);
+  Ask(kResolver, n::kBetaWww, LDNS_RR_TYPE_A);
+  rebound->Stop();
+  collector->Stop();
+
+  // dnstap-ldns: "DATE TIME FQ ADDRESS PROTOCOL SIZE "QNAME" CLASS TYPE", one line a message.
+  const std::string text_path = file + ".txt";
+  unlink(text_path.c_str());
+  ASSERT_TRUE(RunToCompletion({"dnstap-ldns", "-r", file}, text_path, absl::Seconds(10)).ok());
+  std::ifstream in(text_path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (f.size() < 7) continue;
+    lines.push_back(absl::StrCat(f[2], " ", f[3], " ", absl::AsciiStrToLower(f[6])));
+  }
+  const std::string v4only = absl::StrCat("\"", n::kV4Only, "\"");
+  const std::string www = absl::StrCat("\"", n::kBetaWww, "\"");
+  for (const std::string& name : {v4only, www}) {
+    EXPECT_THAT(lines, Contains(absl::StrCat("FQ ", kForwarder, " ", name)));
+    EXPECT_THAT(lines, Contains(absl::StrCat("FR ", kForwarder, " ", name)));
+    EXPECT_THAT(lines, Not(Contains(absl::StrCat("RQ ", kForwarder, " ", name))));
+  }
+  EXPECT_EQ(lines.size(), 4u) << absl::StrJoin(lines, "\n");
+
+  // The frames themselves: protocol, port and zone of each forwarder message.
+  std::vector<std::string> forwarded;
+  for (const std::vector<uint8_t>& frame : ReadFrames(file)) {
+    Dnstap__Dnstap* d = dnstap__dnstap__unpack(nullptr, frame.size(), frame.data());
+    ASSERT_NE(d, nullptr);
+    ASSERT_NE(d->message, nullptr);
+    const Dnstap__Message& m = *d->message;
+    forwarded.push_back(absl::StrCat(m.type, " protocol ", m.socket_protocol, " port ",
+                                     m.response_port, " zone ", WireName(m.query_zone)));
+    dnstap__dnstap__free_unpacked(d, nullptr);
+  }
+  // FORWARDER_QUERY is 7, FORWARDER_RESPONSE 8; UDP is 1, DOT 3.
+  EXPECT_THAT(forwarded, UnorderedElementsAre("7 protocol 1 port 53 zone alpha.test.",
+                                              "8 protocol 1 port 53 zone alpha.test.",
+                                              "7 protocol 3 port 853 zone beta.example.",
+                                              "8 protocol 3 port 853 zone beta.example."));
+}
+
+testing::TempDir* DnstapTest::tls_dir_ = nullptr;
+std::string* DnstapTest::ca_file_ = nullptr;
+absl::Status* DnstapTest::forwarder_status_ = nullptr;
 
 }  // namespace
 }  // namespace rebound::integration
