@@ -391,6 +391,39 @@ TEST_F(DnstapTest, NoCollectorStopsNothing) {
   EXPECT_EQ(rebound->Stop(), 0) << rebound->LogTail();
 }
 
+// The collector goes away while rebound runs: answers go on, as fast, and once a collector
+// listens on the socket again (libfstrm retries every 5 s) the messages reach it.
+TEST_F(DnstapTest, ACollectorThatComesBackGetsTheMessagesAgain) {
+  constexpr char kResolver[] = "127.0.0.64";
+  const std::string socket = Path("dnstap-again.sock");
+  std::unique_ptr<Subprocess> collector = StartCollector(socket, Path("dnstap-again-1.fstrm"));
+  ASSERT_NE(collector, nullptr);
+  std::unique_ptr<Subprocess> rebound =
+      StartResolver("rebound-dnstap-again", kResolver,
+                    absl::StrCat("  dnstap-enable: yes\n  dnstap-socket-path: \"", socket,
+                                 "\"\n  dnstap-log-client-query-messages: yes\n"));
+  ASSERT_NE(rebound, nullptr);
+  Ask(kResolver, n::kV4Only, LDNS_RR_TYPE_A);
+  collector->Stop();
+  unlink(socket.c_str());
+
+  const absl::Time start = absl::Now();
+  Ask(kResolver, n::kDualStack, LDNS_RR_TYPE_A);
+  Ask(kResolver, n::kMapped, LDNS_RR_TYPE_A);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "a lost collector must not slow answers";
+
+  const std::string second = Path("dnstap-again-2.fstrm");
+  collector = StartCollector(socket, second);
+  ASSERT_NE(collector, nullptr);
+  absl::SleepFor(absl::Seconds(6));  // libfstrm's reopen interval, and some
+  Ask(kResolver, n::kBetaWww, LDNS_RR_TYPE_A);
+  EXPECT_TRUE(rebound->Running()) << rebound->LogTail();
+  rebound->Stop();
+  collector->Stop();
+  const std::vector<TapMessage> after = ReadCapture(second);
+  EXPECT_EQ(OfType(after, "CLIENT_QUERY", n::kBetaWww).size(), 1u);
+}
+
 // A forward-zone's servers are FORWARDER_*, over UDP to a plain one and over DOT to a
 // forward-tls-upstream one, with the forward-zone as the zone; no RESOLVER_* is logged for them.
 // dnstap-ldns predates the DOT protocol value: it prints "?" for it in its one-line form and
