@@ -573,10 +573,10 @@ int Run(const std::string& path, Config config) {
     }
     if (config.username != previous.username || config.pidfile != previous.pidfile ||
         config.directory != previous.directory || config.logfile != previous.logfile ||
-        config.verbosity != previous.verbosity) {
+        config.verbosity != previous.verbosity || config.dnstap != previous.dnstap) {
       Log(LogLevel::kError,
-          "reload: username, pidfile, directory, logfile and verbosity take effect at the next "
-          "start");
+          "reload: username, pidfile, directory, logfile, verbosity and dnstap take effect at the "
+          "next start");
     }
     Log(LogLevel::kOps, "reloaded: %d thread(s), %d interface(s)", config.num_threads,
         static_cast<int>(config.interfaces.size()));

@@ -220,7 +220,7 @@ struct Config {
 
   std::vector<ForwardZone> forward_zones;
   std::vector<StubZone> stub_zones;
-  DnstapConfig dnstap;  // dnstap: clause
+  DnstapConfig dnstap = {};  // dnstap: clause
 
   // Whether an interface on `port` serves DNS over TLS (and nothing else).
   bool ServesDnsOverTls(uint16_t port) const {
