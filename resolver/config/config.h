@@ -29,6 +29,9 @@ inline constexpr uint16_t kDefaultDnsPort = 53;
 struct DnstapConfig {
   bool enable = false;           // dnstap-enable
   std::string socket_path = {};  // dnstap-socket-path: a Frame Streams collector's unix socket
+  // dnstap-ip: a collector at this address, over TCP (dnstap-tls: no), in place of the socket.
+  std::optional<Endpoint> ip = {};
+  bool tls = true;  // dnstap-tls: TLS to dnstap-ip, unbound's default (refused: not implemented)
   bool send_identity = false;
   bool send_version = false;
   std::string identity = {};  // dnstap-identity; empty: the host name

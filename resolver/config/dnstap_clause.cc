@@ -28,8 +28,8 @@ constexpr auto kYesNoOptions = std::to_array<YesNoOption>({
     {"dnstap-log-forwarder-response-messages", &DnstapConfig::log_forwarder_response},
 });
 
-// In unbound these configure TLS to the collector at dnstap-ip and do nothing without it.
-// dnstap-ip cannot be set here (below), so they do nothing here either: unbound's meaning, kept.
+// In unbound these configure TLS to the collector at dnstap-ip (dnstap-tls: yes). TLS to the
+// collector is refused (Finish), so they do nothing here, as in unbound without it.
 constexpr auto kTlsToIpOptions = std::to_array<absl::string_view>({
     "dnstap-tls",
     "dnstap-tls-server-name",
@@ -75,12 +75,19 @@ absl::Status DnstapClause::Apply(const ConfigLine& line) {
   } else if (line.key == "dnstap-version") {
     config_->version = value;
   } else if (line.key == "dnstap-ip") {
-    // "" is unbound's unset value.
-    if (!value.empty()) {
-      return line.Error(
-          "not supported: dnstap-ip: rebound writes dnstap to a unix socket only "
-          "(dnstap-socket-path); a collector at this address would receive nothing");
+    if (value.empty()) {  // unbound's unset value: the unix socket
+      config_->ip.reset();
+      ip_where_.clear();
+      return absl::OkStatus();
     }
+    // Port 0 marks "no @port": unbound documents no default port for the collector.
+    absl::StatusOr<Endpoint> address = Endpoint::Parse(value, 0);
+    if (!address.ok()) return line.Error(absl::StrCat("dnstap-ip: ", address.status().message()));
+    if (address->port() == 0) {
+      return line.Error("dnstap-ip: give the collector's port, as address@port");
+    }
+    config_->ip = *address;
+    ip_where_ = line.where;
   } else if (line.key == "dnstap-bidirectional") {
     absl::StatusOr<bool> on = ParseYesNo(value);
     if (!on.ok()) return line.Error(absl::StrCat(line.key, ": ", on.status().message()));
@@ -93,14 +100,25 @@ absl::Status DnstapClause::Apply(const ConfigLine& line) {
   } else if (line.key == "dnstap-tls") {
     absl::StatusOr<bool> on = ParseYesNo(value);
     if (!on.ok()) return line.Error(absl::StrCat(line.key, ": ", on.status().message()));
+    config_->tls = *on;
   }
-  return absl::OkStatus();  // the rest of kTlsToIpOptions: nothing to do without dnstap-ip
+  return absl::OkStatus();  // the rest of kTlsToIpOptions: used only with TLS, refused below
 }
 
 absl::Status DnstapClause::Finish() const {
-  if (config_->enable && config_->socket_path.empty()) {
+  // dnstap-tls may come before or after dnstap-ip; its default is yes.
+  if (config_->ip.has_value() && config_->tls) {
     return absl::InvalidArgumentError(absl::StrCat(
-        enable_where_, ": dnstap-enable: yes needs dnstap-socket-path: the collector's socket"));
+        ip_where_,
+        ": not supported: dnstap-ip with dnstap-tls: yes (unbound's default): TLS to the "
+        "collector is not implemented, and the messages would go in plaintext; set dnstap-tls: "
+        "no for TCP"));
+  }
+  if (config_->enable && config_->socket_path.empty() && !config_->ip.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(enable_where_,
+                     ": dnstap-enable: yes needs dnstap-socket-path (the collector's socket) or "
+                     "dnstap-ip"));
   }
   return absl::OkStatus();
 }

@@ -20,12 +20,14 @@ class DnstapClause {
   static bool Handles(absl::string_view key);
   // One option inside the clause; `line.key` must satisfy Handles().
   absl::Status Apply(const ConfigLine& line);
-  // After the whole file: dnstap-enable: yes needs a socket to write to.
+  // After the whole file: dnstap-enable: yes needs a socket or an address to write to, and
+  // dnstap-ip needs dnstap-tls: no.
   absl::Status Finish() const;
 
  private:
   DnstapConfig* config_;
   std::string enable_where_;  // the line that set dnstap-enable: yes, "" if none did
+  std::string ip_where_;      // the line that set dnstap-ip, "" if none did
 };
 
 }  // namespace rebound::config_internal

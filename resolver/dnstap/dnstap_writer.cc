@@ -29,7 +29,31 @@ std::string HostName() {
   return name.data();
 }
 
+// dnstap-ip (over TCP) when set, as unbound prefers it, else dnstap-socket-path.
+fstrm_writer* OpenWriter(const DnstapConfig& config, const fstrm_writer_options* writer_options) {
+  if (config.ip.has_value()) {
+    fstrm_tcp_writer_options* tcp_options = fstrm_tcp_writer_options_init();
+    const std::string address = config.ip->AddressString();
+    const std::string port = absl::StrCat(config.ip->port());
+    fstrm_tcp_writer_options_set_socket_address(tcp_options, address.c_str());
+    fstrm_tcp_writer_options_set_socket_port(tcp_options, port.c_str());
+    fstrm_writer* writer = fstrm_tcp_writer_init(tcp_options, writer_options);
+    fstrm_tcp_writer_options_destroy(&tcp_options);
+    return writer;
+  }
+  fstrm_unix_writer_options* unix_options = fstrm_unix_writer_options_init();
+  fstrm_unix_writer_options_set_socket_path(unix_options, config.socket_path.c_str());
+  fstrm_writer* writer = fstrm_unix_writer_init(unix_options, writer_options);
+  fstrm_unix_writer_options_destroy(&unix_options);
+  return writer;
+}
+
 }  // namespace
+
+std::string Destination(const DnstapConfig& config) {
+  return config.ip.has_value() ? absl::StrCat(config.ip->ToString(), " over TCP")
+                               : config.socket_path;
+}
 
 // One worker's queue into the I/O thread, and which messages the configuration wants.
 class DnstapQueueSink : public DnstapSink {
@@ -134,17 +158,14 @@ absl::StatusOr<std::unique_ptr<DnstapWriter>> DnstapWriter::Start(
     writer->version_ = config.version.empty() ? std::string(software_version) : config.version;
   }
 
-  fstrm_unix_writer_options* unix_options = fstrm_unix_writer_options_init();
-  fstrm_unix_writer_options_set_socket_path(unix_options, config.socket_path.c_str());
   fstrm_writer_options* writer_options = fstrm_writer_options_init();
   fstrm_writer_options_add_content_type(writer_options, kDnstapContentType.data(),
                                         kDnstapContentType.size());
-  fstrm_writer* fstrm_writer = fstrm_unix_writer_init(unix_options, writer_options);
+  fstrm_writer* fstrm_writer = OpenWriter(config, writer_options);
   fstrm_writer_options_destroy(&writer_options);
-  fstrm_unix_writer_options_destroy(&unix_options);
   if (fstrm_writer == nullptr) {
     return absl::InternalError(
-        absl::StrCat("dnstap-socket-path: ", config.socket_path, ": cannot make a writer"));
+        absl::StrCat("dnstap: cannot make a writer for ", Destination(config)));
   }
 
   fstrm_iothr_options* iothr_options = fstrm_iothr_options_init();
@@ -189,7 +210,7 @@ absl::StatusOr<std::unique_ptr<DnstapWriter>> StartDnstapFor(const Config& confi
   if (!config.dnstap.enable) return nullptr;
   absl::StatusOr<std::unique_ptr<DnstapWriter>> writer =
       DnstapWriter::Start(config.dnstap, software_version, static_cast<size_t>(config.num_threads));
-  if (writer.ok()) Log(LogLevel::kOps, "dnstap: logging to %s", config.dnstap.socket_path);
+  if (writer.ok()) Log(LogLevel::kOps, "dnstap: logging to %s", Destination(config.dnstap));
   return writer;
 }
 

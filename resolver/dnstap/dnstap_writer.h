@@ -1,5 +1,5 @@
-// dnstap (https://dnstap.info) over Frame Streams to a collector's unix socket, through
-// libfstrm's I/O thread. Each worker has its own input queue, so logging takes no lock and
+// dnstap (https://dnstap.info) over Frame Streams to a collector's unix socket (or TCP address),
+// through libfstrm's I/O thread. Each worker has its own input queue, so logging takes no lock and
 // never waits: a message that finds its queue full is dropped and counted. The I/O thread alone
 // touches the socket; when the collector goes away it reconnects every few seconds, and the
 // workers see only full queues meanwhile.
@@ -29,9 +29,9 @@ class DnstapQueueSink;
 class DnstapWriter {
  public:
   // Starts the I/O thread with one input queue per worker (`queues`). It connects to
-  // config.socket_path now, as unbound opens it before dropping root, and again every few
-  // seconds while it cannot: a missing collector is no error. `software_version` is what
-  // dnstap-version defaults to.
+  // config.socket_path (config.ip, when set) now, as unbound opens it before dropping root, and
+  // again every few seconds while it cannot: a missing collector is no error. `software_version` is
+  // what dnstap-version defaults to.
   static absl::StatusOr<std::unique_ptr<DnstapWriter>> Start(const DnstapConfig& config,
                                                              absl::string_view software_version,
                                                              size_t queues);
@@ -54,6 +54,9 @@ class DnstapWriter {
   std::string version_;   // likewise
   std::vector<std::unique_ptr<DnstapQueueSink>> sinks_;
 };
+
+// Where the messages go, for the log: the socket path, or the address and "over TCP".
+std::string Destination(const DnstapConfig& config);
 
 // The writer `config` asks for (dnstap-enable), with a queue for each of its num-threads
 // workers; null when dnstap is off.

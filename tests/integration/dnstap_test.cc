@@ -7,6 +7,7 @@
 #include <fstrm.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -154,6 +155,20 @@ std::string WireName(const ProtobufCBinaryData& name) {
     text.push_back('.');
   }
   return text;
+}
+
+// Whether something accepts TCP connections at `address` within a few seconds. The probe
+// connects and closes at once, which a Frame Streams collector takes as a stream that ended.
+bool WaitForTcpListener(const Endpoint& address) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < deadline) {
+    const int fd = socket(address.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const bool up = fd >= 0 && connect(fd, address.sockaddr_ptr(), address.sockaddr_len()) == 0;
+    if (fd >= 0) close(fd);
+    if (up) return true;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return false;
 }
 
 std::set<std::string> NsdAddresses() {
@@ -422,6 +437,35 @@ TEST_F(DnstapTest, ACollectorThatComesBackGetsTheMessagesAgain) {
   collector->Stop();
   const std::vector<TapMessage> after = ReadCapture(second);
   EXPECT_EQ(OfType(after, "CLIENT_QUERY", n::kBetaWww).size(), 1u);
+}
+
+// dnstap-ip with dnstap-tls: no: the same stream to a collector over TCP.
+TEST_F(DnstapTest, ACollectorOverTcp) {
+  constexpr char kResolver[] = "127.0.0.65";
+  constexpr char kCollector[] = "127.0.0.66";
+  constexpr int kCollectorPort = 6000;
+  const std::string file = Path("dnstap-tcp.fstrm");
+  absl::StatusOr<Subprocess> capture =
+      Subprocess::Start({"fstrm_capture", "-t", "protobuf:dnstap.Dnstap", "-a", kCollector, "-p",
+                         absl::StrCat(kCollectorPort), "-w", file},
+                        file + ".log");
+  ASSERT_TRUE(capture.ok()) << capture.status();
+  auto collector = std::make_unique<Subprocess>(*std::move(capture));
+  ASSERT_TRUE(WaitForTcpListener(EndpointAt(kCollector, kCollectorPort))) << collector->LogTail();
+  std::unique_ptr<Subprocess> rebound = StartResolver(
+      "rebound-dnstap-tcp", kResolver,
+      absl::StrCat("  dnstap-enable: yes\n  dnstap-ip: ", kCollector, "@", kCollectorPort,
+                   "\n  dnstap-tls: no\n"
+                   "  dnstap-log-client-query-messages: yes\n"
+                   "  dnstap-log-client-response-messages: yes\n"));
+  ASSERT_NE(rebound, nullptr);
+  Ask(kResolver, n::kV4Only, LDNS_RR_TYPE_A);
+  rebound->Stop();
+  collector->Stop();
+  const std::vector<TapMessage> all = ReadCapture(file);
+  ASSERT_EQ(OfType(all, "CLIENT_QUERY", n::kV4Only).size(), 1u) << collector->LogTail();
+  EXPECT_EQ(OfType(all, "CLIENT_RESPONSE", n::kV4Only).size(), 1u);
+  EXPECT_EQ(OfType(all, "CLIENT_QUERY", n::kV4Only)[0].query_address, kClient);
 }
 
 // A forward-zone's servers are FORWARDER_*, over UDP to a plain one and over DOT to a

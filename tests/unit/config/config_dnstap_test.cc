@@ -65,16 +65,37 @@ server:
   EXPECT_TRUE(d.log_forwarder_response);
 }
 
-TEST(ConfigDnstapTest, EnableNeedsASocketPath) {
+TEST(ConfigDnstapTest, EnableNeedsASocketPathOrAnAddress) {
   EXPECT_EQ(ErrorOf("dnstap:\n dnstap-enable: yes\n"),
-            "test.conf:2: dnstap-enable: yes needs dnstap-socket-path: the collector's socket");
+            "test.conf:2: dnstap-enable: yes needs dnstap-socket-path (the collector's socket) or "
+            "dnstap-ip");
   MustParse("dnstap:\n dnstap-enable: no\n");
 }
 
+// As unbound: dnstap-ip, when set, is used in place of the socket; plain TCP with dnstap-tls: no,
+// whichever line comes first.
+TEST(ConfigDnstapTest, AnAddressOverTcp) {
+  for (const char* text :
+       {"dnstap:\n dnstap-enable: yes\n dnstap-ip: 127.0.0.1@6000\n dnstap-tls: no\n",
+        "dnstap:\n dnstap-tls: no\n dnstap-enable: yes\n dnstap-ip: 127.0.0.1@6000\n"}) {
+    const DnstapConfig d = MustParse(text).dnstap;
+    ASSERT_TRUE(d.ip.has_value()) << text;
+    EXPECT_EQ(d.ip->ToString(), "127.0.0.1@6000");
+    EXPECT_FALSE(d.tls);
+  }
+  EXPECT_FALSE(MustParse("dnstap:\n dnstap-ip: \"\"\n").dnstap.ip.has_value());
+}
+
 TEST(ConfigDnstapTest, WhatCannotBeHonouredIsRefusedWithItsLine) {
+  // dnstap-tls defaults to yes in unbound: the messages would go in plaintext.
   EXPECT_THAT(ErrorOf("dnstap:\n dnstap-ip: 127.0.0.1@6000\n"),
-              HasSubstr("test.conf:2: not supported: dnstap-ip: rebound writes dnstap to a unix "
-                        "socket only"));
+              HasSubstr("test.conf:2: not supported: dnstap-ip with dnstap-tls: yes"));
+  EXPECT_THAT(ErrorOf("dnstap:\n dnstap-ip: 127.0.0.1@6000\n dnstap-tls: yes\n"),
+              HasSubstr("test.conf:2: not supported: dnstap-ip with dnstap-tls: yes"));
+  EXPECT_THAT(ErrorOf("dnstap:\n dnstap-tls: no\n dnstap-ip: 127.0.0.1\n"),
+              HasSubstr("test.conf:3: dnstap-ip: give the collector's port"));
+  EXPECT_THAT(ErrorOf("dnstap:\n dnstap-ip: not-an-address@6000\n"),
+              HasSubstr("test.conf:2: dnstap-ip:"));
   EXPECT_THAT(ErrorOf("dnstap:\n dnstap-bidirectional: no\n"),
               HasSubstr("test.conf:2: not supported: dnstap-bidirectional: no"));
 }
