@@ -38,6 +38,7 @@
 #include "resolver/core/owned_file.h"
 #include "resolver/core/syslog_sink.h"
 #include "resolver/daemon_control.h"
+#include "resolver/dnstap/dnstap_writer.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_stage.h"
@@ -460,7 +461,8 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
     serving->workers.push_back(std::make_unique<Worker>(
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
         &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get(),
-        &shared->worker_stats[i]));
+        &shared->worker_stats[i],
+        shared->dnstap == nullptr ? nullptr : shared->dnstap->ForWorker(i)));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;
@@ -504,10 +506,11 @@ absl::Status Reload(const std::string& path, Config* config, Shared* shared,
              config->directory != previous.directory || config->logfile != previous.logfile ||
              config->verbosity != previous.verbosity ||
              !(config->remote_control == previous.remote_control) ||
-             config->metrics_interfaces != previous.metrics_interfaces) {
+             config->metrics_interfaces != previous.metrics_interfaces ||
+             config->dnstap != previous.dnstap) {
     Log(LogLevel::kError,
-        "reload: username, pidfile, directory, logfile, verbosity, remote-control and "
-        "metrics-interface take effect at the next start");
+        "reload: username, pidfile, directory, logfile, verbosity, remote-control, "
+        "metrics-interface and dnstap take effect at the next start");
   }
   Log(LogLevel::kOps, "reloaded: %d thread(s), %d interface(s)", config->num_threads,
       static_cast<int>(config->interfaces.size()));
@@ -553,6 +556,14 @@ int Run(const std::string& path, Config config) {
       nullptr,
       IteratorOptions{},
       std::nullopt};
+  // Its socket is opened before root is dropped, as unbound opens it.
+  absl::StatusOr<std::unique_ptr<DnstapWriter>> dnstap =
+      StartDnstapFor(config, absl::StrCat("rebound ", REBOUND_VERSION));
+  if (!dnstap.ok()) {
+    Log(LogLevel::kError, "%s", dnstap.status().message());
+    return 1;
+  }
+  shared.dnstap = dnstap->get();
   absl::StatusOr<std::unique_ptr<Serving>> serving = BindWorkers(config, &shared);
   DaemonControl control(&shared, &config);
   absl::StatusOr<std::unique_ptr<ControlServer>> control_server =

@@ -18,6 +18,7 @@
 #include "resolver/config/config.h"
 #include "resolver/core/clock.h"
 #include "resolver/core/worker_stats.h"
+#include "resolver/dnstap/dnstap_writer.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_options.h"
@@ -53,6 +54,8 @@ struct Shared {
   // The only writer of the two caches above (docs/architecture.md): the iterators, the cache
   // stages and the warm start store through it.
   CacheWriter cache_writer{&rrsets, &negatives};
+  // dnstap's writer (dnstap-enable), made once at start and kept across reloads; null: off.
+  DnstapWriter* dnstap = nullptr;
   PacketCache* Packets(const Config& config) {
     if (packets == nullptr) {
       packets = std::make_unique<PacketCache>(

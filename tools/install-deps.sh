@@ -4,12 +4,14 @@
 set -euo pipefail
 
 build_packages=(build-essential cmake ninja-build pkg-config libldns-dev libuv1-dev libssl-dev
-  libabsl-dev libgtest-dev libgmock-dev libnghttp2-dev nlohmann-json3-dev)
+  libabsl-dev libgtest-dev libgmock-dev libnghttp2-dev nlohmann-json3-dev
+  libfstrm-dev libprotobuf-c-dev protobuf-c-compiler)
 # Real peers for the integration tests and the demo: NSD (authoritative), unbound (reference
 # resolver), dig and kdig (DNS over TLS clients too), and ip for the private network namespace;
+# fstrm_capture (fstrm-bin) and dnstap-ldns, a collector and a reader for the dnstap test;
 # clang-format for the format check; prometheus for promtool, which checks the /metrics page.
-test_packages=(nsd unbound bind9-dnsutils knot-dnsutils iproute2 openssl ca-certificates clang-format
-  prometheus)
+test_packages=(nsd unbound bind9-dnsutils knot-dnsutils iproute2 openssl ca-certificates
+  fstrm-bin dnstap-ldns clang-format prometheus)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then wanted+=("${test_packages[@]}"); fi

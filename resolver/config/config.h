@@ -26,6 +26,26 @@ namespace rebound {
 
 inline constexpr uint16_t kDefaultDnsPort = 53;
 
+// The dnstap: clause (unbound.conf(5)): which DNS messages are logged, and where to.
+struct DnstapConfig {
+  bool enable = false;           // dnstap-enable
+  std::string socket_path = {};  // dnstap-socket-path: a Frame Streams collector's unix socket
+  // dnstap-ip: a collector at this address, over TCP (dnstap-tls: no), in place of the socket.
+  std::optional<Endpoint> ip = {};
+  bool tls = true;  // dnstap-tls: TLS to dnstap-ip, unbound's default (refused: not implemented)
+  bool send_identity = false;
+  bool send_version = false;
+  std::string identity = {};  // dnstap-identity; empty: the host name
+  std::string version = {};   // dnstap-version; empty: "rebound VERSION"
+  bool log_resolver_query = false;
+  bool log_resolver_response = false;
+  bool log_client_query = false;
+  bool log_client_response = false;
+  bool log_forwarder_query = false;
+  bool log_forwarder_response = false;
+  bool operator==(const DnstapConfig&) const = default;
+};
+
 // forward-zone: queries at or below `name` go to `addrs` with RD set instead of being iterated.
 struct ForwardZone {
   std::string name;  // lowercase, absolute: "example.com.", "." for the root
@@ -211,6 +231,7 @@ struct Config {
 
   std::vector<ForwardZone> forward_zones;
   std::vector<StubZone> stub_zones;
+  DnstapConfig dnstap = {};  // dnstap: clause
 
   // Whether an interface on `port` serves DNS over TLS (and nothing else).
   bool ServesDnsOverTls(uint16_t port) const {

@@ -84,7 +84,8 @@ ConfigParser::ConfigParser(std::vector<std::string>* warnings)
     : warnings_(warnings),
       server_(&config_, warnings),
       zones_(&config_, warnings),
-      remote_control_(&config_.remote_control) {}
+      remote_control_(&config_.remote_control),
+      dnstap_(&config_.dnstap) {}
 
 absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& filename) {
   include_stack_.push_back(CanonicalPath(filename));
@@ -105,6 +106,7 @@ absl::StatusOr<Config> ConfigParser::Finish() {
   if (absl::Status s = EndClause(); !s.ok()) return s;
   if (absl::Status s = server_.Finish(); !s.ok()) return s;
   if (absl::Status s = CheckRemoteControl(config_.remote_control); !s.ok()) return s;
+  if (absl::Status s = dnstap_.Finish(); !s.ok()) return s;
   if (absl::Status s =
           zones_.FinishTls(config_.tls_upstream ? server_.WhereSet("tls-upstream") : "");
       !s.ok()) {
@@ -117,7 +119,7 @@ absl::Status ConfigParser::HandleLine(const ConfigLine& line, const std::string&
   if (line.key.empty()) return absl::OkStatus();
   if (line.key == "include" || line.key == "include-toplevel") return Include(line, filename);
   if (line.key == "server" || IsZoneClauseKey(line.key) || line.key == "remote-control" ||
-      IsUnsupportedUnboundClause(line.key)) {
+      line.key == "dnstap" || IsUnsupportedUnboundClause(line.key)) {
     // unbound reads tokens, not lines: "server:include: FILE", as pfSense writes it, is a
     // clause and an option on one line.
     if (!line.values.empty() && IsOptionName(line.values[0])) {
@@ -161,6 +163,8 @@ absl::Status ConfigParser::StartClause(const ConfigLine& line) {
   } else if (line.key == "remote-control") {
     clause_ = Clause::kRemoteControl;
     remote_control_.Begin(line);
+  } else if (line.key == "dnstap") {
+    clause_ = Clause::kDnstap;
   } else if (std::optional<std::string> refusal = ClauseRefusalOf(line.key)) {
     return line.Error(*refusal);
   } else {
@@ -185,6 +189,7 @@ absl::string_view ConfigParser::HomeClauseOf(absl::string_view key) {
   if (forward && stub) return "forward-zone: or stub-zone:";
   if (forward) return "forward-zone:";
   if (stub) return "stub-zone:";
+  if (DnstapClause::Handles(key)) return "dnstap:";
   return "";
 }
 
@@ -203,6 +208,9 @@ absl::Status ConfigParser::HandleOption(const ConfigLine& line) {
       break;
     case Clause::kRemoteControl:
       if (RemoteControlClause::Handles(line.key)) return remote_control_.Apply(line);
+      break;
+    case Clause::kDnstap:
+      if (DnstapClause::Handles(line.key)) return dnstap_.Apply(line);
       break;
     case Clause::kNone:
       break;

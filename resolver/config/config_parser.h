@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "resolver/config/config.h"
 #include "resolver/config/config_line.h"
+#include "resolver/config/dnstap_clause.h"
 #include "resolver/config/remote_control_clause.h"
 #include "resolver/config/server_clause.h"
 #include "resolver/config/zone_clause.h"
@@ -35,7 +36,7 @@ class ConfigParser {
   absl::StatusOr<Config> Finish();
 
  private:
-  enum class Clause { kNone, kServer, kForwardZone, kStubZone, kRemoteControl, kSkipped };
+  enum class Clause { kNone, kServer, kForwardZone, kStubZone, kRemoteControl, kDnstap, kSkipped };
 
   absl::Status HandleLine(const ConfigLine& line, const std::string& filename);
   absl::Status StartClause(const ConfigLine& line);
@@ -52,6 +53,7 @@ class ConfigParser {
   ServerClause server_;
   ZoneClause zones_;
   RemoteControlClause remote_control_;
+  DnstapClause dnstap_;
   Clause clause_ = Clause::kNone;
   std::string clause_name_;
   // Canonical paths of the files being read, outermost first: the include chain.

@@ -24,6 +24,9 @@ struct UpstreamQuestion {
   // 0x20 (draft-vixie-dnsext-dns0x20): send the name with random letter case and accept over UDP
   // only a reply that echoes it exactly, so a spoofer must guess the case bits too.
   bool randomize_case = false;
+  // The zone the server is asked as a server of, for dnstap's query_zone; may be null. Read
+  // during Query() only.
+  const ldns_rdf* zone = nullptr;
 };
 
 class Transport {

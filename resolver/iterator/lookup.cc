@@ -408,6 +408,7 @@ void Lookup::Send(const Endpoint& server) {
   q.type = minimised ? LDNS_RR_TYPE_A : type_;
   q.qclass = class_;
   q.recursion_desired = forwarding_;
+  q.zone = delegation_->zone();
   q.edns = !context_.infra->EdnsUnsupported(server);
   q.randomize_case =
       context_.options.use_0x20 && !attempts.plain_case && !context_.infra->CaseNotEchoed(server);

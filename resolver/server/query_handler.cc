@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/log.h"
+#include "resolver/server/client_tap.h"
 #include "resolver/server/query_counting.h"
 #include "resolver/server/query_log.h"
 #include "resolver/wire/presentation.h"
@@ -50,7 +51,7 @@ QueryHandler::QueryHandler(const AccessControlList* acl, Pipeline* pipeline, con
 QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
                                            const ClientInfo& client, std::span<uint8_t> out,
                                            absl::FunctionRef<Reply()> make_reply) {
-  if (!options_.log_replies) {
+  if (!options_.log_replies && options_.dnstap == nullptr) {
     const Handled handled = HandleQuery(packet, client, out, make_reply);
     if (handled.outcome == Outcome::kAnswered) CountAnswer(out.first(handled.size), stats_);
     return handled;
@@ -59,16 +60,21 @@ QueryHandler::Handled QueryHandler::Handle(std::span<const uint8_t> packet,
   // counter moved), or one the pipeline's Reply sends later, which is wrapped to log it first.
   const uint64_t hits_before = stats_->packet_cache_hits.value();
   const absl::Time received = clock_->Now();
+  TapClientQuery(options_.dnstap, packet, client, received);
   const Handled handled = HandleQuery(packet, client, out, [&] {
     return Reply([this, client, received, reply = make_reply()](std::vector<uint8_t> response) {
-      LogReply(client, response, false, clock_->Now() - received);
+      TapClientResponse(options_.dnstap, response, client, received, clock_->Now());
+      if (options_.log_replies) LogReply(client, response, false, clock_->Now() - received);
       reply(std::move(response));
     });
   });
   if (handled.outcome == Outcome::kAnswered) {
     CountAnswer(out.first(handled.size), stats_);
-    LogReply(client, out.first(handled.size), stats_->packet_cache_hits.value() != hits_before,
-             clock_->Now() - received);
+    TapClientResponse(options_.dnstap, out.first(handled.size), client, received, clock_->Now());
+    if (options_.log_replies) {
+      LogReply(client, out.first(handled.size), stats_->packet_cache_hits.value() != hits_before,
+               clock_->Now() - received);
+    }
   }
   return handled;
 }

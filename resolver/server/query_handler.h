@@ -17,6 +17,7 @@
 #include "resolver/cache/packet_cache.h"
 #include "resolver/config/access_control_list.h"
 #include "resolver/core/clock.h"
+#include "resolver/core/dnstap_sink.h"
 #include "resolver/core/pipeline.h"
 #include "resolver/core/worker_stats.h"
 #include "resolver/local/local_zones.h"
@@ -42,6 +43,8 @@ struct QueryHandlerOptions {
   bool log_servfail = false;
   // The worker's counters (worker_stats.h), which must outlive the handler; null: its own.
   WorkerStats* stats = nullptr;
+  // dnstap's CLIENT_QUERY and CLIENT_RESPONSE (resolver/dnstap/); null: off.
+  DnstapSink* dnstap = nullptr;
 };
 
 class QueryHandler {

@@ -13,7 +13,7 @@ namespace rebound {
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
                PacketCache* packet_cache, ConnectionLimits* connection_limits,
                const LocalZones* local_zones, const TlsClientContext* upstream_tls,
-               WorkerStats* stats)
+               WorkerStats* stats, DnstapSink* dnstap)
     : config_(config), connection_limits_(connection_limits), stats_(stats) {
   if (connection_limits_ == nullptr) {
     own_connection_limits_ = std::make_unique<ConnectionLimits>(config->tcp_connection_limits);
@@ -30,12 +30,13 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
   stop_signal_.data = this;
   transport_ = std::make_unique<UdpTcpTransport>(
       &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size,
-                                     .max_sockets = static_cast<size_t>(config->outgoing_range)});
+                                     .max_sockets = static_cast<size_t>(config->outgoing_range),
+                                     .dnstap = dnstap});
   // Without a context the TLS upstreams fail every query; they never fall back to plaintext.
   if (config->UsesTlsUpstream()) {
     dot_transport_ = std::make_unique<DotTransport>(
         &loop_, upstream_tls, DotUpstreams(*config),
-        DotTransportOptions{.edns_buffer_size = config->edns_buffer_size});
+        DotTransportOptions{.edns_buffer_size = config->edns_buffer_size, .dnstap = dnstap});
   }
   routing_ = std::make_unique<RoutingTransport>(transport_.get(), dot_transport_.get());
   stages_ = make_stages(&loop_, routing_.get(), stats_);
@@ -57,7 +58,8 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
                           .log_queries = config->log_queries,
                           .log_replies = config->log_replies,
                           .log_servfail = config->log_servfail,
-                          .stats = stats_});
+                          .stats = stats_,
+                          .dnstap = dnstap});
 }
 
 Worker::~Worker() {

@@ -57,11 +57,11 @@ class Worker {
   // `local_zones` (local-zone, local-data and the default zones) likewise; null: none.
   // `upstream_tls` (the trust anchors for forward-tls-upstream) likewise; it must be given when
   // config->UsesTlsUpstream(). `stats`, the counters this worker writes, likewise; null: its
-  // own.
+  // own. `dnstap` (this worker's queue to the dnstap writer) likewise; null: no dnstap.
   Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
          PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr,
          const LocalZones* local_zones = nullptr, const TlsClientContext* upstream_tls = nullptr,
-         WorkerStats* stats = nullptr);
+         WorkerStats* stats = nullptr, DnstapSink* dnstap = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

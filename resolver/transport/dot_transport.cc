@@ -2,12 +2,14 @@
 
 #include <array>
 #include <cstring>
+#include <optional>
 #include <span>
 
 #include "absl/strings/str_cat.h"
 #include "resolver/core/log.h"
 #include "resolver/core/random.h"
 #include "resolver/transport/upstream_query.h"
+#include "resolver/transport/upstream_tap.h"
 #include "resolver/wire/message_check.h"
 #include "tls/tls_stream.h"
 
@@ -24,6 +26,7 @@ struct DotTransport::Exchange : DeadlineHeap::Entry {
   uint16_t id = 0;
   bool resent = false;         // sent again after its connection closed; not a second time
   absl::Status pending_error;  // reported at the deadline instead of a timeout
+  std::optional<UpstreamTap> tap;
 
   std::span<const uint8_t> wire_name() const { return {name.data(), name_size}; }
 };
@@ -78,6 +81,7 @@ class DotTransport::Connection : public TlsStream::Delegate {
     query[0] = static_cast<uint8_t>(size >> 8);
     query[1] = static_cast<uint8_t>(size);
     const absl::string_view framed(reinterpret_cast<const char*>(query.data()), size + 2);
+    exchange->tap->Query({query.data() + 2, size}, server_, DnstapProtocol::kDot);
     if (established_) {
       stream_->Write(framed);
     } else {
@@ -141,6 +145,7 @@ class DotTransport::Connection : public TlsStream::Delegate {
                                                            " does not parse "
                                                            "or answers another question")));
       } else {
+        exchange->second->tap->Response({message, length}, server_, DnstapProtocol::kDot);
         done.emplace_back(number, std::move(reply));
       }
     }
@@ -206,6 +211,8 @@ uint64_t DotTransport::Query(const Endpoint& server, const UpstreamQuestion& q,
   exchange->server = server;
   exchange->question = q;
   exchange->question.name = nullptr;
+  exchange->question.zone = nullptr;
+  exchange->tap.emplace(options_.dnstap, q);
   // The channel is authenticated, so 0x20 adds nothing (and would only make caseless servers
   // look broken): the name goes as given.
   exchange->question.randomize_case = false;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "resolver/core/dnstap_sink.h"
 #include "resolver/core/transport.h"
 #include "resolver/transport/deadline_heap.h"
 #include "tls/loop_timer.h"
@@ -29,6 +30,9 @@ struct DotTransportOptions {
   // A connection with nothing outstanding is closed after this long (RFC 7766 6.2.3: clients
   // close idle connections, servers bear the cost of keeping them).
   absl::Duration idle_timeout = absl::Seconds(3);
+  // dnstap's FORWARDER_* (or RESOLVER_*) messages, over DOT; null: off. Must outlive the
+  // transport.
+  DnstapSink* dnstap = nullptr;
 };
 
 // Lives on one libuv loop and must be used from that loop's thread only.

@@ -17,6 +17,7 @@
 #include "resolver/core/callback_guard.h"
 #include "resolver/core/random.h"
 #include "resolver/transport/upstream_query.h"
+#include "resolver/transport/upstream_tap.h"
 #include "resolver/wire/message_check.h"
 #include "resolver/wire/wire_format.h"
 
@@ -72,8 +73,10 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
         server_(server),
         question_(q),
         timeout_ms_(static_cast<uint64_t>(absl::ToInt64Milliseconds(timeout))),
-        cb_(std::move(cb)) {
+        cb_(std::move(cb)),
+        tap_(owner->options_.dnstap, q) {
     question_.name = nullptr;  // the caller's: Start copies it into name_
+    question_.zone = nullptr;  // likewise; tap_ has its copy
   }
 
   ~Exchange() { CloseUdp(); }
@@ -221,6 +224,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   absl::Status SendUdp() {
     const ssize_t sent = send(fd_, query_.data(), query_size_, 0);
     if (sent >= 0) {
+      tap_.Query({query_.data(), query_size_}, server_, DnstapProtocol::kUdp);
       if (send_pending_) SetSocketEvents(EPOLLIN);
       send_pending_ = false;
       return absl::OkStatus();
@@ -309,6 +313,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
           absl::StrCat(server_.ToString(), " did not echo the query name's case"));
       return;
     }
+    tap_.Response({data, size}, server_, DnstapProtocol::kUdp);
     if (ldns_pkt_tc(reply.get())) return StartTcp();
     Finish(std::move(reply));
   }
@@ -334,6 +339,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
     query[0] = static_cast<uint8_t>(size >> 8);
     query[1] = static_cast<uint8_t>(size);
     tcp_->out.assign(query.begin(), query.begin() + 2 + size);
+    tap_.Query({query.data() + 2, size}, server_, DnstapProtocol::kTcp);
     uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(tcp_->out.data()), tcp_->out.size());
     auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_->handle);
     int rc = uv_write(&tcp_->write, stream, &buf, 1, OnTcpWritten);
@@ -351,6 +357,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
     if (reply == nullptr) return Finish(absl::DataLossError("unparseable TCP reply"));
     // Over TCP nobody can inject a reply, so a mismatch means a broken server.
     if (!Matches(*reply)) return Finish(absl::DataLossError("TCP reply to another question"));
+    tap_.Response({in.data() + 2, length}, server_, DnstapProtocol::kTcp);
     Finish(std::move(reply));
   }
 
@@ -429,6 +436,7 @@ class UdpTcpTransport::Exchange : public DeadlineHeap::Entry {
   std::array<uint8_t, kMaxQuerySize> query_;  // the UDP query, kept for a send that must wait
   size_t query_size_ = 0;
   TcpRetry* tcp_ = nullptr;
+  UpstreamTap tap_;
 };
 
 UdpTcpTransport::UdpTcpTransport(uv_loop_t* loop, UdpTcpTransportOptions options)

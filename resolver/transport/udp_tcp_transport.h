@@ -9,6 +9,7 @@
 #include <deque>
 
 #include "absl/container/flat_hash_map.h"
+#include "resolver/core/dnstap_sink.h"
 #include "resolver/core/transport.h"
 #include "resolver/transport/deadline_heap.h"
 
@@ -19,6 +20,8 @@ struct UdpTcpTransportOptions {
   // outgoing-range: at most this many exchanges hold a socket at once; the rest wait for one,
   // in order, each until its timeout (then ResourceExhausted). 0: no limit.
   size_t max_sockets = 0;
+  // dnstap's RESOLVER_* and FORWARDER_* messages; null: off. Must outlive the transport.
+  DnstapSink* dnstap = nullptr;
 };
 
 // Lives on one libuv loop and must be used from that loop's thread only.

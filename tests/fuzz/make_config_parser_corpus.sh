@@ -43,12 +43,15 @@ printf '%s  do-ip4: no\n  module-config: "dns64 iterator"\n  do-nat64: yes\n  na
   "$recursive" >"$out/nat64"
 printf '%s  rrset-cache-size: 1m\n  msg-cache-size: 512k\n  cache-max-ttl: 300\n  cache-min-ttl: 600\n  cache-max-negative-ttl: 60\n  incoming-num-tcp: 4\n  tcp-idle-timeout: 500\n  num-threads: 2\n  pidfile: "/run/rebound.pid"\n  access-control: 10.0.0.0/8 refuse\n  access-control: 192.0.2.0/24 deny\n  access-control: 2001:db8::/32 allow_snoop\n  access-control: 198.51.100.0/24 allow_setrd\n' \
   "$recursive" >"$out/limits_and_acl"
+printf '%sdnstap:\n  dnstap-enable: yes\n  dnstap-socket-path: "/run/rebound/dnstap.sock"\n  dnstap-send-identity: yes\n  dnstap-identity: "ns1"\n  dnstap-log-client-query-messages: yes\n  dnstap-log-resolver-response-messages: yes\n  dnstap-tls: no\n' \
+  "$recursive" >"$out/dnstap"
 # Broken on purpose: each takes an error path with its file:line message.
 printf 'server:\n  interface: 127.0.0.1@0\n' >"$out/bad_port"
 printf 'server:\n  do-ip4: no\n  do-ip6: no\n' >"$out/no_family"
 printf 'server:\n  access-control: 10.0.0.0/33 allow\n' >"$out/bad_netblock"
 printf 'server:\n  num-threads: "two\n' >"$out/unterminated_quote"
 printf 'forward-zone:\n  forward-addr: 127.0.0.1\n' >"$out/zone_without_name"
+printf 'dnstap:\n  dnstap-enable: yes\n  dnstap-ip: 127.0.0.1@6000\n' >"$out/dnstap_ip"
 printf 'server:\n  unknown-option: yes\n  prefetch: yes\nremote-control:\n  control-enable: no\n' \
   >"$out/unknown_and_unsupported"
 ls "$out" | wc -l

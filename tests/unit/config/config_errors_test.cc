@@ -217,9 +217,6 @@ TEST(ConfigErrorsTest, UnsupportedClauseWarnsOnceAndSkipsItsKeys) {
 cachedb:
   backend: redis
   some-future-key: whatever
-dnstap:
-  dnstap-enable: yes
-  dnstap-socket-path: "/run/dnstap.sock"
 server:
   verbosity: 2
 )",
@@ -229,8 +226,6 @@ server:
   EXPECT_EQ(config->verbosity, 2);
   EXPECT_THAT(config->forward_zones, IsEmpty());
   EXPECT_THAT(warnings, ElementsAre("test.conf:3: not supported: cachedb: clause (its options are "
-                                    "ignored)",
-                                    "test.conf:6: not supported: dnstap: clause (its options are "
                                     "ignored)"));
 }
 

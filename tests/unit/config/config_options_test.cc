@@ -374,5 +374,18 @@ TEST(ConfigOptionsTest, ShippedExampleZonesWorkWhenUncommented) {
   EXPECT_EQ(c.stub_zones[0].name, "internal.example.");
 }
 
+TEST(ConfigOptionsTest, ShippedExampleDnstapWorksWhenUncommented) {
+  std::ifstream in(REBOUND_SOURCE_DIR "/etc/rebound.conf");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> warnings;
+  Config c = MustParse(Uncomment(text, "# dnstap:"), &warnings);
+  EXPECT_THAT(warnings, IsEmpty());
+  EXPECT_TRUE(c.dnstap.enable);
+  EXPECT_EQ(c.dnstap.socket_path, "/run/rebound/dnstap.sock");
+  EXPECT_TRUE(c.dnstap.log_client_query);
+  EXPECT_TRUE(c.dnstap.log_client_response);
+  EXPECT_FALSE(c.dnstap.log_resolver_query);
+}
+
 }  // namespace
 }  // namespace rebound

@@ -54,7 +54,7 @@ TEST(UnboundOptionsTest, KnowsCommonOptions) {
 }
 
 TEST(UnboundOptionsTest, KnowsClauses) {
-  for (absl::string_view name : {"auth-zone", "view", "python", "dnstap", "cachedb", "rpz"}) {
+  for (absl::string_view name : {"auth-zone", "view", "python", "cachedb", "rpz"}) {
     EXPECT_TRUE(IsUnsupportedUnboundClause(name)) << name;
   }
   EXPECT_FALSE(IsUnsupportedUnboundClause("server"));
