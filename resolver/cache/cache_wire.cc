@@ -27,10 +27,28 @@ std::string CacheKey(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, ui
   // only label letters.
   std::string key(NameWire(owner));
   absl::AsciiStrToLower(&key);
+  return CacheKeyOfWire(key, type, rr_class, covered);
+}
+
+std::string CacheKeyOfWire(std::string_view owner_wire, uint16_t type, uint16_t rr_class,
+                           uint16_t covered) {
+  std::string key(owner_wire);
   AppendU16(type, &key);
   AppendU16(rr_class, &key);
   if (type == LDNS_RR_TYPE_RRSIG) AppendU16(covered, &key);
   return key;
+}
+
+std::optional<CacheKeyParts> SplitCacheKey(std::string_view key) {
+  // The owner ends at its root label: walk the length octets to find it.
+  size_t end = 0;
+  while (end < key.size() && key[end] != 0) end += 1 + static_cast<uint8_t>(key[end]);
+  if (end >= key.size() || key.size() - end - 1 < 4) return std::nullopt;
+  CacheKeyParts parts;
+  parts.owner = key.substr(0, end + 1);
+  parts.type = ReadU16(key.substr(end + 1));
+  parts.rr_class = ReadU16(key.substr(end + 3));
+  return parts;
 }
 
 uint16_t CoveredType(const ldns_rr* rr) {
