@@ -78,7 +78,8 @@ absl::StatusOr<DumpedCache> WriteCacheFile(const std::string& path, const RrsetC
     text.append(piece.data(), piece.size());
     return true;
   });
-  if (absl::Status s = WriteOwnedFileAtomically(path, text); !s.ok()) return s;
+  // 0600: like bootstrap-state-file, it lists the names that were looked up.
+  if (absl::Status s = WriteOwnedFileAtomically(path, text, 0600); !s.ok()) return s;
   return dumped;
 }
 

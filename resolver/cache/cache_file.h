@@ -21,8 +21,8 @@
 
 namespace rebound {
 
-// Replaces `path` with the caches as they are, stamped `now` (WriteOwnedFileAtomically: a
-// reader sees the old file or the new one whole). Written as the user rebound runs as, so its
+// Replaces `path` with the caches as they are, stamped `now`, mode 0600 (WriteOwnedFileAtomically:
+// a reader sees the old file or the new one whole). Written as the user rebound runs as, so its
 // directory must be writable to that user (MakeDirectoryWritableFor, at start).
 absl::StatusOr<DumpedCache> WriteCacheFile(const std::string& path, const RrsetCache& rrsets,
                                            const NegativeCache& negatives, absl::Time now);
