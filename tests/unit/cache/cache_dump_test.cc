@@ -148,6 +148,36 @@ TEST_F(CacheDumpTest, RoundTripGivesTheSameText) {
   EXPECT_FALSE(loaded.Negative("www.example.com.", LDNS_RR_TYPE_TXT).has_value());
 }
 
+TEST_F(CacheDumpTest, RecordsOfEveryShapeSurviveTheText) {
+  const std::vector<std::string> records = {
+      "txt.example.com. 600 IN TXT \"two words\" \"a \\\"quoted\\\" one\"",
+      "mx.example.com. 600 IN MX 10 mail.example.com.",
+      "srv.example.com. 600 IN SRV 0 5 5060 sip.example.com.",
+      "caa.example.com. 600 IN CAA 0 issue \"ca.example.net\"",
+      "ds.example.com. 600 IN DS 12345 8 2 "
+      "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+      "unknown.example.com. 600 IN TYPE65280 \\# 4 0a000001",
+      "aaaa.example.com. 600 IN AAAA 2001:db8::1",
+  };
+  for (const std::string& record : records) {
+    caches_.writer.StoreRecords(RrList({record}).get(), Trust::kAnswer);
+  }
+  const std::string first = caches_.Dump();
+  Caches loaded(&clock_);
+  absl::StatusOr<LoadedCache> counts =
+      LoadCacheFromString(first, absl::ZeroDuration(), &loaded.writer);
+  ASSERT_TRUE(counts.ok()) << counts.status() << "\n" << first;
+  EXPECT_EQ(counts->rrsets, records.size());
+  EXPECT_EQ(Entries(loaded.Dump()), Entries(first));
+  for (const std::string& record : records) {
+    LdnsRrPtr rr = Rr(record);
+    LdnsRrListPtr found =
+        loaded.rrsets.Lookup(ldns_rr_owner(rr.get()), ldns_rr_get_type(rr.get()), LDNS_RR_CLASS_IN);
+    ASSERT_NE(found, nullptr) << record;
+    EXPECT_EQ(ldns_rr_compare(ldns_rr_list_rr(found.get(), 0), rr.get()), 0) << record;
+  }
+}
+
 TEST_F(CacheDumpTest, AgeComesOffEveryTtlAndWhatItUsesUpIsSkipped) {
   Fill();
   const std::string dump = caches_.Dump();
@@ -405,6 +435,11 @@ TEST_F(CacheDumpTest, DumpingLeavesTheLruOrderAlone) {
   for (char c : {'a', 'b', 'c'}) ASSERT_TRUE(small.Insert(*record(c), Trust::kAnswer));
   ASSERT_EQ(small.entries(), 3);
   EXPECT_THAT(DumpCacheToString(small, negatives), HasSubstr("a.example.com."));
+  // The dump visits twice (RRsets, then messages), which could hide a visit that reverses the
+  // order; one visit alone must not change it either.
+  size_t visited = 0;
+  small.ForEachRrset([&visited](const RrsetCache::Visited&) { ++visited; });
+  EXPECT_EQ(visited, 3);
   ASSERT_TRUE(small.Insert(*record('d'), Trust::kAnswer));
   EXPECT_EQ(small.Lookup(Name("a.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN), nullptr);
   EXPECT_NE(small.Lookup(Name("b.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN), nullptr);
