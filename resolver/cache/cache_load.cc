@@ -118,6 +118,12 @@ class CacheLoader {
     if (absl::Status s = NextLine(&line, "the RRset's records"); !s.ok()) return s;
     rr->reset();
     if (line == "BADRR") return absl::OkStatus();
+    // The text has no $ORIGIN: an owner that is not absolute would be read as relative to
+    // nothing.
+    const size_t owner_end = line.find_first_of(" \t");
+    if (owner_end == std::string::npos || owner_end == 0 || line[owner_end - 1] != '.') {
+      return Error(absl::StrCat("record owner is not an absolute name: \"", line, "\""));
+    }
     ldns_rr* parsed = nullptr;
     const ldns_status status = ldns_rr_new_frm_str(&parsed, line.c_str(), 3600, nullptr, nullptr);
     if (status != LDNS_STATUS_OK || parsed == nullptr) {

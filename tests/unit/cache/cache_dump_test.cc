@@ -356,6 +356,8 @@ TEST_F(CacheDumpTest, AMalformedLineStopsTheLoadWithItsNumber) {
       {"START_RRSET_CACHE\n;rrset 600 0 0 8 0\n", "line 2: an RRset without records"},
       {"START_RRSET_CACHE\n;rrset 600 1 0 8 0\nwww.example.com. 600 IN A 192.0.2\n",
        "line 3: cannot parse record"},
+      {"START_RRSET_CACHE\n;rrset 600 1 0 8 0\nwww.example.com 600 IN A 192.0.2.1\n",
+       "line 3: record owner is not an absolute name"},
       {"START_RRSET_CACHE\n;rrset 600 1 1 8 0\nwww.example.com. 600 IN A 192.0.2.1\n"
        "www.example.com. 600 IN A 192.0.2.2\n",
        "line 4: expected an RRSIG record"},
