@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -121,7 +122,8 @@ void AddRrsetSection(const RrsetCache& rrsets, const NegativeCache& negatives, S
   // written again only when the cache has none that lasts as long.
   absl::flat_hash_map<std::string, uint32_t> soas_written;
   rrsets.ForEachRrset([&](const RrsetCache::Visited& rrset) {
-    if (!spool->ok()) return;
+    // Less than a second left: unbound would take it as expired at once, and rebound skips it.
+    if (!spool->ok() || rrset.ttl == 0) return;
     AddRrsetEntry(rrset.records.get(), rrset.signatures.get(), rrset.ttl, rrset.trust, spool);
     ++counts->rrsets;
     const ldns_rr* first = ldns_rr_list_rr(rrset.records.get(), 0);
@@ -131,6 +133,7 @@ void AddRrsetSection(const RrsetCache& rrsets, const NegativeCache& negatives, S
     }
   });
   for (auto& [key, negative] : CollectNegativeSoas(negatives)) {
+    if (negative.ttl == 0) continue;
     auto written = soas_written.find(key);
     if (written != soas_written.end() && written->second >= negative.ttl) continue;
     LdnsRrListPtr records(ldns_rr_list_new());
@@ -147,7 +150,7 @@ void AddMsgSection(const RrsetCache& rrsets, const NegativeCache& negatives, Spo
   spool->Add("START_MSG_CACHE\n");
   // What rebound would answer a client from, as unbound answers it: from a message.
   rrsets.ForEachRrset([&](const RrsetCache::Visited& rrset) {
-    if (!spool->ok() || rrset.trust < kClientAnswerTrust) return;
+    if (!spool->ok() || rrset.ttl == 0 || rrset.trust < kClientAnswerTrust) return;
     const ldns_rr* first = ldns_rr_list_rr(rrset.records.get(), 0);
     const std::string question =
         QuestionWords(ldns_rr_owner(first), ldns_rr_get_class(first), ldns_rr_get_type(first));
@@ -155,8 +158,8 @@ void AddMsgSection(const RrsetCache& rrsets, const NegativeCache& negatives, Spo
     ++counts->messages;
   });
   negatives.ForEachEntry([&](const NegativeCache::Visited& entry) {
-    if (!spool->ok()) return;
     const ldns_rr* soa = entry.answer.soa.get();
+    if (!spool->ok() || ldns_rr_ttl(soa) == 0) return;
     const std::vector<std::string> references = {
         QuestionWords(ldns_rr_owner(soa), ldns_rr_get_class(soa), LDNS_RR_TYPE_SOA)};
     const uint32_t ttl = ldns_rr_ttl(soa);

@@ -288,7 +288,9 @@ class CacheLoader {
     LdnsRrListPtr cnames(ldns_rr_list_new());
     for (const Question& ref : answer) {
       const ldns_rr_list* kept = ref.type == LDNS_RR_TYPE_CNAME ? Kept(ref) : nullptr;
-      if (kept != nullptr) ldns_rr_list_cat(cnames.get(), ldns_rr_list_clone(kept));
+      for (size_t i = 0; kept != nullptr && i < ldns_rr_list_rr_count(kept); ++i) {
+        ldns_rr_list_push_rr(cnames.get(), ldns_rr_clone(ldns_rr_list_rr(kept, i)));
+      }
     }
     const ldns_rdf* end = question.type == LDNS_RR_TYPE_CNAME
                               ? question.name.get()

@@ -447,6 +447,19 @@ TEST_F(CacheDumpTest, DumpingLeavesTheLruOrderAlone) {
   EXPECT_NE(small.Lookup(Name("b.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN), nullptr);
 }
 
+TEST_F(CacheDumpTest, AnEntryWithLessThanASecondLeftIsNotWritten) {
+  caches_.writer.StoreRecords(RrList({"short.example.com. 10 IN A 192.0.2.1"}).get(),
+                              Trust::kAnswer);
+  caches_.writer.StoreNegative(Name("nx.example.com.").get(), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN,
+                               LDNS_RCODE_NXDOMAIN,
+                               RrList({"example.com. 10 IN SOA ns1.example.com. "
+                                       "host.example.com. 7 3600 600 86400 300"})
+                                   .get());
+  clock_.Advance(absl::Milliseconds(9500));
+  EXPECT_EQ(caches_.Dump(),
+            "START_RRSET_CACHE\nEND_RRSET_CACHE\nSTART_MSG_CACHE\nEND_MSG_CACHE\nEOF\n");
+}
+
 TEST_F(CacheDumpTest, AStoppedWriterEndsTheDump) {
   Fill();
   int calls = 0;
