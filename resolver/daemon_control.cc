@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/cache/cache_dump.h"
 #include "resolver/core/log.h"
 
 namespace rebound {
@@ -160,10 +161,20 @@ std::string DaemonControl::BootstrapStatus() {
   return out;
 }
 
-std::string DaemonControl::DumpCache() { return "error dump_cache is not available yet\n"; }
+std::string DaemonControl::DumpCache() {
+  // The caches lock per shard and per entry; the dump is built outside those locks.
+  return DumpCacheToString(shared_->rrsets, shared_->negatives);
+}
 
-absl::StatusOr<std::string> DaemonControl::LoadCache(absl::string_view) {
-  return absl::UnimplementedError("load_cache is not available yet");
+absl::StatusOr<std::string> DaemonControl::LoadCache(absl::string_view text) {
+  // Stored through the cache writer, as everything is (docs/architecture.md, "The caches"); what
+  // came before a bad line stays loaded, as in unbound.
+  absl::StatusOr<LoadedCache> loaded =
+      LoadCacheFromString(text, absl::ZeroDuration(), &shared_->cache_writer);
+  if (!loaded.ok()) return loaded.status();
+  Log(LogLevel::kOps, "load_cache: %d RRsets and %d negative answers loaded",
+      static_cast<int64_t>(loaded->rrsets), static_cast<int64_t>(loaded->negatives));
+  return std::string("ok\n");
 }
 
 }  // namespace rebound

@@ -26,6 +26,7 @@
 #include "bootstrap/remembered_answer.h"
 #include "dns64/dns64_stage.h"
 #include "resolver/cache/any_query_stage.h"
+#include "resolver/cache/cache_file.h"
 #include "resolver/cache/cache_stage.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
@@ -399,6 +400,11 @@ absl::Status FinishStartUp(const Config& config, const std::optional<Account>& a
       return absl::Status(s.code(), absl::StrCat("bootstrap-state-file: ", s.message()));
     }
   }
+  if (!config.cache_file.empty()) {
+    if (absl::Status s = MakeDirectoryWritableFor(config.cache_file, *account); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("cache-file: ", s.message()));
+    }
+  }
   if (absl::Status s = DropPrivileges(*account); !s.ok()) return s;
   Log(LogLevel::kOps, "running as user %s (uid %d)", account->name, static_cast<int>(account->uid));
   return absl::OkStatus();
@@ -583,6 +589,7 @@ int Run(const std::string& path, Config config) {
     Log(LogLevel::kError, "%s", s.message());
     return 1;
   }
+  if (!config.cache_file.empty()) LoadCacheFileAtStart(config.cache_file, &shared.cache_writer);
   // Logged before the first answer can go out, so that a log read once rebound answers has it.
   Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,
       config.num_threads, static_cast<int>(config.interfaces.size()));
@@ -609,6 +616,8 @@ int Run(const std::string& path, Config config) {
   metrics->reset();  // first: its report reads the workers' counters
   control_server->reset();
   serving->reset();
+  if (!config.cache_file.empty())
+    SaveCacheFileAtStop(config.cache_file, shared.rrsets, shared.negatives);
   LogExitSummary(shared);
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   if (const uint64_t escaped = EscapedExceptions(); escaped > 0) {

@@ -27,10 +27,28 @@ std::string CacheKey(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, ui
   // only label letters.
   std::string key(NameWire(owner));
   absl::AsciiStrToLower(&key);
+  return CacheKeyOfWire(key, type, rr_class, covered);
+}
+
+std::string CacheKeyOfWire(std::string_view owner_wire, uint16_t type, uint16_t rr_class,
+                           uint16_t covered) {
+  std::string key(owner_wire);
   AppendU16(type, &key);
   AppendU16(rr_class, &key);
   if (type == LDNS_RR_TYPE_RRSIG) AppendU16(covered, &key);
   return key;
+}
+
+std::optional<CacheKeyParts> SplitCacheKey(std::string_view key) {
+  // The owner ends at its root label: walk the length octets to find it.
+  size_t end = 0;
+  while (end < key.size() && key[end] != 0) end += 1 + static_cast<uint8_t>(key[end]);
+  if (end >= key.size() || key.size() - end - 1 < 4) return std::nullopt;
+  CacheKeyParts parts;
+  parts.owner = key.substr(0, end + 1);
+  parts.type = ReadU16(key.substr(end + 1));
+  parts.rr_class = ReadU16(key.substr(end + 3));
+  return parts;
 }
 
 CacheKeyFilter CacheKeyFilter::For(const ldns_rdf* name, bool subtree,
@@ -41,21 +59,19 @@ CacheKeyFilter CacheKeyFilter::For(const ldns_rdf* name, bool subtree,
 }
 
 bool CacheKeyFilter::Matches(std::string_view key) const {
-  // The owner is the key's first name: walk its labels to the root label.
-  size_t end = 0;
-  while (end < key.size() && key[end] != 0) end += 1 + static_cast<uint8_t>(key[end]);
-  if (end >= key.size()) return false;
-  const std::string_view owner = key.substr(0, end + 1);
-  if (type.has_value()) {
-    if (key.size() < end + 5) return false;
-    const auto at = [&](size_t i) { return static_cast<uint8_t>(key[i]); };
-    const uint16_t key_type = static_cast<uint16_t>(at(end + 1) << 8 | at(end + 2));
-    const bool covered = key_type == LDNS_RR_TYPE_RRSIG && key.size() >= end + 7 &&
-                         static_cast<uint16_t>(at(end + 5) << 8 | at(end + 6)) == *type;
-    if (key_type != *type && !covered) return false;
+  const std::optional<CacheKeyParts> parts = SplitCacheKey(key);
+  if (!parts.has_value()) return false;
+  if (type.has_value() && parts->type != *type) {
+    // An RRSIG entry goes with the type it covers, the key's last two octets.
+    const size_t covered_at = parts->owner.size() + 4;
+    if (parts->type != LDNS_RR_TYPE_RRSIG || key.size() < covered_at + 2 ||
+        ReadU16(key.substr(covered_at)) != *type) {
+      return false;
+    }
   }
-  if (!subtree) return owner == name;
+  if (!subtree) return parts->owner == name;
   // At or below `name`: the owner ends with it, starting at one of the owner's label starts.
+  const std::string_view owner = parts->owner;
   for (size_t at = 0; at < owner.size(); at += 1 + static_cast<uint8_t>(owner[at])) {
     if (owner.substr(at) == name) return true;
   }

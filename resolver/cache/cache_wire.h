@@ -36,6 +36,18 @@ struct CacheKeyFilter {
   static CacheKeyFilter For(const ldns_rdf* name, bool subtree, std::optional<uint16_t> type);
   bool Matches(std::string_view key) const;
 };
+// CacheKey for an owner already in lowercased wire form (taken from another key).
+std::string CacheKeyOfWire(std::string_view owner_wire, uint16_t type, uint16_t rr_class,
+                           uint16_t covered = 0);
+
+// A key CacheKey made, taken apart: the lowercased owner in wire form, type and class (the
+// covered type of an RRSIG key is left off). Nothing when `key` is not one.
+struct CacheKeyParts {
+  std::string_view owner;
+  uint16_t type = 0;
+  uint16_t rr_class = 0;
+};
+std::optional<CacheKeyParts> SplitCacheKey(std::string_view key);
 
 // The type an RRSIG covers, or 0 for any other record (or an RRSIG without that field).
 uint16_t CoveredType(const ldns_rr* rr);

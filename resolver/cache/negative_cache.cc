@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "resolver/cache/cache_wire.h"
 
@@ -57,6 +58,37 @@ bool NegativeCache::Insert(const ldns_rdf* name, uint16_t type, ldns_rr_class rr
   // source, and the newer reflects the zone as it is now.
   return map_.Insert(std::move(key), std::move(entry), now + absl::Seconds(ttl), now, payload,
                      [](const Entry&) { return true; });
+}
+
+void NegativeCache::ForEachEntry(absl::FunctionRef<void(const Visited&)> visit) const {
+  struct Copied {
+    std::string key;
+    Entry entry;
+    absl::Time expiry;
+  };
+  std::vector<Copied> batch;
+  for (size_t shard = 0; shard < map_.shard_count(); ++shard) {
+    const absl::Time now = clock_->Now();
+    batch.clear();
+    map_.ForEachInShard(shard, now,
+                        [&](std::string_view key, const Entry& entry, absl::Time expiry) {
+                          batch.push_back(Copied{std::string(key), entry, expiry});
+                        });
+    for (const Copied& copied : batch) {
+      const std::optional<CacheKeyParts> key = SplitCacheKey(copied.key);
+      if (!key.has_value()) continue;
+      const auto rr_class = static_cast<ldns_rr_class>(key->rr_class);
+      LdnsRrPtr soa = DecodeRr(copied.entry.soa_owner, LDNS_RR_TYPE_SOA, rr_class,
+                               RemainingTtl(copied.expiry, now), copied.entry.soa_rdata);
+      LdnsRdfPtr name(
+          ldns_dname_new_frm_data(static_cast<uint16_t>(key->owner.size()), key->owner.data()));
+      if (soa == nullptr || name == nullptr) continue;  // stored by us: should not happen
+      visit(Visited{
+          std::move(name), key->type, rr_class,
+          NegativeAnswer{key->type == kNxdomainType ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR,
+                         std::move(soa)}});
+    }
+  }
 }
 
 std::optional<NegativeAnswer> NegativeCache::Lookup(const ldns_rdf* name, ldns_rr_type type,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "resolver/cache/cache_wire.h"
 #include "resolver/cache/sharded_lru_map.h"
 #include "resolver/core/clock.h"
@@ -55,6 +56,18 @@ class NegativeCache {
   size_t Clear() {
     return map_.EraseIf([](std::string_view) { return true; });
   }
+  // One entry as ForEachEntry hands it out: the name, the type it has no data of (for NODATA;
+  // 0 for NXDOMAIN, which covers every type) and the answer, its SOA's TTL the seconds left.
+  struct Visited {
+    LdnsRdfPtr name;
+    uint16_t type;
+    ldns_rr_class rr_class;
+    NegativeAnswer answer;
+  };
+  // Calls `visit` on every unexpired entry, as RrsetCache::ForEachRrset does: without changing
+  // the LRU order, one shard copied at a time and visited with no lock held.
+  void ForEachEntry(absl::FunctionRef<void(const Visited&)> visit) const;
+
   size_t bytes() const { return map_.bytes(); }
   size_t entries() const { return map_.entries(); }
 

@@ -19,6 +19,20 @@ bool SameRrset(const ldns_rr* first, const ldns_rr* rr) {
          ldns_dname_compare(ldns_rr_owner(rr), ldns_rr_owner(first)) == 0;
 }
 
+// The records of one entry, each with `ttl`; null if one does not decode (stored by us from
+// parsed records: should not happen).
+LdnsRrListPtr DecodeRrset(std::string_view owner_wire, uint16_t type, uint16_t rr_class,
+                          uint32_t ttl, std::string_view rdata_list) {
+  LdnsRrListPtr list(ldns_rr_list_new());
+  std::string_view rdata;
+  while (NextRdata(&rdata_list, &rdata)) {
+    LdnsRrPtr rr = DecodeRr(owner_wire, type, rr_class, ttl, rdata);
+    if (rr == nullptr) return nullptr;
+    ldns_rr_list_push_rr(list.get(), rr.release());
+  }
+  return list;
+}
+
 }  // namespace
 
 RrsetCache::RrsetCache(RrsetCacheOptions options, const Clock* clock)
@@ -86,15 +100,41 @@ LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr
   const uint32_t ttl = RemainingTtl(hit->expiry, now);
   const std::string_view owner_wire =
       std::string_view(key).substr(0, ldns_rdf_size(owner));  // the lowercased owner
-  LdnsRrListPtr list(ldns_rr_list_new());
-  std::string_view rest = hit->value.rdata;
-  std::string_view rdata;
-  while (NextRdata(&rest, &rdata)) {
-    LdnsRrPtr rr = DecodeRr(owner_wire, type, rr_class, ttl, rdata);
-    if (rr == nullptr) return nullptr;  // stored by us from parsed records: should not happen
-    ldns_rr_list_push_rr(list.get(), rr.release());
+  return DecodeRrset(owner_wire, type, rr_class, ttl, hit->value.rdata);
+}
+
+void RrsetCache::ForEachRrset(absl::FunctionRef<void(const Visited&)> visit) const {
+  struct Copied {
+    std::string key;
+    Entry entry;
+    absl::Time expiry;
+  };
+  std::vector<Copied> batch;
+  for (size_t shard = 0; shard < map_.shard_count(); ++shard) {
+    const absl::Time now = clock_->Now();
+    batch.clear();
+    map_.ForEachInShard(shard, now,
+                        [&](std::string_view key, const Entry& entry, absl::Time expiry) {
+                          batch.push_back(Copied{std::string(key), entry, expiry});
+                        });
+    for (const Copied& copied : batch) {
+      const std::optional<CacheKeyParts> key = SplitCacheKey(copied.key);
+      // Signatures are visited with the RRset they cover.
+      if (!key.has_value() || key->type == LDNS_RR_TYPE_RRSIG) continue;
+      const uint32_t ttl = RemainingTtl(copied.expiry, now);
+      Visited visited{DecodeRrset(key->owner, key->type, key->rr_class, ttl, copied.entry.rdata),
+                      nullptr, copied.entry.trust, ttl};
+      if (visited.records == nullptr) continue;  // stored by us from parsed records
+      const std::string signatures_key =
+          CacheKeyOfWire(key->owner, LDNS_RR_TYPE_RRSIG, key->rr_class, key->type);
+      if (std::optional<ShardedLruMap<Entry>::Hit> sigs = map_.Peek(signatures_key, now)) {
+        visited.signatures = DecodeRrset(key->owner, LDNS_RR_TYPE_RRSIG, key->rr_class,
+                                         RemainingTtl(sigs->expiry, now), sigs->value.rdata);
+      }
+      if (visited.signatures == nullptr) visited.signatures.reset(ldns_rr_list_new());
+      visit(visited);
+    }
   }
-  return list;
 }
 
 void RrsetCache::InsertRecords(const ldns_rr_list* records, Trust trust) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "resolver/cache/cache_wire.h"
 #include "resolver/cache/sharded_lru_map.h"
@@ -71,6 +72,21 @@ class RrsetCache {
   size_t Flush(const CacheKeyFilter& filter) {
     return map_.EraseIf([&](std::string_view key) { return filter.Matches(key); });
   }
+  // One RRset as ForEachRrset hands it out: its records and the RRSIGs over it (an empty list
+  // when there are none), each TTL the seconds left, and the trust it was stored with.
+  struct Visited {
+    LdnsRrListPtr records;
+    LdnsRrListPtr signatures;
+    Trust trust;
+    uint32_t ttl;
+  };
+  // Calls `visit` on every unexpired RRset, in no particular order, without changing the LRU
+  // order (a dump must not decide what is evicted next). Signatures come with the RRset they
+  // cover; signatures whose RRset is gone are not visited. One shard's entries are copied under
+  // its lock and visited after it is released, so a large cache is never copied whole and
+  // `visit` may take its time (write to a socket) or look the caches up.
+  void ForEachRrset(absl::FunctionRef<void(const Visited&)> visit) const;
+
   size_t bytes() const { return map_.bytes(); }
   size_t entries() const { return map_.entries(); }
 

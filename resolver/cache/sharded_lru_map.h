@@ -126,6 +126,32 @@ class ShardedLruMap {
     return erased;
   }
 
+  // Calls `visit(std::string_view key, const V& value, absl::Time expiry)` on every unexpired
+  // entry of one shard (0 <= shard < shard_count()), under that shard's lock, most recently used
+  // first. The LRU order is left as it is and expired entries are skipped, not removed: a dump
+  // (cache_dump.h) reads the cache without changing what it would evict next. `visit` must not
+  // call back into the map; the other shards are not locked meanwhile.
+  template <typename Visitor>
+  void ForEachInShard(size_t shard, absl::Time now, Visitor visit) const {
+    const Shard& s = shards_[shard];
+    absl::ReaderMutexLock lock(&s.mu);
+    for (const Node& node : s.lru) {
+      if (node.expiry > now) visit(std::string_view(node.key), node.value, node.expiry);
+    }
+  }
+  size_t shard_count() const { return shard_mask_ + 1; }
+
+  // As Lookup, but the entry keeps its place in the LRU order and an expired one stays (for
+  // readers that must not change the cache, as ForEachInShard).
+  std::optional<Hit> Peek(std::string_view key, absl::Time now) const {
+    const size_t hash = NodeHash()(key);
+    const Shard& shard = ShardFor(hash);
+    absl::ReaderMutexLock lock(&shard.mu);
+    auto found = shard.index.find(key, hash);
+    if (found == shard.index.end() || (*found)->expiry <= now) return std::nullopt;
+    return Hit{(*found)->value, (*found)->expiry};
+  }
+
   // Bytes charged and entries held, over all shards (expired entries not yet removed included).
   size_t bytes() const {
     size_t total = 0;

@@ -203,6 +203,9 @@ struct Config {
   size_t so_rcvbuf = 0;
   size_t so_sndbuf = 0;
   std::string pidfile;  // empty: no pid file
+  // cache-file: rebound's own: where the RRset and negative caches are written at a clean stop
+  // and read back at start (resolver/cache/cache_file.h); empty: they are not kept.
+  std::string cache_file;
   // username: the account rebound runs as once its sockets are bound and its files open, as
   // unbound's; empty: it keeps the one it was started as.
   std::string username;

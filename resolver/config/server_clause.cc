@@ -233,6 +233,7 @@ constexpr ServerOption kServerOptions[] = {
     {"bootstrap-relay", 8, &AddBootstrapRelay},
     {"bootstrap-relays-replace", 1, &SetBootstrapRelaysReplace},
     {"bootstrap-state-file", 1, &SetBootstrapStateFile},
+    {"cache-file", 1, &SetString<&Config::cache_file>},
     {"cache-max-negative-ttl", 1, &SetInteger<&Config::cache_max_negative_ttl, 0, kMaxTtl>},
     {"cache-max-ttl", 1, &SetInteger<&Config::cache_max_ttl, 0, kMaxTtl>},
     {"cache-min-ttl", 1, &SetInteger<&Config::cache_min_ttl, 0, kMaxTtl>},

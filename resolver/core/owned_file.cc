@@ -93,14 +93,14 @@ absl::StatusOr<int> OpenOwnedFileForReading(const std::string& path) {
   return fd;
 }
 
-absl::Status WriteOwnedFileAtomically(const std::string& path, absl::string_view contents) {
+absl::Status WriteOwnedFileAtomically(const std::string& path, absl::string_view contents,
+                                      mode_t mode) {
   if (absl::Status s = CheckDirectoryFor(path); !s.ok()) return s;
   const std::string temp = absl::StrCat(path, ".new.", getpid());
   unlink(temp.c_str());  // a leftover of this same pid; O_EXCL refuses anything else there
-  const int fd =
-      open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode);
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0) return ErrnoStatus("cannot create", temp);
-  fchmod(fd, kFileMode);
+  fchmod(fd, mode);
   bool ok = true;
   for (size_t done = 0; ok && done < contents.size();) {
     const ssize_t n = write(fd, contents.data() + done, contents.size() - done);

@@ -7,6 +7,8 @@
 #ifndef REBOUND_RESOLVER_CORE_OWNED_FILE_H_
 #define REBOUND_RESOLVER_CORE_OWNED_FILE_H_
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "absl/status/status.h"
@@ -28,10 +30,12 @@ absl::StatusOr<int> OpenOwnedFileForAppend(const std::string& path);
 // there. NotFoundError when there is no such file.
 absl::StatusOr<int> OpenOwnedFileForReading(const std::string& path);
 
-// Replaces `path` with a file holding `contents`, 0644: written to a new file in the same
-// directory, then renamed over `path`, so a reader sees the old content or the new, never a
-// part, and a symlink at `path` is replaced rather than followed.
-absl::Status WriteOwnedFileAtomically(const std::string& path, absl::string_view contents);
+// Replaces `path` with a file holding `contents`, `mode` (0644 unless the file says what names
+// were looked up): written to a new file in the same directory, then renamed over `path`, so a
+// reader sees the old content or the new, never a part, and a symlink at `path` is replaced
+// rather than followed.
+absl::Status WriteOwnedFileAtomically(const std::string& path, absl::string_view contents,
+                                      mode_t mode = 0644);
 
 }  // namespace rebound
 

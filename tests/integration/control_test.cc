@@ -37,6 +37,12 @@ constexpr char kListen[] = "127.0.0.17";
 constexpr char kForwardZone[] =
     "forward-zone:\n  name: \"fwd.invalid.\"\n  forward-addr: 127.0.0.99\n";
 
+// The statistics and the control channel, as both resolvers get them (the interface follows).
+std::string ControlOptions() {
+  return absl::StrCat("  extended-statistics: yes\n", kForwardZone,
+                      "remote-control:\n  control-enable: yes\n");
+}
+
 struct CommandResult {
   int exit_code = -1;
   std::string output;
@@ -75,8 +81,7 @@ class ControlTest : public HierarchyTestBase {
     if (IsSkipped() || HasFatalFailure()) return;
     rebound_socket_ = absl::StrCat(hierarchy().dir(), "/run/rebound-control.sock");
     unbound_socket_ = absl::StrCat(hierarchy().dir(), "/unbound-control.sock");
-    const std::string control = absl::StrCat("  extended-statistics: yes\n", kForwardZone,
-                                             "remote-control:\n  control-enable: yes\n");
+    const std::string control = ControlOptions();
     rebound_config_ = absl::StrCat(hierarchy().dir(), "/control.conf");
     absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
         StartRebound(REBOUND_BINARY, hierarchy(), "control",
@@ -93,6 +98,11 @@ class ControlTest : public HierarchyTestBase {
     unbound_config_ = absl::StrCat(hierarchy().dir(), "/unbound-127.0.0.53-53.conf");
   }
   void TearDown() override { hierarchy().StopUnbound().IgnoreError(); }
+
+  std::string ReboundConfig() const {
+    return absl::StrCat(RecursiveServerConfig(hierarchy(), kListen), ControlOptions(),
+                        "  control-interface: ", rebound_socket_, "\n");
+  }
 
   CommandResult Rebound(const std::string& command, const std::string& stdin_file = "") {
     return RunCommand(absl::StrCat(REBOUND_CONTROL_BINARY, " -c ", rebound_config_, " ", command),
@@ -223,6 +233,40 @@ TEST_F(ControlTest, ReloadAppliesTheFileAndSocketIsForRootAndTheUserOnly) {
   EXPECT_EQ(broken.exit_code, 1);
   EXPECT_THAT(broken.output, StartsWith("error"));
   EXPECT_TRUE(Query(EndpointAt(kListen), "printer.lan.", LDNS_RR_TYPE_A).ok());
+}
+
+// dump_cache before a restart, load_cache after: the names are answered from the cache, with no
+// query reaching an authority.
+TEST_F(ControlTest, ADumpLoadedAfterARestartAnswersWithoutUpstreamQueries) {
+  ASSERT_TRUE(Query(EndpointAt(kListen), n::kV4Only, LDNS_RR_TYPE_A).ok());
+  ASSERT_TRUE(Query(EndpointAt(kListen), "nonexistent.alpha.test.", LDNS_RR_TYPE_A).ok());
+  const CommandResult dump = Rebound("dump_cache");
+  ASSERT_EQ(dump.exit_code, 0);
+  EXPECT_THAT(dump.output, StartsWith("START_RRSET_CACHE\n"));
+  EXPECT_THAT(dump.output, ::testing::EndsWith("EOF\n"));
+  const std::string file = absl::StrCat(hierarchy().dir(), "/control.dump");
+  std::ofstream(file) << dump.output;
+
+  rebound_->Stop();
+  absl::StatusOr<std::unique_ptr<Subprocess>> again =
+      StartRebound(REBOUND_BINARY, hierarchy(), "control", ReboundConfig(), EndpointAt(kListen));
+  ASSERT_TRUE(again.ok()) << again.status();
+  rebound_ = *std::move(again);
+  EXPECT_EQ(Rebound("load_cache", file).output, "ok\n");
+  const uint64_t before = AllNsdQueries();
+  absl::StatusOr<LdnsPktPtr> positive = Query(EndpointAt(kListen), n::kV4Only, LDNS_RR_TYPE_A);
+  absl::StatusOr<LdnsPktPtr> negative =
+      Query(EndpointAt(kListen), "nonexistent.alpha.test.", LDNS_RR_TYPE_A);
+  ASSERT_TRUE(positive.ok() && negative.ok());
+  EXPECT_THAT(RdataStrings(positive->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ::testing::ElementsAre(n::kV4OnlyA));
+  EXPECT_EQ(ldns_pkt_get_rcode(negative->get()), LDNS_RCODE_NXDOMAIN);
+  EXPECT_EQ(AllNsdQueries(), before) << "the loaded cache did not answer";
+  // A broken dump: the line, and exit 1.
+  std::ofstream(file) << "START_RRSET_CACHE\n;rrset nonsense\n";
+  const CommandResult broken = Rebound("load_cache", file);
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_THAT(broken.output, HasSubstr("line 2"));
 }
 
 TEST_F(ControlTest, StatusOfAStoppedDaemonExitsThreeAsUnboundControl) {

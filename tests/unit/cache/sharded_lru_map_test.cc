@@ -85,5 +85,32 @@ TEST(ShardedLruMapTest, ShardCountRoundedUpToPowerOfTwo) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(map.Lookup(std::to_string(i), kNow)->value, i);
 }
 
+// For the cache dump: every unexpired entry is visited, most recently used first, and neither
+// visiting nor peeking changes which entry is evicted next.
+TEST(ShardedLruMapTest, ForEachAndPeekReadWithoutReordering) {
+  const size_t charge = OneEntryCharge();
+  ShardedLruMap<int> map(3 * charge, 1);
+  map.Insert("a", 1, kLater, kNow, 0, Always);
+  map.Insert("b", 2, kLater, kNow, 0, Always);
+  map.Insert("c", 3, kNow + absl::Seconds(1), kNow, 0, Always);
+  ASSERT_EQ(map.shard_count(), 1u);
+  std::string seen;
+  map.ForEachInShard(0, kNow + absl::Seconds(1),
+                     [&](std::string_view key, const int& value, absl::Time expiry) {
+                       seen += std::string(key) + std::to_string(value);
+                       EXPECT_EQ(expiry, kLater);
+                     });
+  EXPECT_EQ(seen, "b2a1");  // c has expired: skipped, not removed
+  EXPECT_EQ(map.entries(), 3u);
+  ASSERT_TRUE(map.Peek("a", kNow).has_value());
+  EXPECT_EQ(map.Peek("a", kNow)->value, 1);
+  EXPECT_FALSE(map.Peek("c", kNow + absl::Seconds(1)).has_value());
+  EXPECT_FALSE(map.Peek("x", kNow).has_value());
+  // "a" is still the least recently used of the unexpired: one more entry evicts it.
+  map.Insert("d", 4, kLater, kNow, 0, Always);
+  EXPECT_FALSE(map.Lookup("a", kNow).has_value());
+  EXPECT_TRUE(map.Lookup("b", kNow).has_value());
+}
+
 }  // namespace
 }  // namespace rebound
