@@ -43,6 +43,7 @@
 #include "resolver/server/privileges.h"
 #include "resolver/server/service_notify.h"
 #include "resolver/server/worker.h"
+#include "resolver/transport/uv_timers.h"
 #include "tls/tls_context.h"
 
 namespace rebound {
@@ -69,6 +70,8 @@ struct Shared {
   InfraCache infra;
   std::unique_ptr<DelegationFinder> delegations;
   IteratorOptions iterator_options;
+  // serve-expired and prefetch; MakeStageFactory adds each worker's timers.
+  CacheStageOptions cache_stage_options;
   std::optional<Dns64Options> dns64;  // set when module-config has dns64
   // The bootstrap fallback, unless `bootstrap: no`.
   struct Bootstrap {
@@ -185,8 +188,10 @@ StageFactory MakeStageFactory(Shared* shared) {
     if (shared->dns64) {
       stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64));
     }
-    stages.push_back(
-        std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives, &shared->cache_writer));
+    CacheStageOptions cache_options = shared->cache_stage_options;
+    cache_options.timers = std::make_shared<UvTimers>(loop);
+    stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives,
+                                                  &shared->cache_writer, cache_options));
     if (bootstrap) stages.push_back(std::move(bootstrap));
     stages.push_back(std::move(iterator));
     return stages;
@@ -425,10 +430,23 @@ absl::Status FinishStartUp(const Config& config, const std::optional<Account>& a
   return absl::OkStatus();
 }
 
+// How long the caches keep data past its TTL for serve-expired (serve-expired-ttl, 0: no
+// limit). Decided at start, with the caches' sizes.
+absl::Duration KeepExpired(const Config& config) {
+  if (!config.serve_expired) return absl::ZeroDuration();
+  if (config.serve_expired_ttl == 0) return absl::InfiniteDuration();
+  return absl::Seconds(config.serve_expired_ttl);
+}
+
 // The parts of Shared a configuration decides, all but the caches, which a reload keeps. Call
 // with no worker running: the stages point into them.
 absl::Status Configure(const Config& config, Shared* shared) {
   shared->iterator_options = IteratorOptionsFrom(config);
+  shared->cache_stage_options =
+      CacheStageOptions{.serve_expired = config.serve_expired,
+                        .expired_reply_ttl = config.serve_expired_reply_ttl,
+                        .expired_client_timeout = config.serve_expired_client_timeout,
+                        .prefetch = config.prefetch};
   shared->dns64 = Dns64OptionsFrom(config);
   if (shared->bootstrap) shared->bootstrap->memory->Flush();  // what the relays answered stays
   shared->bootstrap.reset();
@@ -513,14 +531,17 @@ int Run(const std::string& path, Config config) {
   Shared shared{
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
                                    .min_ttl = config.cache_min_ttl,
-                                   .max_ttl = config.cache_max_ttl},
+                                   .max_ttl = config.cache_max_ttl,
+                                   .keep_expired = KeepExpired(config)},
                  SystemClock::Get()),
       NegativeCache(NegativeCacheOptions{.max_bytes = config.msg_cache_size,
-                                         .max_negative_ttl = config.cache_max_negative_ttl},
+                                         .max_negative_ttl = config.cache_max_negative_ttl,
+                                         .keep_expired = KeepExpired(config)},
                     SystemClock::Get()),
       InfraCache(InfraCacheOptions{}, SystemClock::Get()),
       nullptr,
       IteratorOptions{},
+      CacheStageOptions{},
       std::nullopt};
   absl::StatusOr<std::unique_ptr<Serving>> serving = BindWorkers(config, &shared);
   if (!serving.ok()) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "resolver/cache/cache_read.h"
 #include "resolver/cache/sharded_lru_map.h"
 #include "resolver/core/clock.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -18,6 +19,8 @@ struct NegativeCacheOptions {
   size_t max_bytes = 4 << 20;        // msg-cache-size
   uint32_t max_negative_ttl = 3600;  // cache-max-negative-ttl
   size_t shards = 32;                // rounded up to a power of two
+  // serve-expired: as RrsetCacheOptions::keep_expired.
+  absl::Duration keep_expired = absl::ZeroDuration();
 };
 
 struct NegativeAnswer {
@@ -41,9 +44,11 @@ class NegativeCache {
                     const ldns_rr* soa);
 
   // The negative answer for (name, type): NXDOMAIN if the name is known not to exist, NOERROR if
-  // it is known to have no `type`, nothing otherwise.
+  // it is known to have no `type`, nothing otherwise. `read` and `found` as in RrsetCache::Lookup
+  // (an expired answer's SOA TTL is 0).
   std::optional<NegativeAnswer> Lookup(const ldns_rdf* name, ldns_rr_type type,
-                                       ldns_rr_class rr_class) const;
+                                       ldns_rr_class rr_class, CacheRead read = {},
+                                       CacheFreshness* found = nullptr) const;
 
   size_t bytes() const { return map_.bytes(); }
   size_t entries() const { return map_.entries(); }
@@ -57,8 +62,8 @@ class NegativeCache {
   };
 
   bool Insert(const ldns_rdf* name, uint16_t type, ldns_rr_class rr_class, const ldns_rr* soa);
-  std::optional<NegativeAnswer> Find(const ldns_rdf* name, uint16_t type,
-                                     ldns_rr_class rr_class) const;
+  std::optional<NegativeAnswer> Find(const ldns_rdf* name, uint16_t type, ldns_rr_class rr_class,
+                                     CacheRead read, CacheFreshness* found) const;
 
   const NegativeCacheOptions options_;
   const Clock* const clock_;

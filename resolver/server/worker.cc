@@ -50,7 +50,8 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
                           .local_zones = local_zones,
                           .log_queries = config->log_queries,
                           .log_replies = config->log_replies,
-                          .log_servfail = config->log_servfail});
+                          .log_servfail = config->log_servfail,
+                          .prefetch = config->prefetch});
 }
 
 Worker::~Worker() {
