@@ -254,6 +254,29 @@ TEST_P(ServeStaleReplay, PrefetchIsDroppedForAClientRequest) {
               ::testing::Not(ElementsAreArray(kFreshWww)));
 }
 
+// DNS64 (RFC 6147): the AAAA synthesized from a stale A record (the child request gets it on
+// the same rules) is itself a stale answer, with EDE 3, though the AAAA's own NODATA is fresh.
+TEST_P(ServeStaleReplay, Dns64SynthesisFromAStaleARecordIsStale) {
+  ReplayOptions options = Stale(absl::Seconds(60));
+  Dns64Options dns64;
+  dns64.policy.prefixes = {Nat64Prefix::WellKnown()};
+  options.dns64 = dns64;
+  ReplayHarness replay(StandardInternet(), options);
+  replay.Ask({.name = "v4.example.test."});  // the A record, 300 s
+  replay.clock().Advance(absl::Seconds(200));
+  const ClientQuestion aaaa = {
+      .name = "v4.example.test.", .type = LDNS_RR_TYPE_AAAA, .dns64_view = true};
+  EXPECT_THAT(replay.Ask(aaaa).answer,
+              ElementsAre("v4.example.test. 100 IN AAAA 64:ff9b::506:708"));
+  replay.clock().Advance(absl::Seconds(101));  // the A record expired, the NODATA has not
+  replay.Misbehave({.server = "192.0.2.20", .fault = Fault::kServfail});
+
+  const ClientAnswer stale = replay.Ask(aaaa);
+  EXPECT_EQ(stale.rcode, "NOERROR");
+  EXPECT_THAT(stale.answer, ElementsAre("v4.example.test. 30 IN AAAA 64:ff9b::506:708"));
+  EXPECT_EQ(stale.ede, std::optional<uint16_t>(kEdeStaleAnswer));
+}
+
 INSTANTIATE_TEST_SUITE_P(QnameMinimisation, ServeStaleReplay, ::testing::Bool(), MinimisationName);
 
 }  // namespace
