@@ -153,7 +153,8 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 //   AnyQueryStage   always          -                           ANY cut to one RRset (8482)
 //   Dns64Stage      dns64 module    ipv4only.arpa, PTR          AAAA synthesized from A,
 //                                   of synthesized addresses    after the cache stored A
-//   CacheStage      always          answers from the caches     stores what came from below
+//   CacheStage      always          answers from the caches;    stores what came from below;
+//                                   stale data, prefetch        stale data for a SERVFAIL
 //   BootstrapStage  bootstrap: on   relays first in bootstrap   relays when unreachable()
 //   IteratorStage   always          resolves (root, stub-zone   -
 //                                   or forward-zone)
