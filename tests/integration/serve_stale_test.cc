@@ -4,12 +4,14 @@
 // answer. With prefetch, NSD sees the refresh before the record expires and no client waits.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/integration/fixture/bound_socket.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
@@ -112,6 +114,32 @@ TEST_F(ServeStaleTest, StaleAnswerWhileTheServerIsDownThenFreshAgain) {
   } while ((ede != -1 || ttl > n::kExpiredTtl) && absl::Now() < deadline);
   EXPECT_EQ(ede, -1) << (*rebound)->LogTail();
   EXPECT_LE(ttl, n::kExpiredTtl);
+}
+
+// RFC 8767 5: the server's address swallows queries (nothing answers, nothing refuses), so the
+// resolution hangs: the stale answer comes at serve-expired-client-timeout, 1.8 s by default.
+TEST_F(ServeStaleTest, StaleAnswerAtTheClientTimeoutWhileTheServerIsSilent) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+      Start("serve-stale-silent", "  serve-expired: yes\n");
+  ASSERT_TRUE(rebound.ok()) << rebound.status();
+  ASSERT_TRUE(AskWww().ok());
+  absl::SleepFor(absl::Seconds(n::kExpiredTtl) + absl::Milliseconds(500));
+  ASSERT_TRUE(hierarchy().StopInstance(kExpiredInstance).ok());
+  absl::StatusOr<int> silent = BoundSocket(EndpointAt(n::kExpiredServer), SOCK_DGRAM);
+  ASSERT_TRUE(silent.ok()) << silent.status();
+  const absl::Time asked = absl::Now();
+  absl::StatusOr<LdnsPktPtr> stale = AskWww();
+  const absl::Duration waited = absl::Now() - asked;
+  close(*silent);
+  ASSERT_TRUE(stale.ok()) << stale.status() << (*rebound)->LogTail();
+  EXPECT_THAT(RdataStrings(stale->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A),
+              ElementsAre(n::kExpiredWwwA));
+  EXPECT_EQ(AnswerTtl(stale->get()), 30);
+  EXPECT_EQ(ExtendedError(stale->get()), 3);
+  // libuv's timers count whole milliseconds from the loop's cached time.
+  EXPECT_GE(waited, absl::Milliseconds(1750));
+  // The resolution itself gives up after about 3 s here (measured with a 60 s client timeout).
+  EXPECT_LT(waited, absl::Milliseconds(2500)) << "not sent at the client timeout";
 }
 
 // Without serve-expired, the same outage is a SERVFAIL.
