@@ -447,6 +447,7 @@ absl::Status Configure(const Config& config, Shared* shared) {
       CacheStageOptions{.serve_expired = config.serve_expired,
                         .expired_reply_ttl = config.serve_expired_reply_ttl,
                         .expired_client_timeout = config.serve_expired_client_timeout,
+                        .expired_ttl_reset = config.serve_expired_ttl_reset,
                         .prefetch = config.prefetch};
   shared->dns64 = Dns64OptionsFrom(config);
   if (shared->bootstrap) shared->bootstrap->memory->Flush();  // what the relays answered stays

@@ -16,6 +16,9 @@ struct CacheRead {
   // Claim the prefetch of an entry in the last tenth of its TTL: the first lookup to see it
   // there gets CacheFreshness::refresh_claimed, every later one does not.
   bool claim_refresh = false;
+  // With expired_ok: expired data found is kept serve-expired-ttl from now on
+  // (serve-expired-ttl-reset, after a failed refresh).
+  bool reset_expired = false;
 };
 
 struct CacheFreshness {

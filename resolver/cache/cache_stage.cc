@@ -65,7 +65,7 @@ StageResult CacheStage::OnQuery(Request& req) {
   // The data has expired: resolution goes on as for any miss, and the stale copy waits for it
   // to fail (OnAnswer) or to take longer than the client timeout (OnClientTimeout).
   if (options_.expired_client_timeout <= absl::ZeroDuration()) {
-    if (!AnswerStale(req)) return StageResult::kContinue;
+    if (!AnswerStale(req, /*failed=*/false)) return StageResult::kContinue;
     req.handle().SubmitRefresh(/*prefetch=*/false);  // unbound's default: refresh behind
     return StageResult::kDone;
   }
@@ -88,7 +88,7 @@ StageResult CacheStage::OnAnswer(Request& req) {
   // RFC 8767 4: resolution failed (no server answered, or none usefully): the stale data, if
   // the caches still hold it, is better than SERVFAIL.
   if (options_.serve_expired && !req.background() &&
-      ldns_pkt_get_rcode(answer) == LDNS_RCODE_SERVFAIL && AnswerStale(req)) {
+      ldns_pkt_get_rcode(answer) == LDNS_RCODE_SERVFAIL && AnswerStale(req, /*failed=*/true)) {
     return StageResult::kContinue;
   }
   if (req.answer_cached()) return StageResult::kContinue;
@@ -98,8 +98,9 @@ StageResult CacheStage::OnAnswer(Request& req) {
   return StageResult::kContinue;
 }
 
-bool CacheStage::AnswerStale(Request& req) const {
-  CachedAnswer stale = Lookup(req, {.expired_ok = true});
+bool CacheStage::AnswerStale(Request& req, bool failed) const {
+  CachedAnswer stale =
+      Lookup(req, {.expired_ok = true, .reset_expired = failed && options_.expired_ttl_reset});
   if (!Answerable(stale)) return false;
   LdnsPktPtr pkt = BuildAnswer(std::move(stale));
   // RFC 8767 4: stale records go out with a short TTL (30 s recommended), so that clients come
@@ -120,7 +121,8 @@ void CacheStage::OnClientTimeout(const RequestHandle& handle, size_t stage) {
   Request* req = handle.get();
   if (req == nullptr) return;
   req->Slot<ClientTimeout>().timer = 0;
-  if (!AnswerStale(*req)) return;  // refreshed meanwhile by another request: resolution goes on
+  // None left (refreshed meanwhile by another request): the resolution goes on for the client.
+  if (!AnswerStale(*req, /*failed=*/false)) return;
   // RFC 8767 5: the resolution goes on in the background and its answer replaces the entry. The
   // refresh joins the lookup under way (the iterator shares one lookup among identical
   // questions), which then outlives the client's withdrawal below.

@@ -29,6 +29,9 @@ struct CacheStageOptions {
   bool serve_expired = false;
   uint32_t expired_reply_ttl = 30;  // RFC 8767 4
   absl::Duration expired_client_timeout = absl::Milliseconds(1800);
+  // serve-expired-ttl-reset: stale data sent after a failed resolution is kept another
+  // serve-expired-ttl from then, so that it lasts as long as clients ask and servers fail.
+  bool expired_ttl_reset = false;
   // prefetch: the first client answered from the cache in the last tenth of an entry's TTL
   // starts a background refresh of its question (unbound's rule).
   bool prefetch = false;
@@ -67,7 +70,8 @@ class CacheStage : public Stage {
  private:
   CachedAnswer Lookup(const Request& req, CacheRead read) const;
   // Answers `req` with the stale data the caches hold for it; false when they hold none.
-  bool AnswerStale(Request& req) const;
+  // `failed`: resolution has failed (for serve-expired-ttl-reset).
+  bool AnswerStale(Request& req, bool failed) const;
   // The client timeout has passed with the request still below this stage, at `stage`.
   void OnClientTimeout(const RequestHandle& handle, size_t stage);
 

@@ -24,8 +24,9 @@ void AppendSigned(const RrsetCache& rrsets, const CacheQuestion& q, const ldns_r
   // With none cached the set goes out unsigned, as an unsigned zone's would: there is no
   // validator yet to tell.
   if (q.dnssec_ok) {
-    if (LdnsRrListPtr sigs = rrsets.LookupSignatures(owner, type, q.rr_class,
-                                                     {.expired_ok = q.read.expired_ok}, found)) {
+    if (LdnsRrListPtr sigs = rrsets.LookupSignatures(
+            owner, type, q.rr_class,
+            {.expired_ok = q.read.expired_ok, .reset_expired = q.read.reset_expired}, found)) {
       Append(std::move(sigs), to);
     }
   }

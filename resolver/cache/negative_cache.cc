@@ -77,8 +77,10 @@ std::optional<NegativeAnswer> NegativeCache::Find(const ldns_rdf* name, uint16_t
   const std::string key = CacheKey(name, type, rr_class);
   if (key.empty()) return std::nullopt;
   const absl::Time now = clock_->Now();
-  std::optional<ShardedLruMap<Entry>::Hit> hit =
-      map_.Lookup(key, now, {.expired = read.expired_ok, .claim_refresh = read.claim_refresh});
+  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now,
+                                                             {.expired = read.expired_ok,
+                                                              .claim_refresh = read.claim_refresh,
+                                                              .reset_expired = read.reset_expired});
   if (!hit.has_value()) return std::nullopt;
   if (found != nullptr) found->Add(hit->expiry <= now, hit->refresh_claimed);
   // RFC 2308 5: the SOA goes out with the negative TTL counting down, as any cached record.

@@ -85,8 +85,10 @@ LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr
   const std::string key = CacheKey(owner, type, rr_class, covered);
   if (key.empty()) return nullptr;
   const absl::Time now = clock_->Now();
-  std::optional<ShardedLruMap<Entry>::Hit> hit =
-      map_.Lookup(key, now, {.expired = read.expired_ok, .claim_refresh = read.claim_refresh});
+  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now,
+                                                             {.expired = read.expired_ok,
+                                                              .claim_refresh = read.claim_refresh,
+                                                              .reset_expired = read.reset_expired});
   if (!hit.has_value() || hit->value.trust < at_least) return nullptr;
   if (found != nullptr) found->Add(hit->expiry <= now, hit->refresh_claimed);
   // TTLs count down: what is handed out is what is left (RFC 1035 3.2.1, RFC 2181 8).

@@ -42,6 +42,9 @@ class ShardedLruMap {
     bool expired = false;
     // Claim the refresh of an entry past its refresh point (prefetch), once per stored entry.
     bool claim_refresh = false;
+    // An expired entry found (with `expired`) starts its keep_expired over from now
+    // (serve-expired-ttl-reset).
+    bool reset_expired = false;
   };
 
   // `max_bytes` is split evenly over `shards` (rounded up to a power of two), and each shard
@@ -100,6 +103,7 @@ class ShardedLruMap {
         return std::nullopt;
       }
       if (!want.expired) return std::nullopt;
+      if (want.reset_expired) node->expiry = now;
     }
     shard.lru.splice(shard.lru.begin(), shard.lru, node);
     Hit hit{node->value, node->expiry};

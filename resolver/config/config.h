@@ -141,6 +141,7 @@ struct Config {
   bool serve_expired = false;
   uint32_t serve_expired_ttl = 86400;     // RFC 8767 5: one to three days; unbound: 0
   uint32_t serve_expired_reply_ttl = 30;  // RFC 8767 4
+  bool serve_expired_ttl_reset = false;
   absl::Duration serve_expired_client_timeout = absl::Milliseconds(1800);  // RFC 8767 5; unbound: 0
   // prefetch: the cache refreshes an entry asked for in the last tenth of its TTL.
   bool prefetch = false;

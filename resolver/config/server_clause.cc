@@ -268,6 +268,7 @@ constexpr ServerOption kServerOptions[] = {
     {"serve-expired-client-timeout", 1, &SetMilliseconds<&Config::serve_expired_client_timeout>},
     {"serve-expired-reply-ttl", 1, &SetInteger<&Config::serve_expired_reply_ttl, 0, kMaxTtl>},
     {"serve-expired-ttl", 1, &SetInteger<&Config::serve_expired_ttl, 0, kMaxTtl>},
+    {"serve-expired-ttl-reset", 1, &SetYesNo<&Config::serve_expired_ttl_reset>},
     {"so-rcvbuf", 1, &SetMemorySize<&Config::so_rcvbuf>},
     {"so-reuseport", 1, &SetYesNo<&Config::so_reuseport>},
     {"so-sndbuf", 1, &SetMemorySize<&Config::so_sndbuf>},

@@ -209,7 +209,6 @@ constexpr auto kUnsupportedOptions = std::to_array<absl::string_view>({
     "rrset-roundrobin",
     "secret-seed",
     "send-client-subnet",
-    "serve-expired-ttl-reset",
     "serve-original-ttl",
     "server-cert-file",
     "server-key-file",

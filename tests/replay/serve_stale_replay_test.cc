@@ -166,6 +166,22 @@ TEST_P(ServeStaleReplay, NotServedPastServeExpiredTtl) {
   EXPECT_EQ(replay.stats().expired.value(), 0u);
 }
 
+// serve-expired-ttl-reset: each failed refresh keeps the stale data another serve-expired-ttl.
+TEST_P(ServeStaleReplay, TtlResetKeepsStaleDataAfterAFailedRefresh) {
+  ReplayOptions options = Stale(absl::Seconds(60), absl::Seconds(3600));
+  options.cache_stage.expired_ttl_reset = true;
+  ReplayHarness replay(StandardInternet(), options);
+  replay.Ask({.name = "www.example.test."});
+  replay.clock().Advance(absl::Seconds(300 + 3000));
+  replay.Misbehave({.server = "192.0.2.20", .fault = Fault::kServfail});
+  EXPECT_EQ(replay.Ask({.name = "www.example.test."}).answer, kStaleWww);
+  // Past the first window (3600 s after expiry), within the one the failure started.
+  replay.clock().Advance(absl::Seconds(3000));
+  const ClientAnswer still = replay.Ask({.name = "www.example.test."});
+  EXPECT_EQ(still.answer, kStaleWww);
+  EXPECT_EQ(still.ede, std::optional<uint16_t>(kEdeStaleAnswer));
+}
+
 TEST_P(ServeStaleReplay, NotServedWithServeExpiredOff) {
   ReplayOptions off;
   off.qname_minimisation = GetParam();

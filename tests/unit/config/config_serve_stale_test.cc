@@ -17,6 +17,7 @@ TEST(ConfigServeStaleTest, Defaults) {
   EXPECT_EQ(c.serve_expired_ttl, 86400u);  // RFC 8767 5: one to three days; unbound: no limit
   EXPECT_EQ(c.serve_expired_reply_ttl, 30u);
   EXPECT_EQ(c.serve_expired_client_timeout, absl::Milliseconds(1800));  // RFC 8767 5
+  EXPECT_FALSE(c.serve_expired_ttl_reset);
   EXPECT_FALSE(c.prefetch);
 }
 
@@ -24,13 +25,14 @@ TEST(ConfigServeStaleTest, Values) {
   std::vector<std::string> warnings;
   const Config c = MustParse(
       "server:\n serve-expired: yes\n serve-expired-ttl: 0\n serve-expired-reply-ttl: 10\n"
-      " serve-expired-client-timeout: 0\n prefetch: yes\n",
+      " serve-expired-client-timeout: 0\n serve-expired-ttl-reset: yes\n prefetch: yes\n",
       &warnings);
   EXPECT_THAT(warnings, IsEmpty());
   EXPECT_TRUE(c.serve_expired);
   EXPECT_EQ(c.serve_expired_ttl, 0u);  // unbound's "no limit"
   EXPECT_EQ(c.serve_expired_reply_ttl, 10u);
   EXPECT_EQ(c.serve_expired_client_timeout, absl::ZeroDuration());
+  EXPECT_TRUE(c.serve_expired_ttl_reset);
   EXPECT_TRUE(c.prefetch);
 }
 
@@ -46,13 +48,14 @@ TEST(ConfigServeStaleTest, BadValuesNameTheirLine) {
   EXPECT_THAT(ErrorOf("server:\n serve-expired-client-timeout: 1.8s\n"),
               StartsWith("test.conf:2: serve-expired-client-timeout: "));
   EXPECT_THAT(ErrorOf("server:\n prefetch: 2\n"), StartsWith("test.conf:2: prefetch: "));
+  EXPECT_THAT(ErrorOf("server:\n serve-expired-ttl-reset: 1\n"),
+              StartsWith("test.conf:2: serve-expired-ttl-reset: "));
 }
 
-// Still waiting for the validator, and for a way to extend a stale entry's life: warned.
-TEST(ConfigServeStaleTest, PrefetchKeyAndTtlResetStillWarn) {
-  EXPECT_THAT(WarningsOf("server:\n prefetch-key: yes\n serve-expired-ttl-reset: yes\n"),
-              ::testing::ElementsAre("test.conf:2: not supported: prefetch-key",
-                                     "test.conf:3: not supported: serve-expired-ttl-reset"));
+// Still waiting for the validator: warned.
+TEST(ConfigServeStaleTest, PrefetchKeyStillWarns) {
+  EXPECT_THAT(WarningsOf("server:\n prefetch-key: yes\n"),
+              ::testing::ElementsAre("test.conf:2: not supported: prefetch-key"));
 }
 
 }  // namespace
