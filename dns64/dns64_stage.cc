@@ -163,7 +163,15 @@ StageResult Dns64Stage::ResolveFor(
                        Request* r = parent.get();
                        if (r == nullptr) return;
                        LdnsRrListPtr answer(ldns_rr_list_clone(ldns_pkt_answer(child.answer())));
+                       const ldns_pkt* before = r->answer();
+                       const bool was_stale = r->answer_stale();
                        finish(*r, ldns_pkt_get_rcode(child.answer()), std::move(answer));
+                       // An answer made from stale data (serve-expired, RFC 8767), the client's
+                       // own or the child's, is stale too: EDE 3, never in the packet cache.
+                       if (r->answer() != before && (was_stale || child.answer_stale())) {
+                         r->set_answer_stale(true);
+                         if (!was_stale) r->set_extended_error(child.extended_error());
+                       }
                        parent.Resume(when_done);
                      });
   return StageResult::kPending;

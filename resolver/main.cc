@@ -50,6 +50,7 @@
 #include "resolver/server/service_notify.h"
 #include "resolver/server/worker.h"
 #include "resolver/shared_state.h"
+#include "resolver/transport/uv_timers.h"
 #include "tls/tls_context.h"
 
 namespace rebound {
@@ -120,7 +121,8 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 //   AnyQueryStage   always          -                           ANY cut to one RRset (8482)
 //   Dns64Stage      dns64 module    ipv4only.arpa, PTR          AAAA synthesized from A,
 //                                   of synthesized addresses    after the cache stored A
-//   CacheStage      always          answers from the caches     stores what came from below
+//   CacheStage      always          answers from the caches;    stores what came from below;
+//                                   stale data, prefetch        stale data for a SERVFAIL
 //   BootstrapStage  bootstrap: on   relays first in bootstrap   relays when unreachable()
 //   IteratorStage   always          resolves (root, stub-zone   -
 //                                   or forward-zone)
@@ -155,8 +157,11 @@ StageFactory MakeStageFactory(Shared* shared) {
     if (shared->dns64) {
       stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64, stats));
     }
-    stages.push_back(
-        std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives, &shared->cache_writer));
+    CacheStageOptions cache_options = shared->cache_stage_options;
+    cache_options.timers = std::make_shared<UvTimers>(loop);
+    cache_options.stats = stats;
+    stages.push_back(std::make_unique<CacheStage>(&shared->rrsets, &shared->negatives,
+                                                  &shared->cache_writer, cache_options));
     if (bootstrap) stages.push_back(std::move(bootstrap));
     stages.push_back(std::move(iterator));
     return stages;
@@ -410,10 +415,24 @@ absl::Status FinishStartUp(const Config& config, const std::optional<Account>& a
   return absl::OkStatus();
 }
 
+// How long the caches keep data past its TTL for serve-expired (serve-expired-ttl, 0: no
+// limit). Decided at start, with the caches' sizes.
+absl::Duration KeepExpired(const Config& config) {
+  if (!config.serve_expired) return absl::ZeroDuration();
+  if (config.serve_expired_ttl == 0) return absl::InfiniteDuration();
+  return absl::Seconds(config.serve_expired_ttl);
+}
+
 // The parts of Shared a configuration decides, all but the caches, which a reload keeps. Call
 // with no worker running: the stages point into them.
 absl::Status Configure(const Config& config, Shared* shared) {
   shared->iterator_options = IteratorOptionsFrom(config);
+  shared->cache_stage_options =
+      CacheStageOptions{.serve_expired = config.serve_expired,
+                        .expired_reply_ttl = config.serve_expired_reply_ttl,
+                        .expired_client_timeout = config.serve_expired_client_timeout,
+                        .expired_ttl_reset = config.serve_expired_ttl_reset,
+                        .prefetch = config.prefetch};
   shared->dns64 = Dns64OptionsFrom(config);
   if (shared->bootstrap) shared->bootstrap->memory->Flush();  // what the relays answered stays
   shared->bootstrap.reset();
@@ -553,14 +572,17 @@ int Run(const std::string& path, Config config) {
   Shared shared{
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,
                                    .min_ttl = config.cache_min_ttl,
-                                   .max_ttl = config.cache_max_ttl},
+                                   .max_ttl = config.cache_max_ttl,
+                                   .keep_expired = KeepExpired(config)},
                  SystemClock::Get()),
       NegativeCache(NegativeCacheOptions{.max_bytes = config.msg_cache_size,
-                                         .max_negative_ttl = config.cache_max_negative_ttl},
+                                         .max_negative_ttl = config.cache_max_negative_ttl,
+                                         .keep_expired = KeepExpired(config)},
                     SystemClock::Get()),
       InfraCache(InfraCacheOptions{}, SystemClock::Get()),
       nullptr,
       IteratorOptions{},
+      CacheStageOptions{},
       std::nullopt};
   // Its socket is opened before root is dropped, as unbound opens it.
   absl::StatusOr<std::unique_ptr<DnstapWriter>> dnstap =

@@ -11,6 +11,7 @@
 #include "bootstrap/relay_memory.h"
 #include "bootstrap/relay_scope.h"
 #include "dns64/dns64_stage.h"
+#include "resolver/cache/cache_stage.h"
 #include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/packet_cache.h"
@@ -33,6 +34,8 @@ struct Shared {
   InfraCache infra;
   std::unique_ptr<DelegationFinder> delegations;
   IteratorOptions iterator_options;
+  // serve-expired and prefetch; MakeStageFactory adds each worker's timers and counters.
+  CacheStageOptions cache_stage_options;
   std::optional<Dns64Options> dns64;  // set when module-config has dns64
   // The bootstrap fallback, unless `bootstrap: no`.
   struct Bootstrap {

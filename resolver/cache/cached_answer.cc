@@ -19,12 +19,14 @@ void Append(LdnsRrListPtr from, ldns_rr_list* to) {
 // Appends `rrset`, the cached RRset (owner, type), and the signatures over it for a DNSSEC
 // client.
 void AppendSigned(const RrsetCache& rrsets, const CacheQuestion& q, const ldns_rdf* owner,
-                  ldns_rr_type type, LdnsRrListPtr rrset, ldns_rr_list* to) {
+                  ldns_rr_type type, LdnsRrListPtr rrset, ldns_rr_list* to, CacheFreshness* found) {
   Append(std::move(rrset), to);
   // With none cached the set goes out unsigned, as an unsigned zone's would: there is no
   // validator yet to tell.
   if (q.dnssec_ok) {
-    if (LdnsRrListPtr sigs = rrsets.LookupSignatures(owner, type, q.rr_class)) {
+    if (LdnsRrListPtr sigs = rrsets.LookupSignatures(
+            owner, type, q.rr_class,
+            {.expired_ok = q.read.expired_ok, .reset_expired = q.read.reset_expired}, found)) {
       Append(std::move(sigs), to);
     }
   }
@@ -48,14 +50,16 @@ CachedAnswer AnswerFromCache(const RrsetCache& rrsets, const NegativeCache& nega
   chain.emplace_back(ldns_rdf_clone(q.name));
   for (;;) {
     const ldns_rdf* name = chain.back().get();
-    if (LdnsRrListPtr rrset = rrsets.Lookup(name, q.type, q.rr_class, q.at_least)) {
-      AppendSigned(rrsets, q, name, q.type, std::move(rrset), out.records.get());
+    if (LdnsRrListPtr rrset =
+            rrsets.Lookup(name, q.type, q.rr_class, q.at_least, q.read, &out.freshness)) {
+      AppendSigned(rrsets, q, name, q.type, std::move(rrset), out.records.get(), &out.freshness);
       out.kind = CachedAnswer::Kind::kData;
       return out;
     }
     // RFC 1034 3.6.2: follow the alias, keeping each CNAME in the answer.
     if (q.type != LDNS_RR_TYPE_CNAME) {
-      if (LdnsRrListPtr cname = rrsets.Lookup(name, LDNS_RR_TYPE_CNAME, q.rr_class, q.at_least)) {
+      if (LdnsRrListPtr cname = rrsets.Lookup(name, LDNS_RR_TYPE_CNAME, q.rr_class, q.at_least,
+                                              q.read, &out.freshness)) {
         const ldns_rdf* target = CnameTarget(ldns_rr_list_rr(cname.get(), 0));
         bool broken = target == nullptr || static_cast<int>(chain.size()) > q.max_cname_chain;
         for (size_t i = 0; i < chain.size() && !broken; ++i) {
@@ -66,12 +70,14 @@ CachedAnswer AnswerFromCache(const RrsetCache& rrsets, const NegativeCache& nega
           return out;
         }
         chain.emplace_back(ldns_rdf_clone(target));
-        AppendSigned(rrsets, q, name, LDNS_RR_TYPE_CNAME, std::move(cname), out.records.get());
+        AppendSigned(rrsets, q, name, LDNS_RR_TYPE_CNAME, std::move(cname), out.records.get(),
+                     &out.freshness);
         continue;
       }
     }
     std::optional<NegativeAnswer> negative =
-        q.dnssec_ok ? std::nullopt : negatives.Lookup(name, q.type, q.rr_class);
+        q.dnssec_ok ? std::nullopt
+                    : negatives.Lookup(name, q.type, q.rr_class, q.read, &out.freshness);
     if (negative.has_value()) {
       out.kind = CachedAnswer::Kind::kNegative;
       out.rcode = negative->rcode;

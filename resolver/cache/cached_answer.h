@@ -5,6 +5,7 @@
 #ifndef REBOUND_RESOLVER_CACHE_CACHED_ANSWER_H_
 #define REBOUND_RESOLVER_CACHE_CACHED_ANSWER_H_
 
+#include "resolver/cache/cache_read.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -23,6 +24,8 @@ struct CacheQuestion {
   bool dnssec_ok = false;
   // CNAMEs followed before the chain counts as broken (RFC 1034 3.6.2 asks for a limit).
   int max_cname_chain = 16;
+  // A client's question only: expired data for a stale answer, a prefetch claim.
+  CacheRead read = {};
 };
 
 struct CachedAnswer {
@@ -38,6 +41,9 @@ struct CachedAnswer {
   ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
   LdnsRrPtr soa;         // kNegative: for the authority section, its TTL the seconds left
   LdnsRdfPtr chain_end;  // kChainOnly
+  // Whether any of it was past its TTL (only with CacheQuestion::read.expired_ok), and whether
+  // this answer claimed a prefetch.
+  CacheFreshness freshness;
 };
 
 CachedAnswer AnswerFromCache(const RrsetCache& rrsets, const NegativeCache& negatives,

@@ -23,7 +23,9 @@ bool IsSoa(const ldns_rr* rr) {
 }  // namespace
 
 NegativeCache::NegativeCache(NegativeCacheOptions options, const Clock* clock)
-    : options_(options), clock_(clock), map_(options.max_bytes, options.shards) {}
+    : options_(options),
+      clock_(clock),
+      map_(options.max_bytes, options.shards, options.keep_expired) {}
 
 bool NegativeCache::InsertNxdomain(const ldns_rdf* name, ldns_rr_class rr_class,
                                    const ldns_rr* soa) {
@@ -56,8 +58,9 @@ bool NegativeCache::Insert(const ldns_rdf* name, uint16_t type, ldns_rr_class rr
   const absl::Time now = clock_->Now();
   // A newer negative answer simply replaces an older one: both come from the same kind of
   // source, and the newer reflects the zone as it is now.
-  return map_.Insert(std::move(key), std::move(entry), now + absl::Seconds(ttl), now, payload,
-                     [](const Entry&) { return true; });
+  return map_.Insert(
+      std::move(key), std::move(entry), now + absl::Seconds(ttl), now, payload,
+      [](const Entry&) { return true; }, RefreshPoint(now, ttl));
 }
 
 void NegativeCache::ForEachEntry(absl::FunctionRef<void(const Visited&)> visit) const {
@@ -92,20 +95,26 @@ void NegativeCache::ForEachEntry(absl::FunctionRef<void(const Visited&)> visit) 
 }
 
 std::optional<NegativeAnswer> NegativeCache::Lookup(const ldns_rdf* name, ldns_rr_type type,
-                                                    ldns_rr_class rr_class) const {
+                                                    ldns_rr_class rr_class, CacheRead read,
+                                                    CacheFreshness* found) const {
   // A name that does not exist has no types at all (RFC 2308 2.1), so NXDOMAIN comes first.
-  std::optional<NegativeAnswer> answer = Find(name, kNxdomainType, rr_class);
+  std::optional<NegativeAnswer> answer = Find(name, kNxdomainType, rr_class, read, found);
   if (answer.has_value() || type == kNxdomainType) return answer;
-  return Find(name, type, rr_class);
+  return Find(name, type, rr_class, read, found);
 }
 
 std::optional<NegativeAnswer> NegativeCache::Find(const ldns_rdf* name, uint16_t type,
-                                                  ldns_rr_class rr_class) const {
+                                                  ldns_rr_class rr_class, CacheRead read,
+                                                  CacheFreshness* found) const {
   const std::string key = CacheKey(name, type, rr_class);
   if (key.empty()) return std::nullopt;
   const absl::Time now = clock_->Now();
-  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now);
+  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now,
+                                                             {.expired = read.expired_ok,
+                                                              .claim_refresh = read.claim_refresh,
+                                                              .reset_expired = read.reset_expired});
   if (!hit.has_value()) return std::nullopt;
+  if (found != nullptr) found->Add(hit->expiry <= now, hit->refresh_claimed);
   // RFC 2308 5: the SOA goes out with the negative TTL counting down, as any cached record.
   LdnsRrPtr soa = DecodeRr(hit->value.soa_owner, LDNS_RR_TYPE_SOA, rr_class,
                            RemainingTtl(hit->expiry, now), hit->value.soa_rdata);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "resolver/cache/cache_read.h"
 #include "resolver/cache/cache_wire.h"
 #include "resolver/cache/sharded_lru_map.h"
 #include "resolver/core/clock.h"
@@ -20,6 +21,8 @@ struct NegativeCacheOptions {
   size_t max_bytes = 4 << 20;        // msg-cache-size
   uint32_t max_negative_ttl = 3600;  // cache-max-negative-ttl
   size_t shards = 32;                // rounded up to a power of two
+  // serve-expired: as RrsetCacheOptions::keep_expired.
+  absl::Duration keep_expired = absl::ZeroDuration();
 };
 
 struct NegativeAnswer {
@@ -43,9 +46,11 @@ class NegativeCache {
                     const ldns_rr* soa);
 
   // The negative answer for (name, type): NXDOMAIN if the name is known not to exist, NOERROR if
-  // it is known to have no `type`, nothing otherwise.
+  // it is known to have no `type`, nothing otherwise. `read` and `found` as in RrsetCache::Lookup
+  // (an expired answer's SOA TTL is 0).
   std::optional<NegativeAnswer> Lookup(const ldns_rdf* name, ldns_rr_type type,
-                                       ldns_rr_class rr_class) const;
+                                       ldns_rr_class rr_class, CacheRead read = {},
+                                       CacheFreshness* found = nullptr) const;
 
   // rebound-control's flush commands: removes the denials the filter matches (an NXDOMAIN's
   // entry has type 0, so only a filter without a type removes it), or with Clear every one
@@ -80,8 +85,8 @@ class NegativeCache {
   };
 
   bool Insert(const ldns_rdf* name, uint16_t type, ldns_rr_class rr_class, const ldns_rr* soa);
-  std::optional<NegativeAnswer> Find(const ldns_rdf* name, uint16_t type,
-                                     ldns_rr_class rr_class) const;
+  std::optional<NegativeAnswer> Find(const ldns_rdf* name, uint16_t type, ldns_rr_class rr_class,
+                                     CacheRead read, CacheFreshness* found) const;
 
   const NegativeCacheOptions options_;
   const Clock* const clock_;

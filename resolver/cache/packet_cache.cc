@@ -155,7 +155,7 @@ bool PacketCache::Insert(const PacketCacheKey& key, std::span<const uint8_t> res
 }
 
 size_t PacketCache::Lookup(const PacketCacheKey& key, uint16_t id, std::span<const uint8_t> qname,
-                           size_t max_size, std::span<uint8_t> out) {
+                           size_t max_size, std::span<uint8_t> out, bool* refresh_due) {
   if (!key.valid() || qname.size() != key.qname().size()) return 0;
   const absl::Time now = clock_->Now();
   const int64_t now_ns = absl::ToUnixNanos(now);
@@ -166,6 +166,12 @@ size_t PacketCache::Lookup(const PacketCacheKey& key, uint16_t id, std::span<con
     const int64_t age_ns = std::max<int64_t>(now_ns - entry.stored_ns, 0);
     const int64_t age = (age_ns + kNanosPerSecond - 1) / kNanosPerSecond;
     if (age >= entry.lifetime) return false;  // its smallest TTL would be 0: a miss
+    // unbound's prefetch point: 90% of the lifetime gone.
+    if (refresh_due != nullptr && !entry.refresh_claimed &&
+        age_ns * 10 >= int64_t{entry.lifetime} * 9 * kNanosPerSecond) {
+      entry.refresh_claimed = true;
+      *refresh_due = true;
+    }
     const auto* stored = reinterpret_cast<const uint8_t*>(entry.wire_and_offsets.data());
     std::memcpy(out.data(), stored, entry.wire_size);
     const uint8_t* offsets = stored + entry.wire_size;

@@ -85,8 +85,12 @@ class PacketCache {
   // counts down). Returns the size written, or 0 on a miss: nothing cached, an entry whose
   // smallest TTL has reached 0, or a response larger than `max_size` or `out` (a client with a
   // smaller UDP buffer goes through the pipeline, which truncates for it). Never allocates.
+  // An expired entry is never kept: a stale answer (serve-expired) is built by the pipeline from
+  // the RRset and negative caches, which keep the same data. With `refresh_due` (prefetch), a hit
+  // in the last tenth of the entry's lifetime sets it, for the first such hit only: the caller
+  // starts the one refresh.
   size_t Lookup(const PacketCacheKey& key, uint16_t id, std::span<const uint8_t> qname,
-                size_t max_size, std::span<uint8_t> out);
+                size_t max_size, std::span<uint8_t> out, bool* refresh_due = nullptr);
 
   // Empties the cache: after any flush, as a rendered response may hold the flushed data (it
   // refills from the RRset cache at the next question of each kind).
@@ -105,6 +109,9 @@ class PacketCache {
     uint16_t ttl_count = 0;
     uint32_t lifetime = 0;  // seconds from `stored` until the smallest TTL reaches 0
     int64_t stored_ns = 0;  // when it was stored, Unix nanoseconds
+    // A hit has claimed its prefetch; written under the shard lock by Lookup, which reads the
+    // entry as const.
+    mutable bool refresh_claimed = false;
   };
 
   const PacketCacheOptions options_;

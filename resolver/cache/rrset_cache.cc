@@ -36,7 +36,9 @@ LdnsRrListPtr DecodeRrset(std::string_view owner_wire, uint16_t type, uint16_t r
 }  // namespace
 
 RrsetCache::RrsetCache(RrsetCacheOptions options, const Clock* clock)
-    : options_(options), clock_(clock), map_(options.max_bytes, options.shards) {}
+    : options_(options),
+      clock_(clock),
+      map_(options.max_bytes, options.shards, options.keep_expired) {}
 
 bool RrsetCache::Insert(const ldns_rr_list& rrset, Trust trust) {
   std::vector<const ldns_rr*> rrs(ldns_rr_list_rr_count(&rrset));
@@ -75,27 +77,34 @@ bool RrsetCache::Insert(absl::Span<const ldns_rr* const> rrset, Trust trust) {
   const size_t payload = entry.rdata.capacity();
   const absl::Time now = clock_->Now();
   // RFC 2181 5.4.1: cached data is not replaced by data of lower trust while it lasts.
-  return map_.Insert(std::move(key), std::move(entry), now + absl::Seconds(ttl), now, payload,
-                     [trust](const Entry& old) { return trust >= old.trust; });
+  return map_.Insert(
+      std::move(key), std::move(entry), now + absl::Seconds(ttl), now, payload,
+      [trust](const Entry& old) { return trust >= old.trust; }, RefreshPoint(now, ttl));
 }
 
 LdnsRrListPtr RrsetCache::Lookup(const ldns_rdf* owner, ldns_rr_type type, ldns_rr_class rr_class,
-                                 Trust at_least) const {
-  return Find(owner, type, rr_class, 0, at_least);
+                                 Trust at_least, CacheRead read, CacheFreshness* found) const {
+  return Find(owner, type, rr_class, 0, at_least, read, found);
 }
 
 LdnsRrListPtr RrsetCache::LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
-                                           ldns_rr_class rr_class) const {
-  return Find(owner, LDNS_RR_TYPE_RRSIG, rr_class, covered, Trust::kAdditional);
+                                           ldns_rr_class rr_class, CacheRead read,
+                                           CacheFreshness* found) const {
+  return Find(owner, LDNS_RR_TYPE_RRSIG, rr_class, covered, Trust::kAdditional, read, found);
 }
 
 LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class,
-                               uint16_t covered, Trust at_least) const {
+                               uint16_t covered, Trust at_least, CacheRead read,
+                               CacheFreshness* found) const {
   const std::string key = CacheKey(owner, type, rr_class, covered);
   if (key.empty()) return nullptr;
   const absl::Time now = clock_->Now();
-  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now);
+  std::optional<ShardedLruMap<Entry>::Hit> hit = map_.Lookup(key, now,
+                                                             {.expired = read.expired_ok,
+                                                              .claim_refresh = read.claim_refresh,
+                                                              .reset_expired = read.reset_expired});
   if (!hit.has_value() || hit->value.trust < at_least) return nullptr;
+  if (found != nullptr) found->Add(hit->expiry <= now, hit->refresh_claimed);
   // TTLs count down: what is handed out is what is left (RFC 1035 3.2.1, RFC 2181 8).
   const uint32_t ttl = RemainingTtl(hit->expiry, now);
   const std::string_view owner_wire =

@@ -9,6 +9,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
+#include "resolver/cache/cache_read.h"
 #include "resolver/cache/cache_wire.h"
 #include "resolver/cache/sharded_lru_map.h"
 #include "resolver/core/clock.h"
@@ -36,6 +37,9 @@ struct RrsetCacheOptions {
   uint32_t min_ttl = 0;        // cache-min-ttl
   uint32_t max_ttl = 86400;    // cache-max-ttl
   size_t shards = 32;          // rounded up to a power of two; tests use 1 to see exact LRU order
+  // serve-expired: how long an entry is kept past its TTL for stale answers (RFC 8767);
+  // 0 when serve-expired is off, absl::InfiniteDuration() for no limit (serve-expired-ttl: 0).
+  absl::Duration keep_expired = absl::ZeroDuration();
 };
 
 class RrsetCache {
@@ -59,12 +63,15 @@ class RrsetCache {
   // A copy of the RRset with each TTL set to the seconds it has left, or null when there is
   // none, it has expired, or it was stored with less trust than `at_least`. The owner comes
   // back lowercased. For signatures use LookupSignatures: (owner, RRSIG, class) alone names no
-  // entry.
+  // entry. `read` lets a client's lookup take expired data (its TTLs then 0) or claim a
+  // prefetch; `found`, when given, gets what it took.
   LdnsRrListPtr Lookup(const ldns_rdf* owner, ldns_rr_type type, ldns_rr_class rr_class,
-                       Trust at_least = Trust::kAdditional) const;
+                       Trust at_least = Trust::kAdditional, CacheRead read = {},
+                       CacheFreshness* found = nullptr) const;
   // The RRSIGs at `owner` over its RRset of type `covered`, as Lookup.
   LdnsRrListPtr LookupSignatures(const ldns_rdf* owner, ldns_rr_type covered,
-                                 ldns_rr_class rr_class) const;
+                                 ldns_rr_class rr_class, CacheRead read = {},
+                                 CacheFreshness* found = nullptr) const;
 
   // rebound-control's flush, flush_type, flush_zone: removes the RRsets (with their RRSIGs) the
   // filter matches; returns how many entries went. Writers never flush (docs/architecture.md:
@@ -101,7 +108,7 @@ class RrsetCache {
   };
 
   LdnsRrListPtr Find(const ldns_rdf* owner, uint16_t type, uint16_t rr_class, uint16_t covered,
-                     Trust at_least) const;
+                     Trust at_least, CacheRead read, CacheFreshness* found) const;
 
   const RrsetCacheOptions options_;
   const Clock* const clock_;

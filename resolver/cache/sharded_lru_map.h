@@ -32,13 +32,29 @@ class ShardedLruMap {
   struct Hit {
     V value;
     absl::Time expiry;
+    // This lookup asked to claim the entry's refresh (Want::claim_refresh), the entry has reached
+    // its refresh point, and no lookup claimed it before: the caller starts the one refresh.
+    bool refresh_claimed = false;
+  };
+  // What a lookup accepts beyond an unexpired entry.
+  struct Want {
+    // An entry past its expiry but within keep_expired: serve-expired (RFC 8767) only.
+    bool expired = false;
+    // Claim the refresh of an entry past its refresh point (prefetch), once per stored entry.
+    bool claim_refresh = false;
+    // An expired entry found (with `expired`) starts its keep_expired over from now
+    // (serve-expired-ttl-reset).
+    bool reset_expired = false;
   };
 
   // `max_bytes` is split evenly over `shards` (rounded up to a power of two), and each shard
   // keeps its share by evicting its least recently used entries: no global lock, at the price of
-  // a cap that is only exact per shard.
-  ShardedLruMap(size_t max_bytes, size_t shards)
-      : shard_mask_(std::bit_ceil(std::max<size_t>(shards, 1)) - 1),
+  // a cap that is only exact per shard. An entry is kept `keep_expired` past its expiry (0: it
+  // goes at expiry; absl::InfiniteDuration(): until the LRU pushes it out), for lookups that
+  // ask for expired data (Want::expired); any other lookup treats it as gone.
+  ShardedLruMap(size_t max_bytes, size_t shards, absl::Duration keep_expired = absl::ZeroDuration())
+      : keep_expired_(keep_expired),
+        shard_mask_(std::bit_ceil(std::max<size_t>(shards, 1)) - 1),
         shards_(std::make_unique<Shard[]>(shard_mask_ + 1)) {
     for (size_t i = 0; i <= shard_mask_; ++i) shards_[i].max_bytes = max_bytes / (shard_mask_ + 1);
   }
@@ -47,11 +63,12 @@ class ShardedLruMap {
 
   // Stores `value` until `expiry`. `payload_bytes` is the heap memory `value` holds; the key and
   // the bookkeeping are added here. An unexpired entry already under `key` is replaced only if
-  // `replace(old_value)` says so. Returns whether `value` was stored. An entry larger than a
-  // whole shard's share is not stored: it would evict everything else and then itself.
+  // `replace(old_value)` says so; an expired one always is. Returns whether `value` was stored.
+  // An entry larger than a whole shard's share is not stored: it would evict everything else and
+  // then itself. From `refresh_at` on, one lookup may claim its refresh (Want::claim_refresh).
   template <typename ReplacePredicate>
   bool Insert(std::string key, V value, absl::Time expiry, absl::Time now, size_t payload_bytes,
-              ReplacePredicate replace) {
+              ReplacePredicate replace, absl::Time refresh_at = absl::InfiniteFuture()) {
     const size_t charge = payload_bytes + key.size() + kEntryOverhead;
     const size_t hash = NodeHash()(std::string_view(key));
     Shard& shard = ShardFor(hash);
@@ -63,16 +80,17 @@ class ShardedLruMap {
       if (old.expiry > now && !replace(old.value)) return false;
       shard.Erase(found);
     }
-    shard.lru.push_front(Node{std::move(key), std::move(value), expiry, charge});
+    shard.lru.push_front(Node{std::move(key), std::move(value), expiry, charge, refresh_at});
     shard.index.insert(shard.lru.begin());
     shard.bytes += charge;
     while (shard.bytes > shard.max_bytes) shard.Erase(shard.index.find(shard.lru.back().key));
     return true;
   }
 
-  // The entry under `key`, or nothing when there is none or it has expired (an expired entry is
-  // removed here: expiry is lazy, as no timer walks the map). A hit becomes most recently used.
-  std::optional<Hit> Lookup(std::string_view key, absl::Time now) {
+  // The entry under `key`, or nothing when there is none or it has expired (with Want::expired:
+  // when it is past keep_expired as well). An entry past keep_expired is removed here: expiry is
+  // lazy, as no timer walks the map. A hit becomes most recently used.
+  std::optional<Hit> Lookup(std::string_view key, absl::Time now, Want want = {}) {
     const size_t hash = NodeHash()(key);
     Shard& shard = ShardFor(hash);
     absl::MutexLock lock(&shard.mu);
@@ -80,11 +98,21 @@ class ShardedLruMap {
     if (found == shard.index.end()) return std::nullopt;
     const NodeIt node = *found;
     if (node->expiry <= now) {
-      shard.Erase(found);
-      return std::nullopt;
+      if (!Kept(*node, now)) {
+        shard.Erase(found);
+        return std::nullopt;
+      }
+      if (!want.expired) return std::nullopt;
+      if (want.reset_expired) node->expiry = now;
     }
     shard.lru.splice(shard.lru.begin(), shard.lru, node);
-    return Hit{node->value, node->expiry};
+    Hit hit{node->value, node->expiry};
+    if (want.claim_refresh && !node->refresh_claimed && node->refresh_at <= now &&
+        node->expiry > now) {
+      node->refresh_claimed = true;
+      hit.refresh_claimed = true;
+    }
+    return hit;
   }
 
   // As Lookup, but instead of copying the value out, calls `read(const V&)` on it while the
@@ -100,7 +128,7 @@ class ShardedLruMap {
     if (found == shard.index.end()) return false;
     const NodeIt node = *found;
     if (node->expiry <= now) {
-      shard.Erase(found);
+      if (!Kept(*node, now)) shard.Erase(found);
       return false;
     }
     shard.lru.splice(shard.lru.begin(), shard.lru, node);
@@ -176,7 +204,12 @@ class ShardedLruMap {
     V value;
     absl::Time expiry;
     size_t charge;
+    absl::Time refresh_at;
+    bool refresh_claimed = false;
   };
+
+  // Whether an expired node is still within keep_expired.
+  bool Kept(const Node& node, absl::Time now) const { return node.expiry + keep_expired_ > now; }
   using List = std::list<Node>;
   using NodeIt = typename List::iterator;
 
@@ -227,6 +260,7 @@ class ShardedLruMap {
     return shards_[((hash * 0x9E3779B97F4A7C15ull) >> 32) & shard_mask_];
   }
 
+  const absl::Duration keep_expired_;
   const size_t shard_mask_;
   std::unique_ptr<Shard[]> shards_;
 };

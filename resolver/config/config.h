@@ -160,6 +160,15 @@ struct Config {
   uint32_t cache_max_ttl = 86400;
   uint32_t cache_min_ttl = 0;
   uint32_t cache_max_negative_ttl = 3600;
+  // serve-expired (RFC 8767), with unbound's meaning; rebound.conf(5) says where the defaults
+  // differ from unbound's and why. serve-expired-ttl 0: expired data is kept with no limit.
+  bool serve_expired = false;
+  uint32_t serve_expired_ttl = 86400;     // RFC 8767 5: one to three days; unbound: 0
+  uint32_t serve_expired_reply_ttl = 30;  // RFC 8767 4
+  bool serve_expired_ttl_reset = false;
+  absl::Duration serve_expired_client_timeout = absl::Milliseconds(1800);  // RFC 8767 5; unbound: 0
+  // prefetch: the cache refreshes an entry asked for in the last tenth of its TTL.
+  bool prefetch = false;
   size_t msg_cache_size = size_t{4} << 20;
   size_t rrset_cache_size = size_t{4} << 20;
   uint16_t edns_buffer_size = 1232;  // the DNS Flag Day 2020 value

@@ -17,6 +17,10 @@ void RequestHandle::SubmitChild(const ldns_rdf* name, ldns_rr_type type, ldns_rr
   pipeline_->SubmitChild(id_, name, type, rr_class, std::move(done));
 }
 
+void RequestHandle::SubmitRefresh(bool prefetch) const { pipeline_->SubmitRefresh(id_, prefetch); }
+
+void RequestHandle::AnswerFrom(size_t by) const { pipeline_->AnswerFrom(id_, by); }
+
 Request::Request(LdnsPktPtr query, ClientInfo client, absl::Time received)
     : query_(std::move(query)), client_(std::move(client)), received_(received) {}
 
@@ -28,11 +32,24 @@ LdnsPktPtr ServfailAnswer() {
   return pkt;
 }
 
+// A query for (name, type, class) with RD, and the CD and DO of `from`.
+LdnsPktPtr QueryLike(const Request& from, const ldns_rdf* name, ldns_rr_type type,
+                     ldns_rr_class rr_class) {
+  LdnsPktPtr query(ldns_pkt_query_new(ldns_rdf_clone(name), type, rr_class,
+                                      LDNS_RD | (from.checking_disabled() ? LDNS_CD : 0)));
+  if (from.dnssec_ok()) {
+    ldns_pkt_set_edns_do(query.get(), true);
+    ldns_pkt_set_edns_udp_size(query.get(), 1232);
+  }
+  return query;
+}
+
 }  // namespace
 
 uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   const ClientKey client = req->client().address.AddressBytes();
-  if (!MakeRoom(client, req->received())) {
+  const bool background = req->background();
+  if (!background && !MakeRoom(client, req->received())) {
     ++stats_.exceeded;
     if (counters_ != nullptr) counters_->requestlist_exceeded.Add();
     return 0;
@@ -46,7 +63,7 @@ uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   flight->done = std::move(done);
   InFlight& f = *flight;
   requests_.emplace(id, std::move(flight));
-  ++per_client_[client];
+  if (!background) ++per_client_[client];
   if (requests_.size() > stats_.max_pending) stats_.max_pending = requests_.size();
   if (counters_ != nullptr) {
     // unbound's requestlist.avg is the list's size as each new request joins it, averaged.
@@ -64,8 +81,43 @@ uint64_t Pipeline::Submit(std::unique_ptr<Request> req, Responder done) {
   return id;
 }
 
+uint64_t Pipeline::SubmitBackground(std::unique_ptr<Request> req, bool prefetch) {
+  // Never at a client's expense: no room is made for it (unbound drops a prefetch when its
+  // request list is full).
+  if (limits_.max_requests > 0 && requests_.size() >= limits_.max_requests) return 0;
+  req->background_ = true;
+  req->prefetch_ = prefetch;
+  return Submit(std::move(req), nullptr);
+}
+
+void Pipeline::SubmitRefresh(uint64_t of, bool prefetch) {
+  const Request* from = Find(of);
+  DCHECK(from != nullptr);
+  if (from == nullptr) return;
+  SubmitBackground(
+      std::make_unique<Request>(QueryLike(*from, from->qname(), from->qtype(), from->qclass()),
+                                from->client(), from->received()),
+      prefetch);
+}
+
+void Pipeline::AnswerFrom(uint64_t id, size_t by_index) {
+  auto it = requests_.find(id);
+  if (it == requests_.end() || it->second->in_stage || it->second->answering) return;
+  InFlight& f = *it->second;
+  DCHECK(by_index < f.stage && by_index >= f.first_stage);
+  if (by_index >= f.stage || by_index < f.first_stage) return;
+  DCHECK(f.req->answer() != nullptr);
+  for (uint64_t child : std::vector<uint64_t>(f.children)) Drop(child, /*respond=*/false);
+  stages_[f.stage]->OnCancel(*f.req);
+  // As if `by` had returned kDone: OnAnswer runs over the stages before it.
+  f.stage = by_index;
+  f.answering = true;
+  Advance(id, StageResult::kContinue);
+}
+
 StageResult Pipeline::CallStage(InFlight& f) {
   Stage& stage = *stages_[f.stage];
+  f.req->stage_ = f.stage;
   f.in_stage = true;
   StageResult result = f.answering ? stage.OnAnswer(*f.req) : stage.OnQuery(*f.req);
   f.in_stage = false;
@@ -86,12 +138,7 @@ void Pipeline::SubmitChild(uint64_t parent_id, const ldns_rdf* name, ldns_rr_typ
   if (it == requests_.end()) return;
   InFlight& parent = *it->second;
   const Request& from = *parent.req;
-  LdnsPktPtr query(ldns_pkt_query_new(ldns_rdf_clone(name), type, rr_class,
-                                      LDNS_RD | (from.checking_disabled() ? LDNS_CD : 0)));
-  if (from.dnssec_ok()) {
-    ldns_pkt_set_edns_do(query.get(), true);
-    ldns_pkt_set_edns_udp_size(query.get(), 1232);
-  }
+  LdnsPktPtr query = QueryLike(from, name, type, rr_class);
   const uint64_t id = next_id_++;
   auto flight = std::make_unique<InFlight>();
   flight->req = std::make_unique<Request>(std::move(query), from.client(), from.received());
@@ -130,6 +177,15 @@ bool Pipeline::MakeRoom(const ClientKey& client, absl::Time now) {
 }
 
 bool Pipeline::Jostle(const ClientKey* client, absl::Time now) {
+  // A background request (prefetch, refresh) goes first, whatever its age: no client waits on it.
+  if (client == nullptr) {
+    for (const auto& [id, flight] : requests_) {
+      if (flight->req->background() && !flight->in_stage && flight->parent == 0) {
+        Cancel(id);
+        return true;
+      }
+    }
+  }
   for (const auto& [id, flight] : requests_) {
     // In arrival order: once one is too young, all after it are.
     if (now - flight->req->received() <= limits_.jostle_after) return false;
@@ -220,7 +276,7 @@ void Pipeline::Finish(uint64_t id) {
     if (auto parent = requests_.find(f.parent); parent != requests_.end()) {
       std::erase(parent->second->children, id);
     }
-  } else {
+  } else if (!f.req->background()) {
     auto client = per_client_.find(f.client);
     if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
   }

@@ -55,6 +55,11 @@ class Pipeline {
   // client's own first when the client is at its share), the request is turned away: 0, and
   // `done` is never called. Otherwise the request's id (which names nothing once it is done).
   uint64_t Submit(std::unique_ptr<Request> req, Responder done);
+  // A request nobody waits for (a prefetch, the refresh behind a stale answer): it runs through
+  // every stage and its answer goes nowhere. It never takes room a client's request needs: it is
+  // turned away (0) when the pipeline is full, and is the first dropped to make room for one.
+  // Its client's share is not charged.
+  uint64_t SubmitBackground(std::unique_ptr<Request> req, bool prefetch);
   // Continues a pending request; a no-op when the request is gone. Called from inside the
   // stage call (the work ended before the stage could return kPending), it takes effect when
   // that call returns, so a stage needs no flag of its own to tell the two cases apart.
@@ -89,6 +94,8 @@ class Pipeline {
   friend class RequestHandle;
   void SubmitChild(uint64_t parent, const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                    ChildDone done);
+  void SubmitRefresh(uint64_t of, bool prefetch);
+  void AnswerFrom(uint64_t id, size_t by);
   // Makes room for a request from `client` that arrived at `now`; false when there is none.
   bool MakeRoom(const ClientKey& client, absl::Time now);
   // Drops the oldest request (of `client` only, if given) that has run longer than

@@ -2,6 +2,7 @@
 #ifndef REBOUND_RESOLVER_CORE_REQUEST_H_
 #define REBOUND_RESOLVER_CORE_REQUEST_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,6 +29,8 @@ struct ExtendedDnsError {
 };
 // RFC 8914 4.23: no authoritative server could be reached (the bootstrap relays' cue).
 inline constexpr uint16_t kEdeNoReachableAuthority = 22;
+// RFC 8914 4.4: the answer is stale data served from the cache (RFC 8767).
+inline constexpr uint16_t kEdeStaleAnswer = 3;
 
 // How a query reached rebound, for the statistics (num.query.tcp, .tls, .https).
 enum class ClientProtocol : uint8_t { kUdp, kTcp, kTls, kHttps };
@@ -65,6 +68,15 @@ class RequestHandle {
   // runs. Call it from the stage that has the request.
   void SubmitChild(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                    ChildDone done) const;
+  // A background request (Pipeline::SubmitBackground) for this request's question, with its
+  // client's view, DO and CD: the refresh behind a stale answer, or a prefetch.
+  void SubmitRefresh(bool prefetch) const;
+  // For a stage that has passed the request on (kContinue) and now answers it itself, having set
+  // its answer (serve-expired's stale answer at the client timeout): the stage below that holds
+  // it stops its work (OnCancel, its child requests dropped), and OnAnswer runs over the stages
+  // before stage `by` (Request::stage() when it passed the request on) as if `by` had answered.
+  // A no-op when the request is gone, inside a stage call or already on its way back.
+  void AnswerFrom(size_t by) const;
   // The request, or null once it has been answered or dropped.
   Request* get() const;
   uint64_t id() const { return id_; }
@@ -103,6 +115,7 @@ class Request {
   void set_answer(LdnsPktPtr answer) {
     answer_ = std::move(answer);
     answer_cached_ = false;
+    answer_stale_ = false;
   }
   LdnsPktPtr TakeAnswer() { return std::move(answer_); }
   // No server could be reached at all for this answer (the iterator's
@@ -114,6 +127,10 @@ class Request {
   // cache writer stored each RRset with its rank as it learned it. CacheStage stores the rest.
   bool answer_cached() const { return answer_cached_; }
   void set_answer_cached(bool cached) { answer_cached_ = cached; }
+  // The answer is expired data (serve-expired, RFC 8767): sent once, with a short TTL, and never
+  // kept in the packet cache.
+  bool answer_stale() const { return answer_stale_; }
+  void set_answer_stale(bool stale) { answer_stale_ = stale; }
   // The Extended DNS Error (RFC 8914) the client's response carries, if any.
   const std::optional<ExtendedDnsError>& extended_error() const { return extended_error_; }
   void set_extended_error(std::optional<ExtendedDnsError> error) {
@@ -126,6 +143,8 @@ class Request {
 
   // Valid once the Pipeline has accepted the request.
   RequestHandle handle() const { return RequestHandle(pipeline_, id_); }
+  // The position in the Pipeline of the stage being called with it, for AnswerFrom.
+  size_t stage() const { return stage_; }
   // Dropped before it was answered (Pipeline::Cancel): jostled out, or its client went away.
   bool dropped() const { return dropped_; }
   // A stage's own question (RequestHandle::SubmitChild), not a client's.
@@ -134,6 +153,11 @@ class Request {
   // that never waited came from the caches (num.cachehits); one that did is a cache miss, whose
   // time counts in recursion.time.
   bool waited() const { return waited_; }
+  // Nobody waits for its answer (Pipeline::SubmitBackground): it is there to refresh the
+  // caches, so it is resolved, never answered from them.
+  bool background() const { return background_; }
+  // A background request started by prefetch (not the refresh behind a stale answer).
+  bool prefetch() const { return prefetch_; }
 
  private:
   friend class Pipeline;
@@ -155,12 +179,16 @@ class Request {
   std::optional<ExtendedDnsError> extended_error_;
   bool unreachable_ = false;
   bool answer_cached_ = false;
+  bool answer_stale_ = false;
   std::vector<SlotEntry> slots_;
   Pipeline* pipeline_ = nullptr;
   uint64_t id_ = 0;
+  size_t stage_ = 0;
   bool dropped_ = false;
   bool child_ = false;
   bool waited_ = false;
+  bool background_ = false;
+  bool prefetch_ = false;
 };
 
 template <typename T>

@@ -31,7 +31,7 @@ IterativeResolver::QuestionKey IterativeResolver::KeyOf(const ldns_rdf* name, ld
 }
 
 uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
-                                    Done done, bool dnssec_ok) {
+                                    Done done, bool dnssec_ok, bool refresh) {
   const uint64_t ticket = next_ticket_++;
   QuestionKey key = KeyOf(name, type, rr_class, dnssec_ok);
   if (auto it = shared_.find(key); it != shared_.end()) {
@@ -47,7 +47,8 @@ uint64_t IterativeResolver::Resolve(const ldns_rdf* name, ldns_rr_type type, ldn
   by_ticket_[ticket] = shared;
   const uint64_t lookup = Start(
       name, type, rr_class, NewBudget(), 0, std::nullopt, 0,
-      [this, key](LookupResult result) { AnswerCallers(key, std::move(result)); }, dnssec_ok);
+      [this, key](LookupResult result) { AnswerCallers(key, std::move(result)); }, dnssec_ok,
+      refresh);
   if (lookup == 0) return 0;  // answered inside Start
   shared->lookup = lookup;
   return ticket;
@@ -124,11 +125,11 @@ void IterativeResolver::Probe(std::function<void(ProbeReport)> done) {
 uint64_t IterativeResolver::Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                                   std::shared_ptr<QueryBudget> budget, int depth,
                                   std::optional<DelegationFinder::Start> start_at, uint64_t parent,
-                                  Done done, bool client_dnssec_ok) {
+                                  Done done, bool client_dnssec_ok, bool refresh) {
   const uint64_t id = next_id_++;
-  lookups_[id] =
-      std::make_unique<Lookup>(this, id, name, type, rr_class, std::move(budget), depth,
-                               std::move(start_at), parent, std::move(done), client_dnssec_ok);
+  lookups_[id] = std::make_unique<Lookup>(this, id, name, type, rr_class, std::move(budget), depth,
+                                          std::move(start_at), parent, std::move(done),
+                                          client_dnssec_ok, refresh);
   Drive(id);
   return lookups_.contains(id) ? id : 0;
 }

@@ -60,8 +60,10 @@ class IterativeResolver {
   // mesh and Knot Resolver's request sharing do; fewer queries out is also less for a spoofer
   // to match). Returns a ticket for Cancel, or 0 when `done` ran inside the call.
   // `dnssec_ok`: the client set DO, and so wants denial proofs the negative cache lacks.
+  // `refresh`: a prefetch or the refresh behind a stale answer, which asks the servers even when
+  // the cache still holds the answer, so that their reply replaces it.
   uint64_t Resolve(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class, Done done,
-                   bool dnssec_ok = false);
+                   bool dnssec_ok = false, bool refresh = false);
   // Withdraws the caller with this ticket: its `done` never runs. When it was the lookup's last
   // caller, the lookup stops, with every sub-lookup and query it has out. A no-op when done.
   void Cancel(uint64_t ticket);
@@ -106,7 +108,7 @@ class IterativeResolver {
   uint64_t Start(const ldns_rdf* name, ldns_rr_type type, ldns_rr_class rr_class,
                  std::shared_ptr<QueryBudget> budget, int depth,
                  std::optional<DelegationFinder::Start> start_at, uint64_t parent, Done done,
-                 bool client_dnssec_ok = false);
+                 bool client_dnssec_ok = false, bool refresh = false);
   Lookup* Find(uint64_t id);
   // Runs a lookup until it waits or finishes; a finished one is removed and its `done` called.
   void Drive(uint64_t id);

@@ -47,7 +47,7 @@ StageResult IteratorStage::OnQuery(Request& req) {
         request->set_answer_cached(true);  // stored as learned, by the resolver's cache writer
         handle.Resume(StageResult::kDone);
       },
-      req.dnssec_ok());
+      req.dnssec_ok(), /*refresh=*/req.background());
   return StageResult::kPending;
 }
 

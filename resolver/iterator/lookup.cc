@@ -37,7 +37,7 @@ LdnsRdfPtr Suffix(const ldns_rdf* name, size_t labels) {
 Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
                ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
                std::optional<DelegationFinder::Start> start_at, uint64_t parent,
-               IterativeResolver::Done done, bool client_dnssec_ok)
+               IterativeResolver::Done done, bool client_dnssec_ok, bool refresh)
     : resolver_(resolver),
       context_(resolver->context_),
       id_(id),
@@ -48,6 +48,7 @@ Lookup::Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, l
       for_client_(depth == 0 && !start_at.has_value()),
       start_at_given_(start_at.has_value()),
       client_dnssec_ok_(client_dnssec_ok),
+      skip_cache_(refresh),
       name_(ldns_rdf_clone(name)),
       type_(type),
       class_(rr_class),
@@ -100,6 +101,7 @@ bool Lookup::CheckCache() {
   step_ = Step::kFindDelegation;
   // Priming and the reachability probe are told where to start: they want the servers' word.
   if (start_at_) return true;
+  if (std::exchange(skip_cache_, false)) return true;
   CachedAnswer cached =
       AnswerFromCache(*context_.rrsets, *context_.negatives,
                       {.name = name_.get(),

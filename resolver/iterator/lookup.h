@@ -22,7 +22,7 @@ class Lookup {
   Lookup(IterativeResolver* resolver, uint64_t id, const ldns_rdf* name, ldns_rr_type type,
          ldns_rr_class rr_class, std::shared_ptr<QueryBudget> budget, int depth,
          std::optional<DelegationFinder::Start> start_at, uint64_t parent,
-         IterativeResolver::Done done, bool client_dnssec_ok = false);
+         IterativeResolver::Done done, bool client_dnssec_ok = false, bool refresh = false);
   Lookup(const Lookup&) = delete;
   Lookup& operator=(const Lookup&) = delete;
   ~Lookup();
@@ -118,6 +118,9 @@ class Lookup {
   // Told where to start (priming, the reachability probe): asks even servers known to be down.
   const bool start_at_given_;
   const bool client_dnssec_ok_;
+  // A refresh (IterativeResolver::Resolve): the question's own cache check is skipped once, so
+  // the servers are asked; the names a CNAME leads to are looked up in the cache as usual.
+  bool skip_cache_ = false;
 
   LdnsRdfPtr name_;  // the current name: the question's, then each CNAME target in turn
   const ldns_rr_type type_;

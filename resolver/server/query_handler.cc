@@ -152,11 +152,14 @@ QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
                               ? kTcpMaxMessage
                               : MaxUdpResponseSize(view.has_edns, view.edns_udp_size, edns_size);
   if (options_.packet_cache != nullptr) {
+    bool refresh_due = false;
     const size_t size =
-        options_.packet_cache->Lookup(key, view.id, view.Qname(packet), max_size, out);
+        options_.packet_cache->Lookup(key, view.id, view.Qname(packet), max_size, out,
+                                      options_.prefetch ? &refresh_due : nullptr);
     if (size > 0) {
       stats_->packet_cache_hits.Add();
       stats_->cache_hits.Add();
+      if (refresh_due) Prefetch(packet, client, dns64_view);
       return {Outcome::kAnswered, size};
     }
   }
@@ -241,7 +244,9 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
   // Only what the access control plainly allowed is stored: allow_snoop and allow_setrd change
   // what is answered (RD), and their responses must not reach other clients. Insert itself
   // refuses SERVFAIL, TC and anything without a TTL.
-  const bool storable = options_.packet_cache != nullptr && pending.action == AccessAction::kAllow;
+  // A stale answer (serve-expired) is for this client once, never for the packet cache.
+  const bool storable = options_.packet_cache != nullptr &&
+                        pending.action == AccessAction::kAllow && !req.answer_stale();
   if (storable && RenderedWhole(*wire, *req.answer(), pending.options.query_had_edns)) {
     options_.packet_cache->Insert(pending.key, *wire);
   }
@@ -311,6 +316,18 @@ std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_SERVFAIL, edns_size), out);
   }
   return Immediate(*wire, out);
+}
+
+void QueryHandler::Prefetch(std::span<const uint8_t> packet, const ClientInfo& client,
+                            bool dns64_view) {
+  ldns_pkt* parsed = nullptr;
+  if (ldns_wire2pkt(&parsed, packet.data(), packet.size()) != LDNS_STATUS_OK) return;
+  ClientInfo with_view = client;
+  with_view.dns64_view = dns64_view;
+  // Turned away when the pipeline is full: a prefetch never takes a client's room.
+  pipeline_->SubmitBackground(
+      std::make_unique<Request>(LdnsPktPtr(parsed), std::move(with_view), clock_->Now()),
+      /*prefetch=*/true);
 }
 
 void QueryHandler::Abandon(uint64_t request) { pipeline_->Abandon(request); }

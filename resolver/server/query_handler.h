@@ -45,6 +45,9 @@ struct QueryHandlerOptions {
   WorkerStats* stats = nullptr;
   // dnstap's CLIENT_QUERY and CLIENT_RESPONSE (resolver/dnstap/); null: off.
   DnstapSink* dnstap = nullptr;
+  // prefetch: a packet cache hit in the last tenth of its entry's lifetime, the first such hit
+  // only, also starts a background refresh of the question (Pipeline::SubmitBackground).
+  bool prefetch = false;
 };
 
 class QueryHandler {
@@ -120,6 +123,8 @@ class QueryHandler {
   // unbound: nothing under a local zone is ever resolved. Nullopt: not local.
   std::optional<Handled> AnswerLocally(std::span<const uint8_t> packet, const QueryView& view,
                                        const ClientInfo& client, std::span<uint8_t> out);
+  // prefetch from the packet cache's hit path: the one place it allocates.
+  void Prefetch(std::span<const uint8_t> packet, const ClientInfo& client, bool dns64_view);
   // Copies `message` (an error response) into `out`; dropped when there is none or no room.
   Handled Immediate(const std::vector<uint8_t>& message, std::span<uint8_t> out);
 

@@ -59,7 +59,8 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
                           .log_replies = config->log_replies,
                           .log_servfail = config->log_servfail,
                           .stats = stats_,
-                          .dnstap = dnstap});
+                          .dnstap = dnstap,
+                          .prefetch = config->prefetch});
 }
 
 Worker::~Worker() {

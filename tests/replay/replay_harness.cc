@@ -77,7 +77,7 @@ ReplayHarness::ReplayHarness(FakeInternet internet, ReplayOptions options)
   BuildStages();
   std::vector<Stage*> in_order;
   for (const std::unique_ptr<Stage>& stage : observed_) in_order.push_back(stage.get());
-  pipeline_ = std::make_unique<Pipeline>(std::move(in_order));
+  pipeline_ = std::make_unique<Pipeline>(std::move(in_order), options_.limits);
   RunUntilIdle();  // the priming of `root_primed`
   startup_upstream_ = Upstream();
   ForgetUpstream();
@@ -113,7 +113,10 @@ void ReplayHarness::BuildStages() {
     stages_.push_back(std::make_unique<Dns64Stage>(*options_.dns64));
     names.push_back("dns64");
   }
-  stages_.push_back(std::make_unique<CacheStage>(&rrsets_, &negatives_, &writer_));
+  CacheStageOptions cache_options = options_.cache_stage;
+  cache_options.stats = stats_.get();
+  cache_options.timers = timers_;
+  stages_.push_back(std::make_unique<CacheStage>(&rrsets_, &negatives_, &writer_, cache_options));
   names.push_back("cache");
   if (bootstrap != nullptr) {
     stages_.push_back(std::move(bootstrap));
@@ -196,8 +199,11 @@ void ReplayHarness::RunUntilIdle() {
 }
 
 bool ReplayHarness::DeliverNext() {
+  if (timers_->FireDue()) return true;
   if (relays_ != nullptr && relays_->AnswerNext()) return true;
-  return transport_.DeliverNext();
+  if (transport_.DeliverNext()) return true;
+  // Nothing else will happen before the next timer: the clock moves on to it.
+  return timers_->AdvanceToNext();
 }
 
 void ReplayHarness::Cancel(size_t client) { pipeline_->Cancel(clients_.at(client).request_id); }

@@ -17,6 +17,7 @@
 #include "bootstrap/health_monitor.h"
 #include "dns64/dns64_stage.h"
 #include "gtest/gtest.h"
+#include "resolver/cache/cache_stage.h"
 #include "resolver/cache/cache_writer.h"
 #include "resolver/cache/negative_cache.h"
 #include "resolver/cache/rrset_cache.h"
@@ -27,6 +28,7 @@
 #include "resolver/iterator/private_addresses.h"
 #include "tests/replay/fake_internet.h"
 #include "tests/replay/replay_relays.h"
+#include "tests/replay/replay_timers.h"
 #include "tests/replay/replay_transport.h"
 
 namespace rebound {
@@ -50,6 +52,12 @@ struct ReplayOptions {
   uint32_t bootstrap_max_ttl = 300;  // bootstrap-max-ttl, its default
   // private-address and private-domain, for the iterator and the relays as main.cc gives them.
   PrivateAddresses private_addresses = {};
+  // serve-expired and prefetch as main.cc gives them to CacheStage (the harness adds its timers
+  // and counters), and how long the caches keep expired data (main.cc's KeepExpired).
+  CacheStageOptions cache_stage = {};
+  absl::Duration keep_expired = absl::ZeroDuration();
+  // num-queries-per-thread and the rest.
+  PipelineLimits limits = {};
 };
 
 // One client query, as QueryHandler would hand it to the Pipeline.
@@ -130,6 +138,9 @@ class ReplayHarness {
 
   FakeClock& clock() { return clock_; }
   Pipeline& pipeline() { return *pipeline_; }
+  // CacheStage's counters (expired, prefetches).
+  const WorkerStats& stats() const { return *stats_; }
+  ReplayTimers& timers() { return *timers_; }
 
  private:
   struct Client {
@@ -147,8 +158,10 @@ class ReplayHarness {
   const ReplayOptions options_;
   FakeClock clock_;
   // Production defaults, as main.cc builds them from a default config.
-  RrsetCache rrsets_{RrsetCacheOptions{}, &clock_};
-  NegativeCache negatives_{NegativeCacheOptions{}, &clock_};
+  RrsetCache rrsets_{RrsetCacheOptions{.keep_expired = options_.keep_expired}, &clock_};
+  NegativeCache negatives_{NegativeCacheOptions{.keep_expired = options_.keep_expired}, &clock_};
+  std::unique_ptr<WorkerStats> stats_ = std::make_unique<WorkerStats>();
+  std::shared_ptr<ReplayTimers> timers_ = std::make_shared<ReplayTimers>(&clock_);
   CacheWriter writer_{&rrsets_, &negatives_};
   InfraCache infra_{InfraCacheOptions{}, &clock_};
   FakeInternet internet_;

@@ -194,13 +194,13 @@ TEST(ConfigErrorsTest, ChecksAcrossOptions) {
 TEST(ConfigErrorsTest, UnsupportedUnboundOptionsWarn) {
   std::vector<std::string> warnings;
   absl::StatusOr<Config> config = ParseConfigText(
-      "server:\n  port: 5353\n  harden-referral-path: no\n  prefetch: yes\n"
+      "server:\n  port: 5353\n  harden-referral-path: no\n  prefetch-key: yes\n"
       "  rrset-roundrobin: yes\n  port: 5354\n",
       "test.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->port, 5354);  // parsing went on after the warnings
   EXPECT_THAT(warnings, ElementsAre("test.conf:3: not supported: harden-referral-path",
-                                    "test.conf:4: not supported: prefetch",
+                                    "test.conf:4: not supported: prefetch-key",
                                     "test.conf:5: not supported: rrset-roundrobin"));
 }
 
@@ -235,7 +235,7 @@ TEST(ConfigErrorsTest, CacheMinAboveMaxWarns) {
 }
 
 TEST(ConfigErrorsTest, NullWarningsIsFine) {
-  EXPECT_TRUE(ParseConfigText("server:\n prefetch: yes\n", "test.conf", nullptr).ok());
+  EXPECT_TRUE(ParseConfigText("server:\n prefetch-key: yes\n", "test.conf", nullptr).ok());
 }
 
 // Random lines built from config fragments: parsing must never crash, and every error must carry

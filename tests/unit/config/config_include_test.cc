@@ -147,9 +147,9 @@ TEST_F(ConfigIncludeTest, ErrorsInIncludedFilesNameThatFile) {
 
 TEST_F(ConfigIncludeTest, WarningsInIncludedFilesNameThatFile) {
   Write("main.conf", "server:\n  include: extra.conf\n");
-  Write("extra.conf", "\n\n  prefetch: yes\n");
+  Write("extra.conf", "\n\n  prefetch-key: yes\n");
   ASSERT_TRUE(Load("main.conf").ok());
-  EXPECT_THAT(warnings_, ElementsAre(Path("extra.conf") + ":3: not supported: prefetch"));
+  EXPECT_THAT(warnings_, ElementsAre(Path("extra.conf") + ":3: not supported: prefetch-key"));
 }
 
 TEST_F(ConfigIncludeTest, SelfInclude) {

@@ -60,7 +60,7 @@ TEST(ConfigRefusedOptionsTest, PerClientAnswersAndFilteringClausesAreRefused) {
 TEST(ConfigRefusedOptionsTest, HarmlessOptionsStillOnlyWarn) {
   std::vector<std::string> warnings;
   absl::StatusOr<Config> config = ParseConfigText(
-      "server:\n  prefetch: yes\n  hide-identity: yes\n  harden-dnssec-stripped: yes\n"
+      "server:\n  prefetch-key: yes\n  hide-identity: yes\n  harden-dnssec-stripped: yes\n"
       "  module-config: \"validator iterator\"\nremote-control:\n  control-enable: yes\n",
       "test.conf", &warnings);
   ASSERT_TRUE(config.ok()) << config.status();

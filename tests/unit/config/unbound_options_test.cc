@@ -17,25 +17,43 @@ TEST(UnboundOptionsTest, TableIsSortedAndLarge) {
 }
 
 TEST(UnboundOptionsTest, KnowsCommonOptions) {
-  for (absl::string_view name :
-       {"outgoing-num-tcp", "ip-freebind", "harden-referral-path", "prefetch", "serve-expired",
-        "qname-minimisation-strict", "auto-trust-anchor-file", "do-daemonize", "hide-identity",
-        "rrset-roundrobin", "tls-session-ticket-keys"}) {
+  for (absl::string_view name : {"outgoing-num-tcp", "ip-freebind", "harden-referral-path",
+                                 "prefetch-key", "ede-serve-expired", "qname-minimisation-strict",
+                                 "auto-trust-anchor-file", "do-daemonize",
+                                 "hide-identity", "rrset-roundrobin", "tls-session-ticket-keys"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
-  for (absl::string_view name : {"module-config",   "harden-glue",
-                                 "username",        "chroot",
-                                 "directory",       "dns64-prefix",
-                                 "dns64-synthall",  "dns64-ignore-aaaa",
-                                 "do-nat64",        "nat64-prefix",
-                                 "so-rcvbuf",       "so-sndbuf",
-                                 "outgoing-range",  "num-queries-per-thread",
-                                 "jostle-timeout",  "use-syslog",
-                                 "local-zone",      "local-data",
-                                 "local-data-ptr",  "unblock-lan-zones",
-                                 "private-address", "private-domain",
-                                 "log-queries",     "log-replies",
+  for (absl::string_view name : {"module-config",
+                                 "harden-glue",
+                                 "prefetch",
+                                 "serve-expired",
+                                 "serve-expired-ttl",
+                                 "serve-expired-reply-ttl",
+                                 "serve-expired-client-timeout",
+                                 "serve-expired-ttl-reset",
+                                 "username",
+                                 "chroot",
+                                 "directory",
+                                 "dns64-prefix",
+                                 "dns64-synthall",
+                                 "dns64-ignore-aaaa",
+                                 "do-nat64",
+                                 "nat64-prefix",
+                                 "so-rcvbuf",
+                                 "so-sndbuf",
+                                 "outgoing-range",
+                                 "num-queries-per-thread",
+                                 "jostle-timeout",
+                                 "use-syslog",
+                                 "local-zone",
+                                 "local-data",
+                                 "local-data-ptr",
+                                 "unblock-lan-zones",
+                                 "private-address",
+                                 "private-domain",
+                                 "log-queries",
+                                 "log-replies",
                                  "log-servfail"}) {
     EXPECT_FALSE(IsUnsupportedUnboundOption(name)) << name;
     EXPECT_TRUE(ServerClause::Handles(name)) << name;
