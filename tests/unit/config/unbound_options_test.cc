@@ -17,10 +17,10 @@ TEST(UnboundOptionsTest, TableIsSortedAndLarge) {
 }
 
 TEST(UnboundOptionsTest, KnowsCommonOptions) {
-  for (absl::string_view name : {"outgoing-num-tcp", "ip-freebind", "harden-referral-path",
-                                 "prefetch-key", "ede-serve-expired", "qname-minimisation-strict",
-                                 "auto-trust-anchor-file", "do-daemonize",
-                                 "hide-identity", "rrset-roundrobin", "tls-session-ticket-keys"}) {
+  for (absl::string_view name :
+       {"outgoing-num-tcp", "ip-freebind", "harden-referral-path", "prefetch-key",
+        "ede-serve-expired", "qname-minimisation-strict", "auto-trust-anchor-file", "do-daemonize",
+        "hide-identity", "rrset-roundrobin", "tls-session-ticket-keys"}) {
     EXPECT_TRUE(IsUnsupportedUnboundOption(name)) << name;
   }
   // Implemented, so no longer in the table.
