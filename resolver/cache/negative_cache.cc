@@ -64,34 +64,22 @@ bool NegativeCache::Insert(const ldns_rdf* name, uint16_t type, ldns_rr_class rr
 }
 
 void NegativeCache::ForEachEntry(absl::FunctionRef<void(const Visited&)> visit) const {
-  struct Copied {
-    std::string key;
-    Entry entry;
-    absl::Time expiry;
-  };
-  std::vector<Copied> batch;
-  for (size_t shard = 0; shard < map_.shard_count(); ++shard) {
-    const absl::Time now = clock_->Now();
-    batch.clear();
-    map_.ForEachInShard(shard, now,
-                        [&](std::string_view key, const Entry& entry, absl::Time expiry) {
-                          batch.push_back(Copied{std::string(key), entry, expiry});
-                        });
-    for (const Copied& copied : batch) {
-      const std::optional<CacheKeyParts> key = SplitCacheKey(copied.key);
-      if (!key.has_value()) continue;
-      const auto rr_class = static_cast<ldns_rr_class>(key->rr_class);
-      LdnsRrPtr soa = DecodeRr(copied.entry.soa_owner, LDNS_RR_TYPE_SOA, rr_class,
-                               RemainingTtl(copied.expiry, now), copied.entry.soa_rdata);
-      LdnsRdfPtr name(
-          ldns_dname_new_frm_data(static_cast<uint16_t>(key->owner.size()), key->owner.data()));
-      if (soa == nullptr || name == nullptr) continue;  // stored by us: should not happen
-      visit(Visited{
-          std::move(name), key->type, rr_class,
-          NegativeAnswer{key->type == kNxdomainType ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR,
-                         std::move(soa)}});
-    }
-  }
+  map_.ForEachCopied(
+      [this] { return clock_->Now(); },
+      [&](std::string_view copied_key, const Entry& entry, absl::Time expiry, absl::Time now) {
+        const std::optional<CacheKeyParts> key = SplitCacheKey(copied_key);
+        if (!key.has_value()) return;
+        const auto rr_class = static_cast<ldns_rr_class>(key->rr_class);
+        LdnsRrPtr soa = DecodeRr(entry.soa_owner, LDNS_RR_TYPE_SOA, rr_class,
+                                 RemainingTtl(expiry, now), entry.soa_rdata);
+        LdnsRdfPtr name(
+            ldns_dname_new_frm_data(static_cast<uint16_t>(key->owner.size()), key->owner.data()));
+        if (soa == nullptr || name == nullptr) return;  // stored by us: should not happen
+        visit(Visited{
+            std::move(name), key->type, rr_class,
+            NegativeAnswer{key->type == kNxdomainType ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR,
+                           std::move(soa)}});
+      });
 }
 
 std::optional<NegativeAnswer> NegativeCache::Lookup(const ldns_rdf* name, ldns_rr_type type,

@@ -113,37 +113,25 @@ LdnsRrListPtr RrsetCache::Find(const ldns_rdf* owner, uint16_t type, uint16_t rr
 }
 
 void RrsetCache::ForEachRrset(absl::FunctionRef<void(const Visited&)> visit) const {
-  struct Copied {
-    std::string key;
-    Entry entry;
-    absl::Time expiry;
-  };
-  std::vector<Copied> batch;
-  for (size_t shard = 0; shard < map_.shard_count(); ++shard) {
-    const absl::Time now = clock_->Now();
-    batch.clear();
-    map_.ForEachInShard(shard, now,
-                        [&](std::string_view key, const Entry& entry, absl::Time expiry) {
-                          batch.push_back(Copied{std::string(key), entry, expiry});
-                        });
-    for (const Copied& copied : batch) {
-      const std::optional<CacheKeyParts> key = SplitCacheKey(copied.key);
-      // Signatures are visited with the RRset they cover.
-      if (!key.has_value() || key->type == LDNS_RR_TYPE_RRSIG) continue;
-      const uint32_t ttl = RemainingTtl(copied.expiry, now);
-      Visited visited{DecodeRrset(key->owner, key->type, key->rr_class, ttl, copied.entry.rdata),
-                      nullptr, copied.entry.trust, ttl};
-      if (visited.records == nullptr) continue;  // stored by us from parsed records
-      const std::string signatures_key =
-          CacheKeyOfWire(key->owner, LDNS_RR_TYPE_RRSIG, key->rr_class, key->type);
-      if (std::optional<ShardedLruMap<Entry>::Hit> sigs = map_.Peek(signatures_key, now)) {
-        visited.signatures = DecodeRrset(key->owner, LDNS_RR_TYPE_RRSIG, key->rr_class,
-                                         RemainingTtl(sigs->expiry, now), sigs->value.rdata);
-      }
-      if (visited.signatures == nullptr) visited.signatures.reset(ldns_rr_list_new());
-      visit(visited);
-    }
-  }
+  map_.ForEachCopied(
+      [this] { return clock_->Now(); },
+      [&](std::string_view copied_key, const Entry& entry, absl::Time expiry, absl::Time now) {
+        const std::optional<CacheKeyParts> key = SplitCacheKey(copied_key);
+        // Signatures are visited with the RRset they cover.
+        if (!key.has_value() || key->type == LDNS_RR_TYPE_RRSIG) return;
+        const uint32_t ttl = RemainingTtl(expiry, now);
+        Visited visited{DecodeRrset(key->owner, key->type, key->rr_class, ttl, entry.rdata),
+                        nullptr, entry.trust, ttl};
+        if (visited.records == nullptr) return;  // stored by us from parsed records
+        const std::string signatures_key =
+            CacheKeyOfWire(key->owner, LDNS_RR_TYPE_RRSIG, key->rr_class, key->type);
+        if (std::optional<ShardedLruMap<Entry>::Hit> sigs = map_.Peek(signatures_key, now)) {
+          visited.signatures = DecodeRrset(key->owner, LDNS_RR_TYPE_RRSIG, key->rr_class,
+                                           RemainingTtl(sigs->expiry, now), sigs->value.rdata);
+        }
+        if (visited.signatures == nullptr) visited.signatures.reset(ldns_rr_list_new());
+        visit(visited);
+      });
 }
 
 void RrsetCache::InsertRecords(const ldns_rr_list* records, Trust trust) {

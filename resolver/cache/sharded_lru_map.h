@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -168,6 +169,28 @@ class ShardedLruMap {
     }
   }
   size_t shard_count() const { return shard_mask_ + 1; }
+
+  // Calls `visit(std::string_view key, const V& value, absl::Time expiry, absl::Time now)` on
+  // every unexpired entry, shard by shard: a shard's entries are copied under its lock (at
+  // `now()`) and visited once it is released, so `visit` may take its time or look the map up,
+  // and a large map is never copied whole. The LRU order is left as it is.
+  template <typename Now, typename Visitor>
+  void ForEachCopied(Now now, Visitor visit) const {
+    struct Copied {
+      std::string key;
+      V value;
+      absl::Time expiry;
+    };
+    std::vector<Copied> batch;
+    for (size_t shard = 0; shard < shard_count(); ++shard) {
+      const absl::Time at = now();
+      batch.clear();
+      ForEachInShard(shard, at, [&](std::string_view key, const V& value, absl::Time expiry) {
+        batch.push_back(Copied{std::string(key), value, expiry});
+      });
+      for (const Copied& copied : batch) visit(copied.key, copied.value, copied.expiry, at);
+    }
+  }
 
   // As Lookup, but the entry keeps its place in the LRU order and an expired one stays (for
   // readers that must not change the cache, as ForEachInShard).
