@@ -1,8 +1,6 @@
 // rebound: a caching recursive DNS resolver. Reads its config, starts one worker per thread and
 // runs until SIGINT or SIGTERM.
 #include <getopt.h>
-#include <malloc.h>
-#include <pthread.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -47,9 +45,9 @@
 #include "resolver/metrics/metrics_server.h"
 #include "resolver/server/descriptor_limit.h"
 #include "resolver/server/privileges.h"
-#include "resolver/server/service_notify.h"
 #include "resolver/server/worker.h"
 #include "resolver/shared_state.h"
+#include "resolver/signal_wait.h"
 #include "resolver/transport/uv_timers.h"
 #include "tls/tls_context.h"
 
@@ -69,9 +67,6 @@ void PrintUsage(std::FILE* to) {
                "  -V, --version  print the version and exit\n",
                kDefaultConfigPath);
 }
-
-// How often the main thread returns freed heap memory to the system.
-constexpr uint64_t kMallocTrimIntervalMs = 30'000;
 
 // How long a client query waits for the first reply from any server before the bootstrap relays
 // are asked instead: a host whose packets vanish should answer dig's first try (5 s).
@@ -279,87 +274,6 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
     shared->iterator_options.budget_without_reply = kBudgetWithoutReply;
   }
   return absl::OkStatus();
-}
-
-// Reports to systemd under Type=notify (sd_notify(3)); a failure to report is logged, and
-// rebound serves on: the service manager's timeout is the judge of a start nobody heard of.
-void TellServiceManager(absl::string_view state) {
-  if (absl::Status s = NotifyServiceManager(state); !s.ok()) {
-    Log(LogLevel::kError, "warning: %s", s.message());
-  }
-}
-
-// What the main thread woke up for.
-enum class Wakeup { kStop, kReload };
-
-void BlockReloadSignals(bool block) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGHUP);
-  sigaddset(&signals, SIGUSR1);
-  pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &signals, nullptr);
-}
-
-// The main thread waits for SIGINT or SIGTERM (stop) or SIGHUP (reload), reopens the log on
-// SIGUSR1, and trims the heap now and then. `ready` goes to the service manager once the signals
-// are caught: systemd may send SIGTERM as soon as it has READY=1, which must then be a clean
-// stop, not a kill.
-Wakeup WaitForSignal(absl::string_view ready) {
-  uv_loop_t* loop = uv_default_loop();
-  static Wakeup wakeup;
-  wakeup = Wakeup::kStop;
-  uv_signal_t sigint, sigterm, sighup, sigusr1;
-  auto on_signal = [](uv_signal_t* handle, int signum) {
-    GuardCallback("signal", [&] {
-      wakeup = signum == SIGHUP ? Wakeup::kReload : Wakeup::kStop;
-      Log(LogLevel::kOps, "signal %d: %s", signum,
-          wakeup == Wakeup::kReload ? "reloading the configuration" : "stopping");
-      // First, so that systemd knows the exit or restart that follows is the one it asked for.
-      TellServiceManager(wakeup == Wakeup::kReload ? "RELOADING=1\nSTATUS=reloading"
-                                                   : "STOPPING=1\nSTATUS=stopping");
-    });
-    uv_stop(handle->loop);
-  };
-  uv_signal_init(loop, &sigint);
-  uv_signal_init(loop, &sigterm);
-  uv_signal_init(loop, &sighup);
-  uv_signal_start(&sigint, on_signal, SIGINT);
-  uv_signal_start(&sigterm, on_signal, SIGTERM);
-  uv_signal_start(&sighup, on_signal, SIGHUP);
-  // SIGUSR1 reopens the log file, as in unbound: logrotate renames the file, sends the signal,
-  // and the lines after it go to a new file at the configured path.
-  uv_signal_init(loop, &sigusr1);
-  uv_signal_start(
-      &sigusr1,
-      [](uv_signal_t*, int) {
-        GuardCallback("signal", [] {
-          if (absl::Status s = ReopenLog(); !s.ok()) {
-            Log(LogLevel::kError, "SIGUSR1: %s; logging on to the file as it was", s.message());
-            return;
-          }
-          Log(LogLevel::kOps, "SIGUSR1: log reopened");
-        });
-      },
-      SIGUSR1);
-  // glibc keeps memory the caches freed (evictions, expired entries) in its arenas; hand it back
-  // to the system now and then, so that RSS follows what the caches hold (bench/soak.sh).
-  uv_timer_t trim;
-  uv_timer_init(loop, &trim);
-  uv_timer_start(
-      &trim, [](uv_timer_t*) { malloc_trim(0); }, kMallocTrimIntervalMs, kMallocTrimIntervalMs);
-  TellServiceManager(ready);
-  BlockReloadSignals(false);  // one that came meanwhile is taken now
-  uv_run(loop, UV_RUN_DEFAULT);
-  BlockReloadSignals(true);
-  // The handles are the loop's until closed; the next wait makes new ones.
-  for (uv_handle_t* handle :
-       {reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm),
-        reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&sigusr1),
-        reinterpret_cast<uv_handle_t*>(&trim)}) {
-    uv_close(handle, nullptr);
-  }
-  uv_run(loop, UV_RUN_NOWAIT);
-  return wakeup;
 }
 
 void LogExitSummary(const Shared& shared) {
