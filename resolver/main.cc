@@ -482,6 +482,8 @@ int Run(const std::string& path, Config config) {
     Log(LogLevel::kError, "%s", account.status().message());
     return 1;
   }
+  // What that user wrote last time (bootstrap-state-file) is read back before root is dropped.
+  if (account->has_value()) TrustFilesOf((*account)->uid);
   // The caches are sized once, at start.
   Shared shared{
       RrsetCache(RrsetCacheOptions{.max_bytes = config.rrset_cache_size,

@@ -25,6 +25,11 @@ absl::Status CheckDirectoryFor(const std::string& path);
 // above; never truncates what is there.
 absl::StatusOr<int> OpenOwnedFileForAppend(const std::string& path);
 
+// With username:, rebound's files (the bootstrap state, the cache file) are written by that user
+// after root is dropped, and read back at the next start partly before it: files and
+// directories of `uid` then count as rebound's own too. Call once, before any file is opened.
+void TrustFilesOf(uid_t uid);
+
 // A descriptor open for reading `path`, after the same checks: a file whose content rebound
 // trusts (the bootstrap state it warms its cache with) must be one nobody else could have put
 // there. NotFoundError when there is no such file.

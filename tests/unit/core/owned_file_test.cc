@@ -104,5 +104,22 @@ TEST_F(OwnedFileTest, ThePidFileReplacesASymlinkInsteadOfWritingThroughIt) {
   EXPECT_EQ(Read(pid), "7\n");
 }
 
+// With username:, the files the dropped user wrote are read back at the next start while still
+// root (bootstrap-state-file): that user's files must then count as rebound's own.
+TEST_F(OwnedFileTest, TheUsernameUsersFilesAreReadBackAfterARestart) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to give the file to another user";
+  const uid_t nobody = 65534;
+  const std::string file = dir_ + "/state";
+  std::ofstream(file) << "remembered\n";
+  ASSERT_EQ(chown(dir_.c_str(), nobody, nobody), 0);
+  ASSERT_EQ(chown(file.c_str(), nobody, nobody), 0);
+  EXPECT_FALSE(OpenOwnedFileForReading(file).ok());
+  TrustFilesOf(nobody);
+  absl::StatusOr<int> fd = OpenOwnedFileForReading(file);
+  EXPECT_TRUE(fd.ok()) << fd.status();
+  if (fd.ok()) close(*fd);
+  TrustFilesOf(static_cast<uid_t>(-1));
+}
+
 }  // namespace
 }  // namespace rebound
