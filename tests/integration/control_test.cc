@@ -269,6 +269,20 @@ TEST_F(ControlTest, ADumpLoadedAfterARestartAnswersWithoutUpstreamQueries) {
   EXPECT_THAT(broken.output, HasSubstr("line 2"));
 }
 
+// The same protocol on a socket file: an operator's own unbound-control drives rebound too.
+TEST_F(ControlTest, UnboundControlItselfDrivesRebound) {
+  const std::string config = absl::StrCat(hierarchy().dir(), "/unbound-control-for-rebound.conf");
+  std::ofstream(config) << "server:\n  chroot: \"\"\nremote-control:\n  control-enable: yes\n"
+                        << "  control-interface: " << rebound_socket_ << "\n";
+  const CommandResult status = RunCommand(absl::StrCat("unbound-control -c ", config, " status"));
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_THAT(status.output, HasSubstr(absl::StrCat("rebound (pid ", rebound_->pid(), ")")));
+  const CommandResult stats =
+      RunCommand(absl::StrCat("unbound-control -c ", config, " stats_noreset"));
+  EXPECT_EQ(stats.exit_code, 0);
+  EXPECT_TRUE(ParseStats(stats.output).contains("total.num.queries")) << stats.output;
+}
+
 TEST_F(ControlTest, StatusOfAStoppedDaemonExitsThreeAsUnboundControl) {
   rebound_->Stop();
   EXPECT_EQ(Rebound("status").exit_code, 3);
