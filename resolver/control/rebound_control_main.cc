@@ -2,6 +2,7 @@
 // the answer; unbound-control's usage, commands and exit codes (man/rebound-control.8).
 #include <getopt.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -179,4 +180,9 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace rebound
 
-int main(int argc, char** argv) { return rebound::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // OpenSSL writes with write(2): a daemon that refused the certificate and closed must make
+  // the write fail (and the command exit 1 with the reason), not kill the process.
+  signal(SIGPIPE, SIG_IGN);
+  return rebound::Main(argc, argv);
+}
