@@ -185,9 +185,14 @@ void ControlServer::ServeOne(int listener, bool tls) {
   if (tls) {
     if (absl::Status s = stream.AcceptTls(tls_context_.get()); !s.ok()) {
       // A client without a certificate signed by the server key, or not speaking TLS: refused
-      // unanswered, as unbound does, and logged so that the operator can tell why.
-      Log(LogLevel::kOps, "control: refused %s: %s",
-          Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&peer)).ToString(), s.message());
+      // unanswered, as unbound does, and logged so that the operator can tell why (once a
+      // second at most: anyone who reaches the port can cause it).
+      static RateLimiter limiter;
+      if (limiter.Allow()) {
+        Log(LogLevel::kOps, "control: refused %s: %s",
+            Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&peer)).ToString(),
+            s.message());
+      }
       return;
     }
   }
