@@ -105,7 +105,6 @@ absl::Status ConfigParser::ParseText(absl::string_view text, const std::string& 
 absl::StatusOr<Config> ConfigParser::Finish() {
   if (absl::Status s = EndClause(); !s.ok()) return s;
   if (absl::Status s = server_.Finish(); !s.ok()) return s;
-  if (absl::Status s = CheckRemoteControl(config_.remote_control); !s.ok()) return s;
   if (absl::Status s = dnstap_.Finish(); !s.ok()) return s;
   if (absl::Status s =
           zones_.FinishTls(config_.tls_upstream ? server_.WhereSet("tls-upstream") : "");

@@ -34,21 +34,6 @@ constexpr auto kKeys = std::to_array<absl::string_view>({
 
 }  // namespace
 
-absl::Status CheckRemoteControl(const RemoteControlConfig& config) {
-  if (!config.enable || !config.use_cert) return absl::OkStatus();
-  for (const std::string& interface : config.Interfaces()) {
-    if (IsControlSocketPath(interface)) continue;
-    // unbound would demand the client's certificate; serving the address without TLS would let
-    // any local user (or, on another address, anyone) run commands.
-    return absl::InvalidArgumentError(absl::StrCat(
-        config.where, ": remote-control: control-use-cert is yes (the default) for ", interface,
-        ", and TLS to the control channel is not implemented yet: use a socket path "
-        "(control-interface: ",
-        kDefaultControlSocket, ") or set control-use-cert: no"));
-  }
-  return absl::OkStatus();
-}
-
 bool RemoteControlClause::Handles(absl::string_view key) {
   return std::ranges::find(kKeys, key) != kKeys.end();
 }

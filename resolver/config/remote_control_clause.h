@@ -14,8 +14,8 @@ namespace rebound {
 
 // Where rebound listens for rebound-control when control-enable is yes and no
 // control-interface is given. unbound listens on 127.0.0.1@8953 with certificates by default;
-// a socket file that only root and the configured user may open needs no keys and cannot be
-// reached from another host or by another local user.
+// a socket file that only root and the configured user may open needs no keys to be made
+// first and cannot be reached from another host or by another local user.
 inline constexpr char kDefaultControlSocket[] = "/run/rebound/control.sock";
 
 struct RemoteControlConfig {
@@ -24,7 +24,8 @@ struct RemoteControlConfig {
   // means kDefaultControlSocket.
   std::vector<std::string> interfaces;
   uint16_t port = 8953;  // control-port
-  // control-use-cert: TLS with client certificates on IP interfaces (never on a socket file).
+  // control-use-cert: TLS with client certificates on IP interfaces (never on a socket file),
+  // with these files (resolver/control/control_tls.h; tools/rebound-control-setup makes them).
   bool use_cert = true;
   std::string server_key_file = "/etc/rebound/rebound_server.key";
   std::string server_cert_file = "/etc/rebound/rebound_server.pem";
@@ -41,10 +42,6 @@ struct RemoteControlConfig {
 bool IsControlSocketPath(absl::string_view interface);
 
 namespace config_internal {
-
-// After the whole file: refuses what rebound cannot do as unbound would (TLS with client
-// certificates on an IP interface), at the clause's line.
-absl::Status CheckRemoteControl(const RemoteControlConfig& config);
 
 class RemoteControlClause {
  public:

@@ -7,14 +7,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "resolver/control/control_protocol.h"
+#include "resolver/core/endpoint.h"
 #include "resolver/core/listen_socket.h"
 #include "resolver/core/log.h"
 
@@ -95,18 +99,14 @@ absl::StatusOr<int> BindAddress(const std::string& address, uint16_t port) {
   return *fd;
 }
 
-void SetTimeouts(int fd, int seconds) {
-  const timeval tv{.tv_sec = seconds, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
+// A client has this long to close once its output is written (ControlStream::Close).
+constexpr int kLingerSeconds = 2;
 
-void WriteAll(int fd, absl::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;  // the client went, or timed out: nobody to tell
-    data.remove_prefix(static_cast<size_t>(n));
-  }
+// unbound's dump_cache text ends with this line; unbound-control sends load_cache's data and
+// waits for the answer without closing its side, so the line ends the data as it does for
+// unbound (daemon/remote.c load_cache). rebound-control's half-close ends it too.
+bool EndsWithDumpEof(absl::string_view data) {
+  return data == "EOF\n" || absl::EndsWith(data, "\nEOF\n");
 }
 
 }  // namespace
@@ -115,12 +115,24 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Bind(
     const RemoteControlConfig& config, std::optional<std::pair<uid_t, gid_t>> owner,
     ControlTarget* target) {
   std::unique_ptr<ControlServer> server(new ControlServer(target));
-  for (const std::string& interface : config.Interfaces()) {
+  const std::vector<std::string> interfaces = config.Interfaces();
+  if (std::ranges::any_of(interfaces, [&](const std::string& interface) {
+        return ControlUsesTls(config, interface);
+      })) {
+    absl::StatusOr<ControlSslCtx> tls = MakeControlServerContext(config);
+    if (!tls.ok()) {
+      return absl::Status(tls.status().code(),
+                          absl::StrCat("remote-control: ", tls.status().message()));
+    }
+    server->tls_context_ = *std::move(tls);
+  }
+  for (const std::string& interface : interfaces) {
     const bool file = IsControlSocketPath(interface);
     absl::StatusOr<int> fd =
         file ? BindSocketFile(interface, owner) : BindAddress(interface, config.port);
     if (!fd.ok()) return fd.status();
     server->listeners_.push_back(*fd);
+    server->listener_tls_.push_back(ControlUsesTls(config, interface));
     if (file) server->socket_files_.push_back(interface);
   }
   server->stop_fd_ = eventfd(0, EFD_CLOEXEC);
@@ -155,51 +167,86 @@ void ControlServer::Serve() {
     }
     if (fds.back().revents != 0) return;
     for (size_t i = 0; i + 1 < fds.size(); ++i) {
-      if ((fds[i].revents & POLLIN) == 0) continue;
-      const int client = accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client < 0) continue;
-      // Nothing may end this thread but the stop: a command that throws is a bug, reported.
-      try {
-        HandleConnection(client);
-      } catch (const std::exception& e) {
-        Log(LogLevel::kError, "control: command failed: %s", e.what());
-      }
-      close(client);
+      if ((fds[i].revents & POLLIN) != 0) ServeOne(fds[i].fd, listener_tls_[i]);
     }
   }
 }
 
-void ControlServer::HandleConnection(int fd) {
-  SetTimeouts(fd, kCommandTimeoutSeconds);
+void ControlServer::ServeOne(int listener, bool tls) {
+  sockaddr_storage peer{};
+  socklen_t peer_length = sizeof peer;
+  const int client =
+      accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC);
+  if (client < 0) return;
+  // The handshake is bounded as the command is: a client that never finishes it holds the
+  // others back kCommandTimeoutSeconds at most.
+  ControlStream stream(client);
+  stream.SetTimeouts(kCommandTimeoutSeconds);
+  if (tls) {
+    if (absl::Status s = stream.AcceptTls(tls_context_.get()); !s.ok()) {
+      // A client without a certificate signed by the server key, or not speaking TLS: refused
+      // unanswered, as unbound does, and logged so that the operator can tell why (once a
+      // second at most: anyone who reaches the port can cause it).
+      static RateLimiter limiter;
+      if (limiter.Allow()) {
+        Log(LogLevel::kOps, "control: refused %s: %s",
+            Endpoint::FromSockaddr(reinterpret_cast<const sockaddr*>(&peer)).ToString(),
+            s.message());
+      }
+      return;
+    }
+  }
+  // Nothing may end this thread but the stop: a command that throws is a bug, reported.
+  try {
+    HandleConnection(stream);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "control: command failed: %s", e.what());
+  }
+  stream.Close(kLingerSeconds);
+}
+
+void ControlServer::HandleConnection(ControlStream& stream) {
   std::string received;
   size_t newline = std::string::npos;
   char buffer[4096];
   while (newline == std::string::npos && received.size() <= kMaxControlLine) {
-    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    const ssize_t n = stream.Read(buffer, sizeof buffer);
     if (n <= 0) return;
     received.append(buffer, static_cast<size_t>(n));
     newline = received.find('\n');
   }
-  if (newline == std::string::npos) return WriteAll(fd, "error command line too long\n");
+  if (newline == std::string::npos) {
+    stream.WriteAll("error command line too long\n");
+    return;
+  }
   const std::string line = received.substr(0, newline);
   if (!absl::StartsWith(line, kControlMagic)) {
-    return WriteAll(fd, "error wrong version: expected rebound-control's or unbound-control's\n");
+    stream.WriteAll("error wrong version: expected rebound-control's or unbound-control's\n");
+    return;
   }
-  const std::string command = line.substr(sizeof(kControlMagic) - 1);
+  // unbound-control puts a space before each word, so its command follows two spaces.
+  const std::string command(
+      absl::StripLeadingAsciiWhitespace(absl::string_view(line).substr(sizeof(kControlMagic) - 1)));
   std::string body = received.substr(newline + 1);
-  SetTimeouts(fd, kTransferTimeoutSeconds);
+  stream.SetTimeouts(kTransferTimeoutSeconds);
   if (absl::StartsWith(command, "load_cache")) {
-    // The data runs to the end of the client's side.
-    for (;;) {
-      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-      if (n < 0) return WriteAll(fd, "error the data did not arrive in time\n");
+    // The data runs to the dump's EOF line or the end of the client's side.
+    while (!EndsWithDumpEof(body)) {
+      const ssize_t n = stream.Read(buffer, sizeof buffer);
+      if (n < 0) {
+        stream.WriteAll("error the data did not arrive in time\n");
+        return;
+      }
       if (n == 0) break;
       body.append(buffer, static_cast<size_t>(n));
-      if (body.size() > kMaxControlBody) return WriteAll(fd, "error the data is too large\n");
+      if (body.size() > kMaxControlBody) {
+        stream.WriteAll("error the data is too large\n");
+        return;
+      }
     }
   }
   Log(LogLevel::kOps, "control: %s", command);
-  WriteAll(fd, commands_.Run(command, body));
+  stream.WriteAll(commands_.Run(command, body));
 }
 
 }  // namespace rebound

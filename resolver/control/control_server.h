@@ -1,6 +1,7 @@
 // The remote-control: listener: a thread of its own that takes one rebound-control connection
 // at a time and runs its command (control_commands.h), so no command ever runs on a worker's
-// loop or waits behind one.
+// loop or waits behind one. IP interfaces speak TLS with client certificates when
+// control-use-cert is yes (control_tls.h); socket files are plain.
 #ifndef REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_
 #define REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_
 
@@ -15,7 +16,9 @@
 #include "absl/status/statusor.h"
 #include "resolver/config/remote_control_clause.h"
 #include "resolver/control/control_commands.h"
+#include "resolver/control/control_stream.h"
 #include "resolver/control/control_target.h"
+#include "resolver/control/control_tls.h"
 
 namespace rebound {
 
@@ -24,8 +27,9 @@ class ControlServer {
   // Binds every interface of `config`: a socket file is made for `owner` (uid, gid; root when
   // unset) with mode 0600, in a directory made if missing, so that only root and that user can
   // connect; an IP interface listens on control-port. A socket file left by a previous run is
-  // replaced, one that another process answers on is an error. Call as root, before the
-  // privilege drop.
+  // replaced, one that another process answers on is an error. With TLS, the key and the
+  // certificates are read here: a file missing or unusable is an error that names it. Call as
+  // root, before the privilege drop.
   static absl::StatusOr<std::unique_ptr<ControlServer>> Bind(
       const RemoteControlConfig& config, std::optional<std::pair<uid_t, gid_t>> owner,
       ControlTarget* target);
@@ -38,10 +42,14 @@ class ControlServer {
  private:
   ControlServer(ControlTarget* target) : commands_(target) {}
   void Serve();
-  void HandleConnection(int fd);
+  // Accepts on `listener` and serves the connection.
+  void ServeOne(int listener, bool tls);
+  void HandleConnection(ControlStream& stream);
 
   ControlCommands commands_;
   std::vector<int> listeners_;
+  std::vector<bool> listener_tls_;  // per listener: TLS with client certificates
+  ControlSslCtx tls_context_;       // null when no listener uses TLS
   std::vector<std::string> socket_files_;
   int stop_fd_ = -1;  // an eventfd: written to stop the thread
   std::thread thread_;

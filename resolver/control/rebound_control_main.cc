@@ -2,6 +2,7 @@
 // the answer; unbound-control's usage, commands and exit codes (man/rebound-control.8).
 #include <getopt.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@
 #include "absl/strings/str_join.h"
 #include "resolver/config/config.h"
 #include "resolver/control/control_protocol.h"
+#include "resolver/control/control_stream.h"
+#include "resolver/control/control_tls.h"
 #include "resolver/core/endpoint.h"
 
 namespace rebound {
@@ -69,22 +72,41 @@ int Connect(const std::string& interface, uint16_t port, std::string* error) {
   return fd;
 }
 
-bool SendAll(int fd, const std::string& data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // load_cache's data: standard input, whole.
 std::string ReadStdin() {
   std::string data;
   char buffer[65536];
   for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0;) data.append(buffer, n);
   return data;
+}
+
+// Sends the command (and load_cache's data) over `stream` and prints the answer; the exit code.
+int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool tls, bool quiet) {
+  std::string request = absl::StrCat(kControlMagic, absl::StrJoin(words, " "), "\n");
+  const bool sends_data = words[0] == "load_cache";
+  if (sends_data) request += ReadStdin();
+  if (!stream.WriteAll(request)) {
+    std::fprintf(stderr, "rebound-control: error: send: %s\n", stream.error().c_str());
+    return 1;
+  }
+  // Over a plain stream the half-close ends load_cache's data. Over TLS the dump's EOF line does,
+  // as with unbound-control, whose servers read no further: a close_notify they leave unread
+  // would make their close reset the connection under the answer. Data without that line is
+  // ended by close_notify, which rebound reads.
+  if (!tls || (sends_data && !absl::EndsWith(request, "\nEOF\n"))) stream.FinishWriting();
+  std::string output;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = stream.Read(buffer, sizeof buffer)) > 0)
+    output.append(buffer, static_cast<size_t>(n));
+  const bool failed = absl::StartsWith(output, "error");
+  if (!quiet || failed) std::fwrite(output.data(), 1, output.size(), stdout);
+  if (n < 0) {
+    // A TLS 1.3 server that refuses our certificate says so after our handshake has finished.
+    std::fprintf(stderr, "rebound-control: error: read: %s\n", stream.error().c_str());
+    return 1;
+  }
+  return failed ? 1 : 0;
 }
 
 int Main(int argc, char** argv) {
@@ -130,13 +152,6 @@ int Main(int argc, char** argv) {
     }
   }
   const std::string interface = server.empty() ? control.Interfaces().front() : server;
-  if (interface.front() != '/' && control.use_cert) {
-    std::fprintf(stderr,
-                 "rebound-control: control-use-cert: yes on %s: TLS to the control channel is "
-                 "not implemented; use a socket path or control-use-cert: no\n",
-                 interface.c_str());
-    return 1;
-  }
   std::string error;
   const int fd = Connect(interface, port, &error);
   if (fd < 0) {
@@ -144,26 +159,30 @@ int Main(int argc, char** argv) {
     // unbound-control: `status` of a server that is not running exits 3.
     return words[0] == "status" ? 3 : 1;
   }
-  std::string request = absl::StrCat(kControlMagic, absl::StrJoin(words, " "), "\n");
-  if (words[0] == "load_cache") request += ReadStdin();
-  if (!SendAll(fd, request)) {
-    std::fprintf(stderr, "rebound-control: error: send: %s\n", std::strerror(errno));
-    close(fd);
-    return 1;
+  ControlStream stream(fd);
+  const bool tls = ControlUsesTls(control, interface);
+  if (tls) {
+    absl::StatusOr<ControlSslCtx> context = MakeControlClientContext(control);
+    if (!context.ok()) {
+      std::fprintf(stderr, "rebound-control: error: %s\n",
+                   std::string(context.status().message()).c_str());
+      return 1;
+    }
+    if (absl::Status s = stream.ConnectTls(context->get()); !s.ok()) {
+      std::fprintf(stderr, "rebound-control: error: TLS with %s: %s\n", interface.c_str(),
+                   std::string(s.message()).c_str());
+      return 1;
+    }
   }
-  shutdown(fd, SHUT_WR);  // the end of load_cache's data
-  std::string output;
-  char buffer[65536];
-  for (ssize_t n; (n = recv(fd, buffer, sizeof buffer, 0)) > 0;) {
-    output.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  const bool failed = absl::StartsWith(output, "error");
-  if (!quiet || failed) std::fwrite(output.data(), 1, output.size(), stdout);
-  return failed ? 1 : 0;
+  return Exchange(stream, words, tls, quiet);
 }
 
 }  // namespace
 }  // namespace rebound
 
-int main(int argc, char** argv) { return rebound::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // OpenSSL writes with write(2): a daemon that refused the certificate and closed must make
+  // the write fail (and the command exit 1 with the reason), not kill the process.
+  signal(SIGPIPE, SIG_IGN);
+  return rebound::Main(argc, argv);
+}

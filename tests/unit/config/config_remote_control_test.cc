@@ -38,18 +38,23 @@ TEST(ConfigRemoteControlTest, BadValuesNameTheirLine) {
   EXPECT_THAT(ErrorOf("remote-control:\n  verbosity: 2\n"), HasSubstr("test.conf:2:"));
 }
 
-// unbound would demand client certificates on an address; rebound has no TLS there yet and
-// must not serve commands in the clear instead.
-TEST(ConfigRemoteControlTest, AnAddressWithCertificatesIsRefusedAtTheClause) {
-  EXPECT_THAT(ErrorOf("server:\n  port: 5353\nremote-control:\n  control-enable: yes\n"
-                      "  control-interface: 127.0.0.1\n"),
-              HasSubstr("test.conf:3: remote-control: control-use-cert is yes"));
-  EXPECT_TRUE(MustParse("remote-control:\n  control-enable: yes\n  control-interface: 127.0.0.1\n"
-                        "  control-use-cert: no\n")
-                  .remote_control.enable);
-  // Disabled, nothing is served: nothing to refuse.
-  EXPECT_FALSE(
-      MustParse("remote-control:\n  control-interface: 127.0.0.1\n").remote_control.enable);
+// An address with control-use-cert (unbound's default) is TLS with client certificates now,
+// no longer refused: the files are rebound's defaults unless given, and are read by the daemon
+// and rebound-control, not by the parser (rebound-control cannot read the server's key).
+TEST(ConfigRemoteControlTest, AnAddressWithCertificatesIsAcceptedWithTheDefaultFiles) {
+  const Config config = MustParse(
+      "server:\n  port: 5353\nremote-control:\n  control-enable: yes\n"
+      "  control-interface: 127.0.0.1\n  server-key-file: /nonexistent/k\n");
+  EXPECT_TRUE(config.remote_control.enable);
+  EXPECT_TRUE(config.remote_control.use_cert);
+  EXPECT_THAT(config.remote_control.Interfaces(), ElementsAre("127.0.0.1"));
+  EXPECT_EQ(config.remote_control.server_key_file, "/nonexistent/k");
+  EXPECT_EQ(config.remote_control.server_cert_file, "/etc/rebound/rebound_server.pem");
+  EXPECT_EQ(config.remote_control.control_key_file, "/etc/rebound/rebound_control.key");
+  EXPECT_EQ(config.remote_control.control_cert_file, "/etc/rebound/rebound_control.pem");
+  EXPECT_FALSE(MustParse("remote-control:\n  control-enable: yes\n  control-interface: 127.0.0.1\n"
+                         "  control-use-cert: no\n")
+                   .remote_control.use_cert);
 }
 
 }  // namespace
