@@ -60,13 +60,13 @@ CommandResult RunCommand(const std::string& command, const std::string& stdin_fi
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
 }
 
-// name=value lines, as both tools print stats.
-std::map<std::string, uint64_t> ParseStats(const std::string& text) {
-  std::map<std::string, uint64_t> values;
+// name=value lines, as both tools print stats (the averages and medians are fractions).
+std::map<std::string, double> ParseStats(const std::string& text) {
+  std::map<std::string, double> values;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
-    uint64_t value = 0;
-    if (absl::SimpleAtoi(kv.second, &value)) values[kv.first] = value;
+    double value = 0;
+    if (absl::SimpleAtod(kv.second, &value)) values[kv.first] = value;
   }
   return values;
 }
@@ -136,8 +136,8 @@ TEST_F(ControlTest, StatsHaveUnboundsNamesAndValuesForTheSameQuestions) {
   const CommandResult theirs = Unbound("stats_noreset");
   ASSERT_EQ(ours.exit_code, 0) << ours.output;
   ASSERT_EQ(theirs.exit_code, 0) << theirs.output;
-  const std::map<std::string, uint64_t> a = ParseStats(ours.output);
-  const std::map<std::string, uint64_t> b = ParseStats(theirs.output);
+  const std::map<std::string, double> a = ParseStats(ours.output);
+  const std::map<std::string, double> b = ParseStats(theirs.output);
   for (const char* name : {"total.num.queries",
                            "total.num.cachehits",
                            "total.num.cachemiss",
@@ -162,8 +162,8 @@ TEST_F(ControlTest, StatsHaveUnboundsNamesAndValuesForTheSameQuestions) {
     ASSERT_TRUE(a.contains(name)) << name << " missing\n" << ours.output;
     EXPECT_EQ(a.at(name), b.at(name)) << name;
   }
-  EXPECT_EQ(a.at("total.num.queries"), 5u);
-  EXPECT_EQ(a.at("total.num.cachehits"), 1u);
+  EXPECT_EQ(a.at("total.num.queries"), 5);
+  EXPECT_EQ(a.at("total.num.cachehits"), 1);
   // Every figure rebound prints under an unbound name is one unbound-control prints too (with
   // thread0 for any thread: unbound runs one here).
   for (const auto& [any_thread_name, value] : a) {
@@ -178,7 +178,7 @@ TEST_F(ControlTest, StatsHaveUnboundsNamesAndValuesForTheSameQuestions) {
   }
   // stats resets, as in unbound: what follows counts from zero.
   ASSERT_EQ(Rebound("stats").exit_code, 0);
-  EXPECT_EQ(ParseStats(Rebound("stats").output).at("total.num.queries"), 0u);
+  EXPECT_EQ(ParseStats(Rebound("stats").output).at("total.num.queries"), 0);
 }
 
 TEST_F(ControlTest, CommandsAnswerAsUnboundControlDoes) {
