@@ -188,7 +188,7 @@ void ControlServer::HandleConnection(int fd) {
   const std::string command = line.substr(sizeof(kControlMagic) - 1);
   std::string body = received.substr(newline + 1);
   SetTimeouts(fd, kTransferTimeoutSeconds);
-  if (absl::StartsWith(command, "load_cache")) {
+  if (CommandTakesData(command.substr(0, command.find(' ')))) {
     // The data runs to the end of the client's side.
     for (;;) {
       const ssize_t n = recv(fd, buffer, sizeof buffer, 0);

@@ -31,7 +31,9 @@ void PrintUsage(std::FILE* to) {
                "  -h         this help\n"
                "commands: status stats stats_noreset reload verbosity flush flush_type flush_zone\n"
                "  flush_negative flush_infra flush_bogus list_forwards list_stubs\n"
-               "  list_local_zones list_local_data bootstrap_status dump_cache load_cache\n",
+               "  list_local_zones list_local_data bootstrap_status dump_cache load_cache\n"
+               "  local_zone local_zone_remove local_data local_data_remove local_zones\n"
+               "  local_zones_remove local_datas local_datas_remove\n",
                REBOUND_CONFIG_FILE);
 }
 
@@ -79,7 +81,7 @@ bool SendAll(int fd, const std::string& data) {
   return true;
 }
 
-// load_cache's data: standard input, whole.
+// load_cache's data, or a bulk command's lines: standard input, whole.
 std::string ReadStdin() {
   std::string data;
   char buffer[65536];
@@ -145,7 +147,7 @@ int Main(int argc, char** argv) {
     return words[0] == "status" ? 3 : 1;
   }
   std::string request = absl::StrCat(kControlMagic, absl::StrJoin(words, " "), "\n");
-  if (words[0] == "load_cache") request += ReadStdin();
+  if (CommandTakesData(words[0])) request += ReadStdin();
   if (!SendAll(fd, request)) {
     std::fprintf(stderr, "rebound-control: error: send: %s\n", std::strerror(errno));
     close(fd);
