@@ -215,9 +215,23 @@ std::string DaemonControl::BootstrapStatus() {
   if (!shared_->bootstrap) return "bootstrap: disabled\n";
   std::string out;
   std::optional<Relay> last_good = shared_->bootstrap->memory->LastGood();
+  auto when = [](absl::Time t) {
+    return t == absl::InfinitePast()
+               ? std::string("never")
+               : absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  };
+  // One line per relay, in the configured order: what every worker's relay client recorded.
   for (const Relay& relay : shared_->bootstrap->config->relays) {
+    const RelayMemory::RelayRecord r = shared_->bootstrap->memory->Record(relay);
     absl::StrAppend(&out, relay.ToString(),
-                    last_good.has_value() && *last_good == relay ? " last-good" : "", "\n");
+                    last_good.has_value() && *last_good == relay ? " last-good" : "", " last-try ",
+                    when(r.last_try), " last-success ", when(r.last_success));
+    if (r.last_success != absl::InfinitePast()) {
+      absl::StrAppend(&out, " rtt ", absl::ToInt64Milliseconds(r.rtt), " ms");
+    }
+    absl::StrAppend(&out, " certificate ", r.certificate.empty() ? "unknown" : r.certificate);
+    if (!r.last_error.empty()) absl::StrAppend(&out, " last-error \"", r.last_error, "\"");
+    absl::StrAppend(&out, "\n");
   }
   return out;
 }
