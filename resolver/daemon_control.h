@@ -37,6 +37,7 @@ class DaemonControl : public ControlTarget {
   std::vector<ConfiguredDelegation> Delegations() override;
   absl::Status AddDelegation(const ConfiguredDelegation& zone) override;
   void RemoveDelegation(const ldns_rdf* name, bool forward) override;
+  std::string Lookup(const ldns_rdf* name) override;
   std::string BootstrapStatus() override;
   std::string DumpCache() override;
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override;

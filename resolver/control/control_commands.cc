@@ -78,6 +78,12 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
     return ChangeLocalInBulk(command, body);
   }
   if (command == "bootstrap_status") return target_->BootstrapStatus();
+  if (command == "lookup") {
+    if (args.empty()) return "error: this option requires a domain name\n";
+    LdnsRdfPtr name = ParseName(args[0]);
+    if (name == nullptr) return Error(absl::StrCat("cannot parse name ", args[0]));
+    return target_->Lookup(name.get());
+  }
   if (command == "dump_cache") return target_->DumpCache();
   if (command == "load_cache") {
     absl::StatusOr<std::string> loaded = target_->LoadCache(body);

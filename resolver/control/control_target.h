@@ -71,6 +71,10 @@ class ControlTarget {
   // zone of that name and kind, if any, likewise. Lost at a reload, as in unbound.
   virtual absl::Status AddDelegation(const ConfiguredDelegation& zone) = 0;
   virtual void RemoveDelegation(const ldns_rdf* name, bool forward) = 0;
+  // lookup: the delegation the next query for `name` would start from (a forward or stub zone,
+  // or the closest cached one) and its servers with what the infra cache knows of each, in
+  // unbound-control's words.
+  virtual std::string Lookup(const ldns_rdf* name) = 0;
   // One line per relay: last try, last success, RTT, certificate result.
   virtual std::string BootstrapStatus() = 0;
   // The caches in unbound's dump_cache text; and loaded from it, with what was loaded.

@@ -215,5 +215,27 @@ TEST_F(ControlRuntimeTest, ForwardAddSendsAZoneToAForwarderAndForwardRemoveUndoe
   EXPECT_THAT(LinesWith(Rebound("list_stubs").output, "forwarded"), IsEmpty());
 }
 
+// lookup: the delegation a query starts from and its servers with their RTT, in unbound's shape:
+// the same header, the same delegation counts and the server the hierarchy has for alpha.test.
+TEST_F(ControlRuntimeTest, LookupShowsTheDelegationAndItsServersAsUnboundDoes) {
+  ASSERT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  ASSERT_THAT(Ask(ReferenceResolverEndpoint(), n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  const CommandResult ours = Rebound(absl::StrCat("lookup ", n::kV4Only));
+  const CommandResult theirs = Unbound(absl::StrCat("lookup ", n::kV4Only));
+  ASSERT_EQ(ours.exit_code, 0) << ours.output;
+  EXPECT_EQ(LinesWith(ours.output, "name servers are used"),
+            LinesWith(theirs.output, "name servers are used"));
+  EXPECT_EQ(LinesWith(ours.output, "It provides"), LinesWith(theirs.output, "It provides"));
+  const std::vector<std::string> server = LinesWith(ours.output, std::string(n::kAlphaServer));
+  ASSERT_EQ(server.size(), 1u) << ours.output;
+  EXPECT_THAT(server[0], ::testing::MatchesRegex(
+                             "127\\.0\\.10\\.1 *\trto [0-9]+ msec, ttl [0-9]+, ping [0-9]+ var "
+                             "[0-9]+ rtt [0-9]+, tA 0, tAAAA 0, tother 0, EDNS 0 probed\\."));
+  // A forward zone: unbound's "forwarding request:".
+  ASSERT_EQ(Rebound(absl::StrCat("forward_add ", kForwardedZone, " 127.0.0.53")).output, "ok\n");
+  EXPECT_THAT(Rebound(absl::StrCat("lookup ", kForwardedName)).output,
+              HasSubstr("forwarding request:\nDelegation with 1 names"));
+}
+
 }  // namespace
 }  // namespace rebound::integration

@@ -77,6 +77,12 @@ class FakeTarget : public ControlTarget {
                   [&](const auto& z) { return z.forward == forward && z.name == text; });
     free(text);
   }
+  std::string Lookup(const ldns_rdf* name) override {
+    char* text = ldns_rdf2str(name);
+    std::string out = absl::StrCat("lookup ", text, "\n");
+    free(text);
+    return out;
+  }
   std::string BootstrapStatus() override { return "relays\n"; }
   std::string DumpCache() override { return "START_RRSET_CACHE\nEND_RRSET_CACHE\nEOF\n"; }
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override {
@@ -268,6 +274,11 @@ TEST_F(ControlCommandsTest, ForwardAndStubCommandsChangeTheListedZones) {
   EXPECT_EQ(commands_.Run("forward_add +x corp.example 192.0.2.1", ""),
             "error: unknown option x\n");
   EXPECT_EQ(commands_.Run("forward_add", ""), "error: this option requires a domain name\n");
+}
+
+TEST_F(ControlCommandsTest, LookupTakesAnAbsoluteName) {
+  EXPECT_EQ(commands_.Run("lookup www.example", ""), "lookup www.example.\n");
+  EXPECT_EQ(commands_.Run("lookup", ""), "error: this option requires a domain name\n");
 }
 
 TEST_F(ControlCommandsTest, LoadCacheGetsTheBody) {
