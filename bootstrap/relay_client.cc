@@ -111,7 +111,8 @@ void RelayClient::StartNext(uint64_t race_id) {
   const size_t relay_index = race.order[race.next++];
   const Relay& relay = (*relays_)[relay_index];
   const size_t attempt = race.attempts.size();
-  race.attempts.push_back({relay_index});
+  race.attempts.push_back({.relay = relay_index, .started = clock_->Now()});
+  memory_->RecordTry(relay);
   auto on_response = [this, race_id, attempt](absl::StatusOr<HttpsResponse> response) {
     OnResponse(race_id, attempt, std::move(response));
   };
@@ -146,7 +147,10 @@ void RelayClient::OnResponse(uint64_t race_id, size_t attempt,
   race.attempts[attempt].running = false;
   const Relay& relay = (*relays_)[race.attempts[attempt].relay];
   if (!response.ok()) return AttemptFailed(race, attempt, response.status());
+  // An HTTP response came over a verified TLS session; an answer is a success only if accepted.
+  const absl::Duration rtt = clock_->Now() - race.attempts[attempt].started;
   if (response->status != 200) {
+    memory_->RecordResponse(relay, rtt, /*accepted=*/false);
     return AttemptFailed(race, attempt,
                          absl::UnavailableError(absl::StrCat("HTTP status ", response->status)));
   }
@@ -165,6 +169,7 @@ void RelayClient::OnResponse(uint64_t race_id, size_t attempt,
   } else {
     answer = AcceptJsonResponse(response->body, race.qname.get(), race.qtype, options_.max_ttl);
   }
+  memory_->RecordResponse(relay, rtt, /*accepted=*/answer.ok());
   if (!answer.ok()) return AttemptFailed(race, attempt, answer.status());
   memory_->RecordAnswer(relay, race.qname.get(), race.qtype, **answer);
   Finish(race_id, RelayAnswer{*std::move(answer), relay});
@@ -178,6 +183,7 @@ void RelayClient::AttemptFailed(Race& race, size_t attempt, const absl::Status& 
     benched_until_[relay_index] = clock_->Now() + options_.verification_penalty;
   }
   const std::string message(why.message());
+  memory_->RecordFailure(relay, message, absl::IsPermissionDenied(why));
   if (memory_->FirstFailure(relay, message)) {
     Log(absl::IsPermissionDenied(why) ? LogLevel::kError : LogLevel::kOps,
         "bootstrap: relay %s: %s", relay.ToString(), message);

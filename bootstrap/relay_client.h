@@ -61,6 +61,7 @@ class RelayClient : public RelayExchange {
     size_t relay;          // index into *relays_
     uint64_t request = 0;  // the HttpsConnection request id
     bool running = true;
+    absl::Time started = absl::InfinitePast();  // for the relay's RTT (bootstrap_status)
   };
 
   // Starts the next relay in the race's order, and arms the head-start timer for the one after.

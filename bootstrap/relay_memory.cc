@@ -111,6 +111,33 @@ bool RelayMemory::FirstFailure(const Relay& relay, const std::string& message) {
   return failures_logged_.insert(relay.ToString() + "\n" + message).second;
 }
 
+void RelayMemory::RecordTry(const Relay& relay) {
+  absl::MutexLock lock(&mu_);
+  records_[relay.ToString()].last_try = clock_->Now();
+}
+
+void RelayMemory::RecordResponse(const Relay& relay, absl::Duration rtt, bool accepted) {
+  absl::MutexLock lock(&mu_);
+  RelayRecord& record = records_[relay.ToString()];
+  record.certificate = "verified";
+  if (!accepted) return;  // RecordFailure says why
+  record.last_success = clock_->Now();
+  record.rtt = rtt;
+}
+
+void RelayMemory::RecordFailure(const Relay& relay, const std::string& message, bool certificate) {
+  absl::MutexLock lock(&mu_);
+  RelayRecord& record = records_[relay.ToString()];
+  record.last_error = message;
+  if (certificate) record.certificate = message;
+}
+
+RelayMemory::RelayRecord RelayMemory::Record(const Relay& relay) const {
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(relay.ToString());
+  return it == records_.end() ? RelayRecord{} : it->second;
+}
+
 RelayMemory::Counters RelayMemory::counters() const {
   absl::MutexLock lock(&mu_);
   return counters_;

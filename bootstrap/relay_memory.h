@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -48,6 +49,23 @@ class RelayMemory {
   // logged once with OpenSSL's reason, not once per query. Every call counts as a failure.
   bool FirstFailure(const Relay& relay, const std::string& message);
 
+  // What rebound-control's bootstrap_status shows of one relay, recorded by every worker's
+  // RelayClient: when it was last asked and last answered, how long that answer took, and what
+  // became of its certificate (empty: no TLS session yet).
+  struct RelayRecord {
+    absl::Time last_try = absl::InfinitePast();
+    absl::Time last_success = absl::InfinitePast();
+    absl::Duration rtt = absl::ZeroDuration();  // of the last success
+    std::string certificate;                    // "verified", or why it failed verification
+    std::string last_error;                     // the last failure's reason
+  };
+  void RecordTry(const Relay& relay);
+  // An answer (any HTTP response: the TLS session, so the certificate, was good) after `rtt`.
+  void RecordResponse(const Relay& relay, absl::Duration rtt, bool accepted);
+  // A failed attempt; `certificate`: the certificate did not verify.
+  void RecordFailure(const Relay& relay, const std::string& message, bool certificate);
+  RelayRecord Record(const Relay& relay) const;
+
   // Relay traffic, kept apart from the ordinary resolver's figures.
   struct Counters {
     uint64_t answers = 0;   // accepted relay answers
@@ -69,8 +87,10 @@ class RelayMemory {
   absl::Time last_save_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::flat_hash_set<std::string> failures_logged_ ABSL_GUARDED_BY(mu_);
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
-  Counters counters_ ABSL_GUARDED_BY(mu_);  // copies of state_ taken for saving
-  absl::Mutex save_mu_;                     // one writer of the file at a time
+  Counters counters_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, RelayRecord> records_
+      ABSL_GUARDED_BY(mu_);  // by ToString  // copies of state_ taken for saving
+  absl::Mutex save_mu_;      // one writer of the file at a time
   uint64_t saved_generation_ ABSL_GUARDED_BY(save_mu_) = 0;
 };
 

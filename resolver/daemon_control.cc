@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "resolver/cache/cache_dump.h"
 #include "resolver/core/log.h"
+#include "resolver/wire/ldns_ptr.h"
 
 namespace rebound {
 namespace {
@@ -149,14 +150,88 @@ void DaemonControl::WithConfig(absl::FunctionRef<void(const Config&)> read) {
   read(*config_);
 }
 
+absl::Status DaemonControl::ChangeLocalZones(absl::FunctionRef<absl::Status(LocalZones&)> change) {
+  // Exclusive: two changes must not each copy the same version and lose one another's edit.
+  absl::MutexLock lock(&mu_);
+  const LocalZones* current = shared_->local_zones.Get();
+  if (current == nullptr) return absl::FailedPreconditionError("the local zones are not built");
+  auto next = std::make_unique<LocalZones>(current->Clone());
+  if (absl::Status s = change(*next); !s.ok()) return s;
+  // Nothing to flush: a local zone answers before the packet cache and the pipeline (flow step
+  // 2), so no cached response hides the change, and none was ever made from a local answer.
+  shared_->local_zones.Publish(std::move(next));
+  Log(LogLevel::kOps, "control: local zones changed (%d versions kept until the next reload)",
+      static_cast<int64_t>(shared_->local_zones.versions()));
+  return absl::OkStatus();
+}
+
+void DaemonControl::WithLocalZones(absl::FunctionRef<void(const LocalZones&)> read) {
+  absl::ReaderMutexLock lock(&mu_);
+  if (const LocalZones* zones = shared_->local_zones.Get()) read(*zones);
+}
+
+std::vector<ConfiguredDelegation> DaemonControl::Delegations() {
+  absl::ReaderMutexLock lock(&mu_);
+  return shared_->delegations->Configured();
+}
+
+absl::Status DaemonControl::AddDelegation(const ConfiguredDelegation& given) {
+  absl::MutexLock lock(&mu_);
+  ConfiguredDelegation zone = given;
+  // As for a forward-zone in the file (main.cc, SetUpDelegations): do-not-query-localhost keeps
+  // loopback servers out. unbound applies it to stubs too, at query time.
+  if (config_->do_not_query_localhost) {
+    std::erase_if(zone.addrs, [](const Endpoint& a) { return a.IsLoopback(); });
+    if (zone.addrs.empty() && zone.hosts.empty()) {
+      return absl::InvalidArgumentError(
+          "every address is on loopback; do-not-query-localhost: yes keeps them out");
+    }
+  }
+  LdnsRdfPtr name(ldns_dname_new_frm_str(zone.name.c_str()));
+  if (name == nullptr) return absl::InvalidArgumentError("not a domain name");
+  if (absl::Status s = shared_->delegations->Add(zone); !s.ok()) return s;
+  FlushZone(name.get());
+  Log(LogLevel::kOps, "control: %s %s added", zone.forward ? "forward zone" : "stub zone",
+      zone.name);
+  return absl::OkStatus();
+}
+
+void DaemonControl::RemoveDelegation(const ldns_rdf* name, bool forward) {
+  absl::MutexLock lock(&mu_);
+  if (shared_->delegations->Remove(name, forward)) FlushZone(name);
+}
+
+void DaemonControl::FlushZone(const ldns_rdf* zone) {
+  // Answers learned from the servers before the change would otherwise keep being given until
+  // their TTLs end (unbound leaves that to a flush_zone; rebound does it for the operator).
+  const CacheKeyFilter filter = CacheKeyFilter::For(zone, /*subtree=*/true, std::nullopt);
+  shared_->rrsets.Flush(filter);
+  shared_->negatives.Flush(filter);
+  if (shared_->packets != nullptr) shared_->packets->Clear();
+}
+
 std::string DaemonControl::BootstrapStatus() {
   absl::ReaderMutexLock lock(&mu_);
   if (!shared_->bootstrap) return "bootstrap: disabled\n";
   std::string out;
   std::optional<Relay> last_good = shared_->bootstrap->memory->LastGood();
+  auto when = [](absl::Time t) {
+    return t == absl::InfinitePast()
+               ? std::string("never")
+               : absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  };
+  // One line per relay, in the configured order: what every worker's relay client recorded.
   for (const Relay& relay : shared_->bootstrap->config->relays) {
+    const RelayMemory::RelayRecord r = shared_->bootstrap->memory->Record(relay);
     absl::StrAppend(&out, relay.ToString(),
-                    last_good.has_value() && *last_good == relay ? " last-good" : "", "\n");
+                    last_good.has_value() && *last_good == relay ? " last-good" : "", " last-try ",
+                    when(r.last_try), " last-success ", when(r.last_success));
+    if (r.last_success != absl::InfinitePast()) {
+      absl::StrAppend(&out, " rtt ", absl::ToInt64Milliseconds(r.rtt), " ms");
+    }
+    absl::StrAppend(&out, " certificate ", r.certificate.empty() ? "unknown" : r.certificate);
+    if (!r.last_error.empty()) absl::StrAppend(&out, " last-error \"", r.last_error, "\"");
+    absl::StrAppend(&out, "\n");
   }
   return out;
 }

@@ -32,6 +32,12 @@ class DaemonControl : public ControlTarget {
   FlushCounts FlushNegative() override;
   size_t FlushInfra(const Endpoint* server) override;
   void WithConfig(absl::FunctionRef<void(const Config&)> read) override;
+  absl::Status ChangeLocalZones(absl::FunctionRef<absl::Status(LocalZones&)> change) override;
+  void WithLocalZones(absl::FunctionRef<void(const LocalZones&)> read) override;
+  std::vector<ConfiguredDelegation> Delegations() override;
+  absl::Status AddDelegation(const ConfiguredDelegation& zone) override;
+  void RemoveDelegation(const ldns_rdf* name, bool forward) override;
+  std::string Lookup(const ldns_rdf* name) override;
   std::string BootstrapStatus() override;
   std::string DumpCache() override;
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override;
@@ -39,6 +45,8 @@ class DaemonControl : public ControlTarget {
  private:
   CacheFigures ReadCacheFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   BootstrapFigures ReadBootstrapFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // What the caches hold at and below `zone`, and the packet cache: after a delegation change.
+  void FlushZone(const ldns_rdf* zone) ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   Shared* const shared_;
   const absl::Time started_;

@@ -351,14 +351,17 @@ absl::Status Configure(const Config& config, Shared* shared) {
   if (shared->bootstrap) shared->bootstrap->memory->Flush();  // what the relays answered stays
   shared->bootstrap.reset();
   shared->packets.reset();  // rendered responses may hold what the old configuration said
+  // What rebound-control changed since is lost, as in unbound; no worker reads the old versions.
+  absl::StatusOr<LocalZones> local_zones = LocalZones::Build(config.local_zones);
+  CHECK(local_zones.ok());  // checked when the config was read
+  shared->local_zones.Reset(std::make_unique<const LocalZones>(*std::move(local_zones)));
   if (absl::Status s = SetUpDelegations(config, shared); !s.ok()) return s;
   return SetUpBootstrap(config, shared);
 }
 
 // One configuration's workers, bound and ready to start.
 struct Serving {
-  Serving(LocalZones zones, const Config& config)
-      : local_zones(std::move(zones)), connection_limits(config.tcp_connection_limits) {}
+  explicit Serving(const Config& config) : connection_limits(config.tcp_connection_limits) {}
   ~Serving() {
     for (auto& worker : workers) worker->Stop();
   }
@@ -366,7 +369,6 @@ struct Serving {
     for (auto& worker : workers) worker->Start();
   }
 
-  LocalZones local_zones;
   // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
   ConnectionLimits connection_limits;
   // forward-tls-upstream's trust anchors (null without it), shared by every worker.
@@ -380,9 +382,7 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
   // Before any worker binds: SO_REUSEPORT would otherwise let rebound share a port with a
   // resolver left running, splitting its clients' queries between the two.
   if (absl::Status s = CheckNobodyListensOnTargets(config); !s.ok()) return s;
-  absl::StatusOr<LocalZones> local_zones = LocalZones::Build(config.local_zones);
-  CHECK(local_zones.ok());  // checked when the config was read
-  auto serving = std::make_unique<Serving>(*std::move(local_zones), config);
+  auto serving = std::make_unique<Serving>(config);
   if (config.UsesTlsUpstream()) {
     // Read at start, before root is dropped, as unbound reads tls-cert-bundle.
     absl::StatusOr<std::unique_ptr<TlsClientContext>> tls =
@@ -399,7 +399,7 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
   for (int i = 0; i < config.num_threads; ++i) {
     serving->workers.push_back(std::make_unique<Worker>(
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
-        &serving->connection_limits, &serving->local_zones, serving->upstream_tls.get(),
+        &serving->connection_limits, &shared->local_zones, serving->upstream_tls.get(),
         &shared->worker_stats[i],
         shared->dnstap == nullptr ? nullptr : shared->dnstap->ForWorker(i)));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;

@@ -18,11 +18,13 @@
 #include "resolver/cache/rrset_cache.h"
 #include "resolver/config/config.h"
 #include "resolver/core/clock.h"
+#include "resolver/core/published.h"
 #include "resolver/core/worker_stats.h"
 #include "resolver/dnstap/dnstap_writer.h"
 #include "resolver/iterator/delegation_finder.h"
 #include "resolver/iterator/infra_cache.h"
 #include "resolver/iterator/iterator_options.h"
+#include "resolver/local/local_zones.h"
 #include "tls/tls_context.h"
 
 namespace rebound {
@@ -57,6 +59,10 @@ struct Shared {
   // The only writer of the two caches above (docs/architecture.md): the iterators, the cache
   // stages and the warm start store through it.
   CacheWriter cache_writer{&rrsets, &negatives};
+  // local-zone, local-data and the default zones, built by each (re)configuration and replaced
+  // at run time by rebound-control's local_zone and local_data (docs/architecture.md, "Control
+  // channel"); every worker's QueryHandler reads the version in force once per query.
+  Published<LocalZones> local_zones = {};
   // dnstap's writer (dnstap-enable), made once at start and kept across reloads; null: off.
   DnstapWriter* dnstap = nullptr;
   PacketCache* Packets(const Config& config) {

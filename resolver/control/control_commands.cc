@@ -63,7 +63,27 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
   if (command == "list_stubs") return ListForwards(/*stubs=*/true);
   if (command == "list_local_zones") return ListLocal(/*data=*/false);
   if (command == "list_local_data") return ListLocal(/*data=*/true);
+  if (command == "local_zone" || command == "local_zone_remove" || command == "local_data" ||
+      command == "local_data_remove") {
+    absl::string_view rest = absl::StripAsciiWhitespace(line);
+    rest.remove_prefix(command.size());
+    return ChangeLocal(command, absl::StripAsciiWhitespace(rest));
+  }
+  if (command == "forward_add" || command == "forward_remove" || command == "stub_add" ||
+      command == "stub_remove") {
+    return ChangeDelegation(command, args);
+  }
+  if (command == "local_zones" || command == "local_zones_remove" || command == "local_datas" ||
+      command == "local_datas_remove") {
+    return ChangeLocalInBulk(command, body);
+  }
   if (command == "bootstrap_status") return target_->BootstrapStatus();
+  if (command == "lookup") {
+    if (args.empty()) return "error: this option requires a domain name\n";
+    LdnsRdfPtr name = ParseName(args[0]);
+    if (name == nullptr) return Error(absl::StrCat("cannot parse name ", args[0]));
+    return target_->Lookup(name.get());
+  }
   if (command == "dump_cache") return target_->DumpCache();
   if (command == "load_cache") {
     absl::StatusOr<std::string> loaded = target_->LoadCache(body);
@@ -160,40 +180,25 @@ std::string ControlCommands::FlushInfra(absl::string_view arg) {
 }
 
 std::string ControlCommands::ListForwards(bool stubs) {
+  // unbound's lines: "name IN forward addr addr" (the port is not shown), and for a stub
+  // "name IN stub prime|noprime addr...". The zones in force: rebound-control's changes included.
   std::string out;
-  target_->WithConfig([&](const Config& config) {
-    // unbound's lines: "name IN forward addr addr" (the port is not shown), and for a stub
-    // "name IN stub [prime] addr...".
-    auto addresses = [](const std::vector<Endpoint>& addrs, const std::vector<std::string>& hosts) {
-      std::string text;
-      for (const std::string& host : hosts) absl::StrAppend(&text, " ", host);
-      for (const Endpoint& a : addrs) absl::StrAppend(&text, " ", a.AddressString());
-      return text;
-    };
-    if (stubs) {
-      for (const StubZone& z : config.stub_zones) {
-        absl::StrAppend(&out, z.name, " IN stub", z.stub_prime ? " prime" : "",
-                        addresses(z.addrs, z.hosts), "\n");
-      }
-      return;
-    }
-    for (const ForwardZone& z : config.forward_zones) {
-      absl::StrAppend(&out, z.name, " IN forward", addresses(z.addrs, z.hosts), "\n");
-    }
-  });
+  for (const ConfiguredDelegation& z : target_->Delegations()) {
+    if (z.forward == stubs) continue;
+    absl::StrAppend(&out, z.name, " IN ",
+                    stubs ? (z.prime ? "stub prime" : "stub noprime") : "forward");
+    for (const std::string& host : z.hosts) absl::StrAppend(&out, " ", host);
+    for (const Endpoint& a : z.addrs) absl::StrAppend(&out, " ", a.AddressString());
+    absl::StrAppend(&out, "\n");
+  }
   return out;
 }
 
 std::string ControlCommands::ListLocal(bool data) {
+  // The zones in force, with rebound-control's changes.
   std::string out;
-  target_->WithConfig([&](const Config& config) {
-    absl::StatusOr<LocalZones> zones = LocalZones::Build(config.local_zones);
-    if (!zones.ok()) {
-      out = Error(zones.status().message());
-      return;
-    }
-    out = data ? zones->DataListing() : zones->ZoneListing();
-  });
+  target_->WithLocalZones(
+      [&](const LocalZones& zones) { out = data ? zones.DataListing() : zones.ZoneListing(); });
   return out;
 }
 

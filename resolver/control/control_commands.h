@@ -30,6 +30,15 @@ class ControlCommands {
   std::string FlushInfra(absl::string_view arg);
   std::string ListForwards(bool stubs);
   std::string ListLocal(bool data);
+  // local_zone, local_zone_remove, local_data, local_data_remove (control_local_zones.cc).
+  // `rest` is the line after the command word.
+  std::string ChangeLocal(absl::string_view command, absl::string_view rest);
+  // Their bulk forms, one argument a line of `body`: local_zones, local_zones_remove,
+  // local_datas, local_datas_remove.
+  std::string ChangeLocalInBulk(absl::string_view command, absl::string_view body);
+  // forward_add, forward_remove, stub_add, stub_remove (control_delegations.cc).
+  std::string ChangeDelegation(absl::string_view command,
+                               const std::vector<absl::string_view>& args);
 
   ControlTarget* const target_;
   // What `stats` last reported, which the next `stats` counts from (stats_noreset leaves it).

@@ -105,8 +105,9 @@ constexpr int kLingerSeconds = 2;
 // unbound's dump_cache text ends with this line; unbound-control sends load_cache's data and
 // waits for the answer without closing its side, so the line ends the data as it does for
 // unbound (daemon/remote.c load_cache). rebound-control's half-close ends it too.
-bool EndsWithDumpEof(absl::string_view data) {
-  return data == "EOF\n" || absl::EndsWith(data, "\nEOF\n");
+bool DataEnded(absl::string_view command, absl::string_view data) {
+  if (command == "load_cache") return data == "EOF\n" || absl::EndsWith(data, "\nEOF\n");
+  return data == kControlDataEnd || absl::EndsWith(data, absl::StrCat("\n", kControlDataEnd));
 }
 
 }  // namespace
@@ -229,9 +230,11 @@ void ControlServer::HandleConnection(ControlStream& stream) {
       absl::StripLeadingAsciiWhitespace(absl::string_view(line).substr(sizeof(kControlMagic) - 1)));
   std::string body = received.substr(newline + 1);
   stream.SetTimeouts(kTransferTimeoutSeconds);
-  if (absl::StartsWith(command, "load_cache")) {
-    // The data runs to the dump's EOF line or the end of the client's side.
-    while (!EndsWithDumpEof(body)) {
+  const std::string first_word = command.substr(0, command.find(' '));
+  if (CommandTakesData(first_word)) {
+    // The data runs to its end line (the dump's EOF, or a bulk command's 0x04 line, as
+    // unbound-control sends them) or the end of the client's side.
+    while (!DataEnded(first_word, body)) {
       const ssize_t n = stream.Read(buffer, sizeof buffer);
       if (n < 0) {
         stream.WriteAll("error the data did not arrive in time\n");
@@ -245,6 +248,8 @@ void ControlServer::HandleConnection(ControlStream& stream) {
       }
     }
   }
+  // A bulk command's end line is framing, not one of its lines.
+  if (absl::EndsWith(body, kControlDataEnd)) body.resize(body.size() - strlen(kControlDataEnd));
   Log(LogLevel::kOps, "control: %s", command);
   stream.WriteAll(commands_.Run(command, body));
 }

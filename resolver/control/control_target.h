@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "resolver/cache/cache_wire.h"
 #include "resolver/config/config.h"
+#include "resolver/core/configured_delegation.h"
 #include "resolver/core/endpoint.h"
 #include "resolver/core/stats_report.h"
 
@@ -57,6 +58,23 @@ class ControlTarget {
   virtual size_t FlushInfra(const Endpoint* server) = 0;
   // Runs `read` on the configuration in force, which no reload replaces meanwhile.
   virtual void WithConfig(absl::FunctionRef<void(const Config&)> read) = 0;
+  // The local zones in force. `change` edits a copy, which is published to the workers at once
+  // when it returns OK: the queries that start after see it, those in flight keep the version
+  // they read. A reload builds them from the file again (what was changed is lost, as in
+  // unbound).
+  virtual absl::Status ChangeLocalZones(absl::FunctionRef<absl::Status(LocalZones&)> change) = 0;
+  virtual void WithLocalZones(absl::FunctionRef<void(const LocalZones&)> read) = 0;
+  // The forward and stub zones in force, the configuration's and rebound-control's.
+  virtual std::vector<ConfiguredDelegation> Delegations() = 0;
+  // forward_add, stub_add: `zone` replaces a configured zone of its name, for the lookups that
+  // start after; what the caches hold under it is flushed. forward_remove, stub_remove: the
+  // zone of that name and kind, if any, likewise. Lost at a reload, as in unbound.
+  virtual absl::Status AddDelegation(const ConfiguredDelegation& zone) = 0;
+  virtual void RemoveDelegation(const ldns_rdf* name, bool forward) = 0;
+  // lookup: the delegation the next query for `name` would start from (a forward or stub zone,
+  // or the closest cached one) and its servers with what the infra cache knows of each, in
+  // unbound-control's words.
+  virtual std::string Lookup(const ldns_rdf* name) = 0;
   // One line per relay: last try, last success, RTT, certificate result.
   virtual std::string BootstrapStatus() = 0;
   // The caches in unbound's dump_cache text; and loaded from it, with what was loaded.

@@ -34,7 +34,10 @@ void PrintUsage(std::FILE* to) {
                "  -h         this help\n"
                "commands: status stats stats_noreset reload verbosity flush flush_type flush_zone\n"
                "  flush_negative flush_infra flush_bogus list_forwards list_stubs\n"
-               "  list_local_zones list_local_data bootstrap_status dump_cache load_cache\n",
+               "  list_local_zones list_local_data bootstrap_status dump_cache load_cache\n"
+               "  local_zone local_zone_remove local_data local_data_remove local_zones\n"
+               "  local_zones_remove local_datas local_datas_remove forward_add forward_remove\n"
+               "  stub_add stub_remove lookup\n",
                REBOUND_CONFIG_FILE);
 }
 
@@ -72,7 +75,7 @@ int Connect(const std::string& interface, uint16_t port, std::string* error) {
   return fd;
 }
 
-// load_cache's data: standard input, whole.
+// load_cache's data, or a bulk command's lines: standard input, whole.
 std::string ReadStdin() {
   std::string data;
   char buffer[65536];
@@ -80,11 +83,14 @@ std::string ReadStdin() {
   return data;
 }
 
-// Sends the command (and load_cache's data) over `stream` and prints the answer; the exit code.
+// Sends the command (and its data) over `stream` and prints the answer; the exit code.
 int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool tls, bool quiet) {
   std::string request = absl::StrCat(kControlMagic, absl::StrJoin(words, " "), "\n");
-  const bool sends_data = words[0] == "load_cache";
+  const bool sends_data = CommandTakesData(words[0]);
   if (sends_data) request += ReadStdin();
+  // unbound-control ends a bulk command's lines with a 0x04 line; load_cache's with the dump's
+  // own EOF line.
+  if (sends_data && words[0] != "load_cache") request += kControlDataEnd;
   if (!stream.WriteAll(request)) {
     std::fprintf(stderr, "rebound-control: error: send: %s\n", stream.error().c_str());
     return 1;
@@ -93,7 +99,9 @@ int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool 
   // as with unbound-control, whose servers read no further: a close_notify they leave unread
   // would make their close reset the connection under the answer. Data without that line is
   // ended by close_notify, which rebound reads.
-  if (!tls || (sends_data && !absl::EndsWith(request, "\nEOF\n"))) stream.FinishWriting();
+  if (!tls || (words[0] == "load_cache" && !absl::EndsWith(request, "\nEOF\n"))) {
+    stream.FinishWriting();
+  }
   std::string output;
   char buffer[65536];
   ssize_t n;

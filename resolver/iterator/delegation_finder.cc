@@ -10,27 +10,41 @@ namespace rebound {
 DelegationFinder::DelegationFinder(const RrsetCache* cache, const ldns_rr_list& root_hints)
     : cache_(cache),
       hints_(DelegationPoint::FromRecords(LdnsRdfPtr(ldns_dname_new_frm_str(".")).get(),
-                                          &root_hints, &root_hints)) {}
+                                          &root_hints, &root_hints)) {
+  configured_.Reset(std::make_unique<const ConfiguredZones>());
+}
 
 absl::Status DelegationFinder::AddStubZone(const std::string& zone,
                                            const std::vector<Endpoint>& addrs,
                                            const std::vector<std::string>& hosts, bool stub_first) {
-  return Add(zone, addrs, hosts, false, stub_first);
+  return Add(ConfiguredDelegation{
+      .name = zone, .forward = false, .first = stub_first, .addrs = addrs, .hosts = hosts});
 }
 
 absl::Status DelegationFinder::AddForwardZone(const std::string& zone,
                                               const std::vector<Endpoint>& addrs,
                                               bool forward_first,
                                               const std::vector<std::string>& hosts) {
-  return Add(zone, addrs, hosts, true, forward_first);
+  return Add(ConfiguredDelegation{
+      .name = zone, .forward = true, .first = forward_first, .addrs = addrs, .hosts = hosts});
 }
 
-absl::Status DelegationFinder::Add(const std::string& zone, const std::vector<Endpoint>& addrs,
-                                   const std::vector<std::string>& hosts, bool forward,
-                                   bool first) {
+DelegationFinder::ConfiguredZones DelegationFinder::CloneZones(const ConfiguredZones& zones) {
+  ConfiguredZones copy;
+  for (const ConfiguredZone& zone : zones) {
+    copy.push_back({zone.servers.Clone(), zone.forward, zone.first, zone.given});
+  }
+  return copy;
+}
+
+absl::Status DelegationFinder::Add(const ConfiguredDelegation& given) {
+  const std::string& zone = given.name;
+  const std::vector<Endpoint>& addrs = given.addrs;
+  const std::vector<std::string>& hosts = given.hosts;
+  const bool forward = given.forward;
   LdnsRdfPtr name(ldns_dname_new_frm_str(zone.c_str()));
   if (name == nullptr) return absl::InvalidArgumentError(absl::StrCat("bad zone name ", zone));
-  ConfiguredZone configured{DelegationPoint(name.get()), forward, first};
+  ConfiguredZone configured{DelegationPoint(name.get()), forward, given.first, given};
   if (!addrs.empty()) {
     // Servers given by address have no name: they are filed under the zone's own name, marked
     // as looked up so the iterator never asks for that name's addresses.
@@ -46,14 +60,36 @@ absl::Status DelegationFinder::Add(const std::string& zone, const std::vector<En
     }
     configured.servers.AddNameServer(host_name.get());
   }
-  configured_.push_back(std::move(configured));
+  auto next = std::make_unique<ConfiguredZones>(CloneZones(*configured_.Get()));
+  std::erase_if(*next, [&](const ConfiguredZone& z) {
+    return ldns_dname_compare(z.servers.zone(), name.get()) == 0;
+  });
+  next->push_back(std::move(configured));
+  configured_.Publish(std::move(next));
   return absl::OkStatus();
+}
+
+bool DelegationFinder::Remove(const ldns_rdf* name, bool forward) {
+  auto next = std::make_unique<ConfiguredZones>(CloneZones(*configured_.Get()));
+  const size_t removed = std::erase_if(*next, [&](const ConfiguredZone& z) {
+    return z.forward == forward && ldns_dname_compare(z.servers.zone(), name) == 0;
+  });
+  if (removed == 0) return false;
+  configured_.Publish(std::move(next));
+  return true;
+}
+
+std::vector<ConfiguredDelegation> DelegationFinder::Configured() const {
+  std::vector<ConfiguredDelegation> out;
+  for (const ConfiguredZone& zone : *configured_.Get()) out.push_back(zone.given);
+  return out;
 }
 
 const DelegationFinder::ConfiguredZone* DelegationFinder::ClosestConfigured(
     const ldns_rdf* name) const {
   const ConfiguredZone* best = nullptr;
-  for (const ConfiguredZone& zone : configured_) {
+  // One load: the list in force when the lookup starts.
+  for (const ConfiguredZone& zone : *configured_.Get()) {
     if (!IsAtOrBelow(name, zone.servers.zone())) continue;
     if (best == nullptr || ldns_dname_label_count(zone.servers.zone()) >
                                ldns_dname_label_count(best->servers.zone())) {

@@ -9,11 +9,16 @@
 
 #include "absl/status/status.h"
 #include "resolver/cache/rrset_cache.h"
+#include "resolver/core/configured_delegation.h"
+#include "resolver/core/published.h"
 #include "resolver/iterator/delegation_point.h"
 
 namespace rebound {
 
-// Built at start-up and then only read, so one instance serves every worker.
+// Built at start-up and shared by every worker. The configured zones may change at run time
+// (rebound-control's forward_add, stub_add...): each change publishes a new list
+// (resolver/core/published.h), which the lookups that start after it read; a lookup in flight
+// keeps the delegation it copied.
 class DelegationFinder {
  public:
   struct Start {
@@ -36,6 +41,14 @@ class DelegationFinder {
   // the root, never through the forward-zone itself.
   absl::Status AddForwardZone(const std::string& zone, const std::vector<Endpoint>& addrs,
                               bool forward_first, const std::vector<std::string>& hosts = {});
+  // The two above, at start-up (before any worker reads) or at run time (by the control thread,
+  // one change at a time): `zone` replaces a configured zone of the same name, whatever its
+  // kind.
+  absl::Status Add(const ConfiguredDelegation& zone);
+  // forward_remove, stub_remove: the configured zone of that name and kind; false when none.
+  bool Remove(const ldns_rdf* name, bool forward);
+  // The configured zones in force, in the order they were added.
+  std::vector<ConfiguredDelegation> Configured() const;
 
   // The closest configured zone enclosing `name` if it is a forward zone; otherwise the deeper
   // of the closest cached delegation and the closest stub zone (the stub zone wins a tie, as its
@@ -53,16 +66,17 @@ class DelegationFinder {
     DelegationPoint servers;
     bool forward = false;
     bool first = false;
+    ConfiguredDelegation given;  // as added, for Configured()
   };
-  absl::Status Add(const std::string& zone, const std::vector<Endpoint>& addrs,
-                   const std::vector<std::string>& hosts, bool forward, bool first);
+  using ConfiguredZones = std::vector<ConfiguredZone>;
+  static ConfiguredZones CloneZones(const ConfiguredZones& zones);
   const ConfiguredZone* ClosestConfigured(const ldns_rdf* name) const;
   void KeepHintAddresses(DelegationPoint* root) const;
   const NameServer* FindHint(const ldns_rdf* name) const;
 
   const RrsetCache* cache_;
   DelegationPoint hints_;
-  std::vector<ConfiguredZone> configured_;
+  Published<ConfiguredZones> configured_;
 };
 
 }  // namespace rebound

@@ -349,4 +349,93 @@ std::string LocalZones::DataListing() const {
   return absl::StrJoin(lines, "");
 }
 
+LocalZones LocalZones::Clone() const {
+  LocalZones copy;
+  for (const auto& [key, zone] : zones_) {
+    copy.zones_.try_emplace(
+        key, Zone{zone.type, zone.name,
+                  LdnsRrPtr(zone.negative_soa ? ldns_rr_clone(zone.negative_soa.get()) : nullptr)});
+  }
+  for (const auto& [key, node] : nodes_) {
+    Node& to = copy.nodes_[key];
+    for (const auto& [type, rrset] : node.rrsets) {
+      to.rrsets.emplace_back(type, LdnsRrListPtr(ldns_rr_list_clone(rrset.get())));
+    }
+  }
+  copy.top_labels_ = top_labels_;
+  copy.has_root_zone_ = has_root_zone_;
+  return copy;
+}
+
+absl::Status LocalZones::SetZone(absl::string_view name, LocalZoneType type) {
+  LdnsRdfPtr rdf(ldns_dname_new_frm_str(std::string(name).c_str()));
+  if (rdf == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("'", name, "' is not a domain name"));
+  }
+  // unbound-control: a zone that exists takes the new type, and keeps its data.
+  if (auto it = zones_.find(LowerWireName(rdf.get())); it != zones_.end()) {
+    it->second.type = type;
+    return absl::OkStatus();
+  }
+  return AddZone(NameString(rdf.get()), type, "local_zone");
+}
+
+absl::Status LocalZones::RemoveZone(absl::string_view name) {
+  LdnsRdfPtr rdf(ldns_dname_new_frm_str(std::string(name).c_str()));
+  if (rdf == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("'", name, "' is not a domain name"));
+  }
+  const std::string key = LowerWireName(rdf.get());
+  if (!zones_.contains(key)) return absl::OkStatus();
+  // The zone's data goes with it, as unbound keeps data inside its zone.
+  std::vector<std::string> owned;
+  for (const auto& [node_key, node] : nodes_) {
+    if (const std::string* zone_key = FindZone(node_key).first;
+        zone_key != nullptr && *zone_key == key) {
+      owned.push_back(node_key);
+    }
+  }
+  for (const std::string& node_key : owned) nodes_.erase(node_key);
+  zones_.erase(key);
+  Prune();
+  return absl::OkStatus();
+}
+
+absl::Status LocalZones::RemoveData(absl::string_view name) {
+  LdnsRdfPtr rdf(ldns_dname_new_frm_str(std::string(name).c_str()));
+  if (rdf == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("'", name, "' is not a domain name"));
+  }
+  const std::string key = LowerWireName(rdf.get());
+  auto node = nodes_.find(key);
+  if (node == nodes_.end()) return absl::OkStatus();
+  node->second.rrsets.clear();
+  // The SOA at a zone's apex was also its negative answers' authority.
+  if (auto zone = zones_.find(key); zone != zones_.end()) zone->second.negative_soa.reset();
+  Prune();
+  return absl::OkStatus();
+}
+
+void LocalZones::Prune() {
+  absl::flat_hash_set<std::string> needed;
+  for (const auto& [key, node] : nodes_) {
+    if (node.rrsets.empty()) continue;
+    const std::string* zone_key = FindZone(key).first;
+    for (absl::string_view name = key;; name = Parent(name)) {
+      needed.insert(std::string(name));
+      if (zone_key == nullptr || name.size() <= zone_key->size() || name.size() <= 1) break;
+    }
+  }
+  absl::erase_if(nodes_, [&](const auto& entry) { return !needed.contains(entry.first); });
+  top_labels_.clear();
+  has_root_zone_ = false;
+  for (const auto& [key, zone] : zones_) {
+    if (key.size() == 1) {
+      has_root_zone_ = true;
+    } else {
+      top_labels_.insert(std::string(TopLabel(key)));
+    }
+  }
+}
+
 }  // namespace rebound

@@ -77,6 +77,21 @@ class LocalZones {
   std::string ZoneListing() const;
   std::string DataListing() const;
 
+  // rebound-control's changes, made to a copy that is then published
+  // (resolver/core/published.h), with unbound-control's meaning for each command.
+  // A deep copy.
+  LocalZones Clone() const;
+  // local_zone NAME TYPE: an existing zone of that name takes the type and keeps its data.
+  absl::Status SetZone(absl::string_view name, LocalZoneType type);
+  // local_zone_remove NAME: the zone of exactly that name, with its data (a default zone too);
+  // nothing when there is none.
+  absl::Status RemoveZone(absl::string_view name);
+  // local_data RR: as a local-data: line (outside every zone, a transparent zone of its name).
+  absl::Status AddData(absl::string_view record) { return AddRecord(record, "local_data"); }
+  // local_data_remove NAME: every record at exactly that name; the empty names above it that
+  // no other record needs go too, so a static zone answers NXDOMAIN there again.
+  absl::Status RemoveData(absl::string_view name);
+
  private:
   struct Zone {
     LocalZoneType type;
@@ -101,6 +116,9 @@ class LocalZones {
   // The most specific zone at or above `key` (a lowercase wire name), with its own key.
   std::pair<const std::string*, const Zone*> FindZone(absl::string_view key) const;
   // unbound's local_data_answer: the zone's data, if it answers the question.
+  // The nodes no record needs (not at or above one, within its zone) are erased, and the top
+  // labels recomputed: after a removal.
+  void Prune();
   bool AnswerFromData(const Zone& zone, const Node* node, std::span<const uint8_t> qname,
                       uint16_t qtype, LocalAnswer& out) const;
   // unbound's local_zones_zone_answer: what the zone type says without matching data.

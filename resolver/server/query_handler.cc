@@ -132,8 +132,11 @@ QueryHandler::Handled QueryHandler::HandleQuery(std::span<const uint8_t> packet,
     stats_->refused.Add();
     return Immediate(RenderErrorResponse(packet, view, LDNS_RCODE_REFUSED, edns_size), out);
   }
-  if (options_.local_zones != nullptr) {
-    if (std::optional<Handled> local = AnswerLocally(packet, view, client, out)) return *local;
+  if (const LocalZones* zones =
+          options_.local_zones != nullptr ? options_.local_zones->Get() : nullptr) {
+    if (std::optional<Handled> local = AnswerLocally(*zones, packet, view, client, out)) {
+      return *local;
+    }
   }
   // unbound's allow serves only recursive queries: an RD=0 query asks what the cache holds,
   // which tells the asker what other clients looked up (cache snooping); allow_snoop permits it.
@@ -268,11 +271,12 @@ void QueryHandler::CountCompletion(const Request& req) {
   stats_->recursion_histogram[TimeHistogramBucket(elapsed)].Add();
 }
 
-std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(std::span<const uint8_t> packet,
+std::optional<QueryHandler::Handled> QueryHandler::AnswerLocally(const LocalZones& zones,
+                                                                 std::span<const uint8_t> packet,
                                                                  const QueryView& view,
                                                                  const ClientInfo& client,
                                                                  std::span<uint8_t> out) {
-  LocalAnswer local = options_.local_zones->Answer(view.Qname(packet), view.qtype, view.qclass);
+  LocalAnswer local = zones.Answer(view.Qname(packet), view.qtype, view.qclass);
   if (local.kind == LocalAnswer::Kind::kResolve) return std::nullopt;
   stats_->local_answers.Add();
   stats_->cache_hits.Add();  // as unbound counts its local zones' answers

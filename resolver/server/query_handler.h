@@ -19,6 +19,7 @@
 #include "resolver/core/clock.h"
 #include "resolver/core/dnstap_sink.h"
 #include "resolver/core/pipeline.h"
+#include "resolver/core/published.h"
 #include "resolver/core/worker_stats.h"
 #include "resolver/local/local_zones.h"
 #include "resolver/wire/query_reader.h"
@@ -34,8 +35,10 @@ struct QueryHandlerOptions {
   // so the answer a client gets depends on which side it is: the packet cache keeps them apart.
   bool dns64_enabled = false;
   std::vector<AddressRange> dns64_clients = {};
-  // local-zone and local-data, the default zones included; shared by every worker. Null: none.
-  const LocalZones* local_zones = nullptr;
+  // local-zone and local-data, the default zones included; shared by every worker, and
+  // replaced at run time by rebound-control (local_zone, local_data...): each query reads the
+  // version in force once. Null: none.
+  const Published<LocalZones>* local_zones = nullptr;
   // log-queries, log-replies, log-servfail (unbound.conf(5)): a line for every query, every
   // reply and every SERVFAIL with its reason (query_log.h), whatever the verbosity.
   bool log_queries = false;
@@ -121,8 +124,9 @@ class QueryHandler {
   bool InDns64View(const ClientInfo& client) const;
   // A local zone's answer (or silence) to the query, before the cache and the pipeline, as in
   // unbound: nothing under a local zone is ever resolved. Nullopt: not local.
-  std::optional<Handled> AnswerLocally(std::span<const uint8_t> packet, const QueryView& view,
-                                       const ClientInfo& client, std::span<uint8_t> out);
+  std::optional<Handled> AnswerLocally(const LocalZones& zones, std::span<const uint8_t> packet,
+                                       const QueryView& view, const ClientInfo& client,
+                                       std::span<uint8_t> out);
   // prefetch from the packet cache's hit path: the one place it allocates.
   void Prefetch(std::span<const uint8_t> packet, const ClientInfo& client, bool dns64_view);
   // Copies `message` (an error response) into `out`; dropped when there is none or no room.

@@ -12,7 +12,7 @@ namespace rebound {
 
 Worker::Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
                PacketCache* packet_cache, ConnectionLimits* connection_limits,
-               const LocalZones* local_zones, const TlsClientContext* upstream_tls,
+               const Published<LocalZones>* local_zones, const TlsClientContext* upstream_tls,
                WorkerStats* stats, DnstapSink* dnstap)
     : config_(config), connection_limits_(connection_limits), stats_(stats) {
   if (connection_limits_ == nullptr) {

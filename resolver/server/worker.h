@@ -60,8 +60,9 @@ class Worker {
   // own. `dnstap` (this worker's queue to the dnstap writer) likewise; null: no dnstap.
   Worker(const Config* config, const Clock* clock, const StageFactory& make_stages,
          PacketCache* packet_cache = nullptr, ConnectionLimits* connection_limits = nullptr,
-         const LocalZones* local_zones = nullptr, const TlsClientContext* upstream_tls = nullptr,
-         WorkerStats* stats = nullptr, DnstapSink* dnstap = nullptr);
+         const Published<LocalZones>* local_zones = nullptr,
+         const TlsClientContext* upstream_tls = nullptr, WorkerStats* stats = nullptr,
+         DnstapSink* dnstap = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

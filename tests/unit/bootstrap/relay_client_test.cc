@@ -118,6 +118,12 @@ TEST_F(RelayClientTest, TheAnswerIsCheckedCappedAndRemembered) {
   EXPECT_EQ(memory_.Answers()[0].qname, "www.example.");
   EXPECT_EQ(memory_.counters().answers, 1u);
   EXPECT_EQ(memory_.counters().failures, 0u);
+  // What bootstrap_status shows of the relay.
+  const RelayMemory::RelayRecord record = memory_.Record(relays_[0]);
+  EXPECT_EQ(record.last_try, clock_.Now());
+  EXPECT_EQ(record.last_success, clock_.Now());
+  EXPECT_EQ(record.certificate, "verified");
+  EXPECT_EQ(record.last_error, "");
 }
 
 TEST_F(RelayClientTest, TheLastGoodRelayIsAskedFirst) {
@@ -186,6 +192,11 @@ TEST_F(RelayClientTest, ACertificateForAnotherNameIsNeverUsedAndSitsOut) {
   EXPECT_FALSE(result->ok());
   EXPECT_THAT(std::string(result->status().message()), ::testing::HasSubstr("other.test"));
   EXPECT_EQ(doh.requests, 0);
+  const RelayMemory::RelayRecord record = memory_.Record(relays_[0]);
+  EXPECT_EQ(record.last_try, clock_.Now());
+  EXPECT_EQ(record.last_success, absl::InfinitePast());
+  EXPECT_THAT(record.certificate, ::testing::HasSubstr("other.test"));
+  EXPECT_EQ(record.last_error, record.certificate);
   // Within the penalty it is not even tried.
   auto again = Resolve(client, "www.example.");
   ASSERT_TRUE(again.has_value());

@@ -36,6 +36,53 @@ class FakeTarget : public ControlTarget {
     return 1;
   }
   void WithConfig(absl::FunctionRef<void(const Config&)> read) override { read(config); }
+  // As the daemon: a copy edited, and kept only when the change went through.
+  absl::Status ChangeLocalZones(absl::FunctionRef<absl::Status(LocalZones&)> change) override {
+    LocalZones copy = Zones().Clone();
+    if (absl::Status s = change(copy); !s.ok()) return s;
+    zones = std::move(copy);
+    ++published;
+    return absl::OkStatus();
+  }
+  void WithLocalZones(absl::FunctionRef<void(const LocalZones&)> read) override { read(Zones()); }
+  LocalZones& Zones() {
+    if (!zones.has_value()) zones = *LocalZones::Build(config.local_zones);
+    return *zones;
+  }
+  // From the config, as the daemon starts; then as the commands change them.
+  std::vector<ConfiguredDelegation> Delegations() override {
+    if (!delegations.has_value()) {
+      delegations.emplace();
+      for (const ForwardZone& z : config.forward_zones) {
+        delegations->push_back(
+            {.name = z.name, .forward = true, .addrs = z.addrs, .hosts = z.hosts});
+      }
+      for (const StubZone& z : config.stub_zones) {
+        delegations->push_back(
+            {.name = z.name, .prime = z.stub_prime, .addrs = z.addrs, .hosts = z.hosts});
+      }
+    }
+    return *delegations;
+  }
+  absl::Status AddDelegation(const ConfiguredDelegation& zone) override {
+    Delegations();
+    std::erase_if(*delegations, [&](const auto& z) { return z.name == zone.name; });
+    delegations->push_back(zone);
+    return absl::OkStatus();
+  }
+  void RemoveDelegation(const ldns_rdf* name, bool forward) override {
+    Delegations();
+    char* text = ldns_rdf2str(name);
+    std::erase_if(*delegations,
+                  [&](const auto& z) { return z.forward == forward && z.name == text; });
+    free(text);
+  }
+  std::string Lookup(const ldns_rdf* name) override {
+    char* text = ldns_rdf2str(name);
+    std::string out = absl::StrCat("lookup ", text, "\n");
+    free(text);
+    return out;
+  }
   std::string BootstrapStatus() override { return "relays\n"; }
   std::string DumpCache() override { return "START_RRSET_CACHE\nEND_RRSET_CACHE\nEOF\n"; }
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override {
@@ -52,6 +99,9 @@ class FakeTarget : public ControlTarget {
   std::vector<std::string> infra_flushes;
   Config config;
   std::string loaded;
+  std::optional<LocalZones> zones;
+  std::optional<std::vector<ConfiguredDelegation>> delegations;
+  int published = 0;
 };
 
 class ControlCommandsTest : public ::testing::Test {
@@ -143,6 +193,92 @@ TEST_F(ControlCommandsTest, ListForwardsAndStubsInUnboundsFormat) {
   target_.config.stub_zones.push_back(stub);
   EXPECT_EQ(commands_.Run("list_forwards", ""), "example.org. IN forward ::1 127.0.0.9\n");
   EXPECT_EQ(commands_.Run("list_stubs", ""), "corp. IN stub prime 10.0.0.1\n");
+}
+
+// The zone is answered from the first query after the command; listings show the change.
+TEST_F(ControlCommandsTest, LocalZoneAndLocalDataChangeTheZonesInForce) {
+  auto ask = [&](const char* name, ldns_rr_type type) {
+    LdnsRdfPtr rdf(ldns_dname_new_frm_str(name));
+    return target_.Zones().Answer({ldns_rdf_data(rdf.get()), ldns_rdf_size(rdf.get())}, type,
+                                  LDNS_RR_CLASS_IN);
+  };
+  EXPECT_EQ(commands_.Run("local_zone blocked.example. refuse", ""), "ok\n");
+  EXPECT_EQ(ask("www.blocked.example.", LDNS_RR_TYPE_A).rcode, LDNS_RCODE_REFUSED);
+  EXPECT_THAT(commands_.Run("list_local_zones", ""), HasSubstr("blocked.example. refuse\n"));
+  // An existing zone takes the new type, as in unbound.
+  EXPECT_EQ(commands_.Run("local_zone blocked.example static", ""), "ok\n");
+  EXPECT_EQ(ask("www.blocked.example.", LDNS_RR_TYPE_A).rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_EQ(commands_.Run("local_data www.blocked.example. 300 IN A 192.0.2.5", ""), "ok\n");
+  LocalAnswer data = ask("www.blocked.example.", LDNS_RR_TYPE_A);
+  EXPECT_EQ(data.kind, LocalAnswer::Kind::kAnswer);
+  ASSERT_NE(data.answer, nullptr);
+  EXPECT_EQ(ldns_rr_list_rr_count(data.answer.get()), 1u);
+  EXPECT_THAT(commands_.Run("list_local_data", ""),
+              HasSubstr("\nwww.blocked.example.\t300\tIN\tA\t192.0.2.5\n"));
+  // Removing the data makes the name NXDOMAIN again in the static zone.
+  EXPECT_EQ(commands_.Run("local_data_remove www.blocked.example", ""), "ok\n");
+  EXPECT_EQ(ask("www.blocked.example.", LDNS_RR_TYPE_A).rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_THAT(commands_.Run("list_local_data", ""), Not(HasSubstr("blocked.example.")));
+  EXPECT_EQ(commands_.Run("local_zone_remove blocked.example.", ""), "ok\n");
+  EXPECT_EQ(ask("www.blocked.example.", LDNS_RR_TYPE_A).kind, LocalAnswer::Kind::kResolve);
+  EXPECT_THAT(commands_.Run("list_local_zones", ""), Not(HasSubstr("blocked.example.")));
+  // Data outside every zone makes a transparent zone of its name, as local-data: does.
+  EXPECT_EQ(commands_.Run("local_data printer.lan. A 192.168.1.9", ""), "ok\n");
+  EXPECT_THAT(commands_.Run("list_local_zones", ""), HasSubstr("printer.lan. transparent\n"));
+  // A default zone can be removed too (unbound's local_zone_remove localhost.).
+  EXPECT_EQ(commands_.Run("local_zone_remove localhost.", ""), "ok\n");
+  EXPECT_EQ(ask("localhost.", LDNS_RR_TYPE_A).kind, LocalAnswer::Kind::kResolve);
+  EXPECT_EQ(target_.published, 7);
+}
+
+// unbound-control's messages; a failed command publishes nothing.
+TEST_F(ControlCommandsTest, LocalZoneErrorsAreUnboundsAndChangeNothing) {
+  EXPECT_EQ(commands_.Run("local_zone example.", ""),
+            "error could not find next argument after example.\n");
+  EXPECT_EQ(commands_.Run("local_zone example. nonsense", ""), "error not a zone type. nonsense\n");
+  EXPECT_EQ(commands_.Run("local_zone", ""), "error: this option requires a domain name\n");
+  EXPECT_THAT(commands_.Run("local_data www.example. IN A not-an-address", ""),
+              StartsWith("error parsing local-data"));
+  EXPECT_EQ(target_.published, 0);
+}
+
+// The bulk forms read one argument a line and keep the lines that were right.
+TEST_F(ControlCommandsTest, BulkFormsCountWhatTheyDidInOnePublication) {
+  EXPECT_EQ(commands_.Run("local_zones", "a.example. static\nb.example. deny\nbad\n"),
+            "error for input line: bad\nadded 2 zones\n");
+  EXPECT_EQ(commands_.Run("local_datas", "a.example. A 192.0.2.1\na.example. AAAA 2001:db8::1\n"),
+            "added 2 datas\n");
+  EXPECT_EQ(commands_.Run("local_datas_remove", "a.example.\n"), "removed 1 datas\n");
+  EXPECT_EQ(commands_.Run("local_zones_remove", "a.example.\nb.example.\n"), "removed 2 zones\n");
+  EXPECT_THAT(commands_.Run("list_local_zones", ""), Not(HasSubstr("example.")));
+  EXPECT_EQ(target_.published, 4);
+}
+
+// forward_add and stub_add with unbound-control's arguments; list_forwards shows the change.
+TEST_F(ControlCommandsTest, ForwardAndStubCommandsChangeTheListedZones) {
+  EXPECT_EQ(commands_.Run("forward_add +i corp.example 192.0.2.1 192.0.2.2@5353 ns.example.", ""),
+            "ok\n");
+  EXPECT_EQ(commands_.Run("list_forwards", ""),
+            "corp.example. IN forward ns.example. 192.0.2.1 192.0.2.2\n");
+  ASSERT_EQ(target_.delegations->size(), 1u);
+  EXPECT_EQ((*target_.delegations)[0].addrs[1].port(), 5353);
+  EXPECT_EQ(commands_.Run("stub_add +p lab.example 10.0.0.1", ""), "ok\n");
+  EXPECT_EQ(commands_.Run("list_stubs", ""), "lab.example. IN stub prime 10.0.0.1\n");
+  // The other kind's remove leaves a zone alone.
+  EXPECT_EQ(commands_.Run("stub_remove corp.example", ""), "ok\n");
+  EXPECT_EQ(target_.delegations->size(), 2u);
+  EXPECT_EQ(commands_.Run("forward_remove +i corp.example.", ""), "ok\n");
+  EXPECT_EQ(commands_.Run("list_forwards", ""), "");
+  EXPECT_EQ(commands_.Run("forward_add corp.example", ""),
+            "error could not find next argument after corp.example\n");
+  EXPECT_EQ(commands_.Run("forward_add +x corp.example 192.0.2.1", ""),
+            "error: unknown option x\n");
+  EXPECT_EQ(commands_.Run("forward_add", ""), "error: this option requires a domain name\n");
+}
+
+TEST_F(ControlCommandsTest, LookupTakesAnAbsoluteName) {
+  EXPECT_EQ(commands_.Run("lookup www.example", ""), "lookup www.example.\n");
+  EXPECT_EQ(commands_.Run("lookup", ""), "error: this option requires a domain name\n");
 }
 
 TEST_F(ControlCommandsTest, LoadCacheGetsTheBody) {

@@ -588,15 +588,18 @@ class QueryHandlerLocalZonesTest : public QueryHandlerTest {
     EXPECT_TRUE(zones.ok()) << zones.status();
     return *std::move(zones);
   }
-  static QueryHandlerOptions WithZones(PacketCache* cache, const LocalZones* zones) {
+  static QueryHandlerOptions WithZones(PacketCache* cache, const Published<LocalZones>* zones) {
     QueryHandlerOptions options = Options(cache);
     options.local_zones = zones;
     return options;
   }
 
-  QueryHandlerLocalZonesTest() { active_ = &local_handler_; }
+  QueryHandlerLocalZonesTest() {
+    active_ = &local_handler_;
+    zones_.Reset(std::make_unique<const LocalZones>(Zones()));
+  }
 
-  LocalZones zones_ = Zones();
+  Published<LocalZones> zones_;
   QueryHandler local_handler_{&acl_, &pipeline_, &clock_, WithZones(&packet_cache_, &zones_)};
 };
 
@@ -629,6 +632,28 @@ TEST_F(QueryHandlerLocalZonesTest, LocalDataAndDefaultZonesAreAnsweredAuthoritat
   // Other names go on to the pipeline (test. itself is a default zone, RFC 6761 6.2).
   ASSERT_TRUE(Ask(Wire("www.example.", LDNS_RR_TYPE_A)).has_value());
   EXPECT_EQ(stage_.calls, 1);
+}
+
+// rebound-control's local_data publishes a changed copy: the next query reads it, even for a
+// name whose resolved answer the packet cache holds; removing the data resolves the name again.
+TEST_F(QueryHandlerLocalZonesTest, APublishedChangeAnswersTheNextQueryBeforeThePacketCache) {
+  ASSERT_TRUE(Ask(Wire("www.example.", LDNS_RR_TYPE_A)).has_value());
+  ASSERT_TRUE(Ask(Wire("www.example.", LDNS_RR_TYPE_A)).has_value());
+  EXPECT_EQ(local_handler_.stats().packet_cache_hits.value(), 1u);
+  LocalZones changed = zones_.Get()->Clone();
+  ASSERT_TRUE(changed.AddData("www.example. 60 A 192.0.2.44").ok());
+  zones_.Publish(std::make_unique<const LocalZones>(std::move(changed)));
+  auto local = Ask(Wire("www.example.", LDNS_RR_TYPE_A));
+  ASSERT_TRUE(local.has_value());
+  EXPECT_TRUE(ldns_pkt_aa(local->get()));
+  EXPECT_THAT(AnswerTexts(local->get()), ElementsAre("www.example.\t60\tIN\tA\t192.0.2.44"));
+  EXPECT_EQ(local_handler_.stats().packet_cache_hits.value(), 1u);
+  LocalZones removed = zones_.Get()->Clone();
+  ASSERT_TRUE(removed.RemoveData("www.example.").ok());
+  zones_.Publish(std::make_unique<const LocalZones>(std::move(removed)));
+  ASSERT_TRUE(Ask(Wire("www.example.", LDNS_RR_TYPE_A)).has_value());
+  EXPECT_EQ(local_handler_.stats().packet_cache_hits.value(), 2u);
+  EXPECT_EQ(zones_.versions(), 3u);
 }
 
 // The default zones are always there: a name under none of them must still cost no allocation

@@ -1,0 +1,241 @@
+// rebound-control's runtime changes (issue 17): local_zone, local_data and their removal, and
+// forward_add / forward_remove, made to the running daemon and answered from the next query,
+// side by side with unbound and unbound-control given the same commands on the same hierarchy.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "tests/integration/fixture/dns_client.h"
+#include "tests/integration/fixture/hierarchy_names.h"
+#include "tests/integration/fixture/hierarchy_test_base.h"
+#include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/subprocess.h"
+
+namespace rebound::integration {
+namespace {
+
+namespace n = names;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+constexpr char kListen[] = "127.0.0.18";
+// A zone the hierarchy does not have (NXDOMAIN from the root) that the reference unbound
+// answers from its own local data: where forward_add sends rebound.
+constexpr char kForwardedZone[] = "forwarded.test.";
+constexpr char kForwardedName[] = "www.forwarded.test.";
+constexpr char kForwardedAddress[] = "192.0.2.53";
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `command` through the shell, capturing standard output.
+CommandResult RunCommand(const std::string& command, const std::string& stdin_file = "") {
+  const std::string out = absl::StrCat(::testing::TempDir(), "/control_runtime_output.txt");
+  const std::string full = absl::StrCat(command, stdin_file.empty() ? "" : " < " + stdin_file,
+                                        " > ", out, " 2>/dev/null");
+  const int status = std::system(full.c_str());
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+}
+
+// The lines of `text` that contain `part`.
+std::vector<std::string> LinesWith(const std::string& text, absl::string_view part) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    if (absl::StrContains(line, part)) lines.emplace_back(line);
+  }
+  return lines;
+}
+
+class ControlRuntimeTest : public HierarchyTestBase {
+ public:
+  static void SetUpTestSuite() { StartSharedHierarchy({"bash", "nsd", "unbound"}, false); }
+
+ protected:
+  void SetUp() override {
+    HierarchyTestBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const std::string rebound_socket = absl::StrCat(hierarchy().dir(), "/run/rebound-rt.sock");
+    const std::string unbound_socket = absl::StrCat(hierarchy().dir(), "/unbound-rt.sock");
+    const std::string control = "remote-control:\n  control-enable: yes\n";
+    rebound_config_ = absl::StrCat(hierarchy().dir(), "/control-runtime.conf");
+    absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
+        StartRebound(REBOUND_BINARY, hierarchy(), "control-runtime",
+                     absl::StrCat(RecursiveServerConfig(hierarchy(), kListen), control,
+                                  "  control-interface: ", rebound_socket, "\n"),
+                     EndpointAt(kListen));
+    ASSERT_TRUE(rebound.ok()) << rebound.status();
+    rebound_ = *std::move(rebound);
+    // The reference unbound recurses over the same hierarchy and answers kForwardedZone itself.
+    ASSERT_TRUE(hierarchy()
+                    .StartUnbound(ReferenceResolverEndpoint(),
+                                  absl::StrCat("  local-zone: \"", kForwardedZone, "\" static\n",
+                                               "  local-data: \"", kForwardedName, " 300 IN A ",
+                                               kForwardedAddress, "\"\n", control,
+                                               "  control-interface: ", unbound_socket, "\n"))
+                    .ok());
+    unbound_config_ = absl::StrCat(hierarchy().dir(), "/unbound-127.0.0.53-53.conf");
+  }
+  void TearDown() override { hierarchy().StopUnbound().IgnoreError(); }
+
+  CommandResult Rebound(const std::string& command, const std::string& stdin_file = "") {
+    return RunCommand(absl::StrCat(REBOUND_CONTROL_BINARY, " -c ", rebound_config_, " ", command),
+                      stdin_file);
+  }
+  CommandResult Unbound(const std::string& command, const std::string& stdin_file = "") {
+    return RunCommand(absl::StrCat("unbound-control -c ", unbound_config_, " ", command),
+                      stdin_file);
+  }
+  // Both tools given `command`: the same output and exit code.
+  void BothSay(const std::string& command, const std::string& expected,
+               const std::string& stdin_file = "") {
+    const CommandResult ours = Rebound(command, stdin_file);
+    const CommandResult theirs = Unbound(command, stdin_file);
+    EXPECT_EQ(ours.output, expected) << command << "\n" << rebound_->LogTail();
+    EXPECT_EQ(theirs.output, expected) << command << " (unbound-control)";
+    EXPECT_EQ(ours.exit_code, theirs.exit_code) << command;
+  }
+  // rebound's answer to (name, A): its RCODE, AA and addresses.
+  struct Answer {
+    ldns_pkt_rcode rcode = LDNS_RCODE_SERVFAIL;
+    bool aa = false;
+    std::vector<std::string> addresses;
+  };
+  Answer Ask(const Endpoint& server, absl::string_view name) {
+    absl::StatusOr<LdnsPktPtr> reply = Query(server, name, LDNS_RR_TYPE_A);
+    EXPECT_TRUE(reply.ok()) << name << ": " << reply.status();
+    if (!reply.ok()) return {};
+    return {ldns_pkt_get_rcode(reply->get()), static_cast<bool>(ldns_pkt_aa(reply->get())),
+            RdataStrings(reply->get(), LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A)};
+  }
+  Answer AskRebound(absl::string_view name) { return Ask(EndpointAt(kListen), name); }
+
+  std::string rebound_config_, unbound_config_;
+  std::unique_ptr<Subprocess> rebound_;
+};
+
+// local_data answers the next query, even for a name whose resolved answer the packet cache
+// holds; local_data_remove gives the name back to resolution; local_zone and local_zone_remove
+// likewise for a whole zone. Nothing restarts: the daemon keeps its pid and its cache.
+TEST_F(ControlRuntimeTest, LocalZoneAndLocalDataTakeEffectForTheNextQuery) {
+  ASSERT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  ASSERT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));  // now cached
+  const std::string record = absl::StrCat(n::kV4Only, " 300 IN A 192.0.2.77");
+  BothSay(absl::StrCat("local_data ", record), "ok\n");
+  Answer local = AskRebound(n::kV4Only);
+  EXPECT_EQ(local.rcode, LDNS_RCODE_NOERROR);
+  EXPECT_TRUE(local.aa);
+  EXPECT_THAT(local.addresses, ElementsAre("192.0.2.77"));
+  EXPECT_THAT(Ask(ReferenceResolverEndpoint(), n::kV4Only).addresses, ElementsAre("192.0.2.77"));
+  // Listed as unbound lists it.
+  EXPECT_EQ(LinesWith(Rebound("list_local_data").output, "192.0.2.77"),
+            LinesWith(Unbound("list_local_data").output, "192.0.2.77"));
+  EXPECT_THAT(LinesWith(Rebound("list_local_zones").output, n::kV4Only),
+              ElementsAre(absl::StrCat(n::kV4Only, " transparent")));
+  EXPECT_EQ(LinesWith(Rebound("list_local_zones").output, n::kV4Only),
+            LinesWith(Unbound("list_local_zones").output, n::kV4Only));
+
+  BothSay(absl::StrCat("local_data_remove ", n::kV4Only), "ok\n");
+  EXPECT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  EXPECT_THAT(LinesWith(Rebound("list_local_data").output, "192.0.2.77"), IsEmpty());
+
+  // The transparent zone local_data made stays, as in unbound: v4only.alpha.test. is resolved
+  // under it. A static zone over a resolvable zone: NXDOMAIN, authoritative, until removed.
+  EXPECT_THAT(AskRebound(n::kV6Only).rcode, LDNS_RCODE_NOERROR);  // cached: NODATA for A
+  BothSay(absl::StrCat("local_zone ", n::kAlphaZone, " static"), "ok\n");
+  Answer blocked = AskRebound(n::kV6Only);
+  EXPECT_EQ(blocked.rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_TRUE(blocked.aa);
+  EXPECT_EQ(Ask(ReferenceResolverEndpoint(), n::kV6Only).rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  EXPECT_EQ(LinesWith(Rebound("list_local_zones").output, n::kAlphaZone),
+            LinesWith(Unbound("list_local_zones").output, n::kAlphaZone));
+  BothSay(absl::StrCat("local_zone_remove ", n::kAlphaZone), "ok\n");
+  Answer resolved = AskRebound(n::kV6Only);
+  EXPECT_EQ(resolved.rcode, LDNS_RCODE_NOERROR);
+  EXPECT_FALSE(resolved.aa);
+
+  // The bulk forms read standard input, one argument a line.
+  const std::string zones = absl::StrCat(hierarchy().dir(), "/runtime-zones.txt");
+  std::ofstream(zones) << "a.bulk.invalid. static\nb.bulk.invalid. refuse\n";
+  BothSay("local_zones", "added 2 zones\n", zones);
+  EXPECT_EQ(AskRebound("b.bulk.invalid.").rcode, LDNS_RCODE_REFUSED);
+  const std::string datas = absl::StrCat(hierarchy().dir(), "/runtime-datas.txt");
+  std::ofstream(datas) << "x.a.bulk.invalid. A 192.0.2.1\nx.a.bulk.invalid. AAAA 2001:db8::1\n";
+  BothSay("local_datas", "added 2 datas\n", datas);
+  EXPECT_THAT(AskRebound("x.a.bulk.invalid.").addresses, ElementsAre("192.0.2.1"));
+  const std::string names = absl::StrCat(hierarchy().dir(), "/runtime-names.txt");
+  std::ofstream(names) << "a.bulk.invalid.\nb.bulk.invalid.\n";
+  BothSay("local_zones_remove", "removed 2 zones\n", names);
+  EXPECT_EQ(LinesWith(Rebound("list_local_zones").output, "bulk.invalid."),
+            std::vector<std::string>{});
+  // Errors in unbound-control's words.
+  BothSay("local_zone example.", "error could not find next argument after example.\n");
+  BothSay("local_zone example. nonsense", "error not a zone type. nonsense\n");
+}
+
+// forward_add sends the zone's next queries to the forwarder (the reference unbound, which has
+// the zone as local data, where the hierarchy has no such zone); forward_remove gives the zone
+// back to recursion. What the caches held under the zone does not hide either change.
+TEST_F(ControlRuntimeTest, ForwardAddSendsAZoneToAForwarderAndForwardRemoveUndoesIt) {
+  EXPECT_EQ(AskRebound(kForwardedName).rcode, LDNS_RCODE_NXDOMAIN);  // from the root, cached
+  const std::string forwarder = ReferenceResolverEndpoint().AddressString();
+  BothSay(absl::StrCat("forward_add +i ", kForwardedZone, " ", forwarder), "ok\n");
+  Answer forwarded = AskRebound(kForwardedName);
+  EXPECT_EQ(forwarded.rcode, LDNS_RCODE_NOERROR);
+  EXPECT_THAT(forwarded.addresses, ElementsAre(kForwardedAddress));
+  const std::vector<std::string> listed = LinesWith(Rebound("list_forwards").output, "forwarded");
+  EXPECT_THAT(listed, ElementsAre(absl::StrCat(kForwardedZone, " IN forward ", forwarder)));
+  EXPECT_EQ(listed, LinesWith(Unbound("list_forwards").output, "forwarded"));
+  BothSay(absl::StrCat("forward_remove +i ", kForwardedZone), "ok\n");
+  EXPECT_EQ(AskRebound(kForwardedName).rcode, LDNS_RCODE_NXDOMAIN);
+  EXPECT_THAT(LinesWith(Rebound("list_forwards").output, "forwarded"), IsEmpty());
+  // A stub zone likewise: the alpha.test server named directly.
+  BothSay(absl::StrCat("stub_add ", kForwardedZone, " ", forwarder), "ok\n");
+  EXPECT_THAT(LinesWith(Rebound("list_stubs").output, "forwarded"),
+              ElementsAre(absl::StrCat(kForwardedZone, " IN stub noprime ", forwarder)));
+  EXPECT_EQ(LinesWith(Rebound("list_stubs").output, "forwarded"),
+            LinesWith(Unbound("list_stubs").output, "forwarded"));
+  BothSay(absl::StrCat("stub_remove ", kForwardedZone), "ok\n");
+  EXPECT_THAT(LinesWith(Rebound("list_stubs").output, "forwarded"), IsEmpty());
+}
+
+// lookup: the delegation a query starts from and its servers with their RTT, in unbound's shape:
+// the same header, the same delegation counts and the server the hierarchy has for alpha.test.
+TEST_F(ControlRuntimeTest, LookupShowsTheDelegationAndItsServersAsUnboundDoes) {
+  ASSERT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  ASSERT_THAT(Ask(ReferenceResolverEndpoint(), n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  const CommandResult ours = Rebound(absl::StrCat("lookup ", n::kV4Only));
+  const CommandResult theirs = Unbound(absl::StrCat("lookup ", n::kV4Only));
+  ASSERT_EQ(ours.exit_code, 0) << ours.output;
+  EXPECT_EQ(LinesWith(ours.output, "name servers are used"),
+            LinesWith(theirs.output, "name servers are used"));
+  EXPECT_EQ(LinesWith(ours.output, "It provides"), LinesWith(theirs.output, "It provides"));
+  const std::vector<std::string> server = LinesWith(ours.output, std::string(n::kAlphaServer));
+  ASSERT_EQ(server.size(), 1u) << ours.output;
+  EXPECT_THAT(server[0], ::testing::MatchesRegex(
+                             "127\\.0\\.10\\.1 *\trto [0-9]+ msec, ttl [0-9]+, ping [0-9]+ var "
+                             "[0-9]+ rtt [0-9]+, tA 0, tAAAA 0, tother 0, EDNS 0 probed\\."));
+  // A forward zone: unbound's "forwarding request:".
+  ASSERT_EQ(Rebound(absl::StrCat("forward_add ", kForwardedZone, " 127.0.0.53")).output, "ok\n");
+  EXPECT_THAT(Rebound(absl::StrCat("lookup ", kForwardedName)).output,
+              HasSubstr("forwarding request:\nDelegation with 1 names"));
+}
+
+}  // namespace
+}  // namespace rebound::integration
