@@ -3,12 +3,9 @@
 // side by side with unbound and unbound-control given the same commands on the same hierarchy.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +15,7 @@
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/shell_command.h"
 #include "tests/integration/fixture/subprocess.h"
 
 namespace rebound::integration {
@@ -35,23 +33,6 @@ constexpr char kListen[] = "127.0.0.18";
 constexpr char kForwardedZone[] = "forwarded.test.";
 constexpr char kForwardedName[] = "www.forwarded.test.";
 constexpr char kForwardedAddress[] = "192.0.2.53";
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `command` through the shell, capturing standard output.
-CommandResult RunCommand(const std::string& command, const std::string& stdin_file = "") {
-  const std::string out = absl::StrCat(::testing::TempDir(), "/control_runtime_output.txt");
-  const std::string full = absl::StrCat(command, stdin_file.empty() ? "" : " < " + stdin_file,
-                                        " > ", out, " 2>/dev/null");
-  const int status = std::system(full.c_str());
-  std::ifstream in(out);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
-}
 
 // The lines of `text` that contain `part`.
 std::vector<std::string> LinesWith(const std::string& text, absl::string_view part) {

@@ -4,14 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/numbers.h"
@@ -21,6 +18,7 @@
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/shell_command.h"
 #include "tests/integration/fixture/subprocess.h"
 
 namespace rebound::integration {
@@ -41,23 +39,6 @@ constexpr char kForwardZone[] =
 std::string ControlOptions() {
   return absl::StrCat("  extended-statistics: yes\n", kForwardZone,
                       "remote-control:\n  control-enable: yes\n");
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `command` through the shell, capturing standard output.
-CommandResult RunCommand(const std::string& command, const std::string& stdin_file = "") {
-  const std::string out = absl::StrCat(::testing::TempDir(), "/control_output.txt");
-  const std::string full = absl::StrCat(command, stdin_file.empty() ? "" : " < " + stdin_file,
-                                        " > ", out, " 2>/dev/null");
-  const int status = std::system(full.c_str());
-  std::ifstream in(out);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
 }
 
 // name=value lines, as both tools print stats (the averages and medians are fractions).

@@ -9,7 +9,6 @@
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +23,7 @@
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/shell_command.h"
 #include "tests/integration/fixture/subprocess.h"
 
 namespace rebound::integration {
@@ -39,22 +39,6 @@ constexpr uint16_t kControlPort = 8953;
 // The reference unbound's control channel, on its own address.
 constexpr char kUnboundControl[] = "127.0.0.53";
 constexpr uint16_t kUnboundControlPort = 8954;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // standard output only
-};
-
-CommandResult RunCommand(const std::string& command, const std::string& stdin_file = "") {
-  const std::string out = absl::StrCat(::testing::TempDir(), "/control_tls_output.txt");
-  const std::string full = absl::StrCat(command, stdin_file.empty() ? "" : " < " + stdin_file,
-                                        " > ", out, " 2>/dev/null");
-  const int status = std::system(full.c_str());
-  std::ifstream in(out);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
