@@ -71,10 +71,7 @@ class ControlTest : public HierarchyTestBase {
     const std::string control = ControlOptions();
     rebound_config_ = absl::StrCat(hierarchy().dir(), "/control.conf");
     absl::StatusOr<std::unique_ptr<Subprocess>> rebound =
-        StartRebound(REBOUND_BINARY, hierarchy(), "control",
-                     absl::StrCat(RecursiveServerConfig(hierarchy(), kListen), control,
-                                  "  control-interface: ", rebound_socket_, "\n"),
-                     EndpointAt(kListen));
+        StartRebound(REBOUND_BINARY, hierarchy(), "control", ReboundConfig(), EndpointAt(kListen));
     ASSERT_TRUE(rebound.ok()) << rebound.status();
     rebound_ = *std::move(rebound);
     ASSERT_TRUE(
