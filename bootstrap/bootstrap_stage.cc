@@ -64,7 +64,7 @@ LdnsPktPtr AnswerFromRelay(const ldns_pkt& relay_answer, const ldns_rdf* qname, 
 }
 
 BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays,
-                               Probe probe, const RelayScope* scope,
+                               Probe probe, const Published<RelayScope>* scope,
                                const PrivateAddresses* private_addresses)
     : health_(health),
       relays_(std::move(relays)),
@@ -73,7 +73,11 @@ BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExcha
       private_addresses_(private_addresses) {}
 
 bool BootstrapStage::Relayable(const Request& req) const {
-  return req.resolvable() && (scope_ == nullptr || scope_->Allows(req.qname()));
+  if (!req.resolvable()) return false;
+  // The version in force now: rebound-control's forward_add, stub_add and local_zone publish a
+  // new one (resolver/relay_scope_of.h).
+  const RelayScope* scope = scope_ == nullptr ? nullptr : scope_->Get();
+  return scope == nullptr || scope->Allows(req.qname());
 }
 
 StageResult BootstrapStage::OnQuery(Request& req) {

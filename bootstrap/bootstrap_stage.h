@@ -21,6 +21,7 @@
 #include "bootstrap/health_monitor.h"
 #include "bootstrap/relay_exchange.h"
 #include "bootstrap/relay_scope.h"
+#include "resolver/core/published.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
 #include "resolver/iterator/private_addresses.h"
@@ -34,11 +35,12 @@ class BootstrapStage : public Stage {
   using Probe = std::function<void(std::function<void(ProbeOutcome)>)>;
 
   // `health` is shared and must outlive the stage; `relays` is this worker's (RelayClient).
-  // `scope` (shared, may be null: every name) says which names the relays may be asked about.
+  // `scope` (shared, may be null: every name) says which names the relays may be asked about;
+  // the version published when a question arrives decides for it.
   // `private_addresses` (shared, may be null: none) is private-address, applied to the relays'
   // answers as to every other reply from outside.
   BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExchange> relays, Probe probe,
-                 const RelayScope* scope = nullptr,
+                 const Published<RelayScope>* scope = nullptr,
                  const PrivateAddresses* private_addresses = nullptr);
 
   StageResult OnQuery(Request& req) override;
@@ -62,7 +64,7 @@ class BootstrapStage : public Stage {
   HealthMonitor* health_;
   std::unique_ptr<RelayExchange> relays_;
   Probe probe_;
-  const RelayScope* scope_;
+  const Published<RelayScope>* scope_;
   const PrivateAddresses* private_addresses_;
 };
 

@@ -7,6 +7,18 @@
 
 namespace rebound {
 
+absl::StatusOr<RelayScope> RelayScope::Of(const std::vector<ConfiguredDelegation>& delegations,
+                                          const std::vector<std::string>& private_names) {
+  RelayScope scope;
+  for (const ConfiguredDelegation& zone : delegations) {
+    if (absl::Status s = scope.AddConfiguredZone(zone.name, zone.relays_allowed); !s.ok()) return s;
+  }
+  for (const std::string& name : private_names) {
+    if (absl::Status s = scope.AddConfiguredZone(name, false); !s.ok()) return s;
+  }
+  return scope;
+}
+
 absl::Status RelayScope::AddConfiguredZone(const std::string& zone, bool relays_allowed) {
   LdnsRdfPtr name(ldns_dname_new_frm_str(zone.c_str()));
   if (name == nullptr) return absl::InvalidArgumentError(absl::StrCat("bad zone name ", zone));

@@ -11,13 +11,22 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "resolver/core/configured_delegation.h"
 #include "resolver/wire/ldns_ptr.h"
 
 namespace rebound {
 
-// Built at start-up and then only read, so one instance serves every worker.
+// Built at start-up, and again by each run-time change to what it is made of (forward_add,
+// local_zone...), then only read: published to every worker (resolver/relay_scope_of.h).
 class RelayScope {
  public:
+  // What the configuration in force routes elsewhere: each forward and stub zone (its
+  // relays_allowed decides for it) and each of `private_names` (local zones, private-domain:
+  // never the relays').
+  static absl::StatusOr<RelayScope> Of(const std::vector<ConfiguredDelegation>& delegations,
+                                       const std::vector<std::string>& private_names);
+
   // A forward-zone or stub-zone, by name; `relays_allowed` is its forward-bootstrap or
   // stub-bootstrap.
   absl::Status AddConfiguredZone(const std::string& zone, bool relays_allowed);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "resolver/cache/cache_dump.h"
+#include "resolver/core/check.h"
 #include "resolver/core/log.h"
 #include "resolver/wire/ldns_ptr.h"
 
@@ -160,6 +161,7 @@ absl::Status DaemonControl::ChangeLocalZones(absl::FunctionRef<absl::Status(Loca
   // Nothing to flush: a local zone answers before the packet cache and the pipeline (flow step
   // 2), so no cached response hides the change, and none was ever made from a local answer.
   shared_->local_zones.Publish(std::move(next));
+  PublishRelayScope();
   Log(LogLevel::kOps, "control: local zones changed (%d versions kept until the next reload)",
       static_cast<int64_t>(shared_->local_zones.versions()));
   return absl::OkStatus();
@@ -190,6 +192,7 @@ absl::Status DaemonControl::AddDelegation(const ConfiguredDelegation& given) {
   LdnsRdfPtr name(ldns_dname_new_frm_str(zone.name.c_str()));
   if (name == nullptr) return absl::InvalidArgumentError("not a domain name");
   if (absl::Status s = shared_->delegations->Add(zone); !s.ok()) return s;
+  PublishRelayScope();
   FlushZone(name.get());
   Log(LogLevel::kOps, "control: %s %s added", zone.forward ? "forward zone" : "stub zone",
       zone.name);
@@ -198,7 +201,17 @@ absl::Status DaemonControl::AddDelegation(const ConfiguredDelegation& given) {
 
 void DaemonControl::RemoveDelegation(const ldns_rdf* name, bool forward) {
   absl::MutexLock lock(&mu_);
-  if (shared_->delegations->Remove(name, forward)) FlushZone(name);
+  if (!shared_->delegations->Remove(name, forward)) return;
+  PublishRelayScope();
+  FlushZone(name);
+}
+
+void DaemonControl::PublishRelayScope() {
+  if (!shared_->bootstrap) return;  // nobody reads it
+  absl::StatusOr<std::unique_ptr<const RelayScope>> scope = RelayScopeInForce(*config_, *shared_);
+  // The names were parsed when the zones were added; a failure here is a bug.
+  CHECK(scope.ok());
+  shared_->relay_scope.Publish(*std::move(scope));
 }
 
 void DaemonControl::FlushZone(const ldns_rdf* zone) {

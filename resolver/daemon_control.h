@@ -47,6 +47,9 @@ class DaemonControl : public ControlTarget {
   BootstrapFigures ReadBootstrapFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // What the caches hold at and below `zone`, and the packet cache: after a delegation change.
   void FlushZone(const ldns_rdf* zone) ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // After a change to the delegations or the local zones: the bootstrap relays' scope made
+  // again from them and published, so that the next question sees both changes at once.
+  void PublishRelayScope() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Shared* const shared_;
   const absl::Time started_;

@@ -147,7 +147,7 @@ StageFactory MakeStageFactory(Shared* shared) {
                                            : ProbeOutcome::kUnreachable);
             });
           },
-          &b.scope, &shared->iterator_options.private_addresses);
+          &shared->relay_scope, &shared->iterator_options.private_addresses);
     }
     if (shared->dns64) {
       stages.push_back(std::make_unique<Dns64Stage>(*shared->dns64, stats));
@@ -211,8 +211,12 @@ absl::Status SetUpDelegations(const Config& config, Shared* shared) {
           "forward-zone ", zone.name,
           ": every forward-addr is on loopback; set do-not-query-localhost: no to use them"));
     }
-    if (absl::Status s =
-            shared->delegations->AddForwardZone(zone.name, servers, zone.forward_first, zone.hosts);
+    if (absl::Status s = shared->delegations->Add({.name = zone.name,
+                                                   .forward = true,
+                                                   .first = zone.forward_first,
+                                                   .addrs = servers,
+                                                   .hosts = zone.hosts,
+                                                   .relays_allowed = zone.forward_bootstrap});
         !s.ok()) {
       return s;
     }
@@ -222,8 +226,11 @@ absl::Status SetUpDelegations(const Config& config, Shared* shared) {
       Log(LogLevel::kError, "warning: stub-zone %s: stub-prime is not supported, ignored",
           zone.name);
     }
-    if (absl::Status s =
-            shared->delegations->AddStubZone(zone.name, zone.addrs, zone.hosts, zone.stub_first);
+    if (absl::Status s = shared->delegations->Add({.name = zone.name,
+                                                   .first = zone.stub_first,
+                                                   .addrs = zone.addrs,
+                                                   .hosts = zone.hosts,
+                                                   .relays_allowed = zone.stub_bootstrap});
         !s.ok()) {
       return s;
     }
@@ -243,31 +250,11 @@ absl::Status SetUpBootstrap(const Config& config, Shared* shared) {
   shared->bootstrap = Shared::Bootstrap{
       &config.bootstrap, std::make_unique<HealthMonitor>(config.bootstrap.mode, SystemClock::Get()),
       *std::move(tls),
-      std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get()), RelayScope()};
-  for (const ForwardZone& zone : config.forward_zones) {
-    if (absl::Status s =
-            shared->bootstrap->scope.AddConfiguredZone(zone.name, zone.forward_bootstrap);
-        !s.ok()) {
-      return s;
-    }
-  }
-  for (const StubZone& zone : config.stub_zones) {
-    if (absl::Status s = shared->bootstrap->scope.AddConfiguredZone(zone.name, zone.stub_bootstrap);
-        !s.ok()) {
-      return s;
-    }
-  }
-  // A local zone's names that it leaves to resolution (transparent types), and the private
-  // domains, are the user's network's: never a public relay's business.
-  std::vector<std::string> private_names = config.private_domains;
-  for (const LocalZonesConfig::Zone& zone : config.local_zones.zones) {
-    if (zone.type != LocalZoneType::kNoDefault) private_names.push_back(zone.name);
-  }
-  for (const std::string& name : private_names) {
-    if (absl::Status s = shared->bootstrap->scope.AddConfiguredZone(name, false); !s.ok()) {
-      return s;
-    }
-  }
+      std::make_unique<RelayMemory>(config.bootstrap.state_file, SystemClock::Get())};
+  // No worker runs: the versions published since the last reload go.
+  absl::StatusOr<std::unique_ptr<const RelayScope>> scope = RelayScopeInForce(config, *shared);
+  if (!scope.ok()) return scope.status();
+  shared->relay_scope.Reset(*std::move(scope));
   WarmCacheWithRelayAnswers(*shared->bootstrap->memory, config.bootstrap.max_ttl,
                             shared->iterator_options.private_addresses, &shared->cache_writer);
   if (config.bootstrap.mode == BootstrapMode::kYes) {

@@ -6,6 +6,8 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "bootstrap/health_monitor.h"
 #include "bootstrap/relay_memory.h"
@@ -45,9 +47,13 @@ struct Shared {
     std::unique_ptr<HealthMonitor> health;
     std::unique_ptr<TlsClientContext> tls;
     std::unique_ptr<RelayMemory> memory;
-    RelayScope scope;  // what forward-zone, stub-zone and local-zone keep from the relays
   };
   std::optional<Bootstrap> bootstrap = {};
+  // What forward-zone, stub-zone, local-zone and private-domain keep from the bootstrap relays
+  // (with bootstrap on): built by each (re)configuration from the file, and again by each
+  // rebound-control change to the zones (RelayScopeInForce), so that a zone added at run time
+  // keeps its names from the relays as one in the file does.
+  Published<RelayScope> relay_scope = {};
   // The packet cache of rendered responses (docs/architecture.md, flow step 2), which every
   // worker answers repeated questions from before parsing them. Made by the first Packets()
   // call, from the same options as unbound's message cache: msg-cache-size, cache-max-ttl,
@@ -76,6 +82,11 @@ struct Shared {
     return packets.get();
   }
 };
+
+// The relays' scope for what is in force: `config`'s private-domain, and the delegations and
+// local zones published in `shared`, which rebound-control may have changed since the start.
+absl::StatusOr<std::unique_ptr<const RelayScope>> RelayScopeInForce(const Config& config,
+                                                                    const Shared& shared);
 
 }  // namespace rebound
 

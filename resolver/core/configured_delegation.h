@@ -18,6 +18,9 @@ struct ConfiguredDelegation {
   bool prime = false;                   // stub-prime (shown only; rebound does not prime stubs)
   std::vector<Endpoint> addrs = {};     // forward-addr / stub-addr
   std::vector<std::string> hosts = {};  // forward-host / stub-host
+  // forward-bootstrap / stub-bootstrap: the bootstrap relays may answer for the zone
+  // (bootstrap/relay_scope.h). rebound-control's forward_add and stub_add leave it off.
+  bool relays_allowed = false;
 };
 
 }  // namespace rebound

@@ -334,6 +334,13 @@ std::string LocalZones::ZoneListing() const {
   return absl::StrJoin(lines, "");
 }
 
+std::vector<std::string> LocalZones::ZoneNames() const {
+  std::vector<std::string> names;
+  names.reserve(zones_.size());
+  for (const auto& [key, zone] : zones_) names.push_back(zone.name);
+  return names;
+}
+
 std::string LocalZones::DataListing() const {
   std::vector<std::string> lines;
   for (const auto& [key, node] : nodes_) {

@@ -76,6 +76,8 @@ class LocalZones {
   // record in presentation form, sorted so the output is stable.
   std::string ZoneListing() const;
   std::string DataListing() const;
+  // Every zone's name, absolute, in presentation form, in no particular order.
+  std::vector<std::string> ZoneNames() const;
 
   // rebound-control's changes, made to a copy that is then published
   // (resolver/core/published.h), with unbound-control's meaning for each command.

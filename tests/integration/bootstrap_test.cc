@@ -33,6 +33,7 @@
 #include "tests/integration/fixture/host_namespace.h"
 #include "tests/integration/fixture/rebound_process.h"
 #include "tests/integration/fixture/scripted_auth_server.h"
+#include "tests/integration/fixture/shell_command.h"
 #include "tests/integration/fixture/subprocess.h"
 #include "tests/integration/fixture/suite_servers_test.h"
 
@@ -302,6 +303,43 @@ TEST_F(BootstrapTest, PrivateDomainsAndLocalZonesNeverGoToTheRelay) {
     EXPECT_EQ(ldns_pkt_get_rcode(reply->get()), LDNS_RCODE_SERVFAIL)
         << "the user's own name was answered by the relay: " << PacketToString(reply->get());
   }
+}
+
+// Issue 17: a zone added at run time keeps its names from the relays as one in the file does.
+// rebound-control's forward_add and local_zone make the relays' scope again, and forward_remove
+// gives the names back to them. The root is black-holed: the relays answer everything else.
+TEST_F(BootstrapTest, ZonesAddedAtRunTimeNeverGoToTheRelay) {
+  const std::string listen = "127.0.0.47";
+  const std::string name = "runtime-scope";
+  auto rebound =
+      Start(name, listen,
+            BootstrapConfig(listen, WriteRootHints(name, kBlackHoleRoot), {RelayLine(kRelayV4)},
+                            absl::StrCat("remote-control:\n  control-enable: yes\n"
+                                         "  control-interface: ",
+                                         hierarchy().dir(), "/", name, ".sock\n")));
+  ASSERT_NE(rebound, nullptr);
+  auto control = [&](const std::string& command) {
+    return RunCommand(absl::StrCat(REBOUND_CONTROL_BINARY, " -c ", hierarchy().dir(), "/", name,
+                                   ".conf ", command));
+  };
+  // The relays answer: ordinary DNS is gone, rebound is in bootstrap mode.
+  EXPECT_THAT(Addresses(Dig(listen, kRelayOnlyName)), ::testing::ElementsAre(kRelayOnlyA));
+
+  EXPECT_EQ(control(absl::StrCat("forward_add beta.example. ", names::kAlldeadServer1)).output,
+            "ok\n");
+  absl::StatusOr<LdnsPktPtr> forwarded = Dig(listen, kRelayedName);
+  ASSERT_TRUE(forwarded.ok()) << forwarded.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(forwarded->get()), LDNS_RCODE_SERVFAIL)
+      << "a name forwarded at run time was answered: " << PacketToString(forwarded->get());
+
+  EXPECT_EQ(control("forward_remove beta.example.").output, "ok\n");
+  EXPECT_THAT(Addresses(Dig(listen, kRelayedName)), ::testing::ElementsAre(kRelayedA));
+
+  EXPECT_EQ(control("local_zone alldead.test. transparent").output, "ok\n");
+  absl::StatusOr<LdnsPktPtr> local = Dig(listen, kDeadZoneName);
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(local->get()), LDNS_RCODE_SERVFAIL)
+      << "a local zone's name was answered by the relay: " << PacketToString(local->get());
 }
 
 TEST_F(BootstrapTest, AnswersFromAuthoritiesNeverGoToTheRelay) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bootstrap/relay_scope.h"
@@ -61,8 +62,19 @@ class BootstrapStageFakeTest : public ::testing::Test {
                              [this](Request& req) { rcode_ = ldns_pkt_get_rcode(req.answer()); });
   }
 
+  // forward-zone and stub-zone (name, forward-bootstrap) as the daemon publishes them.
+  void PublishScope(const std::vector<std::pair<std::string, bool>>& zones) {
+    std::vector<ConfiguredDelegation> delegations;
+    for (const auto& [name, relays_allowed] : zones) {
+      delegations.push_back({.name = name, .forward = true, .relays_allowed = relays_allowed});
+    }
+    absl::StatusOr<RelayScope> scope = RelayScope::Of(delegations, {});
+    ASSERT_TRUE(scope.ok()) << scope.status();
+    scope_.Publish(std::make_unique<const RelayScope>(*std::move(scope)));
+  }
+
   FakeClock clock_;
-  RelayScope scope_;
+  Published<RelayScope> scope_;
   HealthMonitor health_;
   testing::FakeRelayExchange* relays_ = nullptr;
   UnreachableIterator iterator_;
@@ -110,7 +122,7 @@ TEST_F(BootstrapStageFallbackTest, NoReachableAuthorityAsksTheRelays) {
 // Issue 16: a name the user forwards (forward-zone example.) never goes to the relays, neither
 // when the forwarders fail nor in bootstrap mode, unless the zone says forward-bootstrap: yes.
 TEST_F(BootstrapStageFallbackTest, ANameUnderAForwardZoneIsNotRelayed) {
-  ASSERT_TRUE(scope_.AddConfiguredZone("example.", false).ok());
+  PublishScope({{"example.", false}});
   Submit();
   EXPECT_EQ(iterator_.queries, 1);
   EXPECT_EQ(relays_->outstanding(), 0u);
@@ -118,19 +130,33 @@ TEST_F(BootstrapStageFallbackTest, ANameUnderAForwardZoneIsNotRelayed) {
 }
 
 TEST_F(BootstrapStageFakeTest, InBootstrapModeANameUnderAForwardZoneStillGoesToItsForwarders) {
-  ASSERT_TRUE(scope_.AddConfiguredZone("example.", false).ok());
+  PublishScope({{"example.", false}});
   Submit();
   EXPECT_EQ(relays_->outstanding(), 0u);
   EXPECT_EQ(iterator_.queries, 1);
 }
 
 TEST_F(BootstrapStageFallbackTest, AForwardZoneMayLetTheRelaysAnswer) {
-  ASSERT_TRUE(scope_.AddConfiguredZone(".", false).ok());
-  ASSERT_TRUE(scope_.AddConfiguredZone("example.", true).ok());  // the closest zone decides
+  PublishScope({{".", false}, {"example.", true}});  // the closest zone decides
   Submit();
   ASSERT_EQ(relays_->outstanding(), 1u);
   relays_->Answer(RelayAnswer{RelayPacket("www.example. 300 IN A 192.0.2.80"), Relay{}});
   EXPECT_EQ(rcode_, LDNS_RCODE_NOERROR);
+}
+
+// rebound-control's forward_add publishes a new scope while the stage runs: the next question
+// reads it, and a private name (a local zone) is kept from the relays as a forward zone is.
+TEST_F(BootstrapStageFakeTest, AScopePublishedAtRunTimeDecidesTheNextQuestion) {
+  Submit();
+  ASSERT_EQ(relays_->outstanding(), 1u);
+  relays_->Answer(RelayAnswer{RelayPacket("www.example. 300 IN A 192.0.2.80"), Relay{}});
+  EXPECT_EQ(rcode_, LDNS_RCODE_NOERROR);
+  absl::StatusOr<RelayScope> scope = RelayScope::Of({}, {"example."});
+  ASSERT_TRUE(scope.ok());
+  scope_.Publish(std::make_unique<const RelayScope>(*std::move(scope)));
+  Submit();
+  EXPECT_EQ(relays_->outstanding(), 0u);
+  EXPECT_EQ(iterator_.queries, 1);
 }
 
 }  // namespace
