@@ -75,7 +75,7 @@ BootstrapStage::BootstrapStage(HealthMonitor* health, std::unique_ptr<RelayExcha
 bool BootstrapStage::Relayable(const Request& req) const {
   if (!req.resolvable()) return false;
   // The version in force now: rebound-control's forward_add, stub_add and local_zone publish a
-  // new one (resolver/relay_scope_of.h).
+  // new one (RelayScopeInForce, resolver/shared_state.h).
   const RelayScope* scope = scope_ == nullptr ? nullptr : scope_->Get();
   return scope == nullptr || scope->Allows(req.qname());
 }
@@ -83,7 +83,7 @@ bool BootstrapStage::Relayable(const Request& req) const {
 StageResult BootstrapStage::OnQuery(Request& req) {
   // What the iterator refuses is not the relays' either, and its refusal says nothing about
   // whether ordinary DNS works (OnAnswer); what the user routed elsewhere goes there.
-  if (!Relayable(req) || !health_->RelaysFirst()) return StageResult::kContinue;
+  if (!health_->RelaysFirst() || !Relayable(req)) return StageResult::kContinue;
   MaybeProbe();
   req.Slot<StagePath>().relays_asked = true;
   const bool ordinary_allowed = health_->OrdinaryAllowed();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "resolver/core/configured_delegation.h"
@@ -18,7 +19,8 @@
 namespace rebound {
 
 // Built at start-up, and again by each run-time change to what it is made of (forward_add,
-// local_zone...), then only read: published to every worker (resolver/relay_scope_of.h).
+// local_zone...), then only read: published to every worker (RelayScopeInForce,
+// resolver/shared_state.h).
 class RelayScope {
  public:
   // What the configuration in force routes elsewhere: each forward and stub zone (its
@@ -31,15 +33,15 @@ class RelayScope {
   // stub-bootstrap.
   absl::Status AddConfiguredZone(const std::string& zone, bool relays_allowed);
   // Whether the relays may be asked about `name`: the closest configured zone enclosing it says
-  // so, or none encloses it.
+  // so, or none encloses it. Asked for every question that reaches the bootstrap stage, and the
+  // scope holds every local zone (dozens by default): one hash lookup per label of `name`, no
+  // allocation.
   bool Allows(const ldns_rdf* name) const;
 
  private:
-  struct Zone {
-    LdnsRdfPtr name;
-    bool relays_allowed = false;
-  };
-  std::vector<Zone> zones_;
+  // relays_allowed by zone, keyed by the lowercase wire-format name; a name added twice keeps
+  // its first entry.
+  absl::flat_hash_map<std::string, bool> zones_;
 };
 
 }  // namespace rebound
