@@ -401,7 +401,9 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
         &serving->connection_limits, &shared->local_zones, serving->upstream_tls.get(),
         &shared->worker_stats[i],
-        shared->dnstap == nullptr ? nullptr : shared->dnstap->ForWorker(i)));
+        shared->dnstap == nullptr
+            ? nullptr
+            : shared->dnstap->ForWorker(i, &shared->worker_stats[i].dnstap_dropped)));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;
