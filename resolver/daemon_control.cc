@@ -236,9 +236,15 @@ std::string DaemonControl::BootstrapStatus() {
   return out;
 }
 
-std::string DaemonControl::DumpCache() {
-  // The caches lock per shard and per entry; the dump is built outside those locks.
-  return DumpCacheToString(shared_->rrsets, shared_->negatives);
+void DaemonControl::DumpCache(ControlOutput write) {
+  // Not under mu_: the caches outlive reloads, and a slow client must not hold a reload back.
+  // The dump copies a shard's entries under its lock and writes them after releasing it, so a
+  // client that reads slowly never stalls the workers (cache_dump.h, ShardedLruMap).
+  const DumpedCache dumped = rebound::DumpCache(shared_->rrsets, shared_->negatives, write);
+  if (!dumped.complete) {
+    Log(LogLevel::kOps, "dump_cache: the client went away after %d RRsets",
+        static_cast<int64_t>(dumped.rrsets));
+  }
 }
 
 absl::StatusOr<std::string> DaemonControl::LoadCache(absl::string_view text) {

@@ -39,7 +39,7 @@ class DaemonControl : public ControlTarget {
   void RemoveDelegation(const ldns_rdf* name, bool forward) override;
   std::string Lookup(const ldns_rdf* name) override;
   std::string BootstrapStatus() override;
-  std::string DumpCache() override;
+  void DumpCache(ControlOutput write) override;
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override;
 
  private:
