@@ -20,12 +20,11 @@ namespace {
 
 using ::testing::Contains;
 
-// Far more client queries than a queue holds, with no collector to take them: the queue fills
-// and the rest are dropped. Returns what the worker's statistics counted.
+// Client queries with no collector to take them, until the queue is full and drops one, then as
+// many again. Returns what the worker's statistics counted.
 uint64_t OverfillQueue(WorkerStats* stats, uint64_t* writer_total) {
-  DnstapConfig config{.enable = true,
-                      .socket_path = "/nonexistent/dnstap.sock",
-                      .log_client_query = true};
+  DnstapConfig config{
+      .enable = true, .socket_path = "/nonexistent/dnstap.sock", .log_client_query = true};
   absl::StatusOr<std::unique_ptr<DnstapWriter>> writer =
       DnstapWriter::Start(config, "rebound test", 1);
   EXPECT_TRUE(writer.ok()) << writer.status();
