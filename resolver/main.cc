@@ -552,6 +552,11 @@ int Run(const std::string& path, Config config) {
     if (*serving == nullptr) return 1;
     if (*metrics != nullptr) (*metrics)->SetAccessControl(config.acl);
   }
+  {
+    // A `reload` waiting for the main thread is answered now, not after its wait runs out.
+    absl::MutexLock lock(control.mu());
+    control.NoteStopping();
+  }
 
   metrics->reset();  // first: its report reads the workers' counters
   control_server->reset();
