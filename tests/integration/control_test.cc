@@ -325,7 +325,13 @@ TEST_F(ControlTest, AStopWhileAReloadIsPendingEndsBothPromptly) {
 
   // The first reload goes on and ends (the FIFO is no regular file: that reload fails and the
   // running configuration stays, which does not matter here).
-  const int writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  // ENXIO: the main thread has not opened it yet (a loaded machine); it is on its way.
+  int writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(5);
+       writer < 0 && errno == ENXIO && absl::Now() < deadline;) {
+    absl::SleepFor(absl::Milliseconds(20));
+    writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  }
   ASSERT_GE(writer, 0) << std::strerror(errno);
   close(writer);
   const absl::Time released = absl::Now();
