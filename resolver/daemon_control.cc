@@ -36,6 +36,8 @@ void DaemonControl::NoteReloaded(absl::Status result) {
   last_reload_ = std::move(result);
 }
 
+void DaemonControl::NoteStopping() { stopping_ = true; }
+
 StatsReport DaemonControl::ReadStats() {
   absl::ReaderMutexLock lock(&mu_);
   StatsReport report;
@@ -111,14 +113,19 @@ DaemonStatus DaemonControl::Status() {
 
 absl::Status DaemonControl::Reload() {
   absl::MutexLock lock(&mu_);
+  const absl::Status stopping = absl::UnavailableError("rebound is stopping; no reload was done");
+  if (stopping_) return stopping;
   const uint64_t before = reloads_;
   // The same path as SIGHUP, on the main thread, which holds mu_ while it reloads.
   if (kill(getpid(), SIGHUP) != 0) return absl::InternalError("cannot signal the main thread");
-  auto done = [this, before]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return reloads_ != before; };
+  // A stop (which wins over a SIGHUP that comes with it, WaitForSignal) ends the wait at once:
+  // the control thread must not hold the exit back for kReloadWait.
+  auto done = [this, before]()
+                  ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return reloads_ != before || stopping_; };
   if (!mu_.AwaitWithTimeout(absl::Condition(&done), kReloadWait)) {
     return absl::DeadlineExceededError("the reload did not finish in time");
   }
-  return last_reload_;
+  return reloads_ != before ? last_reload_ : stopping;
 }
 
 void DaemonControl::SetVerbosity(int level) {
@@ -249,9 +256,15 @@ std::string DaemonControl::BootstrapStatus() {
   return out;
 }
 
-std::string DaemonControl::DumpCache() {
-  // The caches lock per shard and per entry; the dump is built outside those locks.
-  return DumpCacheToString(shared_->rrsets, shared_->negatives);
+void DaemonControl::DumpCache(ControlOutput write) {
+  // Not under mu_: the caches outlive reloads, and a slow client must not hold a reload back.
+  // The dump copies a shard's entries under its lock and writes them after releasing it, so a
+  // client that reads slowly never stalls the workers (cache_dump.h, ShardedLruMap).
+  const DumpedCache dumped = rebound::DumpCache(shared_->rrsets, shared_->negatives, write);
+  if (!dumped.complete) {
+    Log(LogLevel::kOps, "dump_cache: the client went away after %d RRsets",
+        static_cast<int64_t>(dumped.rrsets));
+  }
 }
 
 absl::StatusOr<std::string> DaemonControl::LoadCache(absl::string_view text) {

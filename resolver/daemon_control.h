@@ -23,6 +23,9 @@ class DaemonControl : public ControlTarget {
   // command how it went.
   absl::Mutex* mu() ABSL_LOCK_RETURNED(mu_) { return &mu_; }
   void NoteReloaded(absl::Status result) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The main thread is stopping (SIGTERM, SIGINT): no reload will come, so a `reload` waiting for
+  // one, or asked for from now on, is answered with an error at once instead of after its wait.
+  void NoteStopping() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   StatsReport ReadStats() override;
   DaemonStatus Status() override;
@@ -39,7 +42,7 @@ class DaemonControl : public ControlTarget {
   void RemoveDelegation(const ldns_rdf* name, bool forward) override;
   std::string Lookup(const ldns_rdf* name) override;
   std::string BootstrapStatus() override;
-  std::string DumpCache() override;
+  void DumpCache(ControlOutput write) override;
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override;
 
  private:
@@ -57,6 +60,7 @@ class DaemonControl : public ControlTarget {
   const Config* const config_ ABSL_PT_GUARDED_BY(mu_);
   uint64_t reloads_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status last_reload_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace rebound

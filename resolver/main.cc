@@ -388,7 +388,9 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
         &serving->connection_limits, &shared->local_zones, serving->upstream_tls.get(),
         &shared->worker_stats[i],
-        shared->dnstap == nullptr ? nullptr : shared->dnstap->ForWorker(i)));
+        shared->dnstap == nullptr
+            ? nullptr
+            : shared->dnstap->ForWorker(i, &shared->worker_stats[i].dnstap_dropped)));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;
@@ -536,6 +538,11 @@ int Run(const std::string& path, Config config) {
     control.NoteReloaded(reloaded);
     if (*serving == nullptr) return 1;
     if (*metrics != nullptr) (*metrics)->SetAccessControl(config.acl);
+  }
+  {
+    // A `reload` waiting for the main thread is answered now, not after its wait runs out.
+    absl::MutexLock lock(control.mu());
+    control.NoteStopping();
   }
 
   metrics->reset();  // first: its report reads the workers' counters

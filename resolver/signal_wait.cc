@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <csignal>
+#include <optional>
 
 #include "resolver/core/callback_guard.h"
 #include "resolver/core/log.h"
@@ -15,6 +16,48 @@ namespace {
 
 // How often the main thread returns freed heap memory to the system.
 constexpr uint64_t kMallocTrimIntervalMs = 30'000;
+
+// What the signals of one wait asked for. A stop wins over a reload that comes with it (a
+// SIGHUP held during a reload and a SIGTERM are taken in one turn of the loop, in either order).
+std::optional<Wakeup> woken;
+
+void OnSignal(uv_signal_t* handle, int signum) {
+  GuardCallback("signal", [&] {
+    const bool stop = signum != SIGHUP;
+    if (stop || !woken.has_value()) woken = stop ? Wakeup::kStop : Wakeup::kReload;
+    Log(LogLevel::kOps, "signal %d: %s", signum, stop ? "stopping" : "reloading the configuration");
+    // First, so that systemd knows the exit or restart that follows is the one it asked for.
+    TellServiceManager(stop ? "STOPPING=1\nSTATUS=stopping" : "RELOADING=1\nSTATUS=reloading");
+  });
+  uv_stop(handle->loop);
+}
+
+// SIGINT and SIGTERM are caught from the first wait until the one that stops, reloads included:
+// libuv's handler (any thread may run it) keeps a stop that comes during a reload for the next
+// wait. A handle closed between waits would give the signal back its default action, which
+// kills the process mid-reload, with no cache-file written and the pidfile left. (A reload that
+// hangs is then ended by SIGKILL, as systemd sends after TimeoutStopSec.)
+struct StopSignals {
+  uv_signal_t sigint, sigterm;
+  bool started = false;
+};
+StopSignals stop_signals;
+
+void CatchStopSignals(uv_loop_t* loop) {
+  if (stop_signals.started) return;
+  uv_signal_init(loop, &stop_signals.sigint);
+  uv_signal_init(loop, &stop_signals.sigterm);
+  uv_signal_start(&stop_signals.sigint, OnSignal, SIGINT);
+  uv_signal_start(&stop_signals.sigterm, OnSignal, SIGTERM);
+  stop_signals.started = true;
+}
+
+// After the stop: a second SIGTERM or SIGINT during the shutdown kills, as it always did.
+void ReleaseStopSignals() {
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_signals.sigint), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_signals.sigterm), nullptr);
+  stop_signals.started = false;
+}
 
 }  // namespace
 
@@ -34,26 +77,11 @@ void BlockReloadSignals(bool block) {
 
 Wakeup WaitForSignal(absl::string_view ready) {
   uv_loop_t* loop = uv_default_loop();
-  static Wakeup wakeup;
-  wakeup = Wakeup::kStop;
-  uv_signal_t sigint, sigterm, sighup, sigusr1;
-  auto on_signal = [](uv_signal_t* handle, int signum) {
-    GuardCallback("signal", [&] {
-      wakeup = signum == SIGHUP ? Wakeup::kReload : Wakeup::kStop;
-      Log(LogLevel::kOps, "signal %d: %s", signum,
-          wakeup == Wakeup::kReload ? "reloading the configuration" : "stopping");
-      // First, so that systemd knows the exit or restart that follows is the one it asked for.
-      TellServiceManager(wakeup == Wakeup::kReload ? "RELOADING=1\nSTATUS=reloading"
-                                                   : "STOPPING=1\nSTATUS=stopping");
-    });
-    uv_stop(handle->loop);
-  };
-  uv_signal_init(loop, &sigint);
-  uv_signal_init(loop, &sigterm);
+  woken.reset();
+  CatchStopSignals(loop);
+  uv_signal_t sighup, sigusr1;
   uv_signal_init(loop, &sighup);
-  uv_signal_start(&sigint, on_signal, SIGINT);
-  uv_signal_start(&sigterm, on_signal, SIGTERM);
-  uv_signal_start(&sighup, on_signal, SIGHUP);
+  uv_signal_start(&sighup, OnSignal, SIGHUP);
   // SIGUSR1 reopens the log file, as in unbound: logrotate renames the file, sends the signal,
   // and the lines after it go to a new file at the configured path.
   uv_signal_init(loop, &sigusr1);
@@ -79,13 +107,14 @@ Wakeup WaitForSignal(absl::string_view ready) {
   BlockReloadSignals(false);  // one that came meanwhile is taken now
   uv_run(loop, UV_RUN_DEFAULT);
   BlockReloadSignals(true);
+  const Wakeup wakeup = woken.value_or(Wakeup::kStop);
   // The handles are the loop's until closed; the next wait makes new ones.
   for (uv_handle_t* handle :
-       {reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm),
-        reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&sigusr1),
+       {reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&sigusr1),
         reinterpret_cast<uv_handle_t*>(&trim)}) {
     uv_close(handle, nullptr);
   }
+  if (wakeup == Wakeup::kStop) ReleaseStopSignals();
   uv_run(loop, UV_RUN_NOWAIT);
   return wakeup;
 }

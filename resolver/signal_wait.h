@@ -19,9 +19,10 @@ void BlockReloadSignals(bool block);
 enum class Wakeup { kStop, kReload };
 
 // Waits for SIGINT or SIGTERM (stop) or SIGHUP (reload), reopening the log on SIGUSR1 and
-// trimming the heap now and then. `ready` goes to the service manager once the signals are
-// caught: systemd may send SIGTERM as soon as it has READY=1, which must then be a clean stop,
-// not a kill.
+// trimming the heap now and then. A stop that came since the last wait (during a reload) is
+// taken at once, and a stop wins over a reload taken with it. `ready` goes to the service manager
+// once the signals are caught: systemd may send SIGTERM as soon as it has READY=1, which must then
+// be a clean stop, not a kill.
 Wakeup WaitForSignal(absl::string_view ready);
 
 }  // namespace rebound

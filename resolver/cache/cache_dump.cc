@@ -32,17 +32,16 @@ enum UnboundTrustValue : int {
 constexpr int kMsgFlagsNoerror = 0x8080;
 constexpr int kMsgFlagsNxdomain = 0x8083;
 
-// Flushed to the writer once this much text is waiting.
-constexpr size_t kFlushBytes = 16 * 1024;
-
-// Collects text and hands it to the writer in pieces of about kFlushBytes.
+// Collects lines and hands them to the writer in pieces of at most kDumpChunkBytes: a line that
+// would take the piece past the bound goes into the next one.
 class Spool {
  public:
-  explicit Spool(DumpWriter write) : write_(write) {}
-  void Add(absl::string_view text) {
+  explicit Spool(DumpWriter write) : write_(write) { text_.reserve(kDumpChunkBytes); }
+  // `line` is one whole line, "\n" included.
+  void Add(absl::string_view line) {
     if (!ok_) return;
-    text_.append(text.data(), text.size());
-    if (text_.size() >= kFlushBytes) Flush();
+    if (text_.size() + line.size() > kDumpChunkBytes) Flush();
+    text_.append(line.data(), line.size());
   }
   void Flush() {
     if (ok_ && !text_.empty()) ok_ = write_(text_);

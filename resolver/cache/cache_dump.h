@@ -55,9 +55,14 @@ namespace rebound {
 int UnboundTrust(Trust trust);
 Trust TrustFromUnbound(int unbound_trust, uint16_t type);
 
-// Receives the dump: whole lines (each ending in "\n"), a few kilobytes at a time. Returns false
-// to stop the dump (the client went away).
+// Receives the dump: whole lines (each ending in "\n"), at most kDumpChunkBytes at a time (a
+// line longer than that alone). Returns false to stop the dump (the client went away).
 using DumpWriter = absl::FunctionRef<bool(absl::string_view text)>;
+
+// The most text the dump holds before handing it to the writer, so that dumping a cache of any
+// size costs this much memory beyond one shard's copied entries (dump_cache writes each piece to
+// the control connection as it comes).
+inline constexpr size_t kDumpChunkBytes = 16 * 1024;
 
 struct DumpedCache {
   size_t rrsets = 0;     // ";rrset" entries written

@@ -84,12 +84,30 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
     if (name == nullptr) return Error(absl::StrCat("cannot parse name ", args[0]));
     return target_->Lookup(name.get());
   }
-  if (command == "dump_cache") return target_->DumpCache();
+  if (command == "dump_cache") {
+    std::string out;
+    target_->DumpCache([&out](absl::string_view piece) {
+      out.append(piece.data(), piece.size());
+      return true;
+    });
+    return out;
+  }
   if (command == "load_cache") {
     absl::StatusOr<std::string> loaded = target_->LoadCache(body);
     return loaded.ok() ? *loaded : Error(loaded.status().message());
   }
   return Error(absl::StrCat("unknown command '", command, "'"));
+}
+
+void ControlCommands::Run(absl::string_view line, absl::string_view body, ControlOutput write) {
+  const std::vector<absl::string_view> words =
+      absl::StrSplit(absl::StripAsciiWhitespace(line), ' ', absl::SkipWhitespace());
+  // Streamed: the dump is as large as the caches.
+  if (!words.empty() && words[0] == "dump_cache") {
+    target_->DumpCache(write);
+    return;
+  }
+  write(Run(line, body));
 }
 
 std::string ControlCommands::Status() {

@@ -20,6 +20,9 @@ class ControlCommands {
   // after it (load_cache's data). The output ends with a newline; as with unbound-control, an
   // output whose first line begins with "error" is a failure (rebound-control exits 1).
   std::string Run(absl::string_view line, absl::string_view body);
+  // The same, with the output handed to `write`: dump_cache's a bounded piece at a time as the
+  // caches are read (stopping when `write` returns false), every other command's whole.
+  void Run(absl::string_view line, absl::string_view body, ControlOutput write);
 
  private:
   std::string Status();

@@ -251,7 +251,10 @@ void ControlServer::HandleConnection(ControlStream& stream) {
   // A bulk command's end line is framing, not one of its lines.
   if (absl::EndsWith(body, kControlDataEnd)) body.resize(body.size() - strlen(kControlDataEnd));
   Log(LogLevel::kOps, "control: %s", command);
-  stream.WriteAll(commands_.Run(command, body));
+  // Each piece goes out as it comes (dump_cache's in bounded pieces), each write bounded by
+  // kTransferTimeoutSeconds: a client that stops reading ends the command.
+  commands_.Run(command, body,
+                [&stream](absl::string_view piece) { return stream.WriteAll(piece); });
 }
 
 }  // namespace rebound

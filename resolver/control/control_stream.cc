@@ -30,6 +30,11 @@ std::string SslFailure(SSL* ssl, int result) {
       reason = std::strerror(saved_errno);
     }
   }
+  // On a blocking socket OpenSSL wants to read or write again only when SO_RCVTIMEO or
+  // SO_SNDTIMEO ran out.
+  if ((code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) && reason.empty()) {
+    reason = "timed out";
+  }
   if (code == SSL_ERROR_ZERO_RETURN) reason = "the peer closed the connection";
   if (const long verify = SSL_get_verify_result(ssl); verify != X509_V_OK) {
     absl::StrAppend(&reason, " (certificate: ", X509_verify_cert_error_string(verify), ")");

@@ -33,6 +33,10 @@ struct DaemonStatus {
   std::string last_good_relay;
 };
 
+// Takes a command's output a piece at a time (written to the client as it comes); false when
+// the client went away, after which the command writes no more.
+using ControlOutput = absl::FunctionRef<bool(absl::string_view text)>;
+
 // What a flush removed.
 struct FlushCounts {
   size_t rrsets = 0;
@@ -77,8 +81,10 @@ class ControlTarget {
   virtual std::string Lookup(const ldns_rdf* name) = 0;
   // One line per relay: last try, last success, RTT, certificate result.
   virtual std::string BootstrapStatus() = 0;
-  // The caches in unbound's dump_cache text; and loaded from it, with what was loaded.
-  virtual std::string DumpCache() = 0;
+  // The caches in unbound's dump_cache text, handed to `write` in bounded pieces as they are read
+  // (a cache of gigabytes is never held as text), no cache lock held while `write` runs; stops
+  // when `write` returns false. And loaded from that text, with what was loaded.
+  virtual void DumpCache(ControlOutput write) = 0;
   virtual absl::StatusOr<std::string> LoadCache(absl::string_view text) = 0;
 };
 

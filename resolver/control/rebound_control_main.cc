@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "resolver/config/config.h"
@@ -25,12 +26,28 @@
 namespace rebound {
 namespace {
 
+// How long rebound-control waits for the daemon: to connect, for the TLS handshake, and for each
+// read or write of a command. unbound-control waits for ever; rebound-control runs from cron and
+// monitoring, where a daemon that accepts and never answers must not hang it.
+constexpr int kTimeoutSeconds = 30;
+// The same for the commands that may take long before they answer: reload waits up to 60 s for
+// the daemon's main thread (DaemonControl::Reload), load_cache and the bulk commands go through
+// all their data first, dump_cache walks the whole cache.
+constexpr int kLongCommandTimeoutSeconds = 300;
+
+bool TakesLong(const std::string& command) {
+  return command == "reload" || command == "dump_cache" || CommandTakesData(command);
+}
+
 void PrintUsage(std::FILE* to) {
   std::fprintf(to,
-               "usage: rebound-control [-c file] [-s server[@port]] [-q] command [args]\n"
+               "usage: rebound-control [-c file] [-s server[@port]] [-q] [-t seconds] command "
+               "[args]\n"
                "  -c file    rebound's config file (default %s): its remote-control: clause\n"
                "  -s server  a control-interface (an IP address or a socket path) instead\n"
                "  -q         quiet: print nothing for a command that succeeds\n"
+               "  -t seconds how long to wait to connect and for each read or write (default\n"
+               "             %d; %d for reload, dump_cache, load_cache and the bulk commands)\n"
                "  -h         this help\n"
                "commands: status stats stats_noreset reload verbosity flush flush_type flush_zone\n"
                "  flush_negative flush_infra flush_bogus list_forwards list_stubs\n"
@@ -38,14 +55,36 @@ void PrintUsage(std::FILE* to) {
                "  local_zone local_zone_remove local_data local_data_remove local_zones\n"
                "  local_zones_remove local_datas local_datas_remove forward_add forward_remove\n"
                "  stub_add stub_remove lookup\n",
-               REBOUND_CONFIG_FILE);
+               REBOUND_CONFIG_FILE, kTimeoutSeconds, kLongCommandTimeoutSeconds);
+}
+
+// Bounds every call on `fd` to `seconds`: connect(2) (Linux applies SO_SNDTIMEO to it, for TCP
+// and unix sockets alike), the TLS handshake, each read and write.
+void SetTimeouts(int fd, int seconds) {
+  const timeval tv{.tv_sec = seconds, .tv_usec = 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// What went wrong, in words; a timeout says how long was waited and how to wait longer.
+std::string Reason(const std::string& error, int seconds) {
+  return error == "timed out" ? absl::StrCat("timed out after ", seconds, " seconds (see -t)")
+                              : error;
+}
+
+// Why connect(2) failed. On a timeout it gives EINPROGRESS (TCP: no SYN-ACK, such as a listener
+// whose queue is full) or EAGAIN (a socket file whose listener's queue is full).
+std::string ConnectFailure(int seconds) {
+  if (errno == EINPROGRESS || errno == EAGAIN) return Reason("timed out", seconds);
+  return std::strerror(errno);
 }
 
 // A connected stream to `interface` (a socket path, or an address with control-port), or -1
-// with the reason in `error`.
-int Connect(const std::string& interface, uint16_t port, std::string* error) {
+// with the reason in `error`; each call on it is bounded to `seconds`, connecting included.
+int Connect(const std::string& interface, uint16_t port, int seconds, std::string* error) {
   if (!interface.empty() && interface.front() == '/') {
     const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    SetTimeouts(fd, seconds);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (interface.size() >= sizeof addr.sun_path) {
@@ -55,7 +94,7 @@ int Connect(const std::string& interface, uint16_t port, std::string* error) {
     }
     std::memcpy(addr.sun_path, interface.data(), interface.size());
     if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-      *error = absl::StrCat("connect ", interface, ": ", std::strerror(errno));
+      *error = absl::StrCat("connect ", interface, ": ", ConnectFailure(seconds));
       close(fd);
       return -1;
     }
@@ -67,8 +106,9 @@ int Connect(const std::string& interface, uint16_t port, std::string* error) {
     return -1;
   }
   const int fd = socket(server->family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+  SetTimeouts(fd, seconds);
   if (connect(fd, server->sockaddr_ptr(), server->sockaddr_len()) != 0) {
-    *error = absl::StrCat("connect ", server->ToString(), ": ", std::strerror(errno));
+    *error = absl::StrCat("connect ", server->ToString(), ": ", ConnectFailure(seconds));
     close(fd);
     return -1;
   }
@@ -83,8 +123,48 @@ std::string ReadStdin() {
   return data;
 }
 
+// Prints the daemon's answer as it arrives (a dump_cache is as large as the cache); with `quiet`,
+// only an answer that is an error (begins with "error", as unbound-control judges). The exit
+// code.
+int PrintAnswer(ControlStream& stream, bool quiet, int seconds) {
+  constexpr absl::string_view kError = "error";
+  std::string head;  // the answer's first bytes, until they say whether it is an error
+  bool judged = false;
+  bool failed = false;
+  auto print = [&](absl::string_view text) {
+    if (!quiet || failed) std::fwrite(text.data(), 1, text.size(), stdout);
+  };
+  char buffer[65536];
+  ssize_t n;
+  while ((n = stream.Read(buffer, sizeof buffer)) > 0) {
+    const absl::string_view piece(buffer, static_cast<size_t>(n));
+    if (judged) {
+      print(piece);
+      continue;
+    }
+    head.append(piece.data(), piece.size());
+    if (head.size() < kError.size()) continue;
+    judged = true;
+    failed = absl::StartsWith(head, kError);
+    print(head);
+  }
+  if (!judged) {
+    failed = absl::StartsWith(head, kError);
+    print(head);
+  }
+  std::fflush(stdout);
+  if (n < 0) {
+    // A TLS 1.3 server that refuses our certificate says so after our handshake has finished.
+    std::fprintf(stderr, "rebound-control: error: read: %s\n",
+                 Reason(stream.error(), seconds).c_str());
+    return 1;
+  }
+  return failed ? 1 : 0;
+}
+
 // Sends the command (and its data) over `stream` and prints the answer; the exit code.
-int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool tls, bool quiet) {
+int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool tls, bool quiet,
+             int seconds) {
   std::string request = absl::StrCat(kControlMagic, absl::StrJoin(words, " "), "\n");
   const bool sends_data = CommandTakesData(words[0]);
   if (sends_data) request += ReadStdin();
@@ -92,7 +172,8 @@ int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool 
   // own EOF line.
   if (sends_data && words[0] != "load_cache") request += kControlDataEnd;
   if (!stream.WriteAll(request)) {
-    std::fprintf(stderr, "rebound-control: error: send: %s\n", stream.error().c_str());
+    std::fprintf(stderr, "rebound-control: error: send: %s\n",
+                 Reason(stream.error(), seconds).c_str());
     return 1;
   }
   // Over a plain stream the half-close ends load_cache's data. Over TLS the dump's EOF line does,
@@ -102,26 +183,49 @@ int Exchange(ControlStream& stream, const std::vector<std::string>& words, bool 
   if (!tls || (words[0] == "load_cache" && !absl::EndsWith(request, "\nEOF\n"))) {
     stream.FinishWriting();
   }
-  std::string output;
-  char buffer[65536];
-  ssize_t n;
-  while ((n = stream.Read(buffer, sizeof buffer)) > 0)
-    output.append(buffer, static_cast<size_t>(n));
-  const bool failed = absl::StartsWith(output, "error");
-  if (!quiet || failed) std::fwrite(output.data(), 1, output.size(), stdout);
-  if (n < 0) {
-    // A TLS 1.3 server that refuses our certificate says so after our handshake has finished.
-    std::fprintf(stderr, "rebound-control: error: read: %s\n", stream.error().c_str());
-    return 1;
+  return PrintAnswer(stream, quiet, seconds);
+}
+
+// Connects to `interface` (with TLS when the clause says so), sends the command and prints the
+// answer, each step bounded by `timeout` seconds (0: the defaults); the exit code.
+int Send(const RemoteControlConfig& control, const std::string& interface, uint16_t port,
+         const std::vector<std::string>& words, bool quiet, int timeout) {
+  const int connect_seconds = timeout > 0 ? timeout : kTimeoutSeconds;
+  const int command_seconds =
+      timeout > 0 ? timeout : (TakesLong(words[0]) ? kLongCommandTimeoutSeconds : kTimeoutSeconds);
+  std::string error;
+  const int fd = Connect(interface, port, connect_seconds, &error);
+  if (fd < 0) {
+    std::fprintf(stderr, "rebound-control: error: %s\n", error.c_str());
+    // unbound-control: `status` of a server that is not running exits 3.
+    return words[0] == "status" ? 3 : 1;
   }
-  return failed ? 1 : 0;
+  ControlStream stream(fd);
+  const bool tls = ControlUsesTls(control, interface);
+  if (tls) {
+    absl::StatusOr<ControlSslCtx> context = MakeControlClientContext(control);
+    if (!context.ok()) {
+      std::fprintf(stderr, "rebound-control: error: %s\n",
+                   std::string(context.status().message()).c_str());
+      return 1;
+    }
+    if (absl::Status s = stream.ConnectTls(context->get()); !s.ok()) {
+      std::fprintf(stderr, "rebound-control: error: TLS with %s: %s\n", interface.c_str(),
+                   Reason(std::string(s.message()), connect_seconds).c_str());
+      return 1;
+    }
+  }
+  stream.SetTimeouts(command_seconds);
+  return Exchange(stream, words, tls, quiet, command_seconds);
 }
 
 int Main(int argc, char** argv) {
   std::string config_path = REBOUND_CONFIG_FILE;
   std::string server;
   bool quiet = false;
-  for (int opt; (opt = getopt(argc, argv, "+c:s:qh")) != -1;) {
+  int timeout = 0;  // -t: every wait; 0: the defaults
+  // unbound-control's options are -c -s -q -h; -t is rebound-control's own.
+  for (int opt; (opt = getopt(argc, argv, "+c:s:qt:h")) != -1;) {
     switch (opt) {
       case 'c':
         config_path = optarg;
@@ -131,6 +235,12 @@ int Main(int argc, char** argv) {
         break;
       case 'q':
         quiet = true;
+        break;
+      case 't':
+        if (!absl::SimpleAtoi(optarg, &timeout) || timeout <= 0) {
+          std::fprintf(stderr, "rebound-control: -t wants a number of seconds above 0\n");
+          return 1;
+        }
         break;
       case 'h':
         PrintUsage(stdout);
@@ -160,29 +270,7 @@ int Main(int argc, char** argv) {
     }
   }
   const std::string interface = server.empty() ? control.Interfaces().front() : server;
-  std::string error;
-  const int fd = Connect(interface, port, &error);
-  if (fd < 0) {
-    std::fprintf(stderr, "rebound-control: error: %s\n", error.c_str());
-    // unbound-control: `status` of a server that is not running exits 3.
-    return words[0] == "status" ? 3 : 1;
-  }
-  ControlStream stream(fd);
-  const bool tls = ControlUsesTls(control, interface);
-  if (tls) {
-    absl::StatusOr<ControlSslCtx> context = MakeControlClientContext(control);
-    if (!context.ok()) {
-      std::fprintf(stderr, "rebound-control: error: %s\n",
-                   std::string(context.status().message()).c_str());
-      return 1;
-    }
-    if (absl::Status s = stream.ConnectTls(context->get()); !s.ok()) {
-      std::fprintf(stderr, "rebound-control: error: TLS with %s: %s\n", interface.c_str(),
-                   std::string(s.message()).c_str());
-      return 1;
-    }
-  }
-  return Exchange(stream, words, tls, quiet);
+  return Send(control, interface, port, words, quiet, timeout);
 }
 
 }  // namespace

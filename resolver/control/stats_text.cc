@@ -136,6 +136,8 @@ void ReboundLines(std::string* out, const StatsReport& r) {
   Line(out, "num.dns64.synthesized", r.total.dns64_synthesized);
   Line(out, "num.answer.local", r.total.local_answers);
   Line(out, "num.answer.packetcache", r.total.packet_cache_hits);
+  // unbound's dnstap drops what a full queue cannot take without counting it (dtstream.c).
+  Line(out, "num.dnstap.dropped", r.total.dnstap_dropped);
   if (!r.bootstrap.enabled) return;
   Line(out, "num.bootstrap.mode", r.bootstrap.active ? 1 : 0);
   Line(out, "num.bootstrap.entered", r.bootstrap.entered);

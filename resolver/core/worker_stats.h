@@ -91,6 +91,9 @@ struct StatFields {
   T requestlist_exceeded;
   T requestlist_current;
   T dns64_synthesized;  // AAAA answers synthesized from A (RFC 6147 5.1.7)
+  // dnstap messages dropped because this worker's queue to the writer was full (the collector
+  // slow or gone) or the message could not be encoded: counted by the worker's own sink.
+  T dnstap_dropped;
 };
 
 // Calls f(a_field, b_field) for each field of two StatFields, arrays element by element.
@@ -140,6 +143,7 @@ void VisitStatFields(A& a, B& b, F f) {
   each(a.requestlist_exceeded, b.requestlist_exceeded);
   each(a.requestlist_current, b.requestlist_current);
   each(a.dns64_synthesized, b.dns64_synthesized);
+  each(a.dnstap_dropped, b.dnstap_dropped);
 }
 
 // One worker's counters, on cache lines of their own so that two workers never write one line.

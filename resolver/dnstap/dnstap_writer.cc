@@ -120,6 +120,8 @@ class DnstapQueueSink : public DnstapSink {
   }
 
   uint64_t dropped() const { return dropped_.value(); }
+  // Set by the main thread while no worker runs (before the worker's thread starts).
+  void CountDropsIn(StatCounter* worker_dropped) { worker_dropped_ = worker_dropped; }
 
  private:
   void Submit(DnstapEvent event) {
@@ -127,7 +129,7 @@ class DnstapQueueSink : public DnstapSink {
     event.version = version_;
     DnstapFrame frame = EncodeDnstap(event);
     if (frame.data == nullptr) {
-      dropped_.Add();
+      Drop();
       return;
     }
     // fstrm_res_again: the queue is full (the collector is slow or gone). The message is
@@ -136,8 +138,15 @@ class DnstapQueueSink : public DnstapSink {
                            nullptr) == fstrm_res_success) {
       frame.data.release();  // fstrm frees it
     } else {
-      dropped_.Add();
+      Drop();
     }
+  }
+
+  // Both counters are this worker's alone: the writer's total for the exit log, and the
+  // worker's statistics.
+  void Drop() {
+    dropped_.Add();
+    if (worker_dropped_ != nullptr) worker_dropped_->Add();
   }
 
   fstrm_iothr* iothr_;
@@ -146,6 +155,7 @@ class DnstapQueueSink : public DnstapSink {
   std::span<const uint8_t> identity_;
   std::span<const uint8_t> version_;
   StatCounter dropped_;
+  StatCounter* worker_dropped_ = nullptr;
 };
 
 absl::StatusOr<std::unique_ptr<DnstapWriter>> DnstapWriter::Start(
@@ -195,8 +205,10 @@ DnstapWriter::~DnstapWriter() {
   }
 }
 
-DnstapSink* DnstapWriter::ForWorker(size_t index) {
-  return index < sinks_.size() ? sinks_[index].get() : nullptr;
+DnstapSink* DnstapWriter::ForWorker(size_t index, StatCounter* dropped) {
+  if (index >= sinks_.size()) return nullptr;
+  sinks_[index]->CountDropsIn(dropped);
+  return sinks_[index].get();
 }
 
 uint64_t DnstapWriter::dropped() const {

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "resolver/config/config.h"
 #include "resolver/core/dnstap_sink.h"
+#include "resolver/core/worker_stats.h"
 
 struct fstrm_iothr;
 
@@ -41,8 +42,10 @@ class DnstapWriter {
   DnstapWriter& operator=(const DnstapWriter&) = delete;
 
   // The sink for worker `index`, to be used by that worker's thread only; null when `index` is
-  // not below the number of queues.
-  DnstapSink* ForWorker(size_t index);
+  // not below the number of queues. What it drops is counted in `dropped` too (the worker's
+  // WorkerStats::dnstap_dropped, for `stats` and /metrics; null: not), which must outlive the
+  // writer or the next ForWorker for that index, as the worker that writes it does.
+  DnstapSink* ForWorker(size_t index, StatCounter* dropped = nullptr);
   // Messages dropped so far because their queue was full (or memory ran out), over all workers.
   uint64_t dropped() const;
 

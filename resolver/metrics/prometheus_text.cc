@@ -167,6 +167,9 @@ void AddAnswerCounters(const StatsTotals& t, Exposition* out) {
               "Stale answers served (serve-expired, RFC 8767).", t.expired);
   out->Single("rebound_dns64_synthesized_total", "counter",
               "AAAA answers synthesized from A records (RFC 6147).", t.dns64_synthesized);
+  out->Single("rebound_dnstap_dropped_total", "counter",
+              "dnstap messages dropped because a worker's queue to the collector was full.",
+              t.dnstap_dropped);
 }
 
 // The request list (num-queries-per-thread): its length now per thread, its largest, and the

@@ -471,5 +471,80 @@ TEST_F(CacheDumpTest, AStoppedWriterEndsTheDump) {
   EXPECT_EQ(calls, 1);
 }
 
+// dump_cache writes each piece to the control connection as it comes: however large the
+// caches, no piece is longer than the bound, and each is whole lines.
+TEST_F(CacheDumpTest, ALargeDumpArrivesInPiecesNoneLargerThanTheBound) {
+  RrsetCache rrsets({.max_bytes = 64 << 20}, &clock_);  // 32 shards, as the daemon's
+  NegativeCache negatives({}, &clock_);
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_TRUE(rrsets.Insert(
+        *RrList({absl::StrCat("host", i, ".example.com. 600 IN A 192.0.2.1")}), Trust::kAnswer));
+  }
+  std::vector<std::string> pieces;
+  const DumpedCache dumped = DumpCache(rrsets, negatives, [&pieces](absl::string_view piece) {
+    pieces.emplace_back(piece);
+    return true;
+  });
+  EXPECT_TRUE(dumped.complete);
+  EXPECT_EQ(dumped.rrsets, 3000);
+  EXPECT_GT(pieces.size(), 10u);  // some 300 KB of text
+  std::string joined;
+  for (const std::string& piece : pieces) {
+    EXPECT_LE(piece.size(), kDumpChunkBytes);
+    EXPECT_TRUE(absl::EndsWith(piece, "\n")) << "a piece ends inside a line";
+    joined += piece;
+  }
+  EXPECT_EQ(joined, DumpCacheToString(rrsets, negatives));
+}
+
+// A record whose line alone is longer than the bound goes out as a piece of its own.
+TEST_F(CacheDumpTest, ALineLongerThanTheBoundIsAPieceOfItsOwn) {
+  std::string txt = "big.example.com. 600 IN TXT";
+  for (int i = 0; i < 80; ++i) absl::StrAppend(&txt, " \"", std::string(250, 'x'), "\"");
+  caches_.writer.StoreRecords(RrList({txt}).get(), Trust::kAnswer);
+  std::vector<std::string> pieces;
+  DumpCache(caches_.rrsets, caches_.negatives, [&pieces](absl::string_view piece) {
+    pieces.emplace_back(piece);
+    return true;
+  });
+  const auto big = std::find_if(pieces.begin(), pieces.end(), [](const std::string& piece) {
+    return piece.size() > kDumpChunkBytes;
+  });
+  ASSERT_NE(big, pieces.end());
+  EXPECT_TRUE(absl::StartsWith(*big, "big.example.com.")) << big->substr(0, 80);
+  EXPECT_EQ(std::count(big->begin(), big->end(), '\n'), 1);
+}
+
+// The writer (a write to a slow client's socket) runs with no shard lock held: the workers go
+// on storing into the shard being dumped. Were the shard locked, the store would deadlock.
+TEST_F(CacheDumpTest, TheWriterRunsWithNoShardLockHeld) {
+  Fill();
+  int stored = 0;
+  const DumpedCache dumped = DumpCache(caches_.rrsets, caches_.negatives, [&](absl::string_view) {
+    caches_.writer.StoreRecords(
+        RrList({absl::StrCat("during", stored++, ".example.com. 600 IN A 192.0.2.9")}).get(),
+        Trust::kAnswer);
+    return true;
+  });
+  EXPECT_TRUE(dumped.complete);
+  EXPECT_GT(stored, 0);
+}
+
+TEST_F(CacheDumpTest, AWriterThatFailsLaterStopsTheDumpThere) {
+  RrsetCache rrsets({.max_bytes = 64 << 20}, &clock_);
+  NegativeCache negatives({}, &clock_);
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_TRUE(rrsets.Insert(
+        *RrList({absl::StrCat("host", i, ".example.com. 600 IN A 192.0.2.1")}), Trust::kAnswer));
+  }
+  int calls = 0;
+  const DumpedCache dumped = DumpCache(rrsets, negatives, [&calls](absl::string_view) {
+    return ++calls < 2;  // the client goes away during the second piece
+  });
+  EXPECT_FALSE(dumped.complete);
+  EXPECT_EQ(calls, 2);
+  EXPECT_LT(dumped.rrsets, 3000);
+}
+
 }  // namespace
 }  // namespace rebound

@@ -84,7 +84,14 @@ class FakeTarget : public ControlTarget {
     return out;
   }
   std::string BootstrapStatus() override { return "relays\n"; }
-  std::string DumpCache() override { return "START_RRSET_CACHE\nEND_RRSET_CACHE\nEOF\n"; }
+  // Hands out `dump_pieces` one by one, as the daemon hands out the caches' text.
+  void DumpCache(ControlOutput write) override {
+    dump_pieces_written = 0;
+    for (const std::string& piece : dump_pieces) {
+      ++dump_pieces_written;
+      if (!write(piece)) return;
+    }
+  }
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override {
     loaded = std::string(text);
     return "ok\n";
@@ -99,6 +106,9 @@ class FakeTarget : public ControlTarget {
   std::vector<std::string> infra_flushes;
   Config config;
   std::string loaded;
+  std::vector<std::string> dump_pieces = {"START_RRSET_CACHE\nEND_RRSET_CACHE\n",
+                                          "START_MSG_CACHE\nEND_MSG_CACHE\n", "EOF\n"};
+  size_t dump_pieces_written = 0;
   std::optional<LocalZones> zones;
   std::optional<std::vector<ConfiguredDelegation>> delegations;
   int published = 0;
@@ -113,6 +123,39 @@ class ControlCommandsTest : public ::testing::Test {
 TEST_F(ControlCommandsTest, UnknownCommandIsAnErrorAsInUnboundControl) {
   EXPECT_EQ(commands_.Run("foo", ""), "error unknown command 'foo'\n");
   EXPECT_THAT(commands_.Run("", ""), StartsWith("error"));
+}
+
+// dump_cache goes to the client piece by piece, as the target reads the caches.
+TEST_F(ControlCommandsTest, DumpCacheIsWrittenPieceByPiece) {
+  std::vector<std::string> written;
+  commands_.Run(" dump_cache", "", [&written](absl::string_view piece) {
+    written.emplace_back(piece);
+    return true;
+  });
+  EXPECT_EQ(written, target_.dump_pieces);
+  EXPECT_EQ(commands_.Run("dump_cache", ""),
+            "START_RRSET_CACHE\nEND_RRSET_CACHE\nSTART_MSG_CACHE\nEND_MSG_CACHE\nEOF\n");
+}
+
+TEST_F(ControlCommandsTest, DumpCacheStopsWhenTheClientGoesAway) {
+  int writes = 0;
+  commands_.Run("dump_cache", "", [&writes](absl::string_view) {
+    ++writes;
+    return false;
+  });
+  EXPECT_EQ(writes, 1);
+  EXPECT_EQ(target_.dump_pieces_written, 1);
+}
+
+// Every other command's output is written whole, once.
+TEST_F(ControlCommandsTest, OtherCommandsAreWrittenOnce) {
+  std::vector<std::string> written;
+  commands_.Run("flush_negative", "", [&written](absl::string_view piece) {
+    written.emplace_back(piece);
+    return true;
+  });
+  EXPECT_THAT(written,
+              ::testing::ElementsAre("ok removed 0 rrsets, 5 messages and 0 key entries\n"));
 }
 
 TEST_F(ControlCommandsTest, StatsResetsAndStatsNoresetDoesNot) {
