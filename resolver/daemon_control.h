@@ -5,6 +5,7 @@
 #define REBOUND_RESOLVER_DAEMON_CONTROL_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -12,6 +13,8 @@
 #include "resolver/shared_state.h"
 
 namespace rebound {
+
+class Worker;
 
 class DaemonControl : public ControlTarget {
  public:
@@ -23,6 +26,12 @@ class DaemonControl : public ControlTarget {
   // command how it went.
   absl::Mutex* mu() ABSL_LOCK_RETURNED(mu_) { return &mu_; }
   void NoteReloaded(absl::Status result) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The running workers, which dump_requestlist and flush_requestlist reach
+  // (daemon_requestlist.cc): set by the main thread under mu() whenever it starts a new set, and
+  // emptied when none runs.
+  void SetWorkers(std::vector<Worker*> workers) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    workers_ = std::move(workers);
+  }
 
   StatsReport ReadStats() override;
   DaemonStatus Status() override;
@@ -41,6 +50,8 @@ class DaemonControl : public ControlTarget {
   std::string BootstrapStatus() override;
   std::string DumpCache() override;
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override;
+  absl::StatusOr<std::vector<std::vector<PendingRequest>>> RequestLists() override;
+  absl::Status FlushRequestLists() override;
 
  private:
   CacheFigures ReadCacheFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -54,6 +65,7 @@ class DaemonControl : public ControlTarget {
   const Config* const config_ ABSL_PT_GUARDED_BY(mu_);
   uint64_t reloads_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status last_reload_ ABSL_GUARDED_BY(mu_);
+  std::vector<Worker*> workers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace rebound

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "resolver/control/request_list_text.h"
 #include "resolver/control/stats_text.h"
 #include "resolver/local/local_zones.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -85,11 +86,29 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
     return target_->Lookup(name.get());
   }
   if (command == "dump_cache") return target_->DumpCache();
+  if (command == "dump_requestlist" || command == "flush_requestlist") {
+    return RequestList(command, args);
+  }
   if (command == "load_cache") {
     absl::StatusOr<std::string> loaded = target_->LoadCache(body);
     return loaded.ok() ? *loaded : Error(loaded.status().message());
   }
   return Error(absl::StrCat("unknown command '", command, "'"));
+}
+
+std::string ControlCommands::RequestList(absl::string_view command,
+                                         const std::vector<absl::string_view>& args) {
+  if (!args.empty()) {  // unbound's cmd_no_args
+    return Error(absl::StrCat("command ", command, " takes no arguments, have '",
+                              absl::StrJoin(args, " "), "'"));
+  }
+  if (command == "flush_requestlist") {
+    absl::Status flushed = target_->FlushRequestLists();
+    return flushed.ok() ? "ok\n" : Error(flushed.message());
+  }
+  absl::StatusOr<std::vector<std::vector<PendingRequest>>> lists = target_->RequestLists();
+  if (!lists.ok()) return Error(lists.status().message());
+  return RequestListText(*lists);
 }
 
 std::string ControlCommands::Status() {
