@@ -87,7 +87,7 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
   }
   if (command == "dump_cache") return target_->DumpCache();
   if (command == "dump_requestlist" || command == "flush_requestlist") {
-    return RequestList(command, args);
+    return RequestList(command);
   }
   if (command == "load_cache") {
     absl::StatusOr<std::string> loaded = target_->LoadCache(body);
@@ -96,12 +96,8 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
   return Error(absl::StrCat("unknown command '", command, "'"));
 }
 
-std::string ControlCommands::RequestList(absl::string_view command,
-                                         const std::vector<absl::string_view>& args) {
-  if (!args.empty()) {  // unbound's cmd_no_args
-    return Error(absl::StrCat("command ", command, " takes no arguments, have '",
-                              absl::StrJoin(args, " "), "'"));
-  }
+std::string ControlCommands::RequestList(absl::string_view command) {
+  // Arguments are ignored, as unbound 1.17 ignores them (later versions refuse them).
   if (command == "flush_requestlist") {
     absl::Status flushed = target_->FlushRequestLists();
     return flushed.ok() ? "ok\n" : Error(flushed.message());
