@@ -18,6 +18,14 @@ LoopCall::~LoopCall() {
   if (state_ != nullptr) Wait(absl::InfinitePast());
 }
 
+LoopCall& LoopCall::operator=(LoopCall&& other) noexcept {
+  if (this != &other) {
+    if (state_ != nullptr) Wait(absl::InfinitePast());
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
 bool LoopCall::Wait(absl::Time deadline) {
   if (state_ == nullptr) return false;
   using Phase = State::Phase;

@@ -22,7 +22,8 @@ class LoopCall {
  public:
   LoopCall() = default;  // withdrawn: nothing to wait for
   LoopCall(LoopCall&&) = default;
-  LoopCall& operator=(LoopCall&&) = default;
+  // The task this call held is withdrawn first, as by the destructor.
+  LoopCall& operator=(LoopCall&& other) noexcept;
   // Withdraws the task (Wait with a deadline already past).
   ~LoopCall();
 

@@ -6,8 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -349,6 +351,39 @@ TEST_F(ControlRuntimeTest, DumpRequestlistShowsStuckQuestionsAsUnboundDoesAndFlu
   std::cout << "rebound-control dump_requestlist (before the flush):\n"
             << our_dump << "unbound-control dump_requestlist:\n"
             << their_dump;
+}
+
+// The request list commands while SIGHUP reloads replace the workers: each runs before a reload
+// or after it, on the workers then running (never on one a reload has stopped), and neither the
+// commands nor the daemon fail.
+TEST_F(ControlRuntimeTest, RequestListCommandsDuringReloadsReachOnlyTheRunningWorkers) {
+  std::thread reloader([this] {
+    for (int i = 0; i < 8; ++i) {
+      EXPECT_TRUE(rebound_->Signal(SIGHUP).ok());
+      absl::SleepFor(absl::Milliseconds(150));
+    }
+  });
+  int commands = 0;
+  for (const absl::Time until = absl::Now() + absl::Milliseconds(1500); absl::Now() < until;
+       ++commands) {
+    const bool dump = commands % 2 == 0;
+    const CommandResult result = Rebound(dump ? "dump_requestlist" : "flush_requestlist");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    if (dump) {
+      EXPECT_THAT(result.output, ::testing::StartsWith("thread #0\n#   type cl name"));
+    } else {
+      EXPECT_EQ(result.output, "ok\n");
+    }
+  }
+  reloader.join();
+  EXPECT_GT(commands, 4);
+  ASSERT_TRUE(rebound_->Running()) << rebound_->LogTail();
+  std::ifstream log(rebound_->log_path());
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_GE(LinesWith(text, "reloaded:").size(), 2u);
+  EXPECT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  EXPECT_THAT(Rebound("dump_requestlist").output,
+              ::testing::StartsWith("thread #0\n#   type cl name"));
 }
 
 }  // namespace
