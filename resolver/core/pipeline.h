@@ -78,10 +78,10 @@ class Pipeline {
   // background and child requests included, with its client's wait at `now` and what its stage
   // waits for. Not from inside a stage call.
   std::vector<PendingRequest> ListPending(absl::Time now);
-  // flush_requestlist: drops every request, as unbound's mesh_delete_all does: the stage that
-  // has each one stops its work (OnCancel: timers, queries, sockets), a client's `done` runs
-  // with dropped() and flushed() set, children and background requests go silently. Returns
-  // how many requests were dropped, children included. Not from inside a stage call.
+  // flush_requestlist: drops every request under way, as unbound's mesh_delete_all does: the
+  // stage that has each one stops its work (OnCancel: timers, queries, sockets), a client's
+  // `done` runs with dropped() and flushed() set, children and background requests go silently.
+  // Returns how many requests were dropped, children included. Not from inside a stage call.
   size_t DropAll();
   const PipelineStats& stats() const { return stats_; }
 
