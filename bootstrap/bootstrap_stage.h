@@ -47,6 +47,7 @@ class BootstrapStage : public Stage {
   StageResult OnAnswer(Request& req) override;
   // Stops the relay exchange the request waits for.
   void OnCancel(Request& req) override;
+  const char* name() const override { return "bootstrap"; }
 
  private:
   // Whether the relays may be asked this question at all: what ordinary resolution serves

@@ -31,6 +31,7 @@ class Dns64Stage : public Stage {
   explicit Dns64Stage(Dns64Options options, WorkerStats* stats = nullptr);
 
   StageResult OnQuery(Request& req) override;
+  const char* name() const override { return "dns64"; }
   StageResult OnAnswer(Request& req) override;
 
  private:

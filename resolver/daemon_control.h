@@ -5,6 +5,7 @@
 #define REBOUND_RESOLVER_DAEMON_CONTROL_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -12,6 +13,8 @@
 #include "resolver/shared_state.h"
 
 namespace rebound {
+
+class Worker;
 
 class DaemonControl : public ControlTarget {
  public:
@@ -26,6 +29,12 @@ class DaemonControl : public ControlTarget {
   // The main thread is stopping (SIGTERM, SIGINT): no reload will come, so a `reload` waiting for
   // one, or asked for from now on, is answered with an error at once instead of after its wait.
   void NoteStopping() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The running workers, which dump_requestlist and flush_requestlist reach
+  // (daemon_requestlist.cc): set by the main thread under mu() whenever it starts a new set, and
+  // emptied when none runs.
+  void SetWorkers(std::vector<Worker*> workers) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    workers_ = std::move(workers);
+  }
 
   StatsReport ReadStats() override;
   DaemonStatus Status() override;
@@ -44,6 +53,8 @@ class DaemonControl : public ControlTarget {
   std::string BootstrapStatus() override;
   void DumpCache(ControlOutput write) override;
   absl::StatusOr<std::string> LoadCache(absl::string_view text) override;
+  absl::StatusOr<std::vector<std::vector<PendingRequest>>> RequestLists() override;
+  absl::Status FlushRequestLists() override;
 
  private:
   CacheFigures ReadCacheFigures() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -61,6 +72,7 @@ class DaemonControl : public ControlTarget {
   uint64_t reloads_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status last_reload_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<Worker*> workers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace rebound

@@ -355,6 +355,14 @@ struct Serving {
   void Start() {
     for (auto& worker : workers) worker->Start();
   }
+  // For the control commands that reach into the workers (dump_requestlist).
+  static std::vector<Worker*> WorkersOf(const std::unique_ptr<Serving>& serving) {
+    std::vector<Worker*> running;
+    if (serving != nullptr) {
+      for (const auto& worker : serving->workers) running.push_back(worker.get());
+    }
+    return running;
+  }
 
   // tcp-connection-limit counts a netblock's connections over every worker, as unbound does.
   ConnectionLimits connection_limits;
@@ -521,6 +529,10 @@ int Run(const std::string& path, Config config) {
   Log(LogLevel::kOps, "rebound %s started: %d thread(s), %d interface(s)", REBOUND_VERSION,
       config.num_threads, static_cast<int>(config.interfaces.size()));
   (*serving)->Start();
+  {
+    absl::MutexLock lock(control.mu());
+    control.SetWorkers(Serving::WorkersOf(*serving));
+  }
   if (*control_server != nullptr) (*control_server)->Start();
   if (*metrics != nullptr) (*metrics)->Start();
 
@@ -536,6 +548,7 @@ int Run(const std::string& path, Config config) {
     absl::MutexLock lock(control.mu());
     absl::Status reloaded = Reload(path, &config, &shared, &*serving);
     control.NoteReloaded(reloaded);
+    control.SetWorkers(Serving::WorkersOf(*serving));  // none when neither configuration started
     if (*serving == nullptr) return 1;
     if (*metrics != nullptr) (*metrics)->SetAccessControl(config.acl);
   }

@@ -36,6 +36,7 @@ class AnyQueryStage : public Stage {
   // ANY in class IN: kDone with one cached RRset of the name (with its RRSIGs for a DO client),
   // or a cached NXDOMAIN; otherwise kContinue, and the iterator asks the authority for ANY.
   StageResult OnQuery(Request& req) override;
+  const char* name() const override { return "any"; }
   // ANY: cuts a positive upstream answer down to one RRset (and its RRSIGs if the client set DO)
   // and drops the authority and additional sections. Always kContinue.
   StageResult OnAnswer(Request& req) override;

@@ -62,6 +62,7 @@ class CacheStage : public Stage {
   // is not cached, or a broken one, is asked of the stages below, which return it whole. A
   // background request (a refresh) always goes on to them.
   StageResult OnQuery(Request& req) override;
+  const char* name() const override { return "cache"; }
   // Stores an answer that is not in the caches yet (Request::answer_cached: a relay's, not the
   // iterator's, whose writer stored each RRset as it learned it); replaces a SERVFAIL with the
   // stale answer when there is one. Always kContinue.

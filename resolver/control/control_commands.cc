@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "resolver/control/request_list_text.h"
 #include "resolver/control/stats_text.h"
 #include "resolver/local/local_zones.h"
 #include "resolver/wire/ldns_ptr.h"
@@ -92,6 +93,9 @@ std::string ControlCommands::Run(absl::string_view line, absl::string_view body)
     });
     return out;
   }
+  if (command == "dump_requestlist" || command == "flush_requestlist") {
+    return RequestList(command);
+  }
   if (command == "load_cache") {
     absl::StatusOr<std::string> loaded = target_->LoadCache(body);
     return loaded.ok() ? *loaded : Error(loaded.status().message());
@@ -108,6 +112,17 @@ void ControlCommands::Run(absl::string_view line, absl::string_view body, Contro
     return;
   }
   write(Run(line, body));
+}
+
+std::string ControlCommands::RequestList(absl::string_view command) {
+  // Arguments are ignored, as unbound 1.17 ignores them (later versions refuse them).
+  if (command == "flush_requestlist") {
+    absl::Status flushed = target_->FlushRequestLists();
+    return flushed.ok() ? "ok\n" : Error(flushed.message());
+  }
+  absl::StatusOr<std::vector<std::vector<PendingRequest>>> lists = target_->RequestLists();
+  if (!lists.ok()) return Error(lists.status().message());
+  return RequestListText(*lists);
 }
 
 std::string ControlCommands::Status() {

@@ -31,6 +31,8 @@ class ControlCommands {
   // flush NAME, flush_type NAME TYPE, flush_zone NAME.
   std::string FlushName(absl::string_view command, const std::vector<absl::string_view>& args);
   std::string FlushInfra(absl::string_view arg);
+  // dump_requestlist, flush_requestlist.
+  std::string RequestList(absl::string_view command);
   std::string ListForwards(bool stubs);
   std::string ListLocal(bool data);
   // local_zone, local_zone_remove, local_data, local_data_remove (control_local_zones.cc).

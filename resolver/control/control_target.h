@@ -17,6 +17,7 @@
 #include "resolver/config/config.h"
 #include "resolver/core/configured_delegation.h"
 #include "resolver/core/endpoint.h"
+#include "resolver/core/pending_request.h"
 #include "resolver/core/stats_report.h"
 
 namespace rebound {
@@ -86,6 +87,12 @@ class ControlTarget {
   // when `write` returns false. And loaded from that text, with what was loaded.
   virtual void DumpCache(ControlOutput write) = 0;
   virtual absl::StatusOr<std::string> LoadCache(absl::string_view text) = 0;
+  // dump_requestlist: each worker's requests under way, by worker index; an error when a worker
+  // does not answer in time (it is stopping).
+  virtual absl::StatusOr<std::vector<std::vector<PendingRequest>>> RequestLists() = 0;
+  // flush_requestlist: every worker drops every request it has under way (their clients get no
+  // answer, as in unbound); an error when a worker does not answer in time.
+  virtual absl::Status FlushRequestLists() = 0;
 };
 
 }  // namespace rebound

@@ -54,7 +54,7 @@ void PrintUsage(std::FILE* to) {
                "  list_local_zones list_local_data bootstrap_status dump_cache load_cache\n"
                "  local_zone local_zone_remove local_data local_data_remove local_zones\n"
                "  local_zones_remove local_datas local_datas_remove forward_add forward_remove\n"
-               "  stub_add stub_remove lookup\n",
+               "  stub_add stub_remove lookup dump_requestlist flush_requestlist\n",
                REBOUND_CONFIG_FILE, kTimeoutSeconds, kLongCommandTimeoutSeconds);
 }
 

@@ -13,6 +13,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "resolver/core/pending_request.h"
 #include "resolver/core/request.h"
 #include "resolver/core/stage.h"
 #include "resolver/core/worker_stats.h"
@@ -73,6 +74,15 @@ class Pipeline {
   // The request with this id, or null when it is gone.
   Request* Find(uint64_t request_id) const;
   size_t pending() const { return requests_.size(); }
+  // dump_requestlist (pipeline_requestlist.cc): every request under way in arrival order,
+  // background and child requests included, with its client's wait at `now` and what its stage
+  // waits for. Not from inside a stage call.
+  std::vector<PendingRequest> ListPending(absl::Time now);
+  // flush_requestlist: drops every request under way, as unbound's mesh_delete_all does: the
+  // stage that has each one stops its work (OnCancel: timers, queries, sockets), a client's
+  // `done` runs with dropped() and flushed() set, children and background requests go silently.
+  // Returns how many requests were dropped, children included. Not from inside a stage call.
+  size_t DropAll();
   const PipelineStats& stats() const { return stats_; }
 
  private:

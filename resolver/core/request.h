@@ -147,6 +147,8 @@ class Request {
   size_t stage() const { return stage_; }
   // Dropped before it was answered (Pipeline::Cancel): jostled out, or its client went away.
   bool dropped() const { return dropped_; }
+  // Dropped by flush_requestlist (Pipeline::DropAll), not to make room.
+  bool flushed() const { return flushed_; }
   // A stage's own question (RequestHandle::SubmitChild), not a client's.
   bool child() const { return child_; }
   // A stage left it pending: it waited for a server, a relay or a child that did. An answer
@@ -185,6 +187,7 @@ class Request {
   uint64_t id_ = 0;
   size_t stage_ = 0;
   bool dropped_ = false;
+  bool flushed_ = false;
   bool child_ = false;
   bool waited_ = false;
   bool background_ = false;

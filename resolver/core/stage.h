@@ -2,6 +2,8 @@
 #ifndef REBOUND_RESOLVER_CORE_STAGE_H_
 #define REBOUND_RESOLVER_CORE_STAGE_H_
 
+#include <string>
+
 #include "resolver/core/request.h"
 
 namespace rebound {
@@ -26,6 +28,17 @@ class Stage {
   // The request is being dropped while this stage has it pending: stop the work done for it (a
   // late Resume would be a no-op, but the lookup behind it would go on holding sockets).
   virtual void OnCancel(Request& req) { (void)req; }
+
+  // The stage's name in dump_requestlist and status: unbound's module name where unbound has
+  // the module ("iterator", "dns64"), rebound's own otherwise ("cache", "bootstrap").
+  virtual const char* name() const { return "stage"; }
+  // What the stage waits for while it holds `req` pending, in the words unbound-control's
+  // dump_requestlist puts after the module name ("wait for 192.0.2.1"); empty when it cannot say
+  // cheaply. Called on the loop's thread, never during a stage call for `req`.
+  virtual std::string DescribeWait(Request& req) {
+    (void)req;
+    return "";
+  }
 };
 
 }  // namespace rebound

@@ -72,6 +72,24 @@ void IterativeResolver::AnswerCallers(const QuestionKey& key, LookupResult resul
   }
 }
 
+std::vector<Endpoint> IterativeResolver::AwaitedServers(uint64_t ticket) const {
+  std::vector<Endpoint> servers;
+  auto shared = by_ticket_.find(ticket);
+  if (shared == by_ticket_.end()) return servers;
+  // The lookup and its sub-lookups (addresses of name servers, priming), depth first.
+  std::vector<uint64_t> ids = {shared->second->lookup};
+  while (!ids.empty()) {
+    const uint64_t id = ids.back();
+    ids.pop_back();
+    auto it = lookups_.find(id);
+    if (it == lookups_.end()) continue;
+    const Lookup& lookup = *it->second;
+    if (const Endpoint* server = lookup.awaited_server()) servers.push_back(*server);
+    ids.insert(ids.end(), lookup.children().rbegin(), lookup.children().rend());
+  }
+  return servers;
+}
+
 void IterativeResolver::Cancel(uint64_t ticket) {
   auto it = by_ticket_.find(ticket);
   if (it == by_ticket_.end()) return;

@@ -67,6 +67,9 @@ class IterativeResolver {
   // Withdraws the caller with this ticket: its `done` never runs. When it was the lookup's last
   // caller, the lookup stops, with every sub-lookup and query it has out. A no-op when done.
   void Cancel(uint64_t ticket);
+  // The servers the lookup behind this ticket has queries out to, its lookups for its servers'
+  // addresses included, for dump_requestlist; empty when it waits for none (or is done).
+  std::vector<Endpoint> AwaitedServers(uint64_t ticket) const;
   // Callers that joined a lookup already under way, since start.
   uint64_t coalesced() const { return coalesced_; }
 

@@ -1,6 +1,10 @@
 #include "resolver/iterator/iterator_stage.h"
 
+#include <string>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 namespace rebound {
 namespace {
@@ -52,5 +56,14 @@ StageResult IteratorStage::OnQuery(Request& req) {
 }
 
 void IteratorStage::OnCancel(Request& req) { resolver_.Cancel(req.Slot<State>().lookup); }
+
+std::string IteratorStage::DescribeWait(Request& req) {
+  // unbound's get_mesh_status: "wait for" and each address its outbound list has a query to.
+  const std::vector<Endpoint> servers = resolver_.AwaitedServers(req.Slot<State>().lookup);
+  if (servers.empty()) return "";
+  std::string text = "wait for";
+  for (const Endpoint& server : servers) absl::StrAppend(&text, " ", server.AddressString());
+  return text;
+}
 
 }  // namespace rebound

@@ -2,6 +2,8 @@
 #ifndef REBOUND_RESOLVER_ITERATOR_ITERATOR_STAGE_H_
 #define REBOUND_RESOLVER_ITERATOR_ITERATOR_STAGE_H_
 
+#include <string>
+
 #include "resolver/core/stage.h"
 #include "resolver/iterator/iterative_resolver.h"
 
@@ -17,6 +19,10 @@ class IteratorStage : public Stage {
   StageResult OnQuery(Request& req) override;
   // Stops the lookup, and the queries it has out.
   void OnCancel(Request& req) override;
+  const char* name() const override { return "iterator"; }
+  // "wait for" and the servers its lookup (and the lookups for its servers' addresses) has
+  // queries out to, as unbound's dump_requestlist names them; empty when none is out.
+  std::string DescribeWait(Request& req) override;
 
   // For the bootstrap health probe, which asks the root servers past every cache.
   IterativeResolver& resolver() { return resolver_; }

@@ -420,6 +420,7 @@ void Lookup::Send(const Endpoint& server) {
         NameString(asked.get()), TypeString(q.type), NameString(delegation_->zone()));
   }
   step_ = Step::kAwaitReply;
+  awaited_server_ = server;
   exchange_ = context_.transport->Query(
       server, q, std::min(context_.infra->Timeout(server), left),
       [resolver = resolver_, id = id_, sent](absl::StatusOr<LdnsPktPtr> reply) {

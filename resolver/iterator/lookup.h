@@ -35,6 +35,10 @@ class Lookup {
   IterativeResolver::Done TakeDone() { return std::move(done_); }
 
   uint64_t parent() const { return parent_; }
+  // The server its query out went to, or null when it has none out.
+  const Endpoint* awaited_server() const {
+    return step_ == Step::kAwaitReply ? &awaited_server_ : nullptr;
+  }
   const std::vector<uint64_t>& children() const { return children_; }
   // Whether this lookup or one it waits for through its parents is resolving (name, type): a
   // sub-lookup for it again would go round in circles (a delegation loop).
@@ -159,7 +163,8 @@ class Lookup {
   int parent_fallbacks_ = 0;
   int ns_lookups_here_ = 0;  // for this delegation
   int pending_address_lookups_ = 0;
-  uint64_t exchange_ = 0;  // the transport's ticket for the query out, 0 when none is
+  uint64_t exchange_ = 0;    // the transport's ticket for the query out, 0 when none is
+  Endpoint awaited_server_;  // where that query went (kAwaitReply)
   std::vector<uint64_t> children_;
   // QNAME minimisation: labels of name_ sent to the current delegation, 0 = not started.
   static constexpr int kMinimisedTimeoutsBeforeWholeName = 3;

@@ -210,12 +210,15 @@ void QueryHandler::AnswerClient(const PendingAnswer& pending, Request& req) {
     CountAnswer(response, stats_);
     pending.reply(std::move(response));
   };
-  // Dropped to make room (jostled): a UDP client asks again, as it would of unbound; one on a
-  // connection is told, so that it does not wait on an answer that never comes.
+  // Dropped to make room (jostled), or by flush_requestlist: a UDP client asks again, as it
+  // would of unbound; one on a connection is told, so that it does not wait on an answer that
+  // never comes (unbound closes the connection instead).
   if (req.dropped()) {
-    stats_->overloaded.Add();
+    if (!req.flushed()) stats_->overloaded.Add();
     if (req.client().tcp) {
-      LogServfail(req, "dropped to make room for newer queries (num-queries-per-thread)");
+      LogServfail(req, req.flushed()
+                           ? "dropped by flush_requestlist"
+                           : "dropped to make room for newer queries (num-queries-per-thread)");
       send(RenderErrorResponse(pending.head, pending.view, LDNS_RCODE_SERVFAIL, edns_size));
     }
     return;

@@ -28,6 +28,7 @@ Worker::Worker(const Config* config, const Clock* clock, const StageFactory& mak
     GuardCallback("worker stop", [a] { static_cast<Worker*>(a->data)->Shutdown(); });
   });
   stop_signal_.data = this;
+  tasks_ = std::make_unique<LoopTasks>(&loop_);
   transport_ = std::make_unique<UdpTcpTransport>(
       &loop_, UdpTcpTransportOptions{.edns_buffer_size = config->edns_buffer_size,
                                      .max_sockets = static_cast<size_t>(config->outgoing_range),
@@ -181,13 +182,19 @@ void Worker::Stop() {
   }
 }
 
-// Order matters: the HTTPS server (its pending responders become no-ops) and the pipeline,
+LoopCall Worker::RunWithPipeline(std::function<void(Pipeline&)> task) {
+  return tasks_->Post([this, task = std::move(task)] { task(*pipeline_); });
+}
+
+// Order matters: the control thread's tasks (withdrawn, and refused from now on, so none finds the
+// pipeline gone), the HTTPS server (its pending responders become no-ops) and the pipeline,
 // which drops pending requests unanswered; then the stages, whose lookups cancel the upstream
 // exchanges they have out (so that the transport is never called back for them, and never
 // called by a lookup after it is gone) and whose own handles (the bootstrap relays'
 // connections) must close while the loop still runs; then the transport, with nothing of its
 // own left to call back; then the sockets, which no reply needs now.
 void Worker::Shutdown() {
+  tasks_->Close();
   https_.reset();
   pipeline_.reset();
   stages_.clear();

@@ -18,6 +18,7 @@
 #include "resolver/core/worker_stats.h"
 #include "resolver/server/connection_limits.h"
 #include "resolver/server/https_listener.h"
+#include "resolver/server/loop_tasks.h"
 #include "resolver/server/query_handler.h"
 #include "resolver/server/tcp_listener.h"
 #include "resolver/server/udp_listener.h"
@@ -73,6 +74,10 @@ class Worker {
   void Start();
   // Thread-safe: closes everything on the loop's thread and waits for the thread to end.
   void Stop();
+  // Any thread: runs `task` with this worker's Pipeline on the loop's thread, between two
+  // callbacks (no stage call is under way). The call comes back withdrawn once the worker is
+  // stopping (LoopCall::Wait: false).
+  LoopCall RunWithPipeline(std::function<void(Pipeline&)> task);
 
  private:
   void Shutdown();  // on the loop's thread
@@ -82,6 +87,7 @@ class Worker {
   const Config* config_;
   uv_loop_t loop_;
   uv_async_t stop_signal_;
+  std::unique_ptr<LoopTasks> tasks_;  // the control thread's work on this loop
   std::thread thread_;
   std::unique_ptr<UdpTcpTransport> transport_;
   std::unique_ptr<DotTransport> dot_transport_;  // only with forward-tls-upstream

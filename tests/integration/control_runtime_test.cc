@@ -1,20 +1,31 @@
 // rebound-control's runtime changes (issue 17): local_zone, local_data and their removal, and
 // forward_add / forward_remove, made to the running daemon and answered from the next query,
-// side by side with unbound and unbound-control given the same commands on the same hierarchy.
+// side by side with unbound and unbound-control given the same commands on the same hierarchy;
+// and its request list: dump_requestlist and flush_requestlist with questions stuck on a black
+// hole, compared with unbound-control's.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "tests/integration/fixture/dns_client.h"
 #include "tests/integration/fixture/hierarchy_names.h"
 #include "tests/integration/fixture/hierarchy_test_base.h"
 #include "tests/integration/fixture/rebound_process.h"
+#include "tests/integration/fixture/scripted_auth_server.h"
 #include "tests/integration/fixture/shell_command.h"
 #include "tests/integration/fixture/subprocess.h"
 
@@ -216,6 +227,163 @@ TEST_F(ControlRuntimeTest, LookupShowsTheDelegationAndItsServersAsUnboundDoes) {
   ASSERT_EQ(Rebound(absl::StrCat("forward_add ", kForwardedZone, " 127.0.0.53")).output, "ok\n");
   EXPECT_THAT(Rebound(absl::StrCat("lookup ", kForwardedName)).output,
               HasSubstr("forwarding request:\nDelegation with 1 names"));
+}
+
+// One line of dump_requestlist, unbound's "%3d %4s %2s %s %s %s", taken apart.
+struct RequestLine {
+  std::string columns;  // "%4s %2s %s": type, class and name, spacing included
+  std::string age;      // seconds with six decimals, or "-"
+  std::string status;   // module and what it waits for
+};
+// The line for `name` (the first), if `dump` has one. The number in front is left out: it is the
+// line's place in the thread's list, which holds other work in unbound (its own sub-queries).
+std::optional<RequestLine> RequestLineFor(const std::string& dump, absl::string_view name) {
+  for (const std::string& line : LinesWith(dump, absl::StrCat(" ", name, " "))) {
+    if (line.size() < 4) continue;
+    const std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (words.size() < 6) continue;
+    const size_t name_end = line.find(absl::StrCat(" ", name, " ")) + name.size() + 1;
+    return RequestLine{line.substr(3, name_end - 3), words[4],
+                       line.substr(name_end + 1 + words[4].size() + 1)};
+  }
+  return std::nullopt;
+}
+
+// Seconds with six decimals ("0.503211"), as unbound's get_mesh_age prints a client's wait.
+bool IsUnboundAge(absl::string_view age) {
+  const size_t dot = age.find('.');
+  if (dot == absl::string_view::npos || dot == 0 || age.size() - dot - 1 != 6) return false;
+  for (size_t i = 0; i < age.size(); ++i) {
+    if (i != dot && !absl::ascii_isdigit(age[i])) return false;
+  }
+  return true;
+}
+
+// dump_requestlist shows the questions rebound is working on in unbound-control's format, the
+// same columns and status as unbound-control prints for the same stuck question; after
+// flush_requestlist (ok from both) neither lists it, the lookups stop (no more queries reach the
+// black hole), a client on TCP is told SERVFAIL at once, and rebound goes on answering.
+TEST_F(ControlRuntimeTest, DumpRequestlistShowsStuckQuestionsAsUnboundDoesAndFlushDropsThem) {
+  absl::StatusOr<std::unique_ptr<ScriptedAuthServer>> blackhole =
+      ScriptedAuthServer::Start(EndpointAt(n::kBlackholeServer));  // answers nothing
+  ASSERT_TRUE(blackhole.ok()) << blackhole.status();
+  constexpr char kTcpName[] = "tcp.blackhole.test.";
+  // Each resolver asked www.blackhole.test. over UDP, rebound also kTcpName over TCP; the
+  // answers are waited for on threads of their own.
+  absl::StatusOr<LdnsPktPtr> rebound_udp, unbound_udp, rebound_tcp;
+  absl::Time rebound_tcp_answered;
+  std::thread ask_rebound([&] {
+    rebound_udp =
+        Query(EndpointAt(kListen), n::kBlackholeWww, LDNS_RR_TYPE_A, {.timeout = absl::Seconds(4)});
+  });
+  std::thread ask_unbound([&] {
+    unbound_udp = Query(ReferenceResolverEndpoint(), n::kBlackholeWww, LDNS_RR_TYPE_A,
+                        {.timeout = absl::Seconds(4)});
+  });
+  std::thread ask_rebound_tcp([&] {
+    rebound_tcp = Query(EndpointAt(kListen), kTcpName, LDNS_RR_TYPE_AAAA,
+                        {.tcp = true, .timeout = absl::Seconds(20)});
+    rebound_tcp_answered = absl::Now();
+  });
+  // Once each resolver has a query out to the black hole.
+  std::optional<RequestLine> ours, ours_tcp, theirs;
+  std::string our_dump, their_dump;
+  for (const absl::Time until = absl::Now() + absl::Seconds(5); absl::Now() < until;
+       absl::SleepFor(absl::Milliseconds(100))) {
+    our_dump = Rebound("dump_requestlist").output;
+    their_dump = Unbound("dump_requestlist").output;
+    ours = RequestLineFor(our_dump, n::kBlackholeWww);
+    ours_tcp = RequestLineFor(our_dump, kTcpName);
+    theirs = RequestLineFor(their_dump, n::kBlackholeWww);
+    if (ours && ours_tcp && theirs && absl::StrContains(ours->status, "wait for") &&
+        absl::StrContains(ours_tcp->status, "wait for") &&
+        absl::StrContains(theirs->status, "wait for")) {
+      break;
+    }
+  }
+  ASSERT_TRUE(ours.has_value()) << our_dump;
+  ASSERT_TRUE(ours_tcp.has_value()) << our_dump;
+  ASSERT_TRUE(theirs.has_value()) << their_dump;
+  EXPECT_THAT(our_dump,
+              ::testing::StartsWith("thread #0\n#   type cl name    seconds    module status\n"));
+  EXPECT_EQ(ours->columns, absl::StrCat("    A IN ", n::kBlackholeWww));
+  EXPECT_EQ(ours->columns, theirs->columns);
+  EXPECT_TRUE(IsUnboundAge(ours->age)) << ours->age;
+  EXPECT_TRUE(IsUnboundAge(theirs->age)) << theirs->age;
+  const std::string waiting = absl::StrCat("iterator wait for ", n::kBlackholeServer);
+  EXPECT_EQ(ours->status, waiting) << our_dump;
+  EXPECT_EQ(theirs->status, waiting) << their_dump;
+  EXPECT_EQ(ours_tcp->columns, absl::StrCat(" AAAA IN ", kTcpName));
+  EXPECT_EQ(ours_tcp->status, waiting);
+
+  BothSay("flush_requestlist", "ok\n");
+  const absl::Time flushed = absl::Now();
+  const size_t queries_at_flush = (*blackhole)->queries().size();
+  EXPECT_EQ(RequestLineFor(Rebound("dump_requestlist").output, n::kBlackholeWww), std::nullopt);
+  EXPECT_EQ(RequestLineFor(Rebound("dump_requestlist").output, kTcpName), std::nullopt);
+  EXPECT_EQ(RequestLineFor(Unbound("dump_requestlist").output, n::kBlackholeWww), std::nullopt);
+  ask_rebound_tcp.join();
+  ask_rebound.join();
+  ask_unbound.join();
+  // The TCP client is told at once (its lookup had seconds of budget left); the UDP clients get
+  // nothing from either resolver, as unbound drops them.
+  ASSERT_TRUE(rebound_tcp.ok()) << rebound_tcp.status();
+  EXPECT_EQ(ldns_pkt_get_rcode(rebound_tcp->get()), LDNS_RCODE_SERVFAIL);
+  EXPECT_LT(rebound_tcp_answered - flushed, absl::Seconds(2));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(rebound_udp.status())) << rebound_udp.status();
+  EXPECT_TRUE(absl::IsDeadlineExceeded(unbound_udp.status())) << unbound_udp.status();
+  // The lookups stopped with their requests: nothing more was sent to the black hole for them.
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ((*blackhole)->queries().size(), queries_at_flush);
+
+  // rebound goes on: an ordinary question is answered, and a new stuck one is listed (the
+  // black hole forgotten first, which its timeouts could have marked down by now).
+  EXPECT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  ASSERT_EQ(Rebound("flush_infra all").output, "ok\n");
+  std::thread ask_again([&] {
+    Query(EndpointAt(kListen), n::kBlackholeWww, LDNS_RR_TYPE_A, {.timeout = absl::Seconds(1)})
+        .status()
+        .IgnoreError();
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_NE(RequestLineFor(Rebound("dump_requestlist").output, n::kBlackholeWww), std::nullopt);
+  ask_again.join();
+  std::cout << "rebound-control dump_requestlist (before the flush):\n"
+            << our_dump << "unbound-control dump_requestlist:\n"
+            << their_dump;
+}
+
+// The request list commands while SIGHUP reloads replace the workers: each runs before a reload
+// or after it, on the workers then running (never on one a reload has stopped), and neither the
+// commands nor the daemon fail.
+TEST_F(ControlRuntimeTest, RequestListCommandsDuringReloadsReachOnlyTheRunningWorkers) {
+  std::thread reloader([this] {
+    for (int i = 0; i < 8; ++i) {
+      EXPECT_TRUE(rebound_->Signal(SIGHUP).ok());
+      absl::SleepFor(absl::Milliseconds(150));
+    }
+  });
+  int commands = 0;
+  for (const absl::Time until = absl::Now() + absl::Milliseconds(1500); absl::Now() < until;
+       ++commands) {
+    const bool dump = commands % 2 == 0;
+    const CommandResult result = Rebound(dump ? "dump_requestlist" : "flush_requestlist");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    if (dump) {
+      EXPECT_THAT(result.output, ::testing::StartsWith("thread #0\n#   type cl name"));
+    } else {
+      EXPECT_EQ(result.output, "ok\n");
+    }
+  }
+  reloader.join();
+  EXPECT_GT(commands, 4);
+  ASSERT_TRUE(rebound_->Running()) << rebound_->LogTail();
+  std::ifstream log(rebound_->log_path());
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_GE(LinesWith(text, "reloaded:").size(), 2u);
+  EXPECT_THAT(AskRebound(n::kV4Only).addresses, ElementsAre(n::kV4OnlyA));
+  EXPECT_THAT(Rebound("dump_requestlist").output,
+              ::testing::StartsWith("thread #0\n#   type cl name"));
 }
 
 }  // namespace

@@ -96,6 +96,15 @@ class FakeTarget : public ControlTarget {
     loaded = std::string(text);
     return "ok\n";
   }
+  absl::StatusOr<std::vector<std::vector<PendingRequest>>> RequestLists() override {
+    if (!workers_answer) return absl::UnavailableError("thread 1 did not answer in time");
+    return request_lists;
+  }
+  absl::Status FlushRequestLists() override {
+    ++request_list_flushes;
+    return workers_answer ? absl::OkStatus()
+                          : absl::UnavailableError("thread 1 did not answer in time");
+  }
 
   StatsReport report;
   DaemonStatus status;
@@ -112,6 +121,9 @@ class FakeTarget : public ControlTarget {
   std::optional<LocalZones> zones;
   std::optional<std::vector<ConfiguredDelegation>> delegations;
   int published = 0;
+  std::vector<std::vector<PendingRequest>> request_lists;
+  bool workers_answer = true;
+  int request_list_flushes = 0;
 };
 
 class ControlCommandsTest : public ::testing::Test {
@@ -337,6 +349,41 @@ TEST_F(ControlCommandsTest, StatusEndsWithUnboundsRunningLine) {
   EXPECT_THAT(out, HasSubstr("threads: 2\n"));
   EXPECT_THAT(out, HasSubstr("modules: 2 [ cache iterator ]\n"));
   EXPECT_THAT(out, HasSubstr(") is running...\n"));
+}
+
+// unbound's do_dump_requestlist lines ("%3d %4s %2s %s %s %s"), for each thread: a client's
+// wait in seconds with microseconds, "-" for a request no client waits for.
+TEST_F(ControlCommandsTest, DumpRequestlistPrintsEachThreadInUnboundControlsShape) {
+  target_.request_lists = {{{.qname = "www.example.test.",
+                             .qtype = LDNS_RR_TYPE_A,
+                             .qclass = LDNS_RR_CLASS_IN,
+                             .age = absl::Microseconds(1'503'211),
+                             .status = "iterator wait for 192.0.2.1 192.0.2.2"},
+                            {.qname = "v6.example.test.",
+                             .qtype = LDNS_RR_TYPE_AAAA,
+                             .qclass = LDNS_RR_CLASS_IN,
+                             .age = std::nullopt,
+                             .status = "dns64 wants A IN v6.example.test."}},
+                           {}};
+  EXPECT_EQ(commands_.Run("dump_requestlist", ""),
+            "thread #0\n"
+            "#   type cl name    seconds    module status\n"
+            "  0    A IN www.example.test. 1.503211 iterator wait for 192.0.2.1 192.0.2.2\n"
+            "  1 AAAA IN v6.example.test. - dns64 wants A IN v6.example.test.\n"
+            "thread #1\n"
+            "#   type cl name    seconds    module status\n");
+  target_.workers_answer = false;
+  EXPECT_EQ(commands_.Run("dump_requestlist", ""), "error thread 1 did not answer in time\n");
+}
+
+TEST_F(ControlCommandsTest, FlushRequestlistSaysOkOrWhyNot) {
+  EXPECT_EQ(commands_.Run("flush_requestlist", ""), "ok\n");
+  EXPECT_EQ(target_.request_list_flushes, 1);
+  // Arguments are ignored, as unbound 1.17 does.
+  EXPECT_EQ(commands_.Run("flush_requestlist now", ""), "ok\n");
+  EXPECT_EQ(target_.request_list_flushes, 2);
+  target_.workers_answer = false;
+  EXPECT_EQ(commands_.Run("flush_requestlist", ""), "error thread 1 did not answer in time\n");
 }
 
 }  // namespace
