@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "resolver/control/control_protocol.h"
 #include "resolver/core/endpoint.h"
 #include "resolver/core/listen_socket.h"
@@ -101,6 +102,8 @@ absl::StatusOr<int> BindAddress(const std::string& address, uint16_t port) {
 
 // A client has this long to close once its output is written (ControlStream::Close).
 constexpr int kLingerSeconds = 2;
+// How long a stop waits for the connection being served to end before cutting it short.
+constexpr absl::Duration kStopGrace = absl::Seconds(1);
 
 // unbound's dump_cache text ends with this line; unbound-control sends load_cache's data and
 // waits for the answer without closing its side, so the line ends the data as it does for
@@ -142,6 +145,14 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Bind(
 }
 
 ControlServer::~ControlServer() {
+  {
+    absl::MutexLock lock(&client_mu_);
+    stopping_ = true;
+    // A command under way has a moment to end (a pending reload is being answered that rebound
+    // stops); one still waiting on its client after that is cut short.
+    client_mu_.AwaitWithTimeout(absl::Condition(this, &ControlServer::Idle), kStopGrace);
+    if (client_fd_ >= 0) shutdown(client_fd_, SHUT_RDWR);
+  }
   if (thread_.joinable()) {
     const uint64_t one = 1;
     if (write(stop_fd_, &one, sizeof one) < 0) Log(LogLevel::kError, "control: cannot stop");
@@ -179,9 +190,21 @@ void ControlServer::ServeOne(int listener, bool tls) {
   const int client =
       accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC);
   if (client < 0) return;
+  ControlStream stream(client);
+  {
+    absl::MutexLock lock(&client_mu_);
+    if (stopping_) return;  // the stream closes it
+    client_fd_ = client;
+  }
+  Converse(stream, tls, peer);
+  absl::MutexLock lock(&client_mu_);
+  client_fd_ = -1;
+  stream.CloseNow();
+}
+
+void ControlServer::Converse(ControlStream& stream, bool tls, const sockaddr_storage& peer) {
   // The handshake is bounded as the command is: a client that never finishes it holds the
   // others back kCommandTimeoutSeconds at most.
-  ControlStream stream(client);
   stream.SetTimeouts(kCommandTimeoutSeconds);
   if (tls) {
     if (absl::Status s = stream.AcceptTls(tls_context_.get()); !s.ok()) {
@@ -203,7 +226,7 @@ void ControlServer::ServeOne(int listener, bool tls) {
   } catch (const std::exception& e) {
     Log(LogLevel::kError, "control: command failed: %s", e.what());
   }
-  stream.Close(kLingerSeconds);
+  stream.Drain(kLingerSeconds);
 }
 
 void ControlServer::HandleConnection(ControlStream& stream) {

@@ -5,6 +5,7 @@
 #ifndef REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_
 #define REBOUND_RESOLVER_CONTROL_CONTROL_SERVER_H_
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -13,7 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "resolver/config/remote_control_clause.h"
 #include "resolver/control/control_commands.h"
 #include "resolver/control/control_stream.h"
@@ -44,6 +47,8 @@ class ControlServer {
   void Serve();
   // Accepts on `listener` and serves the connection.
   void ServeOne(int listener, bool tls);
+  // The connection from the TLS handshake to the drain before closing.
+  void Converse(ControlStream& stream, bool tls, const sockaddr_storage& peer);
   void HandleConnection(ControlStream& stream);
 
   ControlCommands commands_;
@@ -52,6 +57,14 @@ class ControlServer {
   ControlSslCtx tls_context_;       // null when no listener uses TLS
   std::vector<std::string> socket_files_;
   int stop_fd_ = -1;  // an eventfd: written to stop the thread
+  // The connection being served (-1: none), so that the stop can cut it short: shutdown(2)
+  // wakes a read or write blocked on it, which would otherwise hold the stop back for up to
+  // the transfer timeout (a client that stops reading a dump). The lock also keeps the
+  // descriptor from being closed, and its number reused, while the stop shuts it down.
+  absl::Mutex client_mu_;
+  int client_fd_ ABSL_GUARDED_BY(client_mu_) = -1;
+  bool stopping_ ABSL_GUARDED_BY(client_mu_) = false;
+  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(client_mu_) { return client_fd_ < 0; }
   std::thread thread_;
 };
 

@@ -118,7 +118,7 @@ void ControlStream::FinishWriting() {
   shutdown(fd_, SHUT_WR);
 }
 
-void ControlStream::Close(int linger_seconds) {
+void ControlStream::Drain(int linger_seconds) {
   if (fd_ < 0) return;
   FinishWriting();
   const timeval tv{.tv_sec = linger_seconds, .tv_usec = 0};
@@ -129,7 +129,6 @@ void ControlStream::Close(int linger_seconds) {
   char discard[4096];
   while (std::chrono::steady_clock::now() < deadline && recv(fd_, discard, sizeof discard, 0) > 0) {
   }
-  CloseNow();
 }
 
 }  // namespace rebound

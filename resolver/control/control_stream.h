@@ -40,13 +40,18 @@ class ControlStream {
   // and drops what the client still sends until it closes (at most `linger_seconds`). Closing
   // with unread bytes in the socket makes the kernel send a reset, which can destroy output
   // the client has not read yet (RFC 9293 3.6.1; a TLS client's close_notify is such a byte).
-  void Close(int linger_seconds);
+  void Close(int linger_seconds) {
+    Drain(linger_seconds);
+    CloseNow();
+  }
+  // Close's two halves: finishing and draining, then closing the descriptor at once.
+  void Drain(int linger_seconds);
+  void CloseNow();
   bool tls() const { return ssl_ != nullptr; }
   const std::string& error() const { return error_; }
 
  private:
   absl::Status Handshake(SSL_CTX* ctx, bool server);
-  void CloseNow();
 
   int fd_ = -1;
   SSL* ssl_ = nullptr;

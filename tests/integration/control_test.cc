@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -344,6 +346,43 @@ TEST_F(ControlTest, AStopWhileAReloadIsPendingEndsBothPromptly) {
   EXPECT_TRUE(WIFEXITED(*control) && WEXITSTATUS(*control) == 1) << DescribeWaitStatus(*control);
   EXPECT_THAT(reload->LogTail(), HasSubstr("error rebound is stopping; no reload was done"));
   unlink(fifo.c_str());
+}
+
+// A client that asks for dump_cache and stops reading must not hold a stop back: the control
+// thread's write would wait out its 60 s transfer timeout; the stop cuts the connection short.
+TEST_F(ControlTest, AStopIsNotHeldBackByAClientThatStopsReadingADump) {
+  // About 1.5 MB of dump, more than the socket's buffers hold.
+  const std::string file = absl::StrCat(hierarchy().dir(), "/big.dump");
+  {
+    std::ofstream dump(file);
+    dump << "START_RRSET_CACHE\n";
+    for (int i = 0; i < 30000; ++i) {
+      dump << ";rrset 86400 1 0 7 0\nn" << i << ".big.test.\t86400\tIN\tA\t192.0.2.1\n";
+    }
+    dump << "END_RRSET_CACHE\nSTART_MSG_CACHE\nEND_MSG_CACHE\nEOF\n";
+  }
+  ASSERT_EQ(Rebound("load_cache", file).output, "ok\n");
+
+  // rebound-control's first line, from a client that then never reads.
+  const int client = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{.sun_family = AF_UNIX, .sun_path = {}};
+  ASSERT_LT(rebound_socket_.size(), sizeof address.sun_path);
+  std::memcpy(address.sun_path, rebound_socket_.data(), rebound_socket_.size());
+  ASSERT_EQ(connect(client, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0)
+      << std::strerror(errno);
+  const size_t dumps = LogLinesWith(*rebound_, "control: dump_cache");
+  const std::string line = "UBCT1 dump_cache\n";
+  ASSERT_EQ(write(client, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  ASSERT_TRUE(LogShowsAnother(*rebound_, "control: dump_cache", dumps, absl::Seconds(5)));
+  absl::SleepFor(absl::Milliseconds(500));  // the buffers fill; the daemon's write now waits
+
+  ASSERT_TRUE(rebound_->Signal(SIGTERM).ok());
+  const absl::Time stopped = absl::Now();
+  absl::StatusOr<int> daemon = rebound_->Wait(absl::Seconds(30));
+  ASSERT_TRUE(daemon.ok()) << daemon.status() << "\n" << rebound_->LogTail();
+  EXPECT_TRUE(WIFEXITED(*daemon) && WEXITSTATUS(*daemon) == 0) << DescribeWaitStatus(*daemon);
+  EXPECT_LT(absl::Now() - stopped, absl::Seconds(5)) << "the stop waited for the client";
+  close(client);
 }
 
 TEST_F(ControlTest, StatusOfAStoppedDaemonExitsThreeAsUnboundControl) {
