@@ -392,13 +392,18 @@ absl::StatusOr<std::unique_ptr<Serving>> BindWorkers(const Config& config, Share
     shared->worker_stats.emplace_back();
   }
   for (int i = 0; i < config.num_threads; ++i) {
+    DnstapSink* dnstap =
+        shared->dnstap == nullptr
+            ? nullptr
+            : shared->dnstap->ForWorker(i, &shared->worker_stats[i].dnstap_dropped);
+    if (shared->dnstap != nullptr && dnstap == nullptr) {
+      // The writer's queues are made at start, one per thread then.
+      Log(LogLevel::kError, "dnstap: thread %d logs nothing until the next start", i);
+    }
     serving->workers.push_back(std::make_unique<Worker>(
         &config, SystemClock::Get(), MakeStageFactory(shared), shared->Packets(config),
         &serving->connection_limits, &shared->local_zones, serving->upstream_tls.get(),
-        &shared->worker_stats[i],
-        shared->dnstap == nullptr
-            ? nullptr
-            : shared->dnstap->ForWorker(i, &shared->worker_stats[i].dnstap_dropped)));
+        &shared->worker_stats[i], dnstap));
     if (absl::Status s = serving->workers.back()->Listen(); !s.ok()) return s;
   }
   return serving;
