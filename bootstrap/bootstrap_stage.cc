@@ -145,6 +145,10 @@ StageResult BootstrapStage::OnAnswer(Request& req) {
 
 void BootstrapStage::OnCancel(Request& req) { relays_->Cancel(req.Slot<StagePath>().exchange); }
 
+std::string BootstrapStage::DescribeWait(Request& req) {
+  return WaitForText(relays_->Awaited(req.Slot<StagePath>().exchange));
+}
+
 uint64_t BootstrapStage::AskRelays(const ldns_rdf* name, ldns_rr_type type,
                                    std::function<void(absl::StatusOr<LdnsPktPtr>)> done) {
   LdnsRdfPtr qname(ldns_rdf_clone(name));

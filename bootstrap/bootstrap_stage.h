@@ -47,6 +47,8 @@ class BootstrapStage : public Stage {
   StageResult OnAnswer(Request& req) override;
   // Stops the relay exchange the request waits for.
   void OnCancel(Request& req) override;
+  // The relays the request's exchange waits for.
+  std::string DescribeWait(Request& req) override;
   const char* name() const override { return "bootstrap"; }
 
  private:

@@ -88,6 +88,16 @@ void RelayClient::Cancel(uint64_t id) {
   races_.erase(it);
 }
 
+std::vector<Endpoint> RelayClient::Awaited(uint64_t id) const {
+  std::vector<Endpoint> relays;
+  auto it = races_.find(id);
+  if (it == races_.end()) return relays;
+  for (const Attempt& attempt : it->second->attempts) {
+    if (attempt.running) relays.push_back((*relays_)[attempt.relay].address);
+  }
+  return relays;
+}
+
 bool RelayClient::Benched(size_t relay) const { return clock_->Now() < benched_until_[relay]; }
 
 HttpsConnection& RelayClient::ConnectionTo(size_t relay) {

@@ -52,6 +52,7 @@ class RelayClient : public RelayExchange {
 
   uint64_t Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb) override;
   void Cancel(uint64_t id) override;
+  std::vector<Endpoint> Awaited(uint64_t id) const override;
 
   size_t races_in_progress() const { return races_.size(); }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "bootstrap/relay.h"
@@ -28,6 +29,9 @@ class RelayExchange {
   virtual uint64_t Resolve(const ldns_rdf* qname, ldns_rr_type qtype, Callback cb) = 0;
   // The exchange's callback never runs; a no-op once it has.
   virtual void Cancel(uint64_t id) = 0;
+  // The relays exchange `id` has a request out to now (dump_requestlist's "wait for"); none
+  // once it has ended.
+  virtual std::vector<Endpoint> Awaited(uint64_t id) const = 0;
 };
 
 }  // namespace rebound

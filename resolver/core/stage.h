@@ -3,7 +3,9 @@
 #define REBOUND_RESOLVER_CORE_STAGE_H_
 
 #include <string>
+#include <vector>
 
+#include "resolver/core/endpoint.h"
 #include "resolver/core/request.h"
 
 namespace rebound {
@@ -40,6 +42,10 @@ class Stage {
     return "";
   }
 };
+
+// unbound's get_mesh_status for servers a query is out to: "wait for" and each address; empty
+// for none.
+std::string WaitForText(const std::vector<Endpoint>& servers);
 
 }  // namespace rebound
 

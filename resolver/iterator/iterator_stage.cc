@@ -59,11 +59,7 @@ void IteratorStage::OnCancel(Request& req) { resolver_.Cancel(req.Slot<State>().
 
 std::string IteratorStage::DescribeWait(Request& req) {
   // unbound's get_mesh_status: "wait for" and each address its outbound list has a query to.
-  const std::vector<Endpoint> servers = resolver_.AwaitedServers(req.Slot<State>().lookup);
-  if (servers.empty()) return "";
-  std::string text = "wait for";
-  for (const Endpoint& server : servers) absl::StrAppend(&text, " ", server.AddressString());
-  return text;
+  return WaitForText(resolver_.AwaitedServers(req.Slot<State>().lookup));
 }
 
 }  // namespace rebound

@@ -7,6 +7,7 @@
 #include <deque>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "bootstrap/relay_exchange.h"
 
@@ -36,6 +37,15 @@ class FakeRelayExchange : public RelayExchange {
     }
   }
 
+  // Every outstanding question waits for `awaited_relay`.
+  std::vector<Endpoint> Awaited(uint64_t id) const override {
+    for (const Asked& asked : asked_) {
+      if (asked.id == id) return {awaited_relay};
+    }
+    return {};
+  }
+
+  Endpoint awaited_relay = *Endpoint::Parse("192.0.2.53", 443);
   size_t outstanding() const { return asked_.size(); }
   size_t cancelled() const { return cancelled_; }
   const Asked& front() const { return asked_.front(); }

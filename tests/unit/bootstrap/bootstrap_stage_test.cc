@@ -144,6 +144,15 @@ TEST_F(BootstrapStageFallbackTest, AForwardZoneMayLetTheRelaysAnswer) {
   EXPECT_EQ(rcode_, LDNS_RCODE_NOERROR);
 }
 
+// dump_requestlist while the relays are asked: "bootstrap wait for" the relay.
+TEST_F(BootstrapStageFakeTest, TheRequestListSaysWhichRelayIsAwaited) {
+  Submit();
+  ASSERT_EQ(relays_->outstanding(), 1u);
+  const std::vector<PendingRequest> pending = pipeline_->ListPending(clock_.Now());
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].status, "bootstrap wait for 192.0.2.53");
+}
+
 // rebound-control's forward_add publishes a new scope while the stage runs: the next question
 // reads it, and a private name (a local zone) is kept from the relays as a forward zone is.
 TEST_F(BootstrapStageFakeTest, AScopePublishedAtRunTimeDecidesTheNextQuestion) {

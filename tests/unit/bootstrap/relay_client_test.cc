@@ -203,6 +203,21 @@ TEST_F(RelayClientTest, ACertificateForAnotherNameIsNeverUsedAndSitsOut) {
   EXPECT_THAT(std::string(again->status().message()), ::testing::HasSubstr("no bootstrap relay"));
 }
 
+// dump_requestlist's "bootstrap wait for ADDRESS": the relays a race has a request out to.
+TEST_F(RelayClientTest, AwaitedNamesTheRelaysARaceWaitsFor) {
+  DohRelay hanging{.hang = true};
+  auto server = StartServer(RelayLeaf(), hanging.Handler());
+  ASSERT_NE(server, nullptr);
+  relays_ = {RelayAt(*server)};
+  RelayClient& client = Client();
+  const uint64_t id = client.Resolve(Name("www.example.").get(), LDNS_RR_TYPE_A, [](auto) {});
+  RunUntil([&] { return hanging.requests == 1; });
+  ASSERT_EQ(client.Awaited(id).size(), 1u);
+  EXPECT_EQ(client.Awaited(id)[0].ToString(), relays_[0].address.ToString());
+  client.Cancel(id);
+  EXPECT_TRUE(client.Awaited(id).empty());
+}
+
 TEST_F(RelayClientTest, ACancelledRaceNeverCallsBack) {
   DohRelay doh{.address = "192.0.2.1"};
   auto server = StartServer(RelayLeaf(), doh.Handler());
