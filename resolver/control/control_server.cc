@@ -148,7 +148,7 @@ ControlServer::~ControlServer() {
   {
     absl::MutexLock lock(&client_mu_);
     stopping_ = true;
-    // A command under way has a moment to end (a pending reload is being answered that rebound
+    // A command under way has a moment to end (a pending reload is being told that rebound
     // stops); one still waiting on its client after that is cut short.
     client_mu_.AwaitWithTimeout(absl::Condition(this, &ControlServer::Idle), kStopGrace);
     if (client_fd_ >= 0) shutdown(client_fd_, SHUT_RDWR);
